@@ -1,0 +1,93 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import hash_pin
+
+WALLET_KINDS = ("cash", "subsidy", "temporary", "deposit")
+
+
+class OnecardCardholder(models.Model):
+    """One person with an account: an employee, or a visitor / contractor."""
+
+    _name = "onecard.cardholder"
+    _description = "Cardholder"
+    _inherit = ["mail.thread"]
+    _order = "code"
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(required=True, tracking=True, help="Employee number; the key HR syncs on.")
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    employee_id = fields.Many2one("hr.employee", ondelete="set null", index="btree_not_null")
+    department_id = fields.Many2one("hr.department", tracking=True)
+    category_id = fields.Many2one("onecard.cardholder.category", string="Category", tracking=True)
+    state = fields.Selection(
+        [("active", "Active"), ("frozen", "Frozen"), ("closed", "Closed")],
+        default="active", required=True, tracking=True)
+    refund_pending = fields.Boolean(help="The employee left: pay out the balance and take the card back.")
+    card_ids = fields.One2many("onecard.card", "cardholder_id", string="Cards")
+    wallet_ids = fields.One2many("onecard.wallet", "cardholder_id", string="Wallets")
+    cash_balance = fields.Monetary(compute="_compute_balances")
+    subsidy_balance = fields.Monetary(compute="_compute_balances")
+    temporary_balance = fields.Monetary(compute="_compute_balances")
+    deposit_balance = fields.Monetary(compute="_compute_balances")
+    pin_hash = fields.Char(groups="base.group_system", copy=False)
+    pin_set = fields.Boolean(compute="_compute_pin_set")
+    pin_failures = fields.Integer(readonly=True, copy=False)
+    pin_locked_until = fields.Datetime(readonly=True, copy=False)
+    # Usage counters kept by the consumption engine (one row lock, no history
+    # scan): what makes limits, counts and repeat-swipe checks O(1).
+    usage_day = fields.Date(readonly=True, copy=False)
+    usage_day_amount = fields.Monetary(readonly=True, copy=False)
+    usage_meal_key = fields.Char(readonly=True, copy=False)
+    usage_meal_amount = fields.Monetary(readonly=True, copy=False)
+    usage_meal_count = fields.Integer(readonly=True, copy=False)
+    last_swipe_at = fields.Datetime(readonly=True, copy=False)
+    last_swipe_terminal_id = fields.Many2one("onecard.terminal", readonly=True, copy=False)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("code_company_uniq", "unique(code, company_id)", "The cardholder code must be unique per company."),
+    ]
+
+    @api.depends("wallet_ids.balance")
+    def _compute_balances(self):
+        for holder in self:
+            by_kind = {w.kind: w.balance for w in holder.wallet_ids}
+            holder.cash_balance = by_kind.get("cash", 0.0)
+            holder.subsidy_balance = by_kind.get("subsidy", 0.0)
+            holder.temporary_balance = by_kind.get("temporary", 0.0)
+            holder.deposit_balance = by_kind.get("deposit", 0.0)
+
+    def _compute_pin_set(self):
+        for holder, pin_hash in zip(self, self.sudo().mapped("pin_hash")):
+            holder.pin_set = bool(pin_hash)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        holders = super().create(vals_list)
+        holders._create_wallets()
+        return holders
+
+    def _create_wallets(self):
+        self.env["onecard.wallet"].sudo().create([
+            {"cardholder_id": holder.id, "kind": kind, "company_id": holder.company_id.id}
+            for holder in self for kind in WALLET_KINDS
+        ])
+
+    def _wallet(self, kind):
+        self.ensure_one()
+        return self.wallet_ids.filtered(lambda w: w.kind == kind)
+
+    def action_set_pin(self, pin):
+        """Set the PIN (4 to 6 digits); clears the lockout."""
+        pin = str(pin or "")
+        if not (pin.isdigit() and 4 <= len(pin) <= 6):
+            raise ValidationError(_("A PIN is 4 to 6 digits."))
+        self.sudo().write({"pin_hash": hash_pin(pin), "pin_failures": 0, "pin_locked_until": False})
+
+    def _check_usable(self):
+        """Raise a clear error when an operator acts on a closed account."""
+        for holder in self:
+            if holder.state == "closed" or not holder.active:
+                raise UserError(_("The account of %s is closed.", holder.name))

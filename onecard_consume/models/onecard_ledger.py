@@ -1,0 +1,305 @@
+"""The one money engine: every movement of card money is booked here.
+
+Balances change only through ``_book``: it locks the wallet rows, updates the
+stored balance in SQL with a floor check, appends hash-chained ledger rows and
+records the answer under the request's idempotency key. Callers above it
+(operations below, consumption rules, wizards, terminal API, gateway) never
+touch balances themselves.
+"""
+import json
+import uuid
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import chain_hash
+
+
+class OnecardLedger(models.AbstractModel):
+    _name = "onecard.ledger"
+    _description = "Card Money Engine"
+
+    # ------------------------------------------------------------------ core
+    @api.model
+    def _replay(self, company_id, key=None, terminal_id=None, terminal_seq=None):
+        """The stored first answer of a request already processed, or None."""
+        if key:
+            self.env.cr.execute(
+                "SELECT result FROM onecard_operation WHERE company_id = %s AND idempotency_key = %s",
+                [company_id, key])
+        elif terminal_id and terminal_seq is not None:
+            self.env.cr.execute(
+                "SELECT result FROM onecard_operation WHERE terminal_id = %s AND terminal_seq = %s",
+                [terminal_id, terminal_seq])
+        else:
+            return None
+        row = self.env.cr.fetchone()
+        if not row:
+            return None
+        result = dict(row[0] or {})
+        result["replay"] = True
+        return result
+
+    @api.model
+    def _lock_wallets(self, wallet_ids):
+        """Lock wallets in id order (no deadlocks) and return their state.
+
+        Under REPEATABLE READ a wallet changed by a concurrent committed
+        transaction raises a serialization failure here; the caller that owns
+        the transaction retries at once.
+        """
+        self.env.cr.execute("""
+            SELECT id, balance, chain_head FROM onecard_wallet
+             WHERE id = ANY(%s) ORDER BY id FOR UPDATE
+        """, [list(wallet_ids)])
+        return {row[0]: (float(row[1] or 0.0), row[2]) for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _book(self, header, lines):
+        """Record one operation and its ledger rows; return (operation id, balances).
+
+        header: operation columns (kind, state, company_id, cardholder_id, ...,
+                result). lines: dicts with wallet (record), amount (signed) and
+                floor (lowest balance allowed after, None = no check: offline
+                records and reversals are always booked).
+        Raises UserError when a floor would be crossed; nothing is written then.
+        """
+        cr, uid, now = self.env.cr, self.env.uid, fields.Datetime.now()
+        when = header.get("business_time") or now
+        key = header.get("idempotency_key") or uuid.uuid4().hex
+        header.update(business_time=when, idempotency_key=key)  # the caller reads the header back
+        state = self._lock_wallets([line["wallet"].id for line in lines]) if lines else {}
+        for line in lines:
+            if line.get("drain"):  # take the whole balance as it is under the lock
+                line["amount"] = -state[line["wallet"].id][0]
+        lines = [line for line in lines if line["amount"]]
+        if header.get("amount") is None:
+            header["amount"] = abs(sum(line["amount"] for line in lines))
+        for line in lines:
+            balance = state[line["wallet"].id][0]
+            if line.get("floor") is not None and balance + line["amount"] < line["floor"] - 0.001:
+                raise UserError(_("Insufficient balance in %(wallet)s: %(balance).2f available.",
+                                  wallet=line["wallet"].display_name, balance=balance - line["floor"]))
+        cols = ["name", "kind", "state", "reason_code", "message", "company_id", "cardholder_id", "card_id",
+                "terminal_id", "meal_period_id", "payment_method_id", "amount", "business_time", "offline",
+                "flagged", "idempotency_key", "terminal_seq", "note", "reversal_of_id"]
+        values = [header.get(c) or None for c in cols]
+        values[cols.index("amount")] = header.get("amount") or 0.0
+        values[cols.index("offline")] = bool(header.get("offline"))
+        values[cols.index("flagged")] = bool(header.get("flagged"))
+        values[cols.index("terminal_seq")] = header.get("terminal_seq")
+        cr.execute("""
+            INSERT INTO onecard_operation (%s, result, create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %%s, %%s, %%s, %%s, %%s) RETURNING id
+        """ % (", ".join(cols), ", ".join(["%s"] * len(cols))),
+            values + [json.dumps(header.get("result") or {}), uid, now, uid, now])
+        op_id = cr.fetchone()[0]
+        balances = {}
+        for line in lines:
+            wallet, amount = line["wallet"], line["amount"]
+            cr.execute("UPDATE onecard_wallet SET balance = balance + %s WHERE id = %s RETURNING balance, chain_head",
+                       [amount, wallet.id])
+            balance_after, prev = cr.fetchone()
+            balance_after = float(balance_after)
+            row_hash = chain_hash(prev, wallet.id, key, amount, balance_after, when)
+            cr.execute("""
+                INSERT INTO onecard_transaction (
+                    operation_id, kind, wallet_id, wallet_kind, cardholder_id, department_id, card_id,
+                    terminal_id, canteen_id, meal_period_id, consume_category_id, payment_method_id,
+                    company_id, amount, balance_after, business_time, offline, idempotency_key,
+                    prev_hash, hash, create_uid, create_date, write_uid, write_date)
+                SELECT %s, %s, w.id, w.kind, w.cardholder_id, h.department_id, %s,
+                       t.id, t.canteen_id, %s, t.consume_category_id, %s,
+                       w.company_id, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s
+                  FROM onecard_wallet w JOIN onecard_cardholder h ON h.id = w.cardholder_id
+                  LEFT JOIN onecard_terminal t ON t.id = %s
+                 WHERE w.id = %s
+            """, [op_id, header["kind"], header.get("card_id") or None, header.get("meal_period_id") or None,
+                  header.get("payment_method_id") or None, amount, balance_after, when, bool(header.get("offline")),
+                  key, prev, row_hash, uid, now, uid, now, header.get("terminal_id") or None, wallet.id])
+            cr.execute("UPDATE onecard_wallet SET chain_head = %s WHERE id = %s", [row_hash, wallet.id])
+            balances[wallet.kind] = balance_after
+        if lines:
+            # SQL wrote behind the ORM's back: drop what it cached.
+            self.env["onecard.wallet"].invalidate_model(["balance", "chain_head", "transaction_ids"])
+            self.env["onecard.cardholder"].invalidate_model(
+                ["wallet_ids", "cash_balance", "subsidy_balance", "temporary_balance", "deposit_balance"])
+        return op_id, balances
+
+    @api.model
+    def _answer(self, op_id, result):
+        """Store the final answer on the operation (what a replay will get)."""
+        result = dict(result, operation_id=op_id)
+        self.env.cr.execute("UPDATE onecard_operation SET result = %s WHERE id = %s", [json.dumps(result), op_id])
+        return result
+
+    # ------------------------------------------------------ desk operations
+    def _check_amount(self, amount):
+        if not isinstance(amount, (int, float)) or amount != amount or amount <= 0:
+            raise UserError(_("The amount must be a positive number."))
+        currency = self.env.company.currency_id
+        if currency.compare_amounts(currency.round(amount), amount):
+            raise UserError(_("The amount has more decimals than the currency allows."))
+        return currency.round(amount)
+
+    def _check_card(self, card, allowed=("active",)):
+        if not card:
+            raise UserError(_("Unknown card."))
+        card.ensure_one()
+        if card.state not in allowed:
+            raise UserError(_("Card %(card)s is %(state)s: this operation is not possible.",
+                              card=card.number, state=card._state_label()))
+        card.cardholder_id._check_usable()
+
+    def _simple(self, kind, holder, lines, card=None, method=None, amount=None, key=None, note=None, **extra):
+        """Book a desk operation and return its answer dict."""
+        replay = self._replay(holder.company_id.id, key)
+        if replay:
+            return replay
+        header = dict(kind=kind, state="approved", company_id=holder.company_id.id, cardholder_id=holder.id,
+                      card_id=card and card.id, payment_method_id=method and method.id, amount=amount,
+                      idempotency_key=key, note=note, **extra)
+        op_id, balances = self._book(header, lines)
+        return self._answer(op_id, {"approved": True, "code": "ok", "kind": kind, "amount": header["amount"],
+                                    "balances": balances})
+
+    def _method(self, method):
+        if not method:
+            raise UserError(_("Choose a payment method."))
+        return method
+
+    @api.model
+    def issue_card(self, holder, uid, kind="official", deposit=0.0, topup=0.0, method=None,
+                   number=None, expiry_date=None, user=None):
+        """Issue a card to a holder, taking a deposit and an opening top-up."""
+        holder._check_usable()
+        if deposit < 0 or topup < 0:
+            raise UserError(_("Deposit and opening top-up cannot be negative."))
+        if (deposit or topup) and not method:
+            raise UserError(_("Choose a payment method for the deposit and the top-up."))
+        card = self.env["onecard.card"].create({
+            "cardholder_id": holder.id, "uid": uid, "kind": kind, "number": number or "/",
+            "expiry_date": expiry_date, "user_id": user and user.id, "deposit": deposit,
+        })
+        if deposit:
+            self._simple("deposit_in", holder, [{"wallet": holder._wallet("deposit"), "amount": deposit}],
+                         card=card, method=method, amount=deposit)
+        if topup:
+            self.topup(card, topup, method)
+        return card
+
+    @api.model
+    def topup(self, card, amount, method, key=None, reference=None):
+        self._check_card(card, ("active", "frozen", "lost"))
+        amount = self._check_amount(amount)
+        holder = card.cardholder_id
+        wallet = holder._wallet(card._wallet_kind())
+        return self._simple("topup", holder, [{"wallet": wallet, "amount": amount}], card=card,
+                            method=self._method(method), amount=amount, key=key, note=reference)
+
+    @api.model
+    def refund(self, card, amount, method, key=None):
+        """Pay part of the balance back; never below zero."""
+        self._check_card(card, ("active", "frozen", "lost"))
+        amount = self._check_amount(amount)
+        wallet = card.cardholder_id._wallet(card._wallet_kind())
+        return self._simple("refund", card.cardholder_id, [{"wallet": wallet, "amount": -amount, "floor": 0.0}],
+                            card=card, method=self._method(method), amount=amount, key=key)
+
+    @api.model
+    def transfer(self, holder, amount, to_temporary=True, key=None):
+        """Move money between the official (cash) and temporary accounts."""
+        holder._check_usable()
+        amount = self._check_amount(amount)
+        source, target = holder._wallet("cash"), holder._wallet("temporary")
+        if not to_temporary:
+            source, target = target, source
+        return self._simple("transfer", holder, [{"wallet": source, "amount": -amount, "floor": 0.0},
+                                                 {"wallet": target, "amount": amount}], amount=amount, key=key)
+
+    @api.model
+    def report_lost(self, card):
+        self._check_card(card, ("active", "frozen"))
+        card._set_state("lost", _("Reported lost"))
+
+    @api.model
+    def unlock(self, card):
+        self._check_card(card, ("lost",))
+        card._set_state("active", _("Found and unlocked"))
+
+    @api.model
+    def freeze(self, card, reason=None):
+        self._check_card(card, ("active",))
+        card._set_state("frozen", reason or _("Frozen"))
+
+    @api.model
+    def unfreeze(self, card):
+        self._check_card(card, ("frozen",))
+        card._set_state("active", _("Unfrozen"))
+
+    @api.model
+    def replace_card(self, card, new_uid, number=None):
+        """Issue a new card to the same holder; the old one stays blocked (lost).
+
+        Wallets belong to the holder, so the balance follows by itself; the
+        deposit moves to the new card without money changing hands.
+        """
+        self._check_card(card, ("active", "lost", "frozen"))
+        new = self.env["onecard.card"].create({
+            "cardholder_id": card.cardholder_id.id, "uid": new_uid, "kind": card.kind, "number": number or "/",
+            "expiry_date": card.expiry_date, "user_id": card.user_id.id, "deposit": card.deposit,
+        })
+        if card.state != "lost":
+            card._set_state("lost", _("Replaced by card %s", new.number))
+        card.sudo().write({"deposit": 0.0})
+        return new
+
+    @api.model
+    def return_card(self, card, method):
+        """Take a card back: pay out its balance and deposit, close it.
+
+        A negative balance (postpaid debt) is collected instead of paid. When
+        the holder's last live card goes, unspent subsidy is cleared: subsidy
+        is the company's money, never paid out in cash.
+        """
+        self._check_card(card, ("active", "lost", "frozen", "expired"))
+        method = self._method(method)
+        holder = card.cardholder_id
+        wallet = holder._wallet(card._wallet_kind())
+        lines = [{"wallet": wallet, "drain": True, "amount": 0.0}]
+        if card.deposit:
+            lines.append({"wallet": holder._wallet("deposit"), "amount": -card.deposit, "floor": 0.0})
+        others = holder.card_ids.filtered(lambda c: c != card and c.state in ("active", "lost", "frozen"))
+        if not others:
+            self._simple("subsidy_clear", holder, [{"wallet": holder._wallet("subsidy"), "drain": True, "amount": 0.0}],
+                         card=card, amount=None, note=_("Card returned"))
+        result = self._simple("return", holder, lines, card=card, method=method, amount=None)
+        card._set_state("returned", _("Returned"))
+        card.sudo().write({"deposit": 0.0})
+        return result
+
+    @api.model
+    def correct(self, operation, reason):
+        """Reverse a consumption with a reason: a new operation, rows of opposite sign."""
+        if not reason:
+            raise UserError(_("A correction needs a reason."))
+        if operation.kind not in ("consume", "back_entry") or operation.state != "approved":
+            raise UserError(_("Only approved consumptions can be corrected."))
+        if operation.reversed_by_id:
+            raise UserError(_("This consumption was already corrected."))
+        lines = [{"wallet": row.wallet_id, "amount": -row.amount} for row in operation.transaction_ids]
+        result = self._simple("correction", operation.cardholder_id, lines, card=operation.card_id,
+                              amount=operation.amount, note=reason, reversal_of_id=operation.id,
+                              terminal_id=operation.terminal_id.id, meal_period_id=operation.meal_period_id.id)
+        self.env.cr.execute("UPDATE onecard_operation SET reversed_by_id = %s WHERE id = %s",
+                            [result["operation_id"], operation.id])
+        operation.invalidate_recordset(["reversed_by_id"])
+        return result
+
+    @api.model
+    def _employee_left(self, holders):
+        """Freeze the cards of people who left and flag them for refund."""
+        for holder in holders:
+            live = holder.card_ids.filtered(lambda c: c.state == "active")
+            live._set_state("frozen", _("Employee archived"))
+        holders.write({"refund_pending": True})

@@ -1,0 +1,61 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+OPERATION_KINDS = [
+    ("issue", "Card Issue"), ("topup", "Top-up"), ("consume", "Consumption"), ("back_entry", "Back-entry"),
+    ("refund", "Refund"), ("return", "Card Return"), ("transfer", "Transfer"),
+    ("deposit_in", "Deposit In"), ("deposit_out", "Deposit Out"),
+    ("subsidy_grant", "Subsidy Grant"), ("subsidy_clear", "Subsidy Clear"), ("correction", "Correction"),
+]
+
+
+class OnecardOperation(models.Model):
+    """Header of one money request: what was asked, the answer, its ledger rows.
+
+    Declined requests are kept too, so a replayed idempotency key or terminal
+    sequence gets the first answer back, approved or not. Rows are inserted by
+    onecard.ledger in SQL and never edited afterwards (but the reversal link).
+    """
+
+    _name = "onecard.operation"
+    _description = "Card Operation"
+    _order = "id desc"
+
+    name = fields.Char(string="Reference", readonly=True)
+    kind = fields.Selection(OPERATION_KINDS, required=True, readonly=True)
+    state = fields.Selection([("approved", "Approved"), ("declined", "Declined")], required=True, readonly=True)
+    reason_code = fields.Char(readonly=True)
+    message = fields.Char(readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    cardholder_id = fields.Many2one("onecard.cardholder", readonly=True, index=True)
+    card_id = fields.Many2one("onecard.card", readonly=True)
+    terminal_id = fields.Many2one("onecard.terminal", readonly=True)
+    meal_period_id = fields.Many2one("onecard.meal.period", readonly=True)
+    payment_method_id = fields.Many2one("onecard.payment.method", readonly=True)
+    amount = fields.Monetary(readonly=True)
+    business_time = fields.Datetime(readonly=True, help="When it happened, by the terminal's clock.")
+    offline = fields.Boolean(readonly=True)
+    flagged = fields.Boolean(readonly=True, help="Booked although a rule would have refused it (offline record).")
+    idempotency_key = fields.Char(readonly=True)
+    terminal_seq = fields.Integer(readonly=True)
+    note = fields.Char(readonly=True)
+    result = fields.Json(readonly=True, help="The answer given the first time.")
+    reversal_of_id = fields.Many2one("onecard.operation", readonly=True)
+    reversed_by_id = fields.Many2one("onecard.operation", readonly=True)
+    transaction_ids = fields.One2many("onecard.transaction", "operation_id", string="Ledger Rows")
+
+    _sql_constraints = [
+        ("key_uniq", "unique(company_id, idempotency_key)", "Idempotency keys are unique."),
+        ("terminal_seq_uniq", "unique(terminal_id, terminal_seq)", "Terminal sequences are unique per terminal."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        raise UserError(_("Card operations are recorded only by the money engine."))
+
+    def write(self, vals):
+        raise UserError(_("Card operations cannot be changed. Use a correction."))
+
+    def unlink(self):
+        raise UserError(_("Card operations cannot be deleted. Use a correction."))

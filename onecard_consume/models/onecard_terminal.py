@@ -1,0 +1,41 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+MODES = [
+    ("amount", "Amount (keyed by the operator)"),
+    ("key", "Key-value"),
+    ("fixed", "Fixed price"),
+    ("meal", "Meal period price"),
+    ("count", "Count (meals per period)"),
+    ("postpaid", "Postpaid (bookkeeping)"),
+]
+
+
+class OnecardTerminal(models.Model):
+    """Where a transaction happened. onecard_devices adds connection and status."""
+
+    _name = "onecard.terminal"
+    _description = "Terminal"
+    _order = "canteen_id, code"
+
+    name = fields.Char(required=True)
+    code = fields.Char(required=True, help="Terminal number as printed on the device.")
+    company_id = fields.Many2one(related="canteen_id.company_id", store=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    canteen_id = fields.Many2one("onecard.canteen", required=True)
+    consume_category_id = fields.Many2one("onecard.consume.category", string="Consumption Category")
+    mode = fields.Selection(MODES, required=True, default="amount")
+    fixed_amount = fields.Monetary(help="Fixed and count modes: the price of one swipe.")
+    key_ids = fields.One2many("onecard.terminal.key", "terminal_id", string="Keys")
+    repeat_interval = fields.Integer(
+        default=0, help="Seconds during which a second swipe of the same card is refused (0 = off).")
+    pin_threshold = fields.Monetary(help="Above this amount a PIN is required (0 = use the cardholder category).")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [("code_uniq", "unique(code, company_id)", "The terminal code must be unique per company.")]
+
+    @api.constrains("fixed_amount", "repeat_interval", "pin_threshold")
+    def _check_values(self):
+        for terminal in self:
+            if terminal.fixed_amount < 0 or terminal.repeat_interval < 0 or terminal.pin_threshold < 0:
+                raise ValidationError(_("Terminal amounts and intervals cannot be negative."))

@@ -1,0 +1,55 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .onecard_operation import OPERATION_KINDS
+from .onecard_wallet import WALLET_KIND_SELECTION
+
+
+class OnecardTransaction(models.Model):
+    """Append-only ledger row: one signed movement of one wallet.
+
+    Written only by onecard.ledger in SQL. The ORM refuses write and unlink:
+    a mistake is corrected by a reversal operation, never by an edit.
+    """
+
+    _name = "onecard.transaction"
+    _description = "Card Ledger Row"
+    _order = "id desc"
+
+    operation_id = fields.Many2one("onecard.operation", required=True, readonly=True, index=True)
+    kind = fields.Selection(OPERATION_KINDS, required=True, readonly=True)
+    wallet_id = fields.Many2one("onecard.wallet", required=True, readonly=True)
+    wallet_kind = fields.Selection(WALLET_KIND_SELECTION, required=True, readonly=True)
+    cardholder_id = fields.Many2one("onecard.cardholder", required=True, readonly=True, index=True)
+    department_id = fields.Many2one("hr.department", readonly=True)
+    card_id = fields.Many2one("onecard.card", readonly=True)
+    terminal_id = fields.Many2one("onecard.terminal", readonly=True)
+    canteen_id = fields.Many2one("onecard.canteen", readonly=True)
+    meal_period_id = fields.Many2one("onecard.meal.period", readonly=True)
+    consume_category_id = fields.Many2one("onecard.consume.category", readonly=True)
+    payment_method_id = fields.Many2one("onecard.payment.method", readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(readonly=True, help="Signed: positive credits the wallet.")
+    balance_after = fields.Monetary(readonly=True)
+    business_time = fields.Datetime(required=True, readonly=True, index=True)
+    offline = fields.Boolean(readonly=True)
+    idempotency_key = fields.Char(readonly=True)
+    prev_hash = fields.Char(readonly=True)
+    hash = fields.Char(readonly=True)
+
+    def init(self):
+        # Wallet ledgers are walked in id order (chain verify, statements).
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS onecard_transaction_wallet_id_idx ON onecard_transaction (wallet_id, id)
+        """)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        raise UserError(_("Ledger rows are written only by card operations."))
+
+    def write(self, vals):
+        raise UserError(_("Ledger rows cannot be changed. Use a correction."))
+
+    def unlink(self):
+        raise UserError(_("Ledger rows cannot be deleted. Use a correction."))
