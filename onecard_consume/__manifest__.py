@@ -10,8 +10,11 @@
         "security/onecard_security.xml",
         "security/ir.model.access.csv",
         "data/onecard_data.xml",
+        "data/onecard_cron.xml",
     ],
-    "demo": [],
+    "demo": [
+        "data/onecard_demo.xml",
+    ],
     "assets": {},
     "post_init_hook": "post_init_hook",
     "application": True,

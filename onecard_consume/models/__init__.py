@@ -18,3 +18,12 @@ from . import onecard_ledger
 from . import onecard_consumption
 from . import hr_employee
 from . import onecard_cardholder_sync
+from . import onecard_cardholder_desk
+from . import onecard_desk
+from . import account_chart_template
+from . import onecard_subsidy_batch
+from . import onecard_subsidy_line
+from . import hr_department
+from . import onecard_settlement
+from . import onecard_settlement_line
+from . import onecard_demo

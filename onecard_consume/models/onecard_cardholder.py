@@ -43,6 +43,7 @@ class OnecardCardholder(models.Model):
     usage_meal_amount = fields.Monetary(readonly=True, copy=False)
     usage_meal_count = fields.Integer(readonly=True, copy=False)
     last_swipe_at = fields.Datetime(readonly=True, copy=False)
+    subsidy_pending = fields.Boolean(readonly=True, copy=False, help="Subsidy waiting to be collected at a swipe.")
     last_swipe_terminal_id = fields.Many2one("onecard.terminal", readonly=True, copy=False)
     active = fields.Boolean(default=True)
 

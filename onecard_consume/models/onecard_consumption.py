@@ -74,6 +74,8 @@ class OnecardConsumption(models.AbstractModel):
         holder = card.cardholder_id
         header.update(card_id=card.id, cardholder_id=holder.id)
         usage = self._lock_usage(holder)
+        if usage["subsidy_pending"] and card.state == "active":  # collection-mode subsidy waits for this swipe
+            self.env["onecard.subsidy.batch"]._collect(holder)
         local = pytz.utc.localize(when).astimezone(pytz.timezone(company.partner_id.tz or "UTC"))
         period = self.env["onecard.meal.period"]._find(local, company)
         header["meal_period_id"] = period.id
@@ -121,11 +123,11 @@ class OnecardConsumption(models.AbstractModel):
         """Lock the holder row: swipes of one person are serialised, limits exact."""
         self.env.cr.execute("""
             SELECT usage_day, usage_day_amount, usage_meal_key, usage_meal_amount, usage_meal_count,
-                   last_swipe_at, pin_failures, pin_locked_until
+                   last_swipe_at, pin_failures, pin_locked_until, subsidy_pending
               FROM onecard_cardholder WHERE id = %s FOR UPDATE
         """, [holder.id])
         names = ("day", "day_amount", "meal_key", "meal_amount", "meal_count", "last_swipe", "pin_failures",
-                 "pin_locked_until")
+                 "pin_locked_until", "subsidy_pending")
         return dict(zip(names, self.env.cr.fetchone()))
 
     def _price(self, terminal, holder, period, amount, key):

@@ -5,7 +5,8 @@ OPERATION_KINDS = [
     ("issue", "Card Issue"), ("topup", "Top-up"), ("consume", "Consumption"), ("back_entry", "Back-entry"),
     ("refund", "Refund"), ("return", "Card Return"), ("transfer", "Transfer"),
     ("deposit_in", "Deposit In"), ("deposit_out", "Deposit Out"),
-    ("subsidy_grant", "Subsidy Grant"), ("subsidy_clear", "Subsidy Clear"), ("correction", "Correction"),
+    ("subsidy_grant", "Subsidy Grant"), ("subsidy_clear", "Subsidy Clear"), ("subsidy_expire", "Subsidy Expiry"),
+    ("correction", "Correction"),
 ]
 
 

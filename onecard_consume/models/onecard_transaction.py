@@ -37,6 +37,8 @@ class OnecardTransaction(models.Model):
     idempotency_key = fields.Char(readonly=True)
     prev_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True)
+    settlement_id = fields.Many2one("onecard.settlement", readonly=True, index=True,
+                                    help="The settlement that posted this row; settled rows are locked.")
 
     def init(self):
         # Wallet ledgers are walked in id order (chain verify, statements).

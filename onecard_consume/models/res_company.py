@@ -1,4 +1,13 @@
-from odoo import fields, models
+from odoo import _, fields, models
+
+# (field, code, name, account type): what a company needs to post card money.
+ONECARD_ACCOUNTS = [
+    ("onecard_cash_account_id", "OC2201", "Card cash liability", "liability_current"),
+    ("onecard_subsidy_account_id", "OC2202", "Card subsidy liability", "liability_current"),
+    ("onecard_deposit_account_id", "OC2203", "Card deposit liability", "liability_current"),
+    ("onecard_subsidy_expense_account_id", "OC6601", "Meal subsidy expense", "expense"),
+    ("onecard_revenue_account_id", "OC6001", "Canteen revenue", "income"),
+]
 
 
 class ResCompany(models.Model):
@@ -10,3 +19,59 @@ class ResCompany(models.Model):
     onecard_auto_cardholder = fields.Boolean(
         string="Cardholder per Employee", default=True,
         help="Create a cardholder automatically for every new or imported employee.")
+    onecard_cash_account_id = fields.Many2one("account.account", string="Card Cash Liability")
+    onecard_subsidy_account_id = fields.Many2one("account.account", string="Subsidy Liability")
+    onecard_deposit_account_id = fields.Many2one("account.account", string="Deposit Liability")
+    onecard_subsidy_expense_account_id = fields.Many2one("account.account", string="Subsidy Expense")
+    onecard_revenue_account_id = fields.Many2one("account.account", string="Canteen Revenue")
+    onecard_journal_id = fields.Many2one(
+        "account.journal", string="Card Settlement Journal", domain=[("type", "=", "general")])
+    onecard_auto_settle = fields.Boolean(
+        string="Settle Yesterday Automatically", default=True,
+        help="A scheduled action settles the previous day every night.")
+
+    def _onecard_ensure_accounting(self):
+        """Create the card accounts and journal a company lacks (any chart of accounts).
+
+        Only fills what is empty, so an accountant's own mapping is kept.
+        Companies without a chart of accounts are skipped.
+        """
+        Account = self.env["account.account"].sudo()
+        for company in self:
+            if not company.chart_template:
+                continue
+            vals = {}
+            for field, code, name, account_type in ONECARD_ACCOUNTS:
+                if company[field]:
+                    continue
+                account = Account.with_company(company).search([("code", "=", code), ("company_ids", "in", company.id)], limit=1)
+                vals[field] = (account or Account.with_company(company).create({
+                    "code": code, "name": _(name), "account_type": account_type, "company_ids": [company.id],
+                    "reconcile": False,
+                })).id
+            if not company.onecard_journal_id:
+                journal = self.env["account.journal"].sudo().search(
+                    [("code", "=", "CARD"), ("company_id", "=", company.id)], limit=1)
+                vals["onecard_journal_id"] = (journal or journal.create({
+                    "name": _("Card Settlement"), "code": "CARD", "type": "general", "company_id": company.id,
+                })).id
+            company.sudo().write(vals)
+            company._onecard_map_payment_methods()
+
+    def _onecard_map_payment_methods(self):
+        """Cash -> the cash journal, bank -> the bank journal, WeChat / Alipay ->
+        clearing journals of their own (created here), other -> bank."""
+        self.ensure_one()
+        Journal = self.env["account.journal"].sudo()
+        own = {"wechat": ("WXP", _("WeChat Pay")), "alipay": ("ALP", _("Alipay"))}
+        for method in self.env["onecard.payment.method"].sudo().with_company(self).search([]):
+            if method.journal_id:
+                continue
+            if method.code in own:
+                code, name = own[method.code]
+                journal = Journal.search([("code", "=", code), ("company_id", "=", self.id)], limit=1) or \
+                    Journal.create({"name": name, "code": code, "type": "bank", "company_id": self.id})
+            else:
+                journal = Journal.search([("type", "=", "cash" if method.code == "cash" else "bank"),
+                                          ("company_id", "=", self.id)], limit=1)
+            method.journal_id = journal

@@ -1,1 +1,2 @@
-
+from . import onecard_issue_wizard
+from . import onecard_card_operation_wizard

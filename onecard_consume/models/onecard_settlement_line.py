@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+from .onecard_operation import OPERATION_KINDS
+from .onecard_wallet import WALLET_KIND_SELECTION
+
+
+class OnecardSettlementLine(models.Model):
+    """One total of a settlement: event, wallet, payment method, canteen, meal."""
+
+    _name = "onecard.settlement.line"
+    _description = "Settlement Total"
+    _order = "kind, wallet_kind"
+
+    settlement_id = fields.Many2one("onecard.settlement", required=True, ondelete="cascade", index=True)
+    kind = fields.Selection(OPERATION_KINDS, required=True)
+    wallet_kind = fields.Selection(WALLET_KIND_SELECTION, required=True)
+    payment_method_id = fields.Many2one("onecard.payment.method")
+    canteen_id = fields.Many2one("onecard.canteen")
+    meal_period_id = fields.Many2one("onecard.meal.period")
+    department_id = fields.Many2one("hr.department")
+    late = fields.Boolean(help="Dated before this period: a late offline record or correction.")
+    count = fields.Integer()
+    currency_id = fields.Many2one(related="settlement_id.currency_id")
+    amount = fields.Monetary(help="Signed as on the wallets: positive = card money in.")

@@ -1,0 +1,252 @@
+import base64
+import csv
+import io
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class OnecardSubsidyBatch(models.Model):
+    """A grant of subsidy to many people at once (a department, a category, a list).
+
+    Confirmation is set-based: validation in one SQL query, booking through
+    onecard.ledger._book_many, so 10,000 lines go in one go.
+    """
+
+    _name = "onecard.subsidy.batch"
+    _description = "Subsidy Batch"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(required=True, default=lambda self: _("New"), copy=False)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed"), ("done", "Done"), ("cancel", "Cancelled")],
+        default="draft", required=True, readonly=True, tracking=True)
+    mode = fields.Selection(
+        [("accumulate", "Accumulate"), ("reset", "Reset (clear unspent subsidy first)")],
+        default="accumulate", required=True)
+    distribution = fields.Selection(
+        [("immediate", "Immediately on confirmation"), ("collect", "On collection (next swipe or kiosk)")],
+        default="immediate", required=True)
+    expiry_date = fields.Date(help="After this day what is left of this grant is cleared automatically.")
+    expired = fields.Boolean(readonly=True)
+    amount = fields.Monetary(string="Amount per Person", help="Used when lines are built from a selection.")
+    department_ids = fields.Many2many("hr.department", string="Departments")
+    category_ids = fields.Many2many("onecard.cardholder.category", string="Cardholder Categories")
+    cardholder_ids = fields.Many2many("onecard.cardholder", string="Cardholders")
+    import_file = fields.Binary(string="CSV / XLSX File", help="Columns: cardholder code, amount.")
+    import_filename = fields.Char()
+    line_ids = fields.One2many("onecard.subsidy.line", "batch_id", string="Lines")
+    line_count = fields.Integer(compute="_compute_totals")
+    skipped_count = fields.Integer(compute="_compute_totals")
+    total_amount = fields.Monetary(compute="_compute_totals")
+    granted_amount = fields.Monetary(compute="_compute_totals")
+
+    @api.depends("line_ids.state", "line_ids.amount", "line_ids.granted_amount")
+    def _compute_totals(self):
+        groups = self.env["onecard.subsidy.line"]._read_group(
+            [("batch_id", "in", self.ids)], ["batch_id", "state"], ["__count", "amount:sum", "granted_amount:sum"])
+        totals = {}
+        for batch, state, count, amount, granted in groups:
+            t = totals.setdefault(batch.id, [0, 0, 0.0, 0.0])
+            t[0] += count
+            t[1] += count if state == "skipped" else 0
+            t[2] += amount if state != "skipped" else 0.0
+            t[3] += granted
+        for batch in self:
+            batch.line_count, batch.skipped_count, batch.total_amount, batch.granted_amount = \
+                totals.get(batch.id, [0, 0, 0.0, 0.0])
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("onecard.subsidy.batch") or _("New")
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------ building
+    def action_load_lines(self):
+        """Add a line for everyone in the chosen departments, categories and selection."""
+        self.ensure_one()
+        self._check_state("draft")
+        if self.amount <= 0:
+            raise UserError(_("Set a positive amount per person first."))
+        domain = [("company_id", "=", self.company_id.id)]
+        parts = []
+        if self.department_ids:
+            parts.append([("department_id", "child_of", self.department_ids.ids)])
+        if self.category_ids:
+            parts.append([("category_id", "in", self.category_ids.ids)])
+        if self.cardholder_ids:
+            parts.append([("id", "in", self.cardholder_ids.ids)])
+        if not parts:
+            raise UserError(_("Choose departments, categories or cardholders."))
+        holders = self.env["onecard.cardholder"].search(domain + ["|"] * (len(parts) - 1) + sum(parts, []))
+        self._add_lines({holder.id: self.amount for holder in holders})
+
+    def action_import_file(self):
+        """Load lines from a CSV or XLSX file: cardholder code, amount (header row optional)."""
+        self.ensure_one()
+        self._check_state("draft")
+        if not self.import_file:
+            raise UserError(_("Choose a file to import."))
+        rows = self._read_rows(base64.b64decode(self.import_file), self.import_filename or "")
+        holders = {h.code: h.id for h in self.env["onecard.cardholder"].search(
+            [("code", "in", [r[0] for r in rows]), ("company_id", "=", self.company_id.id)])}
+        errors, amounts = [], {}
+        for number, (code, amount) in enumerate(rows, 1):
+            try:
+                value = float(amount) if amount not in (None, "") else self.amount
+            except (TypeError, ValueError):
+                value = None
+            if code not in holders:
+                errors.append(_("Row %(row)s: unknown cardholder code “%(code)s”.", row=number, code=code))
+            elif not value or value <= 0:
+                errors.append(_("Row %(row)s: the amount must be a positive number.", row=number))
+            else:
+                amounts[holders[code]] = value
+        if errors:
+            raise UserError("\n".join(errors[:20]))
+        self._add_lines(amounts)
+        self.import_file = False
+
+    @staticmethod
+    def _read_rows(data, filename):
+        if filename.lower().endswith(".xlsx"):
+            import openpyxl
+            sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
+            rows = [[c for c in row[:2]] for row in sheet.iter_rows(values_only=True)]
+        else:
+            rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        rows = [(str(r[0]).strip(), r[1] if len(r) > 1 else None) for r in rows if r and r[0] not in (None, "")]
+        if rows and rows[0][1] is not None and not str(rows[0][1]).replace(".", "", 1).isdigit():
+            rows = rows[1:]  # header
+        return rows
+
+    def _add_lines(self, amounts):
+        present = set(self.line_ids.cardholder_id.ids)
+        self.env["onecard.subsidy.line"].create([
+            {"batch_id": self.id, "cardholder_id": holder_id, "amount": amount}
+            for holder_id, amount in amounts.items() if holder_id not in present])
+
+    def _check_state(self, *states):
+        for batch in self:
+            if batch.state not in states:
+                raise UserError(_("Subsidy batch %s cannot do this in its current state.", batch.name))
+
+    # ------------------------------------------------------------ confirming
+    def action_confirm(self):
+        for batch in self:
+            batch._check_state("draft")
+            if not batch.line_ids:
+                raise UserError(_("The batch %s has no lines.", batch.name))
+            good = batch._skip_invalid_lines()
+            if batch.distribution == "immediate":
+                batch._grant(good)
+                batch.state = "done"
+            else:
+                good.write({"state": "pending"})
+                good.cardholder_id.sudo().write({"subsidy_pending": True})
+                batch.state = "confirmed"
+
+    def _skip_invalid_lines(self):
+        """Mark lines whose holder cannot receive money as skipped, with the reason; return the others."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT l.id, h.active, h.state,
+                   array_agg(DISTINCT c.state) FILTER (WHERE c.id IS NOT NULL)
+              FROM onecard_subsidy_line l
+              JOIN onecard_cardholder h ON h.id = l.cardholder_id
+              LEFT JOIN onecard_card c ON c.cardholder_id = h.id
+             WHERE l.batch_id = %s
+             GROUP BY l.id, h.active, h.state
+        """, [self.id])
+        reasons = {}
+        for line_id, active, state, card_states in self.env.cr.fetchall():
+            card_states = set(card_states or [])
+            if not active:
+                reason = _("Cardholder archived")
+            elif state != "active":
+                reason = _("Account frozen or closed")
+            elif "active" in card_states:
+                continue
+            elif "lost" in card_states:
+                reason = _("Card lost")
+            elif "frozen" in card_states:
+                reason = _("Card frozen")
+            elif card_states:
+                reason = _("Card returned or expired")
+            else:
+                reason = _("No card")
+            reasons.setdefault(reason, []).append(line_id)
+        Line = self.env["onecard.subsidy.line"]
+        for reason, ids in reasons.items():
+            Line.browse(ids).write({"state": "skipped", "reason": reason})
+        return self.line_ids.filtered(lambda line: line.state == "draft")
+
+    def _subsidy_wallets(self, holder_ids):
+        self.env.cr.execute("SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'subsidy' AND cardholder_id = ANY(%s)",
+                            [list(holder_ids)])
+        return dict(self.env.cr.fetchall())
+
+    def _grant(self, lines):
+        """Credit lines (of one batch) through the engine; reset mode clears what is left first."""
+        if not lines:
+            return
+        self.ensure_one()
+        wallets = self._subsidy_wallets(lines.cardholder_id.ids)
+        entries = []
+        for line_id, holder_id, amount in lines.mapped(lambda l: (l.id, l.cardholder_id.id, l.amount)):
+            if self.mode == "reset":
+                entries.append({"cardholder_id": holder_id, "key": "sub-%s-reset" % line_id, "kind": "subsidy_clear",
+                                "lines": [(wallets[holder_id], "drain")]})
+            entries.append({"cardholder_id": holder_id, "key": "sub-%s-grant" % line_id,
+                            "lines": [(wallets[holder_id], amount)]})
+        self.env["onecard.ledger"]._book_many("subsidy_grant", self.company_id, entries, note=self.name)
+        for amount in set(lines.mapped("amount")):
+            same = lines.filtered(lambda line: line.amount == amount)
+            same.write({"state": "granted", "granted_amount": amount})
+
+    def _take_back(self, lines, kind, state):
+        """Clear what is left of granted lines (never more than the balance)."""
+        wallets = self._subsidy_wallets(lines.cardholder_id.ids)
+        entries = [{"cardholder_id": line.cardholder_id.id, "key": "sub-%s-%s" % (line.id, state),
+                    "lines": [(wallets[line.cardholder_id.id], ("upto", line.granted_amount))]} for line in lines]
+        self.env["onecard.ledger"]._book_many(kind, self.company_id, entries, note=self.name)
+        lines.write({"state": state})
+
+    def action_cancel(self):
+        """Take back what was credited and not yet spent; pending lines are simply dropped."""
+        for batch in self:
+            batch._check_state("draft", "confirmed", "done")
+            granted = batch.line_ids.filtered(lambda line: line.state == "granted")
+            if granted:
+                batch._take_back(granted, "subsidy_clear", "cancelled")
+            batch.line_ids.filtered(lambda line: line.state in ("draft", "pending")).write({"state": "cancelled"})
+            batch.state = "cancel"
+
+    @api.model
+    def _cron_expire(self):
+        """Clear the unspent part of grants whose expiry date has passed."""
+        today = fields.Date.context_today(self)
+        for batch in self.search([("state", "in", ("confirmed", "done")), ("expired", "=", False),
+                                  ("expiry_date", "<", today)]):
+            granted = batch.line_ids.filtered(lambda line: line.state == "granted")
+            if granted:
+                batch._take_back(granted, "subsidy_expire", "expired")
+            batch.line_ids.filtered(lambda line: line.state == "pending").write({"state": "expired"})
+            batch.write({"expired": True, "state": "done"})
+
+    @api.model
+    def _collect(self, holder):
+        """Credit a holder's pending subsidies (called by the engine at a swipe or kiosk visit)."""
+        lines = self.env["onecard.subsidy.line"].sudo().search(
+            [("cardholder_id", "=", holder.id), ("state", "=", "pending")])
+        for batch in lines.batch_id:
+            batch.sudo()._grant(lines.filtered(lambda line: line.batch_id == batch))
+            if not batch.line_ids.filtered(lambda line: line.state == "pending"):
+                batch.state = "done"
+        self.env.cr.execute("UPDATE onecard_cardholder SET subsidy_pending = false WHERE id = %s", [holder.id])
+        return sum(lines.mapped("amount"))
