@@ -27,3 +27,5 @@ from . import hr_department
 from . import onecard_settlement
 from . import onecard_settlement_line
 from . import onecard_demo
+from . import onecard_reconciliation
+from . import onecard_reconciliation_line

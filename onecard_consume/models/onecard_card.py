@@ -46,16 +46,19 @@ class OnecardCard(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # self.env._, not _(): without a lang in the context, _() looks for a
+        # local named ``uid`` (or ``user``) to find the user's language, and
+        # here ``uid`` is a card UID.
         for vals in vals_list:
             uid = normalize_uid(vals.get("uid"))
             if not uid:
-                raise ValidationError(_("“%s” is not a valid card UID (4 to 10 bytes in hex).", vals.get("uid") or ""))
+                raise ValidationError(self.env._("“%s” is not a valid card UID (4 to 10 bytes in hex).", vals.get("uid") or ""))
             vals["uid"] = uid
             if vals.get("number", "/") == "/":
                 vals["number"] = self.env["ir.sequence"].next_by_code("onecard.card") or uid
         self._check_uid_free([v["uid"] for v in vals_list])
         cards = super().create(vals_list)
-        cards._log_state(False, _("Issued"))
+        cards._log_state(False, self.env._("Issued"))
         return cards
 
     def write(self, vals):

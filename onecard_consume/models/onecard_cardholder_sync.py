@@ -97,7 +97,7 @@ class OnecardCardholder(models.Model):
             uid = normalize_uid(row.get("card_uid"))
             if uid and uid in live and live[uid].cardholder_id != holder:
                 results[index] = dict(results[index], status="error",
-                                      message=_("Card UID %s belongs to someone else.", uid))
+                                      message=self.env._("Card UID %s belongs to someone else.", uid))
             elif uid and uid not in live and not holder.card_ids.filtered(lambda c: c.state in ("active", "lost", "frozen")):
                 card_vals.append({"cardholder_id": holder.id, "uid": uid})
                 live[uid] = holder

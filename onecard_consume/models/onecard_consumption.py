@@ -151,7 +151,7 @@ class OnecardConsumption(models.AbstractModel):
         else:  # fixed, count, postpaid with a preset price
             base = terminal.fixed_amount
         if not isinstance(base, (int, float)) or base != base or base < 0 or (base == 0 and mode != "count") \
-                or currency.compare_amounts(currency.round(base), base) or base > 1e6:
+                or base > 1e6 or currency.compare_amounts(currency.round(base), base):
             return 0.0, "invalid_amount"
         discount = holder.category_id.discount_percent
         return currency.round(base * (100 - discount) / 100.0), None
@@ -245,10 +245,18 @@ class OnecardConsumption(models.AbstractModel):
 
     def _record_usage(self, holder, usage, price, when, terminal, local, meal_key):
         day = local.date()
-        day_amount = (float(usage["day_amount"] or 0.0) if usage["day"] == day else 0.0) + price
+        # A late (offline) record of an earlier day or meal must not reset the
+        # counters of the current one: it only adds to the bucket it belongs to.
+        if usage["day"] and day < usage["day"]:
+            day, day_amount = usage["day"], float(usage["day_amount"] or 0.0)
+        else:
+            day_amount = (float(usage["day_amount"] or 0.0) if usage["day"] == day else 0.0) + price
         same_meal = usage["meal_key"] == meal_key
-        meal_amount = (float(usage["meal_amount"] or 0.0) if same_meal else 0.0) + price
-        meal_count = (usage["meal_count"] or 0 if same_meal else 0) + 1
+        if not same_meal and usage["last_swipe"] and when < usage["last_swipe"]:
+            meal_key, meal_amount, meal_count = usage["meal_key"], usage["meal_amount"], usage["meal_count"]
+        else:
+            meal_amount = (float(usage["meal_amount"] or 0.0) if same_meal else 0.0) + price
+            meal_count = (usage["meal_count"] or 0 if same_meal else 0) + 1
         self.env.cr.execute("""
             UPDATE onecard_cardholder
                SET usage_day = %s, usage_day_amount = %s, usage_meal_key = %s, usage_meal_amount = %s,

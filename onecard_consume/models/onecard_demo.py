@@ -35,28 +35,30 @@ class OnecardDemo(models.AbstractModel):
 
     @api.model
     def _generate_demo(self):
-        if self.env["hr.employee"].with_context(active_test=False).search_count([("barcode", "=", "E0001")]):
+        if self.env["hr.employee"].with_context(active_test=False).search_count([("barcode", "=", "0001")]):
             return  # already generated
         rng = random.Random(42)
         ref = self.env.ref
         admin = ref("base.user_admin")
         # Desk operations are booked as the administrator (the operator of the card office).
-        ledger = self.env["onecard.ledger"].with_user(admin)
+        # An explicit lang: without one, _() in onecard.card.create mistakes its local `uid` for a user id.
+        demo = self.with_context(lang=admin.lang or "en_US")
+        ledger = demo.env["onecard.ledger"].with_user(admin)
         methods = [ref("onecard_consume.payment_method_" + code) for code in ("cash", "wechat", "alipay", "bank")]
-        holders = self._demo_people()
-        state = self._demo_cards(ledger, rng, holders, methods)
-        events = self._demo_week(ledger, rng, state, methods)
+        holders = demo._demo_people()
+        state = demo._demo_cards(ledger, rng, holders, methods)
+        events = demo._demo_week(ledger, rng, state, methods)
         for _when, action in sorted(events, key=lambda event: event[0]):
             action()
 
     # ------------------------------------------------------------ people
     def _demo_people(self):
-        """Employees E0001..E0050 (cardholders follow by themselves), one visitor, the admin."""
+        """Employees 0001..0050 (cardholders follow by themselves), one visitor, the admin."""
         ref = self.env.ref
         staff, manager = ref("onecard_consume.demo_category_staff"), ref("onecard_consume.demo_category_manager")
         employees = self.env["hr.employee"].create([{
             "name": SURNAMES[i % len(SURNAMES)] + GIVEN_NAMES[i * 7 % len(GIVEN_NAMES)],
-            "barcode": "E%04d" % (i + 1),
+            "barcode": "%04d" % (i + 1),  # hr wants digits only: 0001..0050
             "department_id": ref(DEPARTMENTS[i % len(DEPARTMENTS)][0]).id,
             "job_title": "部门经理" if i < len(DEPARTMENTS) else DEPARTMENTS[i % len(DEPARTMENTS)][1],
         } for i in range(EMPLOYEES)])
@@ -188,6 +190,7 @@ class OnecardDemo(models.AbstractModel):
         add(day(3), 10 * 60 + 5, lambda: ledger.report_lost(cards[11]))
         add(day(2), 9 * 60 + 30, replace, 11)
         add(day(1), 16 * 60, refund, 19, 50.0, methods[0])
+        add(day(1), 9 * 60 + 45, topup, 6, 200.0, methods[1])
         add(day(1), 12 * 60 + 5, swipe, 6, "201", amount=18.5, tag="first")
         add(day(1), 12 * 60 + 5.3, swipe, 6, "201", amount=18.5, tag="double")  # keyed twice by the cashier
         add(day(1), 14 * 60, correct, "double", "收银员重复扣款 / charged twice")

@@ -58,22 +58,23 @@ class OnecardDesk(models.TransientModel):
     def _compute_card(self):
         Card = self.env["onecard.card"]
         for desk in self:
-            uid = normalize_uid(desk.card_uid)
-            card = Card._find_by_uid(uid).sudo(False) if uid else Card
+            # not "uid": _() would take a local of that name for a user id
+            code = normalize_uid(desk.card_uid)
+            card = Card._find_by_uid(code).sudo(False) if code else Card
             desk.card_id = card
             desk.card_found = bool(card)
             desk.card_state = card.state
             desk.cardholder_id = card.cardholder_id
             desk.currency_id = card.currency_id or self.env.company.currency_id
-            desk.can_issue = bool(uid) and (not card or card.state in ("returned", "expired"))
+            desk.can_issue = bool(code) and (not card or card.state in ("returned", "expired"))
             if not desk.card_uid:
                 desk.message = False
-            elif not uid:
+            elif not code:
                 desk.message = _("“%s” is not a card UID: 4 to 10 bytes in hexadecimal.", desk.card_uid.strip())
             elif not card:
-                desk.message = _("Card %s is unknown: issue a new card to it.", uid)
+                desk.message = _("Card %s is unknown: issue a new card to it.", code)
             elif card.state in ("returned", "expired"):
-                desk.message = _("Card %(uid)s is %(state)s: it may be issued again.", uid=uid,
+                desk.message = _("Card %(uid)s is %(state)s: it may be issued again.", uid=code,
                                  state=card._state_label())
             else:
                 desk.message = False

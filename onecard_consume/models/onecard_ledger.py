@@ -137,7 +137,7 @@ class OnecardLedger(models.AbstractModel):
 
     # ------------------------------------------------------ desk operations
     def _check_amount(self, amount):
-        if not isinstance(amount, (int, float)) or amount != amount or amount <= 0:
+        if not isinstance(amount, (int, float)) or amount != amount or amount <= 0 or amount == float("inf"):
             raise UserError(_("The amount must be a positive number."))
         currency = self.env.company.currency_id
         if currency.compare_amounts(currency.round(amount), amount):
@@ -175,10 +175,13 @@ class OnecardLedger(models.AbstractModel):
                    number=None, expiry_date=None, user=None):
         """Issue a card to a holder, taking a deposit and an opening top-up."""
         holder._check_usable()
-        if deposit < 0 or topup < 0:
-            raise UserError(_("Deposit and opening top-up cannot be negative."))
+        if any(isinstance(value, (int, float)) and value < 0 for value in (deposit, topup)):
+            raise UserError(self.env._("Deposit and opening top-up cannot be negative."))
+        # Validate both amounts before the card exists: nothing is written on bad input.
+        deposit = self._check_amount(deposit) if deposit else 0.0
+        topup = self._check_amount(topup) if topup else 0.0
         if (deposit or topup) and not method:
-            raise UserError(_("Choose a payment method for the deposit and the top-up."))
+            raise UserError(self.env._("Choose a payment method for the deposit and the top-up."))
         card = self.env["onecard.card"].create({
             "cardholder_id": holder.id, "uid": uid, "kind": kind, "number": number or "/",
             "expiry_date": expiry_date, "user_id": user and user.id, "deposit": deposit,

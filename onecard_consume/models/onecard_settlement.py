@@ -6,6 +6,8 @@ setting settlement_id, so a row is posted exactly once; an unsettled row
 dated before the period (late offline record, correction) is simply taken
 by the next settlement and shown as late.
 """
+import logging
+import zlib
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -15,6 +17,11 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+_logger = logging.getLogger(__name__)
+
+# Advisory lock namespace: a constant (Python's str hash() differs per process,
+# so it would not serialise two workers settling the same company).
+SETTLE_LOCK = zlib.crc32(b"onecard.settlement") % 2**31
 PAYMENT_KINDS = ("topup", "refund", "return", "deposit_in", "deposit_out")
 CONSUME_KINDS = ("consume", "back_entry", "correction")
 SUBSIDY_KINDS = ("subsidy_grant", "subsidy_clear", "subsidy_expire")
@@ -64,7 +71,7 @@ class OnecardSettlement(models.Model):
     def settle(self, company, period, day):
         """Settle the day (or the month containing it) for a company; idempotent."""
         start = day if period == "day" else day.replace(day=1)
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [hash("onecard.settlement") % 2**31, company.id])
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SETTLE_LOCK, company.id])
         done = self.search([("company_id", "=", company.id), ("period", "=", period), ("date_from", "=", start),
                             ("state", "=", "posted")], limit=1)
         if done:
@@ -85,6 +92,7 @@ class OnecardSettlement(models.Model):
             UPDATE onecard_transaction SET settlement_id = %s
              WHERE company_id = %s AND settlement_id IS NULL AND business_time < %s
         """, self.id, self.company_id.id, end))
+        self.env["onecard.transaction"].invalidate_model(["settlement_id"])
         self.env.cr.execute(SQL("""
             SELECT kind, wallet_kind, payment_method_id, canteen_id, meal_period_id,
                    CASE WHEN kind IN %s THEN department_id END, business_time < %s, count(*), sum(amount)
@@ -111,7 +119,8 @@ class OnecardSettlement(models.Model):
         self.write({"move_id": move.id, "note": note})
 
     def _journal(self):
-        journal = self.company_id.onecard_journal_id
+        # sudo: card accountants settle without needing Accounting rights
+        journal = self.company_id.onecard_journal_id.sudo()
         if not journal:
             raise UserError(_("Set the card settlement journal in the One-Card settings of %s.", self.company_id.name))
         return journal
@@ -134,7 +143,7 @@ class OnecardSettlement(models.Model):
     def _counterpart(self, line):
         """(account, partner, analytic account, label) receiving the other side of a total."""
         if line.kind in PAYMENT_KINDS:
-            journal = line.payment_method_id.with_company(self.company_id).journal_id
+            journal = line.payment_method_id.with_company(self.company_id).journal_id.sudo()
             if not journal.default_account_id:
                 raise UserError(_("Map the payment method %s to a journal with an account.",
                                   line.payment_method_id.name or _("(none)")))
@@ -188,10 +197,12 @@ class OnecardSettlement(models.Model):
         for settlement in self:
             if settlement.state != "posted":
                 raise UserError(_("Only a posted settlement can be reversed."))
-            move = settlement.move_id
+            move = settlement.move_id.sudo()
             if move:
                 if settlement.company_id._get_violated_lock_dates(move.date, False, move.journal_id):
                     raise UserError(_("The entry %s is in a locked period: it cannot be reversed.", move.name))
+                # Accountants of the card office need no Accounting rights: the
+                # entry was created as superuser too (see _claim_and_post).
                 reversal = move._reverse_moves([{"date": move.date, "ref": _("Reversal of %s", settlement.name)}],
                                                cancel=True)
                 settlement.reversal_move_id = reversal
@@ -200,9 +211,29 @@ class OnecardSettlement(models.Model):
             self.env["onecard.transaction"].invalidate_model(["settlement_id"])
             settlement.state = "reversed"
 
+    def _action_open(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
+                "view_mode": "form", "views": [(False, "form")], "target": "current"}
+
+    @api.model
+    def action_settle_yesterday(self):
+        """Settle yesterday (in the company's time zone) for the current company and show it."""
+        company = self.env.company
+        return self.settle(company, "day", self._company_yesterday(company))._action_open()
+
+    @api.model
+    def _company_yesterday(self, company):
+        tz = pytz.timezone(company.partner_id.tz or "UTC")
+        return datetime.now(tz).date() - timedelta(days=1)
+
     @api.model
     def _cron_settle_yesterday(self):
+        """Settle yesterday for every company that wants it; one company's
+        problem (no accounts yet) neither blocks nor rolls back the others."""
         for company in self.env["res.company"].search([("onecard_auto_settle", "=", True)]):
-            tz = pytz.timezone(company.partner_id.tz or "UTC")
-            yesterday = datetime.now(tz).date() - timedelta(days=1)
-            self.with_company(company).settle(company, "day", yesterday)
+            try:
+                with self.env.cr.savepoint():
+                    self.with_company(company).settle(company, "day", self._company_yesterday(company))
+            except UserError as error:
+                _logger.warning("One-Card: settling %s failed: %s", company.name, error)

@@ -249,4 +249,5 @@ class OnecardSubsidyBatch(models.Model):
             if not batch.line_ids.filtered(lambda line: line.state == "pending"):
                 batch.state = "done"
         self.env.cr.execute("UPDATE onecard_cardholder SET subsidy_pending = false WHERE id = %s", [holder.id])
+        holder.invalidate_recordset(["subsidy_pending"])
         return sum(lines.mapped("amount"))

@@ -72,6 +72,9 @@ class ResCompany(models.Model):
                 journal = Journal.search([("code", "=", code), ("company_id", "=", self.id)], limit=1) or \
                     Journal.create({"name": name, "code": code, "type": "bank", "company_id": self.id})
             else:
+                # Not a clearing journal of our own: "other" would otherwise land
+                # on Alipay, whose code sorts before the chart's bank journal.
                 journal = Journal.search([("type", "=", "cash" if method.code == "cash" else "bank"),
+                                          ("code", "not in", [c for c, _n in own.values()]),
                                           ("company_id", "=", self.id)], limit=1)
             method.journal_id = journal

@@ -59,7 +59,7 @@ class TestOperations(OnecardCase):
             self.op_ledger.issue_card(holder, "0A0B0C0F", deposit=10.0)
         with self.assertRefused("negative"):
             self.op_ledger.issue_card(holder, "0A0B0C0F", deposit=-10.0, method=self.cash)
-        for bad in (float("nan"), 10.001, "10"):
+        for bad in (float("nan"), float("inf"), 10.001, "10"):
             with self.assertRefused():
                 self.op_ledger.issue_card(holder, "0A0B0C0F", deposit=bad, method=self.cash)
             with self.assertRefused():
@@ -100,7 +100,7 @@ class TestOperations(OnecardCase):
 
     def test_topup_refused(self):
         card = self.op(self.alice_card)
-        for bad in (0, 0.0, -5.0, float("nan"), 10.001, "10", None):
+        for bad in (0, 0.0, -5.0, float("nan"), float("inf"), 10.001, "10", None):
             with self.assertRefused():
                 self.op_ledger.topup(card, bad, self.cash)
         with self.assertRefused("payment method"):

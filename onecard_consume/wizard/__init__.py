@@ -1,2 +1,3 @@
 from . import onecard_issue_wizard
 from . import onecard_card_operation_wizard
+from . import onecard_settle_wizard

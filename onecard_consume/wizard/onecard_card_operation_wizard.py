@@ -74,10 +74,10 @@ class OnecardCardOperationWizard(models.TransientModel):
             raise UserError(_("Choose the card."))
         if not self.cardholder_id:
             raise UserError(_("Choose the cardholder."))
-        uid = getattr(self, "_do_%s" % self.operation)()
+        shown = getattr(self, "_do_%s" % self.operation)()
         desk = self.env["onecard.desk"].browse(self.env.context.get("onecard_desk_id")).exists()
         if desk:
-            return desk._show(uid or self.card_id.uid or desk.card_uid)
+            return desk._show(shown or self.card_id.uid or desk.card_uid)
         label = dict(self._fields["operation"]._description_selection(self.env))[self.operation]
         return {
             "type": "ir.actions.client", "tag": "display_notification",

@@ -1,0 +1,19 @@
+{
+    "name": "OneCard Devices",
+    "summary": "Consumption terminals: HTTP API, binary protocol gateway, simulator, desk card reader",
+    "version": "18.0.1.0.0",
+    "category": "Human Resources",
+    "license": "LGPL-3",
+    "author": "OneCard",
+    "depends": ["onecard_consume", "bus", "mail"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/onecard_devices_security.xml",
+        "data/onecard_devices_data.xml",
+        "data/onecard_devices_cron.xml",
+        "views/onecard_terminal_views.xml",
+        "views/onecard_terminal_command_views.xml",
+        "views/onecard_list_entry_views.xml",
+    ],
+    "installable": True,
+}

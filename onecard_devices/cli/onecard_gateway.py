@@ -1,0 +1,410 @@
+"""``odoo-bin onecard-gateway``: binary-protocol gateway for TCP and RS-485 terminals.
+
+    odoo-bin --addons-path=... onecard-gateway -d DB [--tcp-port 9100] [--serial URL ...]
+
+asyncio does the I/O (a TCP server, one polling loop per RS-485 port); a
+pool of worker threads, each holding one cursor of the single registry,
+runs the engine. Every request frame is one transaction: the engine runs,
+the transaction commits, and only THEN the answer (the acknowledgement) is
+written to the wire. A serialization failure is retried at once. A frame
+whose answer was lost is retransmitted by the terminal with the same
+terminal sequence and gets the stored first answer back (no second charge).
+See docs/binary-protocol.md.
+"""
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg2
+
+import odoo
+from odoo.cli.command import Command
+from odoo.tools import config
+
+from ..lib import messages as M
+from ..lib.errors import TerminalError
+from ..lib.frame import ADDR_TCP, FLAG_RESPONSE, FrameError, encode
+from ..lib.transport import LinkClosed, SerialLink, TcpLink
+
+_logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
+
+RETRY_PGCODES = {"40001", "40P01", "55P03", "23505"}  # serialization, deadlock, lock, unique (racing replays)
+
+
+class GatewayError(Exception):
+    """A refusal sent back as a NAK frame (code, message)."""
+
+    def __init__(self, code, message=None):
+        super().__init__(message or code)
+        self.code, self.message = code, message or code
+
+
+# ---------------------------------------------------------------- engine adapter
+class ServiceAdapter:
+    """The gateway's only way into Odoo: devices' ``onecard.terminal.service``.
+
+    The same handlers (and the same strict validation) as the HTTP API; the
+    service calls the one consumption engine. Plain dicts in and out.
+    """
+
+    def handle(self, env, terminal, name, body):
+        return env["onecard.terminal.service"].handle(terminal, name, body)
+
+
+# ------------------------------------------------------------------ the gateway
+class Gateway:
+    def __init__(self, dbname, opts):
+        self.dbname = dbname
+        self.opts = opts
+        self.registry = odoo.modules.registry.Registry(dbname)
+        self.pool = ThreadPoolExecutor(max_workers=opts.workers, thread_name_prefix="gw-db")
+        self.local = threading.local()
+        self.stats = Counter()
+        self.stats_lock = threading.Lock()
+        self.latencies = []
+        self.stopping = False
+        self.inflight = 0
+        self.tasks = set()
+        self.terminals = {}        # id -> dict(serial, secret, port_url, bus_address)
+        self.by_serial = {}
+        self.by_bus = {}
+        self.adapter = ServiceAdapter()
+
+    # ---- DB side (worker threads) ----
+    def _cursor(self):
+        cr = getattr(self.local, "cr", None)
+        if cr is None or cr.closed:
+            cr = self.local.cr = self.registry.cursor()
+        return cr
+
+    def _drop_cursor(self):
+        cr = getattr(self.local, "cr", None)
+        self.local.cr = None
+        if cr is not None:
+            try:
+                cr.close()
+            except Exception:  # noqa: BLE001 - the connection may be gone already
+                pass
+
+    def load_terminals(self):
+        def work(env):
+            env.cr.execute("""SELECT id, serial_number, secret, port_url, bus_address, connection
+                                FROM onecard_terminal WHERE active""")
+            return env.cr.fetchall()
+        rows = self.run_db(work)
+        self.terminals = {r[0]: {"id": r[0], "serial": r[1], "secret": r[2], "port_url": r[3],
+                                 "bus_address": r[4], "connection": r[5]} for r in rows}
+        self.by_serial = {t["serial"]: t for t in self.terminals.values() if t["serial"]}
+        self.by_bus = {(t["port_url"], t["bus_address"]): t for t in self.terminals.values()
+                       if t["port_url"] and t["bus_address"]}
+
+    def run_db(self, func, tries=None):
+        """Run func(env) in its own transaction on this thread's cursor; commit; retry at once."""
+        tries = tries or self.opts.max_tries
+        for attempt in range(1, tries + 1):
+            cr = self._cursor()
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            try:
+                result = func(env)
+                cr.commit()
+                return result
+            except psycopg2.OperationalError as exc:
+                self._rollback(cr)
+                if exc.pgcode in RETRY_PGCODES and attempt < tries:
+                    self._count("retries")
+                    continue
+                if exc.pgcode is None or cr.closed:  # connection lost: reconnect at the next try
+                    self._drop_cursor()
+                    self._count("reconnects")
+                    if attempt < tries:
+                        time.sleep(min(0.2 * attempt, 2))
+                        continue
+                raise
+            except psycopg2.IntegrityError as exc:
+                self._rollback(cr)
+                if exc.pgcode in RETRY_PGCODES and attempt < tries:  # a racing replay: the next try sees it
+                    self._count("retries")
+                    continue
+                raise
+            except psycopg2.InterfaceError:
+                self._drop_cursor()
+                self._count("reconnects")
+                if attempt < tries:
+                    time.sleep(min(0.2 * attempt, 2))
+                    continue
+                raise
+            except BaseException:
+                self._rollback(cr)
+                raise
+        raise GatewayError("busy", "too many retries")
+
+    def _rollback(self, cr):
+        try:
+            cr.rollback()
+        except Exception:  # noqa: BLE001
+            self._drop_cursor()
+
+    def _count(self, key, n=1):
+        with self.stats_lock:
+            self.stats[key] += n
+
+    def handle_request(self, terminal_id, msg_type, body):
+        """Worker thread: one request -> (response type, dict). Committed before return."""
+        name = M.NAMES[msg_type]
+
+        def work(env):
+            terminal = env["onecard.terminal"].browse(terminal_id)
+            return self.adapter.handle(env, terminal, name, body)
+
+        try:
+            result = self.run_db(work)
+        except (GatewayError, TerminalError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a server fault becomes a NAK; the terminal retries
+            _logger.exception("terminal %s: %s failed", terminal_id, name)
+            raise GatewayError("server_error", "internal error") from exc
+        if msg_type == M.SWIPE:
+            result = dict(result, seq=body.get("seq"))
+            self._count("approved" if result.get("approved") else "declined")
+            if result.get("replay"):
+                self._count("replays")
+        elif msg_type == M.UPLOAD:
+            self._count("uploaded", len(result.get("results") or []))
+        return msg_type | M.RESPONSE_BIT, result
+
+    # ---- asyncio side ----
+    async def dispatch(self, terminal, frame):
+        """Decode, run in the pool, return the answer frame bytes (already committed)."""
+        key = terminal.get("secret") if frame.mac is not None else None
+        if frame.mac is not None and not (key and frame.verify_mac(key)):
+            return self.nak(frame, "bad_signature", "MAC does not match"), None
+        if frame.mac is None and terminal.get("secret") and self.requires_mac(terminal):
+            return self.nak(frame, "missing_auth", "frames must carry a MAC"), None
+        if frame.type not in M.SCHEMAS:
+            return self.nak(frame, "invalid_type", "unknown message type", key), None
+        try:
+            body = M.decode_message(frame.type, frame.payload)
+        except FrameError as exc:
+            self._count("bad_payload")
+            return self.nak(frame, "invalid_body", str(exc), key), None
+        if frame.type not in M.SERVICE_MESSAGES:
+            return self.nak(frame, "invalid_type", "unexpected message type", key), None
+        body.pop("serial", None)
+        loop = asyncio.get_running_loop()
+        started = time.perf_counter()
+        self.inflight += 1
+        try:
+            rtype, result = await loop.run_in_executor(self.pool, self.handle_request, terminal["id"],
+                                                       frame.type, body)
+        except (GatewayError, TerminalError) as exc:
+            self._count("naks")
+            return self.nak(frame, exc.code, exc.message, key), None
+        finally:
+            self.inflight -= 1
+        self._count("frames")
+        self.latencies.append(time.perf_counter() - started)
+        try:
+            payload = M.encode_message(rtype, result)
+        except FrameError as exc:
+            _logger.error("cannot encode answer %s: %s", result, exc)
+            return self.nak(frame, "server_error", "bad answer", key), None
+        return encode(rtype, payload, frame.address, frame.seq, FLAG_RESPONSE, key), body
+
+    def requires_mac(self, terminal):
+        return terminal.get("via") == "tcp" and not self.opts.allow_unsigned
+
+    def nak(self, frame, code, message, key=None):
+        payload = M.encode_message(M.NAK, {"code": code, "message": (message or "")[:200]})
+        return encode(M.NAK, payload, frame.address, frame.seq, FLAG_RESPONSE, key)
+
+    async def serve_tcp(self, reader, writer):
+        link = TcpLink(reader, writer)
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            import socket
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        peer = writer.get_extra_info("peername")
+        self._count("connections")
+        terminal = None
+        try:
+            while not self.stopping:
+                frame = await link.recv(timeout=1.0)
+                if frame is None:
+                    continue
+                if frame.is_response:
+                    continue
+                if terminal is None:
+                    terminal = await self.bind_tcp(frame)
+                    if terminal is None:
+                        await link.send(self.nak(frame, "unknown_terminal", "send a heartbeat with your serial first"))
+                        continue
+                answer, _body = await self.dispatch(terminal, frame)
+                await link.send(answer)
+        except (LinkClosed, ConnectionError, OSError):
+            pass
+        finally:
+            self._count("crc_errors", link.errors)
+            await link.close()
+            _logger.debug("connection %s closed", peer)
+
+    async def bind_tcp(self, frame):
+        """First frame on a connection: a heartbeat naming the terminal's serial number."""
+        if frame.type != M.HEARTBEAT:
+            return None
+        try:
+            serial = M.decode_message(M.HEARTBEAT, frame.payload).get("serial")
+        except FrameError:
+            return None
+        terminal = self.by_serial.get(serial)
+        if terminal is None:  # created since start: reload once
+            await asyncio.get_running_loop().run_in_executor(self.pool, self.load_terminals)
+            terminal = self.by_serial.get(serial)
+        return dict(terminal, via="tcp") if terminal else None
+
+    async def poll_port(self, url, addresses):
+        """RS-485 master: poll each address in turn; answer its request after commit."""
+        backoff = 0.5
+        while not self.stopping:
+            link = SerialLink(url, self.opts.baudrate)
+            try:
+                await link.open()
+                _logger.info("serial %s open, polling addresses %s", url, sorted(addresses))
+                backoff = 0.5
+                seq = 0
+                while not self.stopping:
+                    for address in sorted(addresses):
+                        if self.stopping:
+                            break
+                        seq = (seq + 1) & 0xFFFFFFFF
+                        await link.send(encode(M.POLL, b"", address, seq))
+                        frame = await link.recv(timeout=self.opts.poll_timeout)
+                        if frame is None:
+                            self._count("poll_timeouts")
+                            continue
+                        if frame.address != address or not frame.is_response and frame.type == M.POLL:
+                            self._count("bus_errors")
+                            link.drop_input()
+                            continue
+                        if frame.type == M.IDLE:
+                            continue
+                        terminal = dict(self.by_bus.get((url, address)) or {}, via="serial")
+                        if "id" not in terminal:
+                            await link.send(self.nak(frame, "unknown_terminal", "no terminal at this address"))
+                            continue
+                        answer, _body = await self.dispatch(terminal, frame)
+                        await link.send(answer)
+                    if not addresses:
+                        await asyncio.sleep(1)
+            except (OSError, LinkClosed, Exception) as exc:  # noqa: BLE001 - reopen the port, never die
+                if self.stopping:
+                    break
+                self._count("serial_reconnects")
+                _logger.warning("serial %s: %s; reopening in %.1fs", url, exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10)
+            finally:
+                self._count("crc_errors", link.errors)
+                await link.close()
+
+    async def status_loop(self):
+        last = Counter()
+        while not self.stopping:
+            await asyncio.sleep(self.opts.status_interval)
+            with self.stats_lock:
+                now = Counter(self.stats)
+            lat, self.latencies = self.latencies, []
+            lat.sort()
+            p50 = lat[len(lat) // 2] * 1000 if lat else 0.0
+            p99 = lat[min(int(len(lat) * 0.99), len(lat) - 1)] * 1000 if lat else 0.0
+            delta = {k: now[k] - last[k] for k in now}
+            _logger.info(
+                "status: frames=%d approved=%d declined=%d replays=%d uploaded=%d naks=%d retries=%d "
+                "crc_errors=%d poll_timeouts=%d connections=%d inflight=%d p50=%.1fms p99=%.1fms (last %ds)",
+                delta.get("frames", 0), delta.get("approved", 0), delta.get("declined", 0),
+                delta.get("replays", 0), delta.get("uploaded", 0), delta.get("naks", 0),
+                delta.get("retries", 0), delta.get("crc_errors", 0), delta.get("poll_timeouts", 0),
+                now.get("connections", 0), self.inflight, p50, p99, self.opts.status_interval)
+            last = now
+
+    async def main(self):
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await loop.run_in_executor(self.pool, self.load_terminals)
+        servers = []
+        if self.opts.tcp_port is not None and self.opts.tcp_port >= 0:
+            server = await asyncio.start_server(self.serve_tcp, self.opts.tcp_host, self.opts.tcp_port,
+                                                backlog=512)
+            servers.append(server)
+            ports = [s.getsockname()[1] for s in server.sockets]
+            _logger.info("onecard-gateway listening on %s:%s (db %s, %d workers)", self.opts.tcp_host,
+                         ports[0], self.dbname, self.opts.workers)
+            if self.opts.port_file:
+                with open(self.opts.port_file, "w") as handle:
+                    handle.write(str(ports[0]))
+        ports = {}
+        for terminal in self.terminals.values():
+            if terminal["connection"] == "serial" and terminal["port_url"] and not self.opts.no_db_ports:
+                ports.setdefault(terminal["port_url"], set()).add(terminal["bus_address"])
+        for url in self.opts.serial or []:
+            ports.setdefault(url, set()).update(
+                a for (u, a) in self.by_bus if u == url)
+        tasks = [asyncio.create_task(self.poll_port(url, addrs)) for url, addrs in ports.items()]
+        tasks.append(asyncio.create_task(self.status_loop()))
+        print("onecard-gateway ready", flush=True)
+        await stop.wait()
+        _logger.info("onecard-gateway stopping: finishing %d in-flight frame(s)", self.inflight)
+        self.stopping = True
+        for server in servers:
+            server.close()
+        deadline = time.monotonic() + self.opts.shutdown_timeout
+        while self.inflight and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.pool.shutdown(wait=True)
+        _logger.info("onecard-gateway stopped: %s", dict(self.stats))
+
+
+class OnecardGateway(Command):
+    """Binary-protocol gateway for TCP and RS-485 terminals"""
+
+    name = "onecard-gateway"
+
+    def run(self, cmdargs):
+        parser = argparse.ArgumentParser(prog="odoo-bin onecard-gateway", description=self.__doc__,
+                                         epilog="Other options are Odoo's (-d, --db_host, -c, --addons-path, ...).")
+        parser.add_argument("--tcp-host", default="0.0.0.0")
+        parser.add_argument("--tcp-port", type=int, default=9100, help="-1: no TCP server; 0: any free port")
+        parser.add_argument("--port-file", help="write the bound TCP port to this file")
+        parser.add_argument("--serial", action="append", metavar="URL",
+                            help="RS-485 port to poll (pyserial URL); repeatable. Ports of serial terminals in "
+                                 "the database are polled anyway.")
+        parser.add_argument("--no-db-ports", action="store_true", help="poll only the --serial ports")
+        parser.add_argument("--baudrate", type=int, default=115200)
+        parser.add_argument("--poll-timeout", type=float, default=0.2, help="seconds to wait for a polled terminal")
+        parser.add_argument("--workers", type=int, default=8, help="database worker threads (cursors)")
+        parser.add_argument("--max-tries", type=int, default=8, help="tries per frame on serialization failures")
+        parser.add_argument("--status-interval", type=float, default=60.0)
+        parser.add_argument("--shutdown-timeout", type=float, default=10.0)
+        parser.add_argument("--allow-unsigned", action="store_true", help="accept TCP frames without a MAC")
+        opts, odoo_args = parser.parse_known_args(cmdargs)
+        config.parse_config(odoo_args, setup_logging=True)
+        dbname = config["db_name"]
+        if isinstance(dbname, (list, tuple)):
+            dbname = dbname[0] if dbname else None
+        if dbname and "," in dbname:
+            dbname = dbname.split(",")[0]
+        if not dbname:
+            sys.exit("onecard-gateway: give the database with -d")
+        config["db_maxconn"] = max(config["db_maxconn"], opts.workers + 4)
+        gateway = Gateway(dbname, opts)
+        asyncio.run(gateway.main())

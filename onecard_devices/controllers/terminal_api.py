@@ -1,0 +1,89 @@
+"""Terminal HTTP API: JSON over HTTP, signed with HMAC-SHA256 (docs/terminal-api.yaml).
+
+Thin transport: authenticate, decode, call ``onecard.terminal.service`` in a
+transaction committed BEFORE the answer is sent (lib/retry.run_committed),
+turn every refusal into ``{"error": {"code", "message"}}`` with a 4xx status.
+Only a genuine server fault gives a 500 (logged).
+"""
+import json
+import logging
+
+from odoo import SUPERUSER_ID, api, http
+from odoo.http import request
+
+from ..lib.errors import TerminalError
+from ..lib.retry import RetriesExhausted, run_committed
+
+_logger = logging.getLogger(__name__)
+
+PREFIX = "/onecard/api/v1"
+MAX_BODY = 1024 * 1024
+MESSAGES = {
+    "heartbeat": "heartbeat", "config": "config", "lists": "lists", "swipe": "swipe", "upload": "upload",
+    "totals": "totals",
+    "operator/login": "operator_login", "operator/logout": "operator_logout",
+    "cashier/topup": "cashier_topup", "cashier/refund": "cashier_refund",
+    "kiosk/balance": "kiosk_balance", "kiosk/collect": "kiosk_collect", "kiosk/topup": "kiosk_topup",
+}
+
+
+def _reject_constant(name):
+    raise ValueError("%s is not valid JSON" % name)
+
+
+class TerminalApi(http.Controller):
+
+    @http.route([PREFIX + "/<string:name>", PREFIX + "/<string:group>/<string:name>"], type="http", auth="none",
+                csrf=False, save_session=False, readonly=False)
+    def terminal_api(self, name, group=None, **_kw):
+        message = MESSAGES.get("%s/%s" % (group, name) if group else name)
+        env = api.Environment(request.env.cr, SUPERUSER_ID, {"lang": self._lang()})
+        request.update_env(context=env.context)
+        try:
+            if not message:
+                raise TerminalError("not_found", env._("No such endpoint."))
+            if request.httprequest.method != "POST":
+                raise TerminalError("method_not_allowed", env._("Use POST."))
+            length = request.httprequest.content_length
+            if length is not None and length > MAX_BODY:
+                raise TerminalError("body_too_large", env._("The body is larger than 1 MiB."))
+            body = request.httprequest.get_data(cache=True)
+            if len(body) > MAX_BODY:
+                raise TerminalError("body_too_large", env._("The body is larger than 1 MiB."))
+            answer = self._serve(env, message, body)
+        except TerminalError as exc:
+            return request.make_json_response(exc.as_dict(), status=exc.status)
+        except RetriesExhausted:
+            return request.make_json_response(
+                {"error": {"code": "busy", "message": env._("The server is busy, try again.")}}, status=503)
+        except Exception:
+            _logger.exception("terminal API %s failed", message)
+            return request.make_json_response(
+                {"error": {"code": "server_error", "message": env._("Internal server error.")}}, status=500)
+        return request.make_json_response(answer)
+
+    def _lang(self):
+        langs = [code for code, _name in request.env["res.lang"].sudo().get_installed()]
+        best = request.httprequest.accept_languages.best_match([code.replace("_", "-") for code in langs])
+        return best.replace("-", "_") if best else "en_US"
+
+    def _serve(self, env, message, body):
+        headers = request.httprequest.headers
+        service = env["onecard.terminal.service"]
+        cr = env.cr
+        # 1. Authenticate and burn the signature in its own committed transaction.
+        terminal = run_committed(cr, lambda: service.authenticate(
+            headers.get("X-Terminal"), request.httprequest.method, request.httprequest.path,
+            headers.get("X-Timestamp"), body, headers.get("X-Signature"), nonce=headers.get("X-Nonce")),
+            reset=env.invalidate_all)
+        # 2. Decode: any malformed body is a 400, never a 500.
+        try:
+            payload = json.loads(body.decode("utf-8"), parse_constant=_reject_constant) if body.strip() else {}
+        except (ValueError, RecursionError) as exc:
+            raise TerminalError("invalid_json", env._("The body is not valid JSON.")) from exc
+        # 3. Handle and commit; answer only after the commit succeeded.
+        lang = terminal.company_id.partner_id.lang or env.lang
+        service = service.with_context(lang=lang)
+        request.update_env(context=service.env.context)
+        return run_committed(cr, lambda: service.handle(terminal.with_env(service.env), message, payload),
+                             reset=env.invalidate_all)

@@ -1,0 +1,141 @@
+import secrets
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+STATUS = [("never", "Never Seen"), ("online", "Online"), ("offline", "Offline"), ("silent", "Silent")]
+
+
+class OnecardTerminal(models.Model):
+    """Connection, protocol and status of a physical terminal."""
+
+    _name = "onecard.terminal"
+    _inherit = ["onecard.terminal", "mail.thread", "mail.activity.mixin"]
+
+    terminal_kind = fields.Selection(
+        [("consume", "Consumption Terminal"), ("cashier", "Cashier Terminal"),
+         ("subsidy", "Subsidy Terminal"), ("kiosk", "Self-service Kiosk")],
+        string="Terminal Kind", default="consume", required=True)
+    connection = fields.Selection(
+        [("http", "HTTP"), ("tcp", "TCP"), ("serial", "RS-485 Serial")], default="http", required=True)
+    serial_number = fields.Char(copy=False, index=True)
+    secret = fields.Char(copy=False, groups="onecard_consume.group_onecard_manager",
+                         default=lambda self: secrets.token_hex(32),
+                         help="Shared key signing the terminal's requests (HMAC-SHA256).")
+    port_url = fields.Char(string="Port URL", help="pyserial URL: /dev/ttyUSB0, socket://host:port, a pty path.")
+    bus_address = fields.Integer(help="RS-485 bus address (1-254).")
+    online_mode = fields.Boolean(string="Online", default=True,
+                                 help="Online terminals ask per swipe; offline ones keep a whitelist and upload later.")
+    offline_limit = fields.Monetary(help="Largest amount an offline terminal accepts without asking.")
+    last_seen = fields.Datetime(readonly=True)
+    clock_drift = fields.Integer(readonly=True, help="Terminal clock minus server clock, seconds.")
+    firmware = fields.Char(readonly=True)
+    last_seq = fields.Integer(string="Last Record Sequence", readonly=True)
+    list_version = fields.Integer(string="List Version Loaded", readonly=True)
+    silent = fields.Boolean(readonly=True, help="Set by the watchdog when the terminal stopped calling in.")
+    status = fields.Selection(STATUS, compute="_compute_status")
+    command_ids = fields.One2many("onecard.terminal.command", "terminal_id", string="Commands")
+    pending_command_count = fields.Integer(compute="_compute_pending_command_count")
+    operator_user_id = fields.Many2one("res.users", string="Logged-in Operator", readonly=True)
+    operator_session = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    operator_since = fields.Datetime(readonly=True, copy=False)
+
+    _sql_constraints = [("serial_uniq", "unique(serial_number)", "The serial number identifies one terminal.")]
+
+    def init(self):
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS onecard_operation_terminal_time_idx
+                ON onecard_operation (terminal_id, business_time) WHERE terminal_id IS NOT NULL
+        """)
+
+    @api.model
+    def _silent_minutes(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("onecard_devices.silent_minutes", 10))
+
+    def _heartbeat_interval(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("onecard_devices.heartbeat_interval", 5))
+
+    @api.depends("last_seen")
+    def _compute_status(self):
+        now = fields.Datetime.now()
+        online = timedelta(seconds=max(self._heartbeat_interval() * 3, 30))
+        silent = timedelta(minutes=self._silent_minutes())
+        for terminal in self:
+            if not terminal.last_seen:
+                terminal.status = "never"
+            elif now - terminal.last_seen <= online:
+                terminal.status = "online"
+            elif now - terminal.last_seen <= silent:
+                terminal.status = "offline"
+            else:
+                terminal.status = "silent"
+
+    @api.depends("command_ids.state")
+    def _compute_pending_command_count(self):
+        counts = dict(self.env["onecard.terminal.command"]._read_group(
+            [("terminal_id", "in", self.ids), ("state", "in", ("queued", "sent"))], ["terminal_id"], ["__count"]))
+        for terminal in self:
+            terminal.pending_command_count = counts.get(terminal, 0)
+
+    # ------------------------------------------------------------ actions
+    def _queue(self, kind):
+        self.env["onecard.terminal.command"].create([{"terminal_id": t.id, "kind": kind} for t in self])
+
+    def action_push_settings(self):
+        self._queue("push_settings")
+
+    def action_push_lists(self):
+        self._queue("push_lists")
+
+    def action_set_time(self):
+        self._queue("set_time")
+
+    def action_collect_records(self):
+        self._queue("collect_records")
+
+    def action_reboot(self):
+        self._queue("reboot")
+
+    def action_regenerate_secret(self):
+        for terminal in self:
+            terminal.sudo().secret = secrets.token_hex(32)
+
+    def action_view_commands(self):
+        return {
+            "type": "ir.actions.act_window", "name": _("Commands"), "res_model": "onecard.terminal.command",
+            "view_mode": "list,form", "domain": [("terminal_id", "in", self.ids)],
+            "context": {"default_terminal_id": self[:1].id},
+        }
+
+    # ------------------------------------------------------------ crons
+    @api.model
+    def _cron_flag_silent(self):
+        """Flag terminals not heard from for N minutes: an activity for the responsible, once."""
+        limit = fields.Datetime.now() - timedelta(minutes=self._silent_minutes())
+        terminals = self.search([("silent", "=", False), ("last_seen", "!=", False), ("last_seen", "<", limit)])
+        activity_type = self.env.ref("mail.mail_activity_data_warning", raise_if_not_found=False) \
+            or self.env.ref("mail.mail_activity_data_todo")
+        for terminal in terminals:
+            terminal.activity_schedule(
+                activity_type_id=activity_type.id, user_id=terminal.create_uid.id or self.env.uid,
+                summary=_("Terminal %s is silent", terminal.name),
+                note=_("No heartbeat since %s (UTC).", terminal.last_seen))
+        terminals.write({"silent": True})
+        return terminals
+
+    @api.model
+    def _cron_collect_records(self):
+        """Polled (serial) terminals cannot call in: queue a collect_records command for the gateway."""
+        terminals = self.search([("connection", "=", "serial")])
+        busy = self.env["onecard.terminal.command"].search(
+            [("terminal_id", "in", terminals.ids), ("kind", "=", "collect_records"), ("state", "in", ("queued", "sent"))]
+        ).terminal_id
+        (terminals - busy)._queue("collect_records")
+        return terminals - busy
+
+    @api.model
+    def _cron_purge(self):
+        """Drop old nonces (stale timestamps are refused anyway) and finished commands after 30 days."""
+        self.env["onecard.terminal.nonce"]._purge()
+        old = fields.Datetime.now() - timedelta(days=30)
+        self.env["onecard.terminal.command"].search([("state", "in", ("done", "failed")), ("write_date", "<", old)]).unlink()

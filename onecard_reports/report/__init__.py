@@ -1,0 +1,2 @@
+from . import onecard_report_statement
+from . import onecard_report_summary

@@ -1,0 +1,16 @@
+from odoo import api, models
+
+
+class OnecardReportSummary(models.AbstractModel):
+    """The grouped table of any report family, printed from the report wizard."""
+
+    _name = "report.onecard_reports.report_summary"
+    _description = "Card Report Summary"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        wizards = self.env["onecard.report.wizard"].browse(docids)
+        return {
+            "doc_ids": docids, "doc_model": "onecard.report.wizard", "docs": wizards,
+            "tables": {wizard.id: wizard._group_table() for wizard in wizards},
+        }

@@ -1,0 +1,1 @@
+from .xlsx_stream import StreamWorksheet, excel_serial

@@ -1,0 +1,1 @@
+from . import onecard_report_wizard
