@@ -6,6 +6,22 @@
     "license": "LGPL-3",
     "author": "OneCard",
     "depends": ["onecard_consume"],
-    "data": [],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/onecard_reports_security.xml",
+        "data/onecard_reports_cron.xml",
+        "report/onecard_report_templates.xml",
+        "views/onecard_report_views.xml",
+        "views/onecard_report_export_views.xml",
+        "views/onecard_report_dashboard_views.xml",
+        "wizard/onecard_report_wizard_views.xml",
+        "views/onecard_reports_menus.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "onecard_reports/static/src/dashboard/*",
+        ],
+    },
     "installable": True,
 }

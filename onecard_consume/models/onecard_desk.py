@@ -80,6 +80,11 @@ class OnecardDesk(models.TransientModel):
                 desk.message = False
 
     @api.depends("card_uid")
+    def _compute_display_name(self):
+        for desk in self:
+            desk.display_name = _("Operator Desk")
+
+    @api.depends("card_uid")
     def _compute_operation_ids(self):
         Operation = self.env["onecard.operation"]
         for desk in self:

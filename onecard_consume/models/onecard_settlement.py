@@ -52,6 +52,16 @@ class OnecardSettlement(models.Model):
     late_count = fields.Integer(readonly=True, help="Rows dated before the period, booked here.")
     note = fields.Char(readonly=True)
 
+    def init(self):
+        # One posted settlement per company, period and start: the last guard
+        # against two workers settling the same day at once (the advisory lock
+        # in settle() serialises them, but a REPEATABLE READ snapshot taken
+        # before the lock would not see the other's settlement).
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS onecard_settlement_posted_uniq
+                ON onecard_settlement (company_id, period, date_from) WHERE state = 'posted'
+        """)
+
     @api.depends("period", "date_from", "company_id")
     def _compute_name(self):
         for settlement in self:

@@ -119,3 +119,20 @@ class TestDeskTour(HttpCase):
             desk_form.card_uid = "DEADBEEF"
             self.assertIn("unknown", desk_form.message)
             self.assertFalse(desk_form.card_found)
+
+    def test_issue_to_existing_holder(self):
+        """The cardholder form's Issue Card button: a temporary card for an existing account."""
+        env = self.env(user=self.operator)
+        holder = env["onecard.cardholder"].create({"name": "Visitor", "code": "V-001"})
+        context = {"default_holder_mode": "existing", "default_cardholder_id": holder.id}
+        with Form(env["onecard.issue.wizard"].with_context(**context)) as issue:
+            issue.uid = "11 22 33 44"
+            self.assertEqual(issue.uid, "11223344")
+            issue.kind = "temporary"
+            issue.topup = 30.0
+            issue.payment_method_id = self.cash
+        action = issue.record.action_confirm()
+        card = env["onecard.card"].browse(action["res_id"])
+        self.assertEqual((card.cardholder_id, card.kind, card.state), (holder, "temporary", "active"))
+        self.assertEqual((holder.temporary_balance, holder.cash_balance), (30.0, 0.0))
+        self._assert_wallets_consistent(holder)

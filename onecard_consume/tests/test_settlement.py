@@ -410,8 +410,9 @@ class TestSettlement(CardMoneyCase):
             settlement_a = self.settle(DAY)
         self.assertPostedBalanced(settlement_a)
         self.env.flush_all()
-        self.env.cr.execute("SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND settlement_id IS NOT NULL",
-                            [company_b.id])
+        self.env.cr.execute(
+            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND settlement_id IS NOT NULL",
+            [company_b.id])
         self.assertEqual(self.env.cr.fetchone()[0], 0, "settling A touched B's rows")
         self.assertNothingUnsettled()
         self.assertGLMatchesWallets()

@@ -63,8 +63,10 @@ class OnecardCardOperationWizard(models.TransientModel):
 
     @api.model
     def _open_action(self, context):
+        labels = dict(self._fields["operation"]._description_selection(self.env))
         return {
-            "type": "ir.actions.act_window", "name": _("Card Operation"), "res_model": self._name,
+            "type": "ir.actions.act_window", "name": labels.get(context.get("default_operation"), _("Card Operation")),
+            "res_model": self._name,
             "view_mode": "form", "views": [(False, "form")], "target": "new", "context": context,
         }
 

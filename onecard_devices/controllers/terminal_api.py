@@ -18,6 +18,7 @@ _logger = logging.getLogger(__name__)
 
 PREFIX = "/onecard/api/v1"
 MAX_BODY = 1024 * 1024
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MESSAGES = {
     "heartbeat": "heartbeat", "config": "config", "lists": "lists", "swipe": "swipe", "upload": "upload",
     "totals": "totals",
@@ -44,6 +45,8 @@ class TerminalApi(http.Controller):
                 raise TerminalError("not_found", env._("No such endpoint."))
             if request.httprequest.method != "POST":
                 raise TerminalError("method_not_allowed", env._("Use POST."))
+            if request.httprequest.mimetype in FORM_TYPES:  # werkzeug consumed the body as a form
+                raise TerminalError("unsupported_media_type", env._("Send the body as application/json."))
             length = request.httprequest.content_length
             if length is not None and length > MAX_BODY:
                 raise TerminalError("body_too_large", env._("The body is larger than 1 MiB."))
@@ -52,7 +55,8 @@ class TerminalApi(http.Controller):
                 raise TerminalError("body_too_large", env._("The body is larger than 1 MiB."))
             answer = self._serve(env, message, body)
         except TerminalError as exc:
-            return request.make_json_response(exc.as_dict(), status=exc.status)
+            headers = [("Allow", "POST")] if exc.status == 405 else None
+            return request.make_json_response(exc.as_dict(), headers=headers, status=exc.status)
         except RetriesExhausted:
             return request.make_json_response(
                 {"error": {"code": "busy", "message": env._("The server is busy, try again.")}}, status=503)

@@ -18,7 +18,7 @@ RETRY_CODES = {
     errorcodes.DEADLOCK_DETECTED,
     errorcodes.LOCK_NOT_AVAILABLE,
 }
-MAX_TRIES = 5
+MAX_TRIES = 10
 
 
 class RetriesExhausted(Exception):

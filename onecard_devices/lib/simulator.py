@@ -258,14 +258,18 @@ class HttpClient:
 
     async def call(self, msg_type, body):
         name = M.NAMES[msg_type]
+        body = {k: v for k, v in body.items() if k != "serial"}  # HTTP names the terminal in X-Terminal
         loop = asyncio.get_running_loop()
         deadline = time.monotonic() + self.max_wait
         while True:
             try:
                 status, raw = await loop.run_in_executor(self.executor, self._post, name, body)
-                if status == 503:
+                if status in (502, 503, 504):
                     raise OSError("busy")
-                answer = json.loads(raw or b"{}")
+                try:
+                    answer = json.loads(raw)
+                except ValueError:
+                    raise OSError("not a JSON answer (HTTP %s)" % status) from None
                 if status >= 400:
                     error = answer.get("error") or {}
                     raise Refused(error.get("code", str(status)), error.get("message", ""))

@@ -55,7 +55,6 @@ MAX_INT = 2 ** 31 - 1
 MAX_AMOUNT = 1000000
 MAX_UPLOAD = 500
 SMALL_DELTA = 200
-STR = (str,)
 INT = "int"
 NUM = "number"
 BOOL = "bool"
@@ -117,8 +116,14 @@ def _check_value(name, value, kind):
     elif kind is str:
         if not isinstance(value, str):
             raise TerminalError("invalid_type", _("Field %(field)s must be a string.", field=name))
-        if len(value) > 128 or "\x00" in value:
+        if len(value) > 128:
             raise TerminalError("out_of_range", _("Field %(field)s is too long.", field=name))
+        try:
+            value.encode("utf-8")  # lone surrogates ("\\udc00") cannot be stored
+        except UnicodeEncodeError:
+            raise TerminalError("invalid_value", _("Field %(field)s is not valid text.", field=name)) from None
+        if "\x00" in value:
+            raise TerminalError("invalid_value", _("Field %(field)s contains a NUL character.", field=name))
 
 
 def validate(payload, schema, where=""):

@@ -1,7 +1,7 @@
 import json
 import time
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 import pytz
 
@@ -47,7 +47,7 @@ class TerminalApiCase(HttpCase):
 
         def terminal(code, mode="amount", **vals):
             return Terminal.create(dict(name="D %s" % code, code=code, mode=mode, canteen_id=cls.canteen.id,
-                                        serial_number="SN-%s" % code, **vals))
+                                        serial_number="OCTEST-SN-%s" % code, **vals))
 
         cls.t_amount = terminal("AMT")
         cls.t_key = terminal("KEY", "key", key_ids=[(0, 0, {"key": 1, "name": "Rice", "amount": 5.0}),

@@ -49,7 +49,7 @@ class TestCommands(TerminalApiCase):
         Terminal = self.env["onecard.terminal"]
         serial = Terminal.create({"name": "Polled", "code": "POLL", "canteen_id": self.canteen.id,
                                   "connection": "serial", "port_url": "socket://127.0.0.1:4001", "bus_address": 3,
-                                  "serial_number": "SN-POLL"})
+                                  "serial_number": "OCTEST-SN-POLL"})
         self.assertIn(serial, Terminal._cron_collect_records())
         self.assertNotIn(serial, Terminal._cron_collect_records(), "one pending collect at a time")
         self.assertEqual(serial.command_ids.mapped("kind"), ["collect_records"])

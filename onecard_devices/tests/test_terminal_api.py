@@ -105,7 +105,7 @@ class TestTerminalApi(TerminalApiCase):
         self.error(401, "stale_timestamp", t, "swipe", body=body, ts=int(time.time()) - 301)
         self.error(401, "stale_timestamp", t, "swipe", body=body, ts=int(time.time()) + 400)
         self.error(401, "bad_timestamp", t, "swipe", body=body, ts="yesterday")
-        self.error(401, "unknown_terminal", t, "swipe", body=body, serial="SN-NOPE")
+        self.error(401, "unknown_terminal", t, "swipe", body=body, serial="OCTEST-SN-NOPE")
         self.error(401, "missing_auth", t, "swipe", body=body, headers={"X-Signature": ""})
         # The same signed request twice: the second is a replay.
         ts = int(time.time())
@@ -132,10 +132,14 @@ class TestTerminalApi(TerminalApiCase):
         self.error(400, "out_of_range", t, "swipe", {"uid": self.alice_card.uid, "amount": 5, "seq": 2 ** 31})
         self.error(400, "out_of_range", t, "swipe", {"uid": self.alice_card.uid, "amount": 5, "time": 10 ** 12})
         self.error(400, "out_of_range", t, "swipe", {"uid": "A" * 5000, "amount": 5})
+        self.error(400, "invalid_value", t, "heartbeat", body=b'{"firmware": "\\udc00x"}')
+        self.error(400, "invalid_value", t, "swipe", {"uid": self.alice_card.uid, "idempotency_key": "a\x00b"})
         self.error(400, "unknown_field", t, "swipe", {"uid": self.alice_card.uid, "amount": 5, "tip": 1})
         self.error(400, "invalid_json", t, "swipe", body=b'{"uid": "04D1B2C3", "amount": 1' + b"0" * 5000 + b"}")
         self.error(405, "method_not_allowed", t, "swipe", method="GET", body=b"")
         self.error(404, "not_found", t, "nothing/here", {})
+        self.error(415, "unsupported_media_type", t, "swipe", body=b"uid=04D1B2C3",
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
         self.error(403, "wrong_terminal_kind", self.t_kiosk, "swipe", {"uid": self.alice_card.uid, "amount": 5})
         self.assertEqual(self.counts(), before, "no refused request may write")
         self.t_amount.active = False

@@ -46,6 +46,7 @@ class OnecardReportFund(models.Model):
     amount_out = fields.Monetary(string="Card Out", readonly=True)
     received = fields.Monetary(readonly=True, help="Money received at the desk.")
     paid = fields.Monetary(readonly=True, help="Money paid out at the desk.")
+    volume = fields.Monetary(readonly=True, help="Size of the movement, whatever its direction.")
 
     @api.model
     def _view_query(self):
@@ -59,7 +60,8 @@ class OnecardReportFund(models.Model):
                    1 AS row_count, t.amount,
                    GREATEST(t.amount, 0) AS amount_in, GREATEST(-t.amount, 0) AS amount_out,
                    CASE WHEN t.kind IN %(payment)s THEN GREATEST(t.amount, 0) ELSE 0 END AS received,
-                   CASE WHEN t.kind IN %(payment)s THEN GREATEST(-t.amount, 0) ELSE 0 END AS paid
+                   CASE WHEN t.kind IN %(payment)s THEN GREATEST(-t.amount, 0) ELSE 0 END AS paid,
+                   ABS(t.amount) AS volume
               FROM onecard_transaction t
               JOIN res_company rc ON rc.id = t.company_id
               JOIN res_partner rp ON rp.id = rc.partner_id

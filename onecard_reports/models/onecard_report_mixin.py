@@ -28,5 +28,7 @@ class OnecardReportMixin(models.AbstractModel):
         raise NotImplementedError
 
     def init(self):
+        if self._abstract:
+            return
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._view_query()))

@@ -71,9 +71,11 @@ def populate(env, args):
         env.cr.execute("SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'cash' AND cardholder_id = ANY(%s)",
                        [holders.ids])
         cash = dict(env.cr.fetchall())
+        env.cr.execute("SELECT idempotency_key FROM onecard_operation WHERE idempotency_key LIKE 'e2e-topup-%%'")
+        done = {row[0] for row in env.cr.fetchall()}
         env["onecard.ledger"]._book_many("topup", company, [
             {"cardholder_id": h, "key": "e2e-topup-%s" % h, "lines": [(cash[h], args.cash)]}
-            for h in holders.ids])
+            for h in holders.ids if "e2e-topup-%s" % h not in done])
         print("created %d holders in %.1fs" % (len(holders), time.time() - started), file=sys.stderr)
     Terminal = env["onecard.terminal"].with_context(active_test=False)
     out = {}

@@ -17,7 +17,7 @@ FUZZ_EXAMPLES = int(os.environ.get("ONECARD_FUZZ_EXAMPLES", "2000"))
     (b"123456789", 0x4B37),                      # the CRC-16/MODBUS check value
     (b"", 0xFFFF),
     (bytes.fromhex("010300000001"), 0x0A84),     # Modbus RTU "read 1 holding register" -> 84 0A on the wire
-    (bytes.fromhex("110300000002"), 0x5BC6),
+    (bytes.fromhex("1103006B0003"), 0x8776),     # the Modbus spec example: 76 87 on the wire
 ])
 def test_crc16_modbus_vectors(data, crc):
     assert fr.crc16_modbus(data) == crc

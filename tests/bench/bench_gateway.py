@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""Throughput bench: binary gateway, HTTP API, PostgreSQL ceiling, Odoo Lunch.
+
+    python3 tests/bench/bench_gateway.py [--db DB] [--duration 60] [--terminals 50] [--holders 10000]
+
+1. Prepares the database (creates one and installs onecard_devices + lunch
+   unless --db is given): --holders cardholders with cards (sync_employees)
+   topped up in one booking (onecard.ledger._book_many), --terminals TCP
+   terminals and as many HTTP terminals, amount mode.
+2. Gateway: starts ``odoo-bin onecard-gateway``, drives it with the
+   simulator (--terminals virtual terminals, offered load --rate swipes/s)
+   for --duration seconds: approved swipes/s, p50/p99 latency.
+3. HTTP API: the same against ``odoo-bin`` (--http-workers processes).
+4. PostgreSQL's own ceiling: pgbench with a custom script doing the same
+   UPDATE wallet + INSERT ledger row, -c 8 -T 20.
+5. Odoo Lunch (addons/lunch): lunch.order create + action_order (the
+   wallet check) through the ORM, one commit per order, --lunch-threads
+   threads, for --lunch-duration seconds.
+Prints every result as JSON and the ratios.
+"""
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SIMULATOR = os.path.join(REPO, "onecard_devices", "lib", "simulator.py")
+POPULATE = os.path.join(REPO, "tests", "e2e", "populate.py")
+SECRET = "bench-secret"
+
+
+def odoo_bin():
+    if os.environ.get("ODOO_BIN"):
+        return os.environ["ODOO_BIN"]
+    import odoo
+    return os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+
+
+def addons_path():
+    return os.environ.get("ONECARD_ADDONS_PATH") or "%s,%s" % (
+        os.path.join(os.path.dirname(odoo_bin()), "addons"), REPO)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def log(msg):
+    print("[bench] %s" % msg, file=sys.stderr, flush=True)
+
+
+def sql(db, query, params=None):
+    import psycopg2
+    with psycopg2.connect(dbname=db) as conn, conn.cursor() as cur:
+        cur.execute(query, params)
+        return cur.fetchall() if cur.description else None
+
+
+def next_seq(db, prefix):
+    return sql(db, """SELECT COALESCE(max(o.terminal_seq), 0) + 1 FROM onecard_operation o
+                        JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE %s""",
+               [prefix + "%"])[0][0]
+
+
+def prepare(args):
+    if not args.db:
+        args.db = "oc_bench_%d" % random.randrange(1 << 30)
+        subprocess.run(["createdb", args.db], check=True)
+        log("installing onecard_devices + lunch into %s (a few minutes)" % args.db)
+        subprocess.run([sys.executable, odoo_bin(), "-d", args.db, "--addons-path=" + addons_path(),
+                        "-i", "onecard_devices,lunch", "--without-demo=all", "--stop-after-init",
+                        "--log-level", "warn"], check=True)
+    started = time.time()
+    cmd = [sys.executable, POPULATE, "-d", args.db, "--addons-path", addons_path(), "--holders", str(args.holders),
+           "--secret", SECRET, "--cash", "1000000"]
+    for i in range(1, args.terminals + 1):
+        cmd += ["--terminal", "tcp:amount:BG-%03d" % i, "--terminal", "http:amount:BH-%03d" % i]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    log("database ready in %.1fs" % (time.time() - started))
+
+
+def simulate(args, transport, prefix, port=None, url=None):
+    report = tempfile.mktemp(suffix=".json")
+    cmd = [sys.executable, SIMULATOR, "--transport", transport, "--serial-prefix", prefix, "--terminals",
+           str(args.terminals), "--secret", SECRET, "--cards", str(args.holders), "--rate", str(args.rate),
+           "--duration", str(args.duration), "--first-seq", str(next_seq(args.db, prefix)), "--timeout", "5",
+           "--max-wait", "60", "--report", report]
+    cmd += ["--port", str(port)] if port else ["--url", url]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    with open(report) as handle:
+        summary = json.load(handle)
+    os.unlink(report)
+    summary.pop("acked", None)
+    return summary
+
+
+def bench_gateway(args):
+    port = free_port()
+    logfile = open(os.path.join(tempfile.gettempdir(), "bench_gateway.log"), "w")
+    gateway = subprocess.Popen(
+        [sys.executable, odoo_bin(), "--addons-path=" + addons_path(), "onecard-gateway", "-d", args.db,
+         "--addons-path=" + addons_path(), "--tcp-host", "127.0.0.1", "--tcp-port", str(port),
+         "--workers", str(args.workers), "--status-interval", "10", "--log-level", "info"],
+        stdout=logfile, stderr=subprocess.STDOUT)
+    try:
+        wait_port(port, gateway)
+        result = simulate(args, "tcp", "BG-", port=port)
+    finally:
+        gateway.send_signal(signal.SIGTERM)
+        gateway.wait(timeout=60)
+    return result
+
+
+def wait_port(port, proc, timeout=180):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited with %s" % proc.returncode)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("port %s not open" % port)
+
+
+def bench_http(args):
+    port = free_port()
+    logfile = open(os.path.join(tempfile.gettempdir(), "bench_http.log"), "w")
+    server = subprocess.Popen(
+        [sys.executable, odoo_bin(), "-d", args.db, "--db-filter", "^%s$" % args.db, "--addons-path=" + addons_path(),
+         "--http-interface", "127.0.0.1", "--http-port", str(port), "--workers", str(args.http_workers),
+         "--max-cron-threads", "0", "--db_maxconn", "16", "--limit-time-real", "600", "--log-level", "warn"],
+        stdout=logfile, stderr=subprocess.STDOUT)
+    try:
+        wait_port(port, server)
+        time.sleep(3)
+        return simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % port)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+PGBENCH_SCRIPT = """\\set wid random(1, {n})
+BEGIN;
+UPDATE bench_wallet SET balance = balance - 5 WHERE id = :wid AND balance >= 5 RETURNING balance;
+INSERT INTO bench_ledger (wallet_id, amount, created) VALUES (:wid, -5, now());
+END;
+"""
+
+
+def bench_pgbench(args):
+    sql(args.db, """
+        DROP TABLE IF EXISTS bench_ledger; DROP TABLE IF EXISTS bench_wallet;
+        CREATE TABLE bench_wallet (id int PRIMARY KEY, balance numeric NOT NULL);
+        CREATE TABLE bench_ledger (id bigserial PRIMARY KEY, wallet_id int REFERENCES bench_wallet(id),
+                                   amount numeric, created timestamp);
+        INSERT INTO bench_wallet SELECT g, 1000000 FROM generate_series(1, %s) g;
+    """, [args.holders])
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as handle:
+        handle.write(PGBENCH_SCRIPT.format(n=args.holders))
+    try:
+        out = subprocess.run(["pgbench", "-n", "-f", handle.name, "-c", str(args.pg_clients), "-j", "2",
+                              "-T", str(args.pg_time), "-r", args.db], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(handle.name)
+        sql(args.db, "DROP TABLE IF EXISTS bench_ledger; DROP TABLE IF EXISTS bench_wallet;")
+    tps = [line for line in out.splitlines() if line.startswith("tps")]
+    latency = [line for line in out.splitlines() if line.startswith("latency average")]
+    return {"tps": float(tps[0].split("=")[1].split()[0]) if tps else 0.0,
+            "latency_avg_ms": float(latency[0].split("=")[1].split()[0]) if latency else 0.0,
+            "clients": args.pg_clients, "seconds": args.pg_time}
+
+
+def bench_lunch(args):
+    out = subprocess.run([sys.executable, __file__, "--lunch-worker", "--db", args.db,
+                          "--lunch-threads", str(args.lunch_threads), "--lunch-duration", str(args.lunch_duration),
+                          "--lunch-users", str(args.lunch_users)], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def lunch_worker(args):
+    """Runs inside Odoo: lunch orders through the ORM, one transaction each."""
+    import odoo
+    from odoo.tools import config
+    config.parse_config(["-d", args.db, "--addons-path", addons_path(), "--log-level", "warn",
+                         "--db_maxconn", str(args.lunch_threads + 4)])
+    registry = odoo.modules.registry.Registry(args.db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "no_reset_password": True})
+        users = env["res.users"].search([("login", "=like", "bench_lunch_%")])
+        if len(users) < args.lunch_users:
+            holders = env["onecard.cardholder"].search([("code", "=like", "E2E%")], limit=args.lunch_users)
+            existing = set(users.mapped("login"))
+            users |= env["res.users"].create([
+                {"name": h.name, "login": "bench_lunch_%s" % h.code}
+                for h in holders if "bench_lunch_%s" % h.code not in existing])
+        partner = env["res.partner"].create({"name": "Bench caterer"})
+        supplier = env["lunch.supplier"].create({
+            "partner_id": partner.id, "mon": True, "tue": True, "wed": True, "thu": True, "fri": True,
+            "sat": True, "sun": True})
+        category = env["lunch.product.category"].create({"name": "Bench"})
+        product = env["lunch.product"].create({"name": "Meal", "price": 5.0, "supplier_id": supplier.id,
+                                               "category_id": category.id})
+        env["lunch.cashmove"].create([{"user_id": u.id, "amount": 1000000.0, "description": "top-up"}
+                                      for u in users])
+        user_ids, product_id = users.ids, product.id
+    deadline = time.monotonic() + args.lunch_duration
+    counts, latencies, lock = [0], [], threading.Lock()
+
+    def work(seed):
+        rng = random.Random(seed)
+        with registry.cursor() as cr:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                try:
+                    user_id = rng.choice(user_ids)
+                    env = odoo.api.Environment(cr, user_id, {})
+                    order = env["lunch.order"].sudo().create({"product_id": product_id, "user_id": user_id})
+                    order.action_order()
+                    cr.commit()
+                except Exception:  # noqa: BLE001 - a concurrent update: count only what committed
+                    cr.rollback()
+                    continue
+                with lock:
+                    counts[0] += 1
+                    latencies.append(time.perf_counter() - started)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(args.lunch_threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    pick = lambda p: round(latencies[min(int(p / 100 * len(latencies)), len(latencies) - 1)] * 1000, 2) if latencies else 0
+    print(json.dumps({"orders": counts[0], "orders_per_s": round(counts[0] / elapsed, 1), "p50_ms": pick(50),
+                      "p99_ms": pick(99), "threads": args.lunch_threads, "users": len(user_ids)}))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db")
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--terminals", type=int, default=50)
+    parser.add_argument("--holders", type=int, default=10000)
+    parser.add_argument("--rate", type=float, default=3000.0, help="offered load, swipes/s over all terminals")
+    parser.add_argument("--workers", type=int, default=8, help="gateway DB worker threads")
+    parser.add_argument("--http-workers", type=int, default=2, help="odoo-bin --workers for the HTTP API")
+    parser.add_argument("--pg-clients", type=int, default=8)
+    parser.add_argument("--pg-time", type=int, default=20)
+    parser.add_argument("--lunch-threads", type=int, default=8)
+    parser.add_argument("--lunch-duration", type=float, default=20.0)
+    parser.add_argument("--lunch-users", type=int, default=200)
+    parser.add_argument("--skip", action="append", default=[], choices=("gateway", "http", "pgbench", "lunch"))
+    parser.add_argument("--lunch-worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.lunch_worker:
+        return lunch_worker(args)
+    prepare(args)
+    results = {"db": args.db, "cpus": os.cpu_count(), "holders": args.holders, "terminals": args.terminals,
+               "duration_s": args.duration, "offered_rate": args.rate}
+    for name, func in (("gateway", bench_gateway), ("http", bench_http), ("pgbench", bench_pgbench),
+                       ("lunch", bench_lunch)):
+        if name in args.skip:
+            continue
+        log("running %s" % name)
+        try:
+            results[name] = func(args)
+        except Exception as exc:  # noqa: BLE001 - report what failed, keep the other numbers
+            results[name] = {"error": str(exc)[-500:]}
+        log("%s: %s" % (name, results[name]))
+    gw = results.get("gateway", {}).get("approved_per_s")
+    ratios = {}
+    if gw:
+        if results.get("http", {}).get("approved_per_s"):
+            ratios["gateway_vs_http"] = round(gw / results["http"]["approved_per_s"], 2)
+        if results.get("pgbench", {}).get("tps"):
+            ratios["gateway_vs_pgbench"] = round(gw / results["pgbench"]["tps"], 3)
+        if results.get("lunch", {}).get("orders_per_s"):
+            ratios["gateway_vs_lunch"] = round(gw / results["lunch"]["orders_per_s"], 2)
+    if results.get("http", {}).get("approved_per_s") and results.get("lunch", {}).get("orders_per_s"):
+        ratios["http_vs_lunch"] = round(results["http"]["approved_per_s"] / results["lunch"]["orders_per_s"], 2)
+    results["ratios"] = ratios
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

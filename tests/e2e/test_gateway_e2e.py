@@ -1,0 +1,113 @@
+"""Simulator -> gateway (TCP, RS-485 over a pty pair) / HTTP API -> engine -> database."""
+import signal
+import time
+
+import pytest
+
+from .conftest import MODES
+
+N = len(MODES)
+
+
+def ops(e2e, prefix, offline=None):
+    rows = e2e.sql("""
+        SELECT t.serial_number, o.terminal_seq, o.state, o.id, o.offline FROM onecard_operation o
+          JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE %s""", [prefix + "%"])
+    return [r for r in rows if offline is None or r[4] == offline]
+
+
+def check_report(e2e, report, prefix, offline=False):
+    """Every acknowledged swipe is in the database once, with the answer the terminal got."""
+    assert report["unreachable"] == 0 and report["refused"] == 0, report
+    assert report["unacknowledged_offline"] == 0, report
+    db = {(r[0], r[1]): r for r in ops(e2e, prefix)}
+    for acked in report["acked"]:
+        row = db.get((acked["serial"], acked["seq"]))
+        assert row, "acknowledged swipe %s/%s missing from the database" % (acked["serial"], acked["seq"])
+        assert (row[2] == "approved") == acked["approved"], (acked, row)
+        assert row[4] == offline
+    e2e.assert_ledger_invariant()
+
+
+@pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
+def test_tcp_every_mode(e2e, offline):
+    seq = e2e.next_seq("E2T-")
+    before = len(ops(e2e, "E2T-"))
+    args = ["--transport", "tcp", "--port", e2e.tcp_port, "--serial-prefix", "E2T-", "--terminals", N,
+            "--swipes", 4, "--first-seq", seq, "--show"] + (["--offline"] if offline else [])
+    report = e2e.simulate(*args)
+    assert report["approved"] == 4 * N, report
+    check_report(e2e, report, "E2T-", offline)
+    assert len(ops(e2e, "E2T-")) == before + 4 * N
+    # The same sequence numbers again: replays, never a second charge.
+    if not offline:
+        again = e2e.simulate(*args)
+        assert again["replays"] == 4 * N
+        assert len(ops(e2e, "E2T-")) == before + 4 * N
+        e2e.assert_ledger_invariant()
+
+
+@pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
+def test_serial_bus_every_mode(e2e, offline):
+    seq = e2e.next_seq("E2S-")
+    report = e2e.simulate("--transport", "serial", "--serial-url", e2e.bus_sim, "--serial-prefix", "E2S-",
+                          "--terminals", N, "--swipes", 3, "--first-seq", seq, "--show",
+                          *(["--offline"] if offline else []))
+    assert report["approved"] == 3 * N, report
+    check_report(e2e, report, "E2S-", offline)
+
+
+@pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
+def test_http_every_mode(e2e, offline):
+    if e2e.http is None:
+        e2e.start_http()
+    seq = e2e.next_seq("E2H-")
+    report = e2e.simulate("--transport", "http", "--url", "http://127.0.0.1:%d" % e2e.http_port,
+                          "--serial-prefix", "E2H-", "--terminals", N, "--swipes", 3, "--first-seq", seq, "--show",
+                          *(["--offline"] if offline else []))
+    assert report["approved"] == 3 * N, report
+    check_report(e2e, report, "E2H-", offline)
+
+
+def test_bad_mac_is_refused(e2e):
+    proc = e2e.simulate_async("--transport", "tcp", "--port", e2e.tcp_port, "--serial-prefix", "E2T-",
+                              "--terminals", 1, "--swipes", 1, "--secret", "wrong", "--max-wait", "3")[0]
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and "bad_signature" in err
+
+
+def test_sigkill_mid_burst_loses_nothing_charges_nothing_twice(e2e):
+    """Kill -9 the gateway during a burst, restart it: every acknowledged swipe is
+    booked exactly once, retransmissions of frames whose answer was lost are
+    replays, and the approved operations are exactly the acknowledged ones."""
+    prefix, terminals = "E2F-", N
+    seq = e2e.next_seq(prefix)
+    before = {(r[0], r[1]) for r in ops(e2e, prefix)}
+    proc, report_path = e2e.simulate_async("--transport", "tcp", "--port", e2e.tcp_port, "--serial-prefix", prefix,
+                                           "--terminals", terminals, "--rate", 60, "--duration", 12,
+                                           "--first-seq", seq, "--timeout", "0.5")
+    time.sleep(4)
+    e2e.kill_gateway(signal.SIGKILL)
+    time.sleep(2)
+    e2e.start_gateway()
+    out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, out[-2000:] + err[-3000:]
+    import json
+    with open(report_path) as handle:
+        report = json.load(handle)
+    assert report["retransmits"] > 0, "the kill should have forced retransmissions: %s" % report
+    check_report(e2e, report, prefix)
+    new = [r for r in ops(e2e, prefix) if (r[0], r[1]) not in before]
+    acked = {(a["serial"], a["seq"]) for a in report["acked"]}
+    approved_db = {(r[0], r[1]) for r in new if r[2] == "approved"}
+    approved_acked = {(a["serial"], a["seq"]) for a in report["acked"] if a["approved"]}
+    # Nothing booked that the terminals do not know about, nothing they know about missing.
+    assert approved_db == approved_acked
+    assert {(r[0], r[1]) for r in new} == acked
+    assert len(new) == len(acked) == report["sent"]
+
+
+def test_sigterm_is_graceful(e2e):
+    e2e.kill_gateway(signal.SIGTERM)
+    assert e2e.gateway.returncode == 0
+    e2e.start_gateway()
