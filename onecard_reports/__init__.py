@@ -1,3 +1,1 @@
-from . import models
-from . import report
-from . import wizard
+from . import models, report, wizard

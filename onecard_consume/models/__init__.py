@@ -1,4 +1,6 @@
+from . import onecard_config_cache
 from . import res_company
+from . import res_partner
 from . import res_config_settings
 from . import onecard_meal_period
 from . import onecard_consume_category

@@ -17,7 +17,7 @@ class OnecardCard(models.Model):
     _rec_name = "number"
 
     number = fields.Char(string="Card Number", required=True, copy=False, default="/", tracking=True)
-    uid = fields.Char(string="UID", required=True, copy=False, tracking=True, help="Chip serial number, hex.")
+    uid = fields.Char(string="UID", required=True, copy=False, tracking=True, index=True, help="Chip serial number, hex.")
     kind = fields.Selection(
         [("official", "Official"), ("temporary", "Temporary"), ("admin", "Admin"), ("operator", "Operator")],
         default="official", required=True)

@@ -6,6 +6,7 @@ class OnecardCardholderCategory(models.Model):
     """Rules shared by a group of cardholders (staff, managers, visitors...)."""
 
     _name = "onecard.cardholder.category"
+    _inherit = ["onecard.config.cache"]
     _description = "Cardholder Category"
     _order = "name"
 

@@ -27,120 +27,130 @@ class OnecardLedger(models.AbstractModel):
         """The stored first answer of a request already processed, or None."""
         if key:
             self.env.cr.execute(
-                "SELECT result FROM onecard_operation WHERE company_id = %s AND idempotency_key = %s",
+                "SELECT id, result FROM onecard_operation WHERE company_id = %s AND idempotency_key = %s",
                 [company_id, key])
         elif terminal_id and terminal_seq is not None:
             self.env.cr.execute(
-                "SELECT result FROM onecard_operation WHERE terminal_id = %s AND terminal_seq = %s",
+                "SELECT id, result FROM onecard_operation WHERE terminal_id = %s AND terminal_seq = %s",
                 [terminal_id, terminal_seq])
         else:
             return None
         row = self.env.cr.fetchone()
         if not row:
             return None
-        result = dict(row[0] or {})
-        result["replay"] = True
-        return result
+        return dict(row[1] or {}, operation_id=row[0], replay=True)
 
     @api.model
-    def _lock_wallets(self, wallet_ids):
-        """Lock wallets in id order (no deadlocks) and return their state.
+    def _lock_wallets(self, wallet_ids=None, holder_id=None):
+        """Lock wallets (the given ones, or all of a holder) in id order.
 
-        Under REPEATABLE READ a wallet changed by a concurrent committed
-        transaction raises a serialization failure here; the caller that owns
-        the transaction retries at once.
+        Returns {id: (balance, chain head, kind)}. Under REPEATABLE READ a
+        wallet changed by a concurrent committed transaction raises a
+        serialization failure here; the caller owning the transaction retries.
         """
-        self.env.cr.execute("""
-            SELECT id, balance, chain_head FROM onecard_wallet
-             WHERE id = ANY(%s) ORDER BY id FOR UPDATE
-        """, [list(wallet_ids)])
-        return {row[0]: (float(row[1] or 0.0), row[2]) for row in self.env.cr.fetchall()}
+        if holder_id:
+            self.env.cr.execute("""SELECT id, balance, chain_head, kind FROM onecard_wallet
+                                    WHERE cardholder_id = %s ORDER BY id FOR UPDATE""", [holder_id])
+        else:
+            self.env.cr.execute("""SELECT id, balance, chain_head, kind FROM onecard_wallet
+                                    WHERE id = ANY(%s) ORDER BY id FOR UPDATE""", [list(wallet_ids)])
+        return {row[0]: (float(row[1] or 0.0), row[2], row[3]) for row in self.env.cr.fetchall()}
 
     @api.model
-    def _book(self, header, lines):
+    def _book(self, header, lines, answer=None, state=None):
         """Record one operation and its ledger rows; return (operation id, balances).
 
-        header: operation columns (kind, state, company_id, cardholder_id, ...,
-                result). lines: dicts with wallet (record), amount (signed) and
-                floor (lowest balance allowed after, None = no check: offline
-                records and reversals are always booked).
-        Raises UserError when a floor would be crossed; nothing is written then.
+        header: operation columns (kind, state, company_id, cardholder_id, ...).
+        lines: dicts with wallet (record) or wallet_id, amount (signed) and
+        floor (lowest balance allowed after; None = no check: offline records
+        and reversals are always booked) or drain (take the whole balance).
+        answer(balances) -> dict: the answer stored with the operation for
+        replays (else header["result"]). state: wallets the caller already
+        locked with _lock_wallets. Raises UserError when a floor would be
+        crossed; nothing is written then. At most five statements, whatever
+        the history size.
         """
-        cr, uid, now = self.env.cr, self.env.uid, fields.Datetime.now()
+        cr, user_id, now = self.env.cr, self.env.uid, fields.Datetime.now()
         when = header.get("business_time") or now
         key = header.get("idempotency_key") or uuid.uuid4().hex
         header.update(business_time=when, idempotency_key=key)  # the caller reads the header back
-        state = self._lock_wallets([line["wallet"].id for line in lines]) if lines else {}
+        for line in lines:
+            line.setdefault("wallet_id", line["wallet"].id if line.get("wallet") else None)
+        if state is None:
+            state = self._lock_wallets([line["wallet_id"] for line in lines]) if lines else {}
         for line in lines:
             if line.get("drain"):  # take the whole balance as it is under the lock
-                line["amount"] = -state[line["wallet"].id][0]
+                line["amount"] = -state[line["wallet_id"]][0]
         lines = [line for line in lines if line["amount"]]
         if header.get("amount") is None:
             header["amount"] = abs(sum(line["amount"] for line in lines))
+        rows, deltas = [], {}
         for line in lines:
-            balance = state[line["wallet"].id][0]
-            if line.get("floor") is not None and balance + line["amount"] < line["floor"] - 0.001:
-                raise UserError(_("Insufficient balance in %(wallet)s: %(balance).2f available.",
-                                  wallet=line["wallet"].display_name, balance=balance - line["floor"]))
-        cols = ["name", "kind", "state", "reason_code", "message", "company_id", "cardholder_id", "card_id",
-                "terminal_id", "meal_period_id", "payment_method_id", "amount", "business_time", "offline",
-                "flagged", "idempotency_key", "terminal_seq", "note", "reversal_of_id"]
-        values = [header.get(c) or None for c in cols]
-        values[cols.index("amount")] = header.get("amount") or 0.0
-        values[cols.index("offline")] = bool(header.get("offline"))
-        values[cols.index("flagged")] = bool(header.get("flagged"))
-        values[cols.index("terminal_seq")] = header.get("terminal_seq")
+            balance, head, wallet_kind = state[line["wallet_id"]]
+            amount = round(line["amount"], 2)
+            if line.get("floor") is not None and balance + amount < line["floor"] - 0.001:
+                kinds = dict(self.env["onecard.wallet"]._fields["kind"]._description_selection(self.env))
+                raise UserError(self.env._("Insufficient balance in the %(wallet)s wallet: %(balance).2f available.",
+                                           wallet=kinds[wallet_kind], balance=balance - line["floor"]))
+            after = round(balance + amount, 2)
+            row_hash = chain_hash(head, line["wallet_id"], key, amount, after, when)
+            state[line["wallet_id"]] = (after, row_hash, wallet_kind)
+            rows.append((line["wallet_id"], wallet_kind, amount, after, head, row_hash))
+            deltas[line["wallet_id"]] = round(deltas.get(line["wallet_id"], 0.0) + amount, 2)
+        balances = {kind: balance for balance, _head, kind in state.values()}
+        header["result"] = answer(balances) if answer else (header.get("result") or {})
+        if header.get("terminal_id") and "canteen_id" not in header:
+            conf = self.env["onecard.consumption"]._terminal_conf(header["terminal_id"])
+            header.update(canteen_id=conf["canteen_id"], consume_category_id=conf["consume_category_id"])
+        if header.get("cardholder_id") and "department_id" not in header:
+            cr.execute("SELECT department_id FROM onecard_cardholder WHERE id = %s", [header["cardholder_id"]])
+            header["department_id"] = cr.fetchone()[0]
+        get = header.get
         cr.execute("""
-            INSERT INTO onecard_operation (%s, result, create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %%s, %%s, %%s, %%s, %%s) RETURNING id
-        """ % (", ".join(cols), ", ".join(["%s"] * len(cols))),
-            values + [json.dumps(header.get("result") or {}), uid, now, uid, now])
+            INSERT INTO onecard_operation (
+                kind, state, reason_code, message, company_id, cardholder_id, card_id, terminal_id,
+                meal_period_id, payment_method_id, amount, business_time, offline, flagged, idempotency_key,
+                terminal_seq, note, reversal_of_id, result, create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            RETURNING id
+        """, [get("kind"), get("state") or "approved", get("reason_code"), get("message"), get("company_id"),
+              get("cardholder_id") or None, get("card_id") or None, get("terminal_id") or None,
+              get("meal_period_id") or None, get("payment_method_id") or None, get("amount") or 0.0, when,
+              bool(get("offline")), bool(get("flagged")), key, get("terminal_seq"), get("note") or None,
+              get("reversal_of_id") or None, json.dumps(header["result"]), user_id, now, user_id, now])
         op_id = cr.fetchone()[0]
-        balances = {}
-        for line in lines:
-            wallet, amount = line["wallet"], line["amount"]
-            cr.execute("UPDATE onecard_wallet SET balance = balance + %s WHERE id = %s RETURNING balance, chain_head",
-                       [amount, wallet.id])
-            balance_after, prev = cr.fetchone()
-            balance_after = float(balance_after)
-            row_hash = chain_hash(prev, wallet.id, key, amount, balance_after, when)
-            cr.execute("""
+        if rows:
+            execute_values(cr, """
+                UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
+                  FROM (VALUES %s) v(id, delta, head) WHERE w.id = v.id
+            """, [(wallet_id, delta, state[wallet_id][1]) for wallet_id, delta in deltas.items()],
+                template="(%s, %s::numeric, %s)")
+            common = (op_id, get("kind"), get("cardholder_id"), get("department_id") or None, get("card_id") or None,
+                      get("terminal_id") or None, get("canteen_id") or None, get("meal_period_id") or None,
+                      get("consume_category_id") or None, get("payment_method_id") or None, get("company_id"),
+                      when, bool(get("offline")), key, user_id, now, user_id, now)
+            execute_values(cr, """
                 INSERT INTO onecard_transaction (
-                    operation_id, kind, wallet_id, wallet_kind, cardholder_id, department_id, card_id,
-                    terminal_id, canteen_id, meal_period_id, consume_category_id, payment_method_id,
-                    company_id, amount, balance_after, business_time, offline, idempotency_key,
-                    prev_hash, hash, create_uid, create_date, write_uid, write_date)
-                SELECT %s, %s, w.id, w.kind, w.cardholder_id, h.department_id, %s,
-                       t.id, t.canteen_id, %s, t.consume_category_id, %s,
-                       w.company_id, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s
-                  FROM onecard_wallet w JOIN onecard_cardholder h ON h.id = w.cardholder_id
-                  LEFT JOIN onecard_terminal t ON t.id = %s
-                 WHERE w.id = %s
-            """, [op_id, header["kind"], header.get("card_id") or None, header.get("meal_period_id") or None,
-                  header.get("payment_method_id") or None, amount, balance_after, when, bool(header.get("offline")),
-                  key, prev, row_hash, uid, now, uid, now, header.get("terminal_id") or None, wallet.id])
-            cr.execute("UPDATE onecard_wallet SET chain_head = %s WHERE id = %s", [row_hash, wallet.id])
-            balances[wallet.kind] = balance_after
-        if lines:
-            # SQL wrote behind the ORM's back: drop what it cached.
-            self.env["onecard.wallet"].invalidate_model(["balance", "chain_head", "transaction_ids"])
-            self.env["onecard.cardholder"].invalidate_model(
-                ["wallet_ids", "cash_balance", "subsidy_balance", "temporary_balance", "deposit_balance"])
+                    wallet_id, wallet_kind, amount, balance_after, prev_hash, hash,
+                    operation_id, kind, cardholder_id, department_id, card_id, terminal_id, canteen_id,
+                    meal_period_id, consume_category_id, payment_method_id, company_id, business_time, offline,
+                    idempotency_key, create_uid, create_date, write_uid, write_date)
+                VALUES %s
+            """, [row + common for row in rows])
+            # SQL wrote behind the ORM's back: drop what it may have cached.
+            self.env["onecard.wallet"].browse(list(deltas)).invalidate_recordset(
+                ["balance", "chain_head", "transaction_ids"])
+            self.env["onecard.cardholder"].browse(get("cardholder_id")).invalidate_recordset(
+                ["cash_balance", "subsidy_balance", "temporary_balance", "deposit_balance"])
         return op_id, balances
-
-    @api.model
-    def _answer(self, op_id, result):
-        """Store the final answer on the operation (what a replay will get)."""
-        result = dict(result, operation_id=op_id)
-        self.env.cr.execute("UPDATE onecard_operation SET result = %s WHERE id = %s", [json.dumps(result), op_id])
-        return result
 
     # ------------------------------------------------------ desk operations
     def _check_amount(self, amount):
         if not isinstance(amount, (int, float)) or amount != amount or amount <= 0 or amount == float("inf"):
             raise UserError(_("The amount must be a positive number."))
         currency = self.env.company.currency_id
-        if currency.compare_amounts(currency.round(amount), amount):
+        # Not compare_amounts(): it rounds both sides, so 10.001 would pass as 10.00.
+        if abs(currency.round(amount) - amount) > currency.rounding * 1e-6:
             raise UserError(_("The amount has more decimals than the currency allows."))
         return currency.round(amount)
 
@@ -159,11 +169,11 @@ class OnecardLedger(models.AbstractModel):
         if replay:
             return replay
         header = dict(kind=kind, state="approved", company_id=holder.company_id.id, cardholder_id=holder.id,
-                      card_id=card and card.id, payment_method_id=method and method.id, amount=amount,
-                      idempotency_key=key, note=note, **extra)
-        op_id, balances = self._book(header, lines)
-        return self._answer(op_id, {"approved": True, "code": "ok", "kind": kind, "amount": header["amount"],
-                                    "balances": balances})
+                      department_id=holder.department_id.id, card_id=card and card.id,
+                      payment_method_id=method and method.id, amount=amount, idempotency_key=key, note=note, **extra)
+        op_id, _balances = self._book(header, lines, answer=lambda balances: {
+            "approved": True, "code": "ok", "kind": kind, "amount": header["amount"], "balances": balances})
+        return dict(header["result"], operation_id=op_id)
 
     def _method(self, method):
         if not method:
@@ -325,8 +335,8 @@ class OnecardLedger(models.AbstractModel):
         cr, uid, now = self.env.cr, self.env.uid, fields.Datetime.now()
         when = business_time or now
         state = self._lock_wallets({w for entry in entries for w, _a in entry["lines"]})
-        heads = {wallet_id: head for wallet_id, (_b, head) in state.items()}
-        balances = {wallet_id: balance for wallet_id, (balance, _h) in state.items()}
+        heads = {wallet_id: head for wallet_id, (_b, head, _k) in state.items()}
+        balances = {wallet_id: balance for wallet_id, (balance, _h, _k) in state.items()}
         ops, rows, booked, kinds = [], [], {}, {}
         for entry in entries:
             key, booked[entry["key"]] = entry["key"], {}

@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class OnecardMealPeriod(models.Model):
     _name = "onecard.meal.period"
+    _inherit = ["onecard.config.cache"]
     _description = "Meal Period"
     _order = "sequence, start_hour"
 

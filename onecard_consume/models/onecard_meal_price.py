@@ -5,6 +5,7 @@ class OnecardMealPrice(models.Model):
     """Meal-period mode: the price of a meal by period and cardholder category."""
 
     _name = "onecard.meal.price"
+    _inherit = ["onecard.config.cache"]
     _description = "Meal Price"
 
     cardholder_category_id = fields.Many2one("onecard.cardholder.category", required=True, ondelete="cascade")

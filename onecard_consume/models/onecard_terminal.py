@@ -15,6 +15,9 @@ class OnecardTerminal(models.Model):
     """Where a transaction happened. onecard_devices adds connection and status."""
 
     _name = "onecard.terminal"
+    _inherit = ["onecard.config.cache"]
+    _onecard_cache_fields = ("canteen_id", "consume_category_id", "mode", "fixed_amount", "key_ids",
+                             "repeat_interval", "pin_threshold", "active")
     _description = "Terminal"
     _order = "canteen_id, code"
 

@@ -5,6 +5,7 @@ class OnecardTerminalKey(models.Model):
     """Key-value mode: a key of the terminal keypad and its preset amount."""
 
     _name = "onecard.terminal.key"
+    _inherit = ["onecard.config.cache"]
     _description = "Terminal Key"
     _order = "key"
 

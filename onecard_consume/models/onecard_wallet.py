@@ -75,7 +75,7 @@ class OnecardWallet(models.Model):
             message, kind = _("%s wallet(s) verified: every ledger row is intact.", len(self)), "success"
         else:
             rows = ", ".join(
-                _("wallet %(w)s row %(r)s", w=p["wallet_id"], r=p["transaction_id"] or _("(head/balance)"))
+                self.env._("wallet %(w)s row %(r)s", w=p["wallet_id"], r=p["transaction_id"] or self.env._("(head/balance)"))
                 for p in problems)
             message, kind = _("Tampering detected: %s", rows), "danger"
         return {"type": "ir.actions.client", "tag": "display_notification",

@@ -30,6 +30,12 @@ class ResCompany(models.Model):
         string="Settle Yesterday Automatically", default=True,
         help="A scheduled action settles the previous day every night.")
 
+    def write(self, vals):
+        result = super().write(vals)
+        if {"onecard_spend_order", "currency_id", "partner_id"} & set(vals):
+            self.env.registry.clear_cache()  # cached by the consumption engine
+        return result
+
     def _onecard_ensure_accounting(self):
         """Create the card accounts and journal a company lacks (any chart of accounts).
 

@@ -9,6 +9,7 @@ import time
 import uuid
 
 import psycopg2.errors
+from psycopg2.pool import PoolError
 
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
@@ -81,11 +82,19 @@ class TestConcurrency(TransactionCase):
 
     def _swipe_in_thread(self, barrier, key, results, index):
         """One terminal request: own connection, retry at once on a serialization failure, commit."""
-        retries = 0
+        retries, give_up = 0, time.monotonic() + 150
         try:
             barrier.wait(timeout=60)
             while True:
-                with self.registry.cursor() as cr:
+                try:
+                    cursor = self.registry.cursor()
+                except (psycopg2.OperationalError, PoolError):
+                    # a shared server may be out of connections: wait for one (not a retry of the request)
+                    if time.monotonic() > give_up:
+                        raise
+                    time.sleep(0.05)
+                    continue
+                with cursor as cr:
                     env = self._env(cr)
                     try:
                         terminal = env["onecard.terminal"].browse(self.created["terminal"])

@@ -197,15 +197,15 @@ class TestConsumption(OnecardCase):
         self.assertEqual(seen, set(REASONS) - {"ok"}, "every reason code is reachable")
 
     def test_repeat_swipe_interval(self):
-        self.assertApproved(self.swipe(self.t_repeat, self.alice_card, at=local_to_utc(12, 0, 0)), 2.0, subsidy=2.0)
+        self.assertApproved(self.swipe(self.t_repeat, self.alice_card, at=local_to_utc(12, 0, second=0)), 2.0, subsidy=2.0)
         rows = self.ledger_count()
         self.assertDeclined(self.swipe(self.t_repeat, self.alice_card, at=local_to_utc(12, 0, second=59)),
                             "repeat_swipe")
         self.assertEqual(self.ledger_count(), rows)
-        self.assertApproved(self.swipe(self.t_repeat, self.alice_card, at=local_to_utc(12, 1, 0)), 2.0, subsidy=2.0)
+        self.assertApproved(self.swipe(self.t_repeat, self.alice_card, at=local_to_utc(12, 1, second=0)), 2.0, subsidy=2.0)
         # other people are not affected; terminals without an interval neither
-        self.assertApproved(self.swipe(self.t_repeat, self.bob_card, at=local_to_utc(12, 1, 1)), 1.6, cash=1.6)
-        self.assertApproved(self.swipe(self.t_fixed, self.alice_card, at=local_to_utc(12, 1, 2)), 8.0, subsidy=8.0)
+        self.assertApproved(self.swipe(self.t_repeat, self.bob_card, at=local_to_utc(12, 1, second=1)), 1.6, cash=1.6)
+        self.assertApproved(self.swipe(self.t_fixed, self.alice_card, at=local_to_utc(12, 1, second=2)), 8.0, subsidy=8.0)
 
     def test_meal_limit(self):
         self.assertApproved(self.swipe(self.t_amount, self.alice_card, amount=35.0, at=local_to_utc(11, 0)),

@@ -138,7 +138,7 @@ class TestOperations(OnecardCase):
         card = self.op(self.alice_card)
         self.op_ledger.freeze(card, "suspicious use")
         self.assertEqual(card.state, "frozen")
-        self.assertEqual(card.history_ids[:1].reason, "suspicious use")
+        self.assertEqual(card.history_ids.sorted("id")[-1:].reason, "suspicious use")
         self.assertDeclined(self.swipe(self.t_fixed, card), "card_frozen")
         with self.assertRefused("Frozen"):
             self.op_ledger.freeze(card)

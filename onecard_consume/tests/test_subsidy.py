@@ -220,14 +220,26 @@ class TestSubsidy(test_settlement.CardMoneyCase):
             batch.action_cancel()
 
     def test_cancel_keeps_other_batches(self):
-        first = self.batch(cardholder_ids=[Command.set(self.eva.ids)], amount=30.0)
-        first.action_load_lines()
-        first.action_confirm()
-        second = self.batch(cardholder_ids=[Command.set(self.eva.ids)], amount=20.0)
-        second.action_load_lines()
-        second.action_confirm()
+        """Subsidy is spent oldest grant first: cancelling a batch takes back what is left of
+        its own grant, never the money of another batch."""
+        def grant(amount, mode="accumulate"):
+            batch = self.batch(cardholder_ids=[Command.set((self.eva | self.fay).ids)], amount=amount, mode=mode)
+            batch.action_load_lines()
+            batch.action_confirm()
+            return batch
+        first, second = grant(30.0), grant(20.0)
+        self.swipe(self.t_north, self.cards[self.eva], 35.0, utc(DAY, 12))  # Eva: first spent, 15 of second left
+        first.action_cancel()
+        self.assertEqual(self.subsidy(self.eva), 15.0, "the first grant was spent: nothing to take back")
+        self.assertEqual(self.subsidy(self.fay), 20.0, "Fay keeps the second grant")
         second.action_cancel()
-        self.assertEqual(self.subsidy(self.eva), 30.0)
+        self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay)), (0.0, 0.0))
+        # a grant cleared by a reset batch is worth nothing any more
+        third, reset = grant(10.0), grant(25.0, mode="reset")
+        third.action_cancel()
+        self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay)), (25.0, 25.0))
+        reset.action_cancel()
+        self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay)), (0.0, 0.0))
 
     def test_expiry_cron(self):
         batch = self.batch(cardholder_ids=[Command.set((self.eva | self.fay).ids)], expiry_date=DAY + timedelta(days=1))

@@ -1,9 +1,11 @@
-from . import onecard_report_mixin
-from . import onecard_report_consumption
-from . import onecard_report_swipe
-from . import onecard_report_fund
-from . import onecard_report_topup
-from . import onecard_report_settlement
-from . import onecard_report_xlsx
-from . import onecard_report_export
-from . import onecard_report_dashboard
+from . import (
+    onecard_report_consumption,
+    onecard_report_dashboard,
+    onecard_report_export,
+    onecard_report_fund,
+    onecard_report_mixin,
+    onecard_report_settlement,
+    onecard_report_swipe,
+    onecard_report_topup,
+    onecard_report_xlsx,
+)

@@ -1,8 +1,7 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
-
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
+from odoo.tools import SQL
 
 from .onecard_report_mixin import CARD_KINDS, CONSUME_KINDS
 
@@ -67,8 +66,8 @@ class OnecardReportConsumption(models.Model):
                    (t.kind = 'correction' OR o.reversed_by_id IS NOT NULL) AS reversed,
                    t.settlement_id
               FROM onecard_transaction t
-              JOIN res_company rc ON rc.id = t.company_id
-              JOIN res_partner rp ON rp.id = rc.partner_id
+              LEFT JOIN res_company rc ON rc.id = t.company_id
+              LEFT JOIN res_partner rp ON rp.id = rc.partner_id
               LEFT JOIN onecard_operation o ON o.id = t.operation_id
               LEFT JOIN onecard_cardholder h ON h.id = t.cardholder_id
               LEFT JOIN onecard_card c ON c.id = t.card_id

@@ -1,7 +1,6 @@
 from datetime import datetime, time, timedelta
 
 import pytz
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 

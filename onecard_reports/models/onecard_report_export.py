@@ -117,7 +117,7 @@ class OnecardReportExport(models.Model):
                     attachment_id = attachment.id
                     # leaving the block commits the file before the job points at it
                 set_status(state="done", progress=100.0, attachment_id=attachment_id, row_count=count)
-            except Exception as error:  # noqa: BLE001 - a failed export is reported on the job, not lost
+            except Exception as error:
                 _logger.exception("Card report export %s failed", export_id)
                 status_cr.rollback()
                 set_status(state="failed", error=str(error))

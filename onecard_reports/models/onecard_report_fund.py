@@ -1,8 +1,7 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
-
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
+from odoo.tools import SQL
 
 from .onecard_report_mixin import CONSUME_KINDS, PAYMENT_KINDS
 
@@ -63,6 +62,6 @@ class OnecardReportFund(models.Model):
                    CASE WHEN t.kind IN %(payment)s THEN GREATEST(-t.amount, 0) ELSE 0 END AS paid,
                    ABS(t.amount) AS volume
               FROM onecard_transaction t
-              JOIN res_company rc ON rc.id = t.company_id
-              JOIN res_partner rp ON rp.id = rc.partner_id
+              LEFT JOIN res_company rc ON rc.id = t.company_id
+              LEFT JOIN res_partner rp ON rp.id = rc.partner_id
         """, local=local, payment=PAYMENT_KINDS, consume=CONSUME_KINDS)

@@ -1,8 +1,7 @@
 from odoo import api, fields, models, tools
-from odoo.tools import SQL
-
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
+from odoo.tools import SQL
 
 
 class OnecardReportSettlement(models.Model):
@@ -52,5 +51,5 @@ class OnecardReportSettlement(models.Model):
                    GREATEST(l.amount, 0) AS amount_in, GREATEST(-l.amount, 0) AS amount_out
               FROM onecard_settlement_line l
               JOIN onecard_settlement s ON s.id = l.settlement_id
-              JOIN res_company rc ON rc.id = s.company_id
+              LEFT JOIN res_company rc ON rc.id = s.company_id
         """)

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
-
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
+from odoo.tools import SQL
 
 from .onecard_report_mixin import CARD_KINDS, CONSUME_KINDS
 
@@ -65,8 +64,8 @@ class OnecardReportSwipe(models.Model):
                         WHEN o.kind = 'correction' THEN -o.amount ELSE o.amount END AS amount,
                    o.offline, o.reversed_by_id IS NOT NULL AS reversed
               FROM onecard_operation o
-              JOIN res_company rc ON rc.id = o.company_id
-              JOIN res_partner rp ON rp.id = rc.partner_id
+              LEFT JOIN res_company rc ON rc.id = o.company_id
+              LEFT JOIN res_partner rp ON rp.id = rc.partner_id
               LEFT JOIN onecard_terminal term ON term.id = o.terminal_id
               LEFT JOIN onecard_cardholder h ON h.id = o.cardholder_id
               LEFT JOIN onecard_card c ON c.id = o.card_id

@@ -1,8 +1,7 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
-
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
+from odoo.tools import SQL
 
 from .onecard_report_mixin import CARD_KINDS
 
@@ -65,8 +64,8 @@ class OnecardReportTopup(models.Model):
                         THEN -t.amount ELSE 0 END AS deposit_out_amount,
                    t.amount
               FROM onecard_transaction t
-              JOIN res_company rc ON rc.id = t.company_id
-              JOIN res_partner rp ON rp.id = rc.partner_id
+              LEFT JOIN res_company rc ON rc.id = t.company_id
+              LEFT JOIN res_partner rp ON rp.id = rc.partner_id
               LEFT JOIN onecard_cardholder h ON h.id = t.cardholder_id
               LEFT JOIN onecard_card c ON c.id = t.card_id
              WHERE t.kind IN %(kinds)s

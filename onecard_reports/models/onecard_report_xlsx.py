@@ -11,8 +11,7 @@ import tempfile
 import uuid
 
 import xlsxwriter
-
-from odoo import _, api, models
+from odoo import api, models
 from odoo.tools import SQL
 
 from ..tools import StreamWorksheet
@@ -90,7 +89,7 @@ class OnecardReportXlsx(models.AbstractModel):
                 return SQL("%s::text", sql)
             return SQL("CASE %s %s END", sql, SQL(" ").join(SQL("WHEN %s THEN %s", key, label) for key, label in labels))
         if field.type == "boolean":
-            return SQL("CASE WHEN %s THEN %s ELSE '' END", sql, _("Yes"))
+            return SQL("CASE WHEN %s THEN %s ELSE '' END", sql, self.env._("Yes"))
         return SQL("%s::text", sql)
 
     @api.model
@@ -141,7 +140,7 @@ class OnecardReportXlsx(models.AbstractModel):
                     if progress:
                         progress(done, total)
                 sums_iter = iter(sums)
-                sheet.write(row, 0, _("Total"), formats["total"])
+                sheet.write(row, 0, self.env._("Total"), formats["total"])
                 for col, (field, (_fmt, total_fmt)) in enumerate(zip(fields_, col_formats)):
                     if field.type in ("monetary", "float") and col:
                         value = next(sums_iter) or 0.0
@@ -158,7 +157,7 @@ class OnecardReportXlsx(models.AbstractModel):
 
     @api.model
     def _new_sheet(self, workbook, title, number, labels, formats):
-        name = (title or _("Report"))[:25].translate(str.maketrans("[]:*?/\\", "       "))
+        name = (title or self.env._("Report"))[:25].translate(str.maketrans("[]:*?/\\", "       "))
         sheet = workbook.add_worksheet("%s %d" % (name, number) if number > 1 else name,
                                        worksheet_class=StreamWorksheet)
         sheet.freeze_panes(1, 0)
@@ -173,7 +172,7 @@ class OnecardReportXlsx(models.AbstractModel):
         workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
         workbook.set_properties({"title": title or ""})
         formats = self._formats(workbook, table["currency"])
-        sheet = workbook.add_worksheet((title or _("Report"))[:31].translate(str.maketrans("[]:*?/\\", "       ")),
+        sheet = workbook.add_worksheet((title or self.env._("Report"))[:31].translate(str.maketrans("[]:*?/\\", "       ")),
                                        worksheet_class=StreamWorksheet)
         labels = table["group_labels"] + [m["label"] for m in table["measures"]]
         sheet.freeze_panes(1, 0)
@@ -184,7 +183,7 @@ class OnecardReportXlsx(models.AbstractModel):
         fmts = [None] * len(table["group_labels"]) + [
             formats["money"] if m["money"] else formats["integer"] for m in table["measures"]]
         row = sheet.write_rows(1, (line["groups"] + line["values"] for line in table["lines"]), kinds, fmts)
-        sheet.write(row, 0, _("Total"), formats["total"])
+        sheet.write(row, 0, self.env._("Total"), formats["total"])
         first = len(table["group_labels"])
         for i, (measure, value) in enumerate(zip(table["measures"], table["totals"])):
             col = xlsxwriter.utility.xl_col_to_name(first + i)

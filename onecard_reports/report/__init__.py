@@ -1,2 +1,1 @@
-from . import onecard_report_statement
-from . import onecard_report_summary
+from . import onecard_report_statement, onecard_report_summary

@@ -1,2 +1,1 @@
-from . import test_reports
-from . import test_exports
+from . import test_exports, test_reports

@@ -15,7 +15,6 @@ from datetime import date, datetime
 
 import pytz
 from freezegun import freeze_time
-
 from odoo.tests import TransactionCase, new_test_user
 
 TZ = pytz.timezone("Asia/Shanghai")

@@ -14,10 +14,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
-_ESCAPE = str.maketrans({
-    "&": "&amp;", "<": "&lt;", ">": "&gt;",
-    **{code: None for code in range(32) if code not in (9, 10, 13)},  # not allowed in XML
-})
+_CONTROL = {code: None for code in range(32) if code not in (9, 10, 13)}  # not allowed in XML
 
 
 def excel_serial(value):
@@ -39,7 +36,10 @@ class StreamWorksheet(Worksheet):
 
         kinds: one per column, "n" (number, None = empty) or "s" (text);
         formats: one xlsxwriter Format or None per column.
-        Text is written inline (constant_memory has no shared strings).
+        Text goes to the workbook's shared string table (xlsxwriter writes
+        and escapes it at close): report columns repeat a few thousand
+        names a million times, so the sheet XML stays small and the final
+        zip step fast; the table holds each distinct string once.
         """
         if not self.constant_memory:
             raise ValueError("write_rows needs a constant_memory workbook")
@@ -51,6 +51,11 @@ class StreamWorksheet(Worksheet):
         styles = [(' s="%d"' % fmt._get_xf_index()) if fmt else "" for fmt in formats]
         plan = list(zip(cols, styles, kinds))
         write = self.fh.write
+        sst = self.str_table
+        add = sst._get_shared_string_index
+        # value as read -> its index in the table (the table is keyed by the cleaned text)
+        index = self.__dict__.setdefault("_stream_strings", {})
+        refs = 0
         row = first_row
         for values in rows:
             ref = str(row + 1)
@@ -61,10 +66,15 @@ class StreamWorksheet(Worksheet):
                 if kind == "n":
                     cells.append('<c r="%s%s"%s><v>%r</v></c>' % (col, ref, style, float(value)))
                 else:
-                    cells.append('<c r="%s%s"%s t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
-                                 % (col, ref, style, str(value).translate(_ESCAPE)))
+                    position = index.get(value)
+                    if position is None:
+                        position = index[value] = add(str(value).translate(_CONTROL))
+                    else:
+                        refs += 1
+                    cells.append('<c r="%s%s"%s t="s"><v>%d</v></c>' % (col, ref, style, position))
             write('<row r="%s">%s</row>' % (ref, "".join(cells)))
             row += 1
+        sst.count += refs
         if row > first_row:
             last = row - 1
             self.dim_rowmin = first_row if self.dim_rowmin is None else min(self.dim_rowmin, first_row)

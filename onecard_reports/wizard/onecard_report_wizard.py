@@ -9,7 +9,6 @@ from datetime import datetime, time, timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
-
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
@@ -95,8 +94,8 @@ class OnecardReportWizard(models.TransientModel):
                               required=True, default="month")
     day = fields.Date(string="Day or Month", default=fields.Date.context_today,
                       help="The day, or any day of the month, to report on.")
-    date_from = fields.Date(compute="_compute_dates", store=True, readonly=False, required=True)
-    date_to = fields.Date(compute="_compute_dates", store=True, readonly=False, required=True)
+    date_from = fields.Date(compute="_compute_dates", store=True, readonly=False, required=True, precompute=True)
+    date_to = fields.Date(compute="_compute_dates", store=True, readonly=False, required=True, precompute=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     department_ids = fields.Many2many("hr.department", string="Departments")
@@ -224,7 +223,9 @@ class OnecardReportWizard(models.TransientModel):
         xlsx = self.env["onecard.report.xlsx"].with_company(self.company_id)
         if self.detail and spec.get("rows"):
             model = self.env[spec["model"]].with_company(self.company_id)
-            columns = [(fpath, label and str(label)) for fpath, label in spec["rows"]]
+            columns = []
+            for fpath, label in spec["rows"]:
+                columns.append((fpath, label and label._translate(self.env.lang)))
             return xlsx.export_rows(model, self._domain(), columns, path, title=self._title(),
                                     tz=self.company_id.partner_id.tz or "UTC", progress=progress)
         return xlsx.export_groups(self._group_table(), path, title=self._title())
@@ -339,11 +340,12 @@ class OnecardReportWizard(models.TransientModel):
                AND t.business_time >= %(start)s AND t.business_time < %(end)s
              ORDER BY t.cardholder_id, t.business_time, t.id
         """, {"tz": tz, "start": start, "end": end, "holders": holders.ids, "company": self.company_id.id})
+        rows = cr.fetchall()
         kinds = dict(self.env["onecard.transaction"]._fields["kind"]._description_selection(self.env))
         wallets = dict(self.env["onecard.transaction"]._fields["wallet_kind"]._description_selection(self.env))
         methods = {m.id: m.name for m in self.env["onecard.payment.method"].with_context(active_test=False).search([])}
         moves = {}
-        for holder_id, when, kind, wallet, amount, terminal, method, offline, note, running in cr.fetchall():
+        for holder_id, when, kind, wallet, amount, terminal, method, offline, note, running in rows:
             opening = float(balances.get(holder_id, (0, 0, 0))[0])
             moves.setdefault(holder_id, []).append({
                 "time": when.strftime("%Y-%m-%d %H:%M"), "kind": kinds.get(kind, kind), "wallet": wallets[wallet],
