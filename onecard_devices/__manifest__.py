@@ -14,6 +14,15 @@
         "views/onecard_terminal_views.xml",
         "views/onecard_terminal_command_views.xml",
         "views/onecard_list_entry_views.xml",
+        "views/onecard_desk_reader_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "onecard_devices/static/src/js/desk_reader.js",
+        ],
+        "web.assets_tests": [
+            "onecard_devices/static/tests/tours/desk_reader_tour.js",
+        ],
+    },
     "installable": True,
 }

@@ -43,6 +43,19 @@ def placeholders(text):
     return sorted(PLACEHOLDER_RE.findall(text or ""))
 
 
+DATE_RE = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.M)
+
+
+def save_if_changed(po, path):
+    """Save po to path unless only the creation / revision dates would change."""
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            old = f.read()
+        if DATE_RE.sub("", old) == DATE_RE.sub("", str(po) + "\n"):
+            return
+    po.save(path)
+
+
 def load_dictionary(lang):
     path = os.path.join(HERE, "i18n_%s.py" % lang)
     if not os.path.exists(path):
@@ -63,7 +76,7 @@ def main():
 
     pot = polib.pofile(pot_path, wrapwidth=78)
     # The template: identical to Odoo's export (header included).
-    pot.save(os.path.join(i18n, "%s.pot" % addon))
+    save_if_changed(pot, os.path.join(i18n, "%s.pot" % addon))
 
     po_path = os.path.join(i18n, "%s.po" % lang)
     existing = {}
@@ -79,7 +92,7 @@ def main():
     new.metadata["Language"] = lang
     new.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
 
-    untranslated, bad = [], []
+    untranslated, bad, differ = [], [], []
     for e in pot:
         if e.obsolete:
             continue
@@ -95,6 +108,8 @@ def main():
         if prefer_dict:
             candidates.reverse()
         ne.msgstr = next((c for c in candidates if c), "")
+        if all(candidates) and candidates[0] != candidates[1]:
+            differ.append(e.msgid)
         if not ne.msgstr:
             untranslated.append(e.msgid)
         elif placeholders(ne.msgstr) != placeholders(e.msgid):
@@ -109,7 +124,7 @@ def main():
             old.append(polib.POEntry(msgid=k, msgstr=v))
         old.save("/tmp/%s_obsolete.po" % addon)
 
-    new.save(po_path)
+    save_if_changed(new, po_path)
     with open("/tmp/%s_untranslated.txt" % addon, "w", encoding="utf-8") as f:
         for m in untranslated:
             f.write("    %r: %r,\n" % (m, ""))
@@ -121,6 +136,11 @@ def main():
         print("    ... and %d more (see /tmp/%s_untranslated.txt)" % (len(untranslated) - 50, addon))
     for m in bad:
         print("    placeholder mismatch: %r" % m)
+    if differ:
+        print("    %d translation(s) in the .po differ from the dictionary (%s kept; %s): %s"
+              % (len(differ), "dictionary" if prefer_dict else ".po",
+                 "unset I18N_PREFER_DICT to keep the .po" if prefer_dict else "I18N_PREFER_DICT=1 applies the dictionary",
+                 ", ".join(repr(m) for m in differ[:10])))
 
 
 if __name__ == "__main__":

@@ -70,8 +70,9 @@ for addon in "${ADDONS[@]}"; do
     rm -f "$pot"
     "${ODOO[@]}" --i18n-export="$pot" --modules="$addon"
     [[ -s "$pot" ]] || { echo "i18n: export of $addon failed (see $LOG)" >&2; status=1; continue; }
-    line="$("$PY" scripts/i18n_merge.py "$addon" "$pot" "$LANG_CODE" | tee /dev/stderr | head -n 1)"
-    summary+=("$line")
+    out="$("$PY" scripts/i18n_merge.py "$addon" "$pot" "$LANG_CODE")" || { echo "i18n: merge of $addon failed" >&2; status=1; continue; }
+    printf '%s\n' "$out"
+    summary+=("$(printf '%s\n' "$out" | head -n 1)")
 done
 
 echo

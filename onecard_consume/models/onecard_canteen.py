@@ -16,7 +16,7 @@ class OnecardCanteen(models.Model):
         [("revenue", "Own revenue"), ("payable", "Payable to the operator")],
         default="revenue", required=True,
         help="Outsourced canteens are owed what they sold instead of it being our revenue.")
-    partner_id = fields.Many2one("res.partner", string="Operator", help="The caterer, when posting to a payable.")
+    partner_id = fields.Many2one("res.partner", string="Canteen Operator", help="The caterer, when posting to a payable.")
     terminal_ids = fields.One2many("onecard.terminal", "canteen_id", string="Terminals")
     active = fields.Boolean(default=True)
 

@@ -7,3 +7,4 @@ from . import test_desk_tour
 from . import test_subsidy
 from . import test_settlement
 from . import test_settlement_access
+from . import test_i18n

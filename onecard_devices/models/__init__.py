@@ -5,3 +5,5 @@ from . import onecard_terminal_nonce
 from . import onecard_list_entry
 from . import onecard_card
 from . import onecard_terminal_service
+from . import onecard_desk_reader
+from . import onecard_desk_reader_token_show

@@ -1,3 +1,5 @@
 from . import test_terminal_api
 from . import test_lists
 from . import test_commands
+from . import test_desk_reader
+from . import test_i18n

@@ -106,11 +106,12 @@ class OnecardReportExport(models.Model):
             export = status[self._name].browse(export_id)
             if export.state != "queued":
                 return
-            user_id, company_id = export.user_id.id, export.company_id.id
+            user_id, company_id, lang = export.user_id.id, export.company_id.id, export.user_id.lang
             set_status(state="running", progress=0.0)
             try:
                 with registry.cursor() as work_cr:
-                    work = api.Environment(work_cr, user_id, dict(self.env.context, allowed_company_ids=[company_id]))
+                    work = api.Environment(work_cr, user_id, dict(self.env.context, allowed_company_ids=[company_id],
+                                                                   lang=lang))
                     job = work[self._name].browse(export_id)
                     attachment, count = job._execute(
                         progress=lambda done, total: set_status(progress=100.0 * done / (total or 1)))

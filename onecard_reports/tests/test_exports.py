@@ -6,6 +6,8 @@ import unittest
 from datetime import datetime
 
 import openpyxl
+import xlsxwriter
+from odoo.addons.onecard_reports.tools import StreamWorksheet, excel_serial
 from odoo.tests import BaseCase, HttpCase, tagged
 
 from .common import CONSUME, D1, D3, ReportCase
@@ -140,10 +142,6 @@ class TestStreamWorksheet(BaseCase):
     """The fast row path writes what xlsxwriter would: text, numbers, formats, escaping."""
 
     def test_rows_round_trip(self):
-        import xlsxwriter  # noqa: PLC0415
-
-        from odoo.addons.onecard_reports.tools import StreamWorksheet, excel_serial  # noqa: PLC0415
-
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
             workbook = xlsxwriter.Workbook(handle.name, {"constant_memory": True})
             sheet = workbook.add_worksheet("T", worksheet_class=StreamWorksheet)

@@ -225,7 +225,7 @@ class OnecardReportWizard(models.TransientModel):
             model = self.env[spec["model"]].with_company(self.company_id)
             columns = []
             for fpath, label in spec["rows"]:
-                columns.append((fpath, label and label._translate(self.env.lang)))
+                columns.append((fpath, label and label._translate(self.env.lang or "en_US")))
             return xlsx.export_rows(model, self._domain(), columns, path, title=self._title(),
                                     tz=self.company_id.partner_id.tz or "UTC", progress=progress)
         return xlsx.export_groups(self._group_table(), path, title=self._title())

@@ -1,0 +1,45 @@
+/** @odoo-module **/
+/**
+ * Desk card reader: card UIDs read by the desk PC's PC/SC agent
+ * (onecard_devices/agent/desk_reader.py -> POST /onecard/desk/reader) arrive on
+ * the bus as `onecard_desk_uid` notifications for the operator's partner. While
+ * an Operator Desk form (onecard.desk) is open, the UID is written into its
+ * `card_uid` field, which runs the same onchange as a keyboard-wedge reader.
+ */
+import { _t } from "@web/core/l10n/translation";
+import { patch } from "@web/core/utils/patch";
+import { useService } from "@web/core/utils/hooks";
+import { FormController } from "@web/views/form/form_controller";
+import { onMounted, onWillUnmount } from "@odoo/owl";
+
+export const DESK_UID_NOTIFICATION = "onecard_desk_uid";
+
+patch(FormController.prototype, {
+    setup() {
+        super.setup(...arguments);
+        if (this.props.resModel !== "onecard.desk") {
+            return;
+        }
+        const busService = useService("bus_service");
+        const notification = useService("notification");
+        const onDeskUid = async ({ uid } = {}) => {
+            const record = this.model.root;
+            if (!uid || !record || record.resModel !== "onecard.desk") {
+                return;
+            }
+            if (document.body.classList.contains("modal-open")) {
+                // A wizard is open over the desk: do not change the card under it.
+                notification.add(_t("Card %s read: close the dialog to load it on the desk.", uid), {
+                    type: "warning",
+                });
+                return;
+            }
+            await record.update({ card_uid: uid });
+        };
+        onMounted(() => {
+            busService.subscribe(DESK_UID_NOTIFICATION, onDeskUid);
+            busService.start();
+        });
+        onWillUnmount(() => busService.unsubscribe(DESK_UID_NOTIFICATION, onDeskUid));
+    },
+});
