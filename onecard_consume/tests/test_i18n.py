@@ -50,7 +50,8 @@ def _dummy_args(msgid):
 
 
 class I18nCompletenessMixin:
-    """Shared by the OneCard addons: set MODULE (and LANG) in the test class."""
+    """Shared by the OneCard addons: set MODULE (and LANG) in the test class, and
+    allow_inherited_tests_method = True (Odoo 18 skips inherited tests otherwise)."""
 
     MODULE = None
     LANG = "zh_CN"
@@ -150,6 +151,8 @@ class I18nCompletenessMixin:
 @tagged("post_install", "-at_install", "i18n")
 class TestOnecardConsumeI18n(I18nCompletenessMixin, TransactionCase):
     MODULE = "onecard_consume"
+    # Odoo runs inherited test methods only with this flag.
+    allow_inherited_tests_method = True
 
     def test_i18n_key_screens(self):
         """A few labels of the operator's main screens, in Chinese."""

@@ -7,6 +7,8 @@ from odoo.addons.onecard_consume.tests.test_i18n import I18nCompletenessMixin
 @tagged("post_install", "-at_install", "i18n")
 class TestOnecardDevicesI18n(I18nCompletenessMixin, TransactionCase):
     MODULE = "onecard_devices"
+    # Odoo runs inherited test methods only with this flag.
+    allow_inherited_tests_method = True
 
     def test_i18n_key_screens(self):
         """Terminal status screen labels, in Chinese."""

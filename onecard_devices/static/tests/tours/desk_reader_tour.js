@@ -45,5 +45,14 @@ registry.category("web_tour.tours").add("onecard_desk_reader_tour", {
             content: "The desk shows the card holder",
             trigger: ".o_onecard_desk .o_field_widget[name=holder_name]:contains(Desk Reader Holder)",
         },
+        {
+            content: "Save the desk (a tour must not end on a form being edited)",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved, the card is still on the desk",
+            trigger: ".o_form_saved .o_field_widget[name=holder_name]:contains(Desk Reader Holder)",
+        },
     ],
 });
