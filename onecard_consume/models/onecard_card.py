@@ -30,6 +30,8 @@ class OnecardCard(models.Model):
     deposit = fields.Monetary(readonly=True, help="Deposit taken when the card was issued.")
     expiry_date = fields.Date()
     history_ids = fields.One2many("onecard.card.history", "card_id", string="History")
+    replaced_by_id = fields.Many2one("onecard.card", string="Replaced By", readonly=True, copy=False,
+                                     help="A replaced card stays blocked for good: it cannot be unlocked.")
 
     # Unique among live cards only: a returned card's UID may be issued again.
     def init(self):

@@ -18,6 +18,8 @@ class OnecardCardholder(models.Model):
         set-based statements so 10,000 rows fit in one RPC call; calling
         again with the same rows changes nothing ("unchanged").
         """
+        # Chatter tracking of 10,000 creations would cost more than the sync itself.
+        self = self.with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
         company = self.env.company
         results = [None] * len(rows)
         good = {}

@@ -240,6 +240,9 @@ class OnecardLedger(models.AbstractModel):
     @api.model
     def unlock(self, card):
         self._check_card(card, ("lost",))
+        if card.replaced_by_id:
+            raise UserError(self.env._("Card %(card)s was replaced by card %(new)s: it stays blocked.",
+                                       card=card.number, new=card.replaced_by_id.number))
         card._set_state("active", _("Found and unlocked"))
 
     @api.model
@@ -266,7 +269,7 @@ class OnecardLedger(models.AbstractModel):
         })
         if card.state != "lost":
             card._set_state("lost", _("Replaced by card %s", new.number))
-        card.sudo().write({"deposit": 0.0})
+        card.sudo().write({"deposit": 0.0, "replaced_by_id": new.id})
         return new
 
     @api.model
@@ -284,7 +287,8 @@ class OnecardLedger(models.AbstractModel):
         lines = [{"wallet": wallet, "drain": True, "amount": 0.0}]
         if card.deposit:
             lines.append({"wallet": holder._wallet("deposit"), "amount": -card.deposit, "floor": 0.0})
-        others = holder.card_ids.filtered(lambda c: c != card and c.state in ("active", "lost", "frozen"))
+        others = holder.card_ids.filtered(
+            lambda c: c != card and c.state in ("active", "lost", "frozen") and not c.replaced_by_id)
         if not others:
             self._simple("subsidy_clear", holder, [{"wallet": holder._wallet("subsidy"), "drain": True, "amount": 0.0}],
                          card=card, amount=None, note=_("Card returned"))

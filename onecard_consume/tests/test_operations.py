@@ -160,9 +160,15 @@ class TestOperations(OnecardCase):
         self.assertAlmostEqual(answer["cash_amount"], 8.0)
         self.assertDeclined(self.swipe(self.t_fixed, card, at=local_to_utc(12, 1)), "card_lost")
         self.assertBalances(self.carl, cash=22.0)
-        # returning the new card pays back the deposit once
+        # the replaced card stays blocked: finding it again does not revive it
+        with self.assertRefused("was replaced"):
+            self.op_ledger.unlock(self.op(card))
+        self.assertEqual(card.state, "lost")
+        # returning the new card pays back the deposit once, and clears subsidy
+        # although the old (replaced) card is still on the blacklist
+        self.grant_subsidy(self.carl, 5.0)
         self.op_ledger.return_card(self.op(new), self.cash)
-        self.assertBalances(self.carl, cash=0.0, deposit=0.0)
+        self.assertBalances(self.carl, cash=0.0, deposit=0.0, subsidy=0.0)
 
     def test_replace_refused(self):
         with self.assertRefused("already in use"):
