@@ -14,6 +14,7 @@ See docs/binary-protocol.md.
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 import threading
@@ -341,7 +342,7 @@ class Gateway:
         servers = []
         if self.opts.tcp_port is not None and self.opts.tcp_port >= 0:
             server = await asyncio.start_server(self.serve_tcp, self.opts.tcp_host, self.opts.tcp_port,
-                                                backlog=512)
+                                                backlog=512, reuse_port=self.opts.processes > 1)
             servers.append(server)
             ports = [s.getsockname()[1] for s in server.sockets]
             _logger.info("onecard-gateway listening on %s:%s (db %s, %d workers)", self.opts.tcp_host,
@@ -350,10 +351,11 @@ class Gateway:
                 with open(self.opts.port_file, "w") as handle:
                     handle.write(str(ports[0]))
         ports = {}
-        for terminal in self.terminals.values():
+        # Extra processes (--processes) only share the TCP port: one process polls the buses.
+        for terminal in self.terminals.values() if self.opts.serial_owner else ():
             if terminal["connection"] == "serial" and terminal["port_url"] and not self.opts.no_db_ports:
                 ports.setdefault(terminal["port_url"], set()).add(terminal["bus_address"])
-        for url in self.opts.serial or []:
+        for url in (self.opts.serial or []) if self.opts.serial_owner else ():
             ports.setdefault(url, set()).update(
                 a for (u, a) in self.by_bus if u == url)
         tasks = [asyncio.create_task(self.poll_port(url, addrs)) for url, addrs in ports.items()]
@@ -392,6 +394,9 @@ class OnecardGateway(Command):
         parser.add_argument("--baudrate", type=int, default=115200)
         parser.add_argument("--poll-timeout", type=float, default=0.2, help="seconds to wait for a polled terminal")
         parser.add_argument("--workers", type=int, default=8, help="database worker threads (cursors)")
+        parser.add_argument("--processes", type=int, default=1,
+                            help="gateway processes sharing the TCP port (SO_REUSEPORT): one Python process is "
+                                 "bound to one CPU by the GIL; the first one also polls the serial ports")
         parser.add_argument("--max-tries", type=int, default=8, help="tries per frame on serialization failures")
         parser.add_argument("--status-interval", type=float, default=60.0)
         parser.add_argument("--shutdown-timeout", type=float, default=10.0)
@@ -406,5 +411,24 @@ class OnecardGateway(Command):
         if not dbname:
             sys.exit("onecard-gateway: give the database with -d")
         config["db_maxconn"] = max(config["db_maxconn"], opts.workers + 4)
+        if opts.processes > 1 and not opts.tcp_port:
+            sys.exit("onecard-gateway: --processes needs a fixed --tcp-port")
+        opts.serial_owner = True
+        children = []
+        for _index in range(opts.processes - 1):
+            pid = os.fork()
+            if pid == 0:  # child: TCP only, its own registry and cursors
+                opts.serial_owner, opts.port_file = False, None
+                children = None
+                break
+            children.append(pid)
         gateway = Gateway(dbname, opts)
-        asyncio.run(gateway.main())
+        try:
+            asyncio.run(gateway.main())
+        finally:
+            for pid in children or []:  # the parent stops its children on the way out
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass

@@ -109,10 +109,13 @@ def bench_gateway(args):
     gateway = subprocess.Popen(
         [sys.executable, odoo_bin(), "--addons-path=" + addons_path(), "onecard-gateway", "-d", args.db,
          "--addons-path=" + addons_path(), "--tcp-host", "127.0.0.1", "--tcp-port", str(port),
-         "--workers", str(args.workers), "--status-interval", "10", "--log-level", "info"],
+         "--workers", str(args.workers), "--processes", str(args.gateway_processes),
+         "--status-interval", "10", "--log-level", "info"],
         stdout=logfile, stderr=subprocess.STDOUT)
     try:
         wait_port(port, gateway)
+        if args.gateway_processes > 1:
+            time.sleep(10)  # let every process bind before the terminals connect (SO_REUSEPORT spreads connects)
         result = simulate(args, "tcp", "BG-", port=port)
     finally:
         gateway.send_signal(signal.SIGTERM)
@@ -257,7 +260,8 @@ def main():
     parser.add_argument("--terminals", type=int, default=50)
     parser.add_argument("--holders", type=int, default=10000)
     parser.add_argument("--rate", type=float, default=3000.0, help="offered load, swipes/s over all terminals")
-    parser.add_argument("--workers", type=int, default=8, help="gateway DB worker threads")
+    parser.add_argument("--workers", type=int, default=8, help="gateway DB worker threads (per process)")
+    parser.add_argument("--gateway-processes", type=int, default=1, help="gateway processes (SO_REUSEPORT)")
     parser.add_argument("--http-workers", type=int, default=2, help="odoo-bin --workers for the HTTP API")
     parser.add_argument("--pg-clients", type=int, default=8)
     parser.add_argument("--pg-time", type=int, default=20)
