@@ -51,7 +51,7 @@ def save_if_changed(po, path):
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
             old = f.read()
-        if DATE_RE.sub("", old) == DATE_RE.sub("", str(po) + "\n"):
+        if DATE_RE.sub("", old).rstrip() == DATE_RE.sub("", str(po)).rstrip():
             return
     po.save(path)
 

@@ -42,6 +42,8 @@ TRANSLATIONS = {
         '新持卡人须填写姓名和编号。',
     'A PIN is 4 to 6 digits.':
         '密码为 4 至 6 位数字。',
+    'A replaced card stays blocked for good: it cannot be unlocked.':
+        '已补卡的旧卡将永久锁定，不能解挂。',
     'A row must be a mapping of field names to values.':
         '每一行必须是字段名到字段值的映射。',
     'A scheduled action settles the previous day every night.':
@@ -182,6 +184,8 @@ TRANSLATIONS = {
         '卡片 %(card)s 处于“%(state)s”状态：无法执行此操作。',
     'Card %(card)s is not active.':
         '卡片 %(card)s 未处于正常状态。',
+    'Card %(card)s was replaced by card %(new)s: it stays blocked.':
+        '卡片 %(card)s 已补办新卡 %(new)s：旧卡保持锁定。',
     'Card %(uid)s is %(state)s: it may be issued again.':
         '卡片 %(uid)s 处于“%(state)s”状态：可以重新发行。',
     'Card %s is unknown: issue a new card to it.':
@@ -996,6 +1000,8 @@ TRANSLATIONS = {
         '补卡',
     'Replace Card':
         '补卡',
+    'Replaced By':
+        '补办新卡',
     'Replaced by card %s':
         '已补办新卡 %s',
     'Report Lost':
