@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 
@@ -104,11 +105,19 @@ class TestDeskTour(HttpCase):
         self.assertEqual((desk.cash_balance, holder.deposit_balance), (0.0, 0.0))
         self.assertTrue(desk.can_issue)
         self._assert_wallets_consistent(holder)
-        # From the card form (no desk): the wizard closes with a notification.
+        # The replaced card stays blocked, even when found again.
         wizard = env["onecard.card.operation.wizard"].with_context(
             default_operation="unlock", default_card_id=card.id).create({})
+        with self.assertRaisesRegex(UserError, "was replaced"):
+            wizard.action_confirm()
+        self.assertEqual(card.state, "lost")
+        # From the card form (no desk): the wizard closes with a notification.
+        spare = env["onecard.ledger"].issue_card(holder, "0A0B0C0F")
+        env["onecard.ledger"].report_lost(spare)
+        wizard = env["onecard.card.operation.wizard"].with_context(
+            default_operation="unlock", default_card_id=spare.id).create({})
         self.assertEqual(wizard.action_confirm()["tag"], "display_notification")
-        self.assertEqual(card.state, "active")
+        self.assertEqual(spare.state, "active")
 
     def test_desk_unknown_and_invalid_uid(self):
         env = self.env(user=self.operator)
