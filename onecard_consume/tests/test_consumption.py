@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 from odoo.tests import freeze_time, tagged
 

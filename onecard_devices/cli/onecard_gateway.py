@@ -30,7 +30,7 @@ from odoo.tools import config
 
 from ..lib import messages as M
 from ..lib.errors import TerminalError
-from ..lib.frame import ADDR_TCP, FLAG_RESPONSE, FrameError, encode
+from ..lib.frame import FLAG_RESPONSE, FrameError, encode
 from ..lib.transport import LinkClosed, SerialLink, TcpLink
 
 _logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
