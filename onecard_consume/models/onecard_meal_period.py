@@ -27,9 +27,9 @@ class OnecardMealPeriod(models.Model):
                 raise ValidationError(_("A meal period must start before it ends, within the day."))
 
     def _find(self, local_dt, company):
-        """Meal period open at a local datetime (terminal clock), or empty."""
-        hour = local_dt.hour + local_dt.minute / 60.0
-        return self.search([
-            ("start_hour", "<=", hour), ("end_hour", ">", hour),
-            ("company_id", "in", [company.id, False]),
-        ], limit=1)
+        """Meal period open at a local datetime (terminal clock), or empty.
+
+        The same lookup the consumption engine uses (cached per company), so
+        totals and swipes can never disagree on the meal.
+        """
+        return self.browse(self.env["onecard.consumption"]._find_period(company.id, local_dt))
