@@ -18,16 +18,22 @@ def local_to_utc(hour, minute=0, day=DAY, second=0):
     return local.astimezone(pytz.utc).replace(tzinfo=None)
 
 
+def setup_onecard_env(cls):
+    """Class setup shared by every OneCard test base: no chatter noise, the
+    company in Asia/Shanghai (meal windows are local), subsidy spent first."""
+    cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
+    cls.company = cls.env.company
+    cls.company.partner_id.tz = "Asia/Shanghai"
+    cls.company.onecard_spend_order = "subsidy_first"
+
+
 class OnecardCase(TransactionCase):
     """Own data for money tests: periods, categories, a canteen, a terminal per mode, holders, cards."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
-        cls.company = cls.env.company
-        cls.company.partner_id.tz = "Asia/Shanghai"
-        cls.company.onecard_spend_order = "subsidy_first"
+        setup_onecard_env(cls)
         cls.currency = cls.company.currency_id
         cls.ledger = cls.env["onecard.ledger"]
         cls.consumption = cls.env["onecard.consumption"]

@@ -14,6 +14,8 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from odoo.addons.onecard_consume.tests.common import setup_onecard_env
+
 TZ = pytz.timezone("Asia/Shanghai")
 DAY = date(2025, 3, 10)  # day 1 of the scenario, a Monday
 
@@ -30,10 +32,7 @@ class CardMoneyCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
-        cls.company = cls.env.company
-        cls.company.partner_id.tz = "Asia/Shanghai"
-        cls.company.onecard_spend_order = "subsidy_first"
+        setup_onecard_env(cls)
         cls.company._onecard_ensure_accounting()
         cls.currency = cls.company.currency_id
         cls.ledger = cls.env["onecard.ledger"]

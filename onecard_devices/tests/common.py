@@ -7,6 +7,8 @@ import pytz
 
 from odoo.tests import HttpCase, new_test_user
 
+from odoo.addons.onecard_consume.tests.common import setup_onecard_env
+
 from odoo.addons.onecard_devices.lib.signing import sign
 
 TZ = pytz.timezone("Asia/Shanghai")
@@ -25,10 +27,7 @@ class TerminalApiCase(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
-        cls.company = cls.env.company
-        cls.company.partner_id.tz = "Asia/Shanghai"
-        cls.company.onecard_spend_order = "subsidy_first"
+        setup_onecard_env(cls)
         cls.ledger = cls.env["onecard.ledger"]
         cls.cash = cls.env.ref("onecard_consume.payment_method_cash")
         Period = cls.env["onecard.meal.period"]

@@ -17,6 +17,8 @@ import pytz
 from freezegun import freeze_time
 from odoo.tests import TransactionCase, new_test_user
 
+from odoo.addons.onecard_consume.tests.common import setup_onecard_env
+
 TZ = pytz.timezone("Asia/Shanghai")
 D1, D2, D3 = date(2025, 3, 10), date(2025, 3, 11), date(2025, 4, 1)
 CONSUME = ("consume", "back_entry", "correction")
@@ -31,10 +33,7 @@ class ReportCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
-        cls.company = cls.env.company
-        cls.company.partner_id.tz = "Asia/Shanghai"
-        cls.company.onecard_spend_order = "subsidy_first"
+        setup_onecard_env(cls)
         cls.company._onecard_ensure_accounting()
         cls.company_b = cls.env["res.company"].create({"name": "OneCard Report B"})
         cls.company_b.partner_id.tz = "Asia/Shanghai"
