@@ -8,17 +8,21 @@ whatever the history size: limits and counts come from counters kept on the
 cardholder row, never from scanning the ledger; terminal, category and meal
 period settings come from a per-process cache cleared when they change.
 A swipe is about seven statements: replay check, card + holder lock, wallet
-lock, then operation, wallet update and ledger rows, usage counters.
+lock, then operation, wallet update and ledger rows, usage counters -- and a
+batch of swipes (``swipe_many``, the gateway's group commit) is the same seven
+statements: one engine, whether one swipe or a few hundred are decided at once.
 """
+import uuid
 from datetime import timedelta
 
 import pytz
+from psycopg2.extras import execute_values
 
 from odoo import api, fields, models, tools
 from odoo.tools import float_compare, float_round
 from odoo.tools.translate import LazyTranslate
 
-from ..tools import check_pin, normalize_uid
+from ..tools import chain_hash, check_pin, normalize_uid
 
 _lt = LazyTranslate(__name__)
 
@@ -64,48 +68,232 @@ class OnecardConsumption(models.AbstractModel):
         eaten). It is booked whatever the rules say, even below zero, and
         flagged when a rule would have refused it.
         """
-        conf = self._terminal_conf(terminal.id)
-        ledger = self.env["onecard.ledger"]
-        replay = ledger._replay(conf["company_id"], idempotency_key, terminal.id, terminal_seq)
-        if replay:
-            return replay
-        when = business_time or fields.Datetime.now()
-        header = dict(kind=kind, company_id=conf["company_id"], terminal_id=terminal.id, canteen_id=conf["canteen_id"],
-                      consume_category_id=conf["consume_category_id"], business_time=when, offline=offline,
-                      idempotency_key=idempotency_key, terminal_seq=terminal_seq, note=note)
-        card = self._lock_card(uid, conf["company_id"])
+        return self.swipe_many([dict(
+            terminal_id=terminal.id, uid=uid, amount=amount, key=key, pin=pin, idempotency_key=idempotency_key,
+            terminal_seq=terminal_seq, business_time=business_time, offline=offline, kind=kind, note=note)])[0]
+
+    @api.model
+    def swipe_many(self, requests):
+        """Decide and book many swipes in one go; return their answers in order.
+
+        requests: dicts with the arguments of ``swipe`` (terminal_id instead of
+        the record). They are decided in order, each seeing the effect of the
+        ones before it (a card swiped twice in one batch is charged twice, or
+        refused the second time by the repeat interval), with about seven
+        statements for the whole batch: replay lookup, card + holder lock,
+        wallet lock, then one insert or update per table. This is what lets
+        the gateway commit a burst of swipes at once (group commit).
+        """
+        now, memo = fields.Datetime.now(), {}
+        items = [self._prepare(request, now, memo) for request in requests]
+        answers = [None] * len(items)
+        self._replays(items, answers)
+        todo = [item for item, answer in zip(items, answers) if answer is None and item["duplicate_of"] is None]
+        self.env.flush_all()
+        cards = self._lock_cards(todo)
+        holders = {card["holder"]["id"]: card["holder"] for card in cards.values()}
+        for item in todo:
+            item["card"] = cards.get((item["conf"]["company_id"], item["uid"]))
+        self._collect_pending(todo)
+        wallets = self._lock_holder_wallets(list(holders))
+        book = {"headers": [], "rows": [], "wallets": {}, "dirty": set(), "memo": memo}
+        for item in todo:
+            self._decide(item, wallets, book)
+        self._write(book, holders, wallets)
+        for index, item in enumerate(items):
+            if item["duplicate_of"] is not None:  # the same request twice in one batch
+                first = items[item["duplicate_of"]]
+                answers[index] = dict(first["header"]["result"], operation_id=first["header"]["id"], replay=True)
+            elif answers[index] is None:
+                answers[index] = dict(item["header"]["result"], operation_id=item["header"]["id"])
+        return answers
+
+    def _memo(self, memo, method, key):
+        """Cached settings, looked up once per batch (an ormcache hit costs more than a dict)."""
+        if (method, key) not in memo:
+            memo[(method, key)] = getattr(self, method)(key)
+        return memo[(method, key)]
+
+    def _prepare(self, request, now, memo):
+        conf = self._memo(memo, "_terminal_conf", request["terminal_id"])
+        header = dict(kind=request.get("kind") or "consume", company_id=conf["company_id"],
+                      terminal_id=conf["id"], canteen_id=conf["canteen_id"],
+                      consume_category_id=conf["consume_category_id"],
+                      business_time=request.get("business_time") or now, offline=bool(request.get("offline")),
+                      idempotency_key=request.get("idempotency_key"), terminal_seq=request.get("terminal_seq"),
+                      note=request.get("note"))
+        if header["idempotency_key"]:
+            identity = ("key", conf["company_id"], header["idempotency_key"])
+        elif header["terminal_seq"] is not None:
+            identity = ("seq", conf["id"], header["terminal_seq"])
+        else:
+            identity = None
+        return dict(request, conf=conf, header=header, identity=identity, uid=normalize_uid(request.get("uid")),
+                    duplicate_of=None)
+
+    def _replays(self, items, answers):
+        """Stored first answers of requests already processed (one query); repeats inside the batch."""
+        by_key = [item["identity"] for item in items if item["identity"] and item["identity"][0] == "key"]
+        by_seq = [item["identity"] for item in items if item["identity"] and item["identity"][0] == "seq"]
+        stored = {}
+        if by_key or by_seq:
+            self.env.cr.execute("""
+                SELECT 'key', o.company_id, o.idempotency_key, o.id, o.result
+                  FROM unnest(%s::int[], %s::varchar[]) v(c, k)
+                  JOIN onecard_operation o ON o.company_id = v.c AND o.idempotency_key = v.k
+                 UNION ALL
+                SELECT 'seq', o.terminal_id, o.terminal_seq::varchar, o.id, o.result
+                  FROM unnest(%s::int[], %s::int[]) v(t, s)
+                  JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_seq = v.s
+            """, [[i[1] for i in by_key], [i[2] for i in by_key], [i[1] for i in by_seq], [i[2] for i in by_seq]])
+            for kind, scope, value, op_id, result in self.env.cr.fetchall():
+                value = int(value) if kind == "seq" else value
+                stored[(kind, scope, value)] = dict(result or {}, operation_id=op_id, replay=True)
+        first = {}
+        for index, item in enumerate(items):
+            identity = item["identity"]
+            if identity in stored:
+                answers[index] = stored[identity]
+            elif identity:
+                item["duplicate_of"] = first.setdefault(identity, index)
+                if item["duplicate_of"] == index:
+                    item["duplicate_of"] = None
+
+    def _lock_cards(self, items):
+        """Cards and holders of the batch in one statement, the holder rows locked.
+
+        Locking the holder serialises one person's swipes, so limits, counts
+        and the repeat interval are exact; rows are locked in holder order so
+        two batches cannot deadlock. A live card wins over a returned one with
+        the same UID. Returns {(company_id, uid): card dict with its "holder"
+        dict (shared by the holder's cards, updated as the batch goes)}.
+        """
+        wanted = {(item["conf"]["company_id"], item["uid"]) for item in items if item["uid"]}
+        if not wanted:
+            return {}
+        self.env.cr.execute("""
+            SELECT c.company_id, c.uid, c.id, c.state, c.kind, c.expiry_date,
+                   h.id, h.name, h.state, h.active, h.category_id, h.department_id, h.usage_day, h.usage_day_amount,
+                   h.usage_meal_key, h.usage_meal_amount, h.usage_meal_count, h.last_swipe_at,
+                   h.last_swipe_terminal_id, h.pin_failures, h.pin_locked_until, h.subsidy_pending, h.pin_hash
+              FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
+             WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
+             ORDER BY h.id FOR UPDATE OF h
+        """, [list({uid for _c, uid in wanted}), list({company for company, _u in wanted})])
+        names = ("id", "name", "state", "active", "category_id", "department_id", "day", "day_amount", "meal_key",
+                 "meal_amount", "meal_count", "last_swipe", "last_terminal_id", "pin_failures", "pin_locked_until",
+                 "subsidy_pending", "pin_hash")
+        holders, cards = {}, {}
+        for row in self.env.cr.fetchall():
+            company, uid, card_id, state, kind, expiry = row[:6]
+            if (company, uid) not in wanted:
+                continue
+            holder = holders.setdefault(row[6], dict(zip(names, row[6:])))
+            rank = (state in ("active", "lost", "frozen"), card_id)
+            best = cards.get((company, uid))
+            if best is None or rank > best["rank"]:
+                cards[(company, uid)] = {"card_id": card_id, "card_state": state, "card_kind": kind,
+                                         "expiry_date": expiry, "holder": holder, "rank": rank}
+        return cards
+
+    def _collect_pending(self, items):
+        """Collection-mode subsidies wait for the holder's next swipe with a live card."""
+        for item in items:
+            card = item["card"]
+            if card and card["holder"]["subsidy_pending"] and card["card_state"] == "active":
+                self.env["onecard.subsidy.batch"]._collect(self.env["onecard.cardholder"].browse(card["holder"]["id"]))
+                card["holder"]["subsidy_pending"] = False
+        self.env.flush_all()
+
+    def _lock_holder_wallets(self, holder_ids):
+        """{holder id: {wallet id: (balance, chain head, kind)}}, all rows locked in id order."""
+        wallets = {holder_id: {} for holder_id in holder_ids}
+        if holder_ids:
+            self.env.cr.execute("""SELECT id, balance, chain_head, kind, cardholder_id FROM onecard_wallet
+                                    WHERE cardholder_id = ANY(%s) ORDER BY id FOR UPDATE""", [holder_ids])
+            for wallet_id, balance, head, kind, holder_id in self.env.cr.fetchall():
+                wallets[holder_id][wallet_id] = (float(balance or 0.0), head, kind)
+        return wallets
+
+    def _decide(self, item, wallets, book):
+        """Apply the rules to one swipe and queue what it books (nothing is written here)."""
+        conf, header, card = item["conf"], item["header"], item["card"]
+        offline = header["offline"]
         if not card:
-            return self._decline(header, "unknown_card", None)
-        header.update(card_id=card["card_id"], cardholder_id=card["holder_id"], department_id=card["department_id"])
-        if card["subsidy_pending"] and card["card_state"] == "active":  # collection-mode subsidy waits for a swipe
-            self.env["onecard.subsidy.batch"]._collect(self.env["onecard.cardholder"].browse(card["holder_id"]))
+            return self._decline(item, "unknown_card", book)
+        holder = card["holder"]
+        header.update(card_id=card["card_id"], cardholder_id=holder["id"], department_id=holder["department_id"])
+        when = header["business_time"]
         local = pytz.utc.localize(when).astimezone(pytz.timezone(conf["tz"]))
-        period_id = self._find_period(conf["company_id"], local)
+        period_id = self._find_period(conf["company_id"], local,
+                                      self._memo(book["memo"], "_meal_periods", conf["company_id"]))
         header["meal_period_id"] = period_id
-        category = self._category_conf(card["category_id"] or 0)
-        price, code = self._price(conf, category, period_id, amount, key)
+        category = self._memo(book["memo"], "_category_conf", holder["category_id"] or 0)
+        price, code = self._price(conf, category, period_id, item.get("amount"), item.get("key"))
         if code and not (offline and price):
-            return self._decline(header, code, card)
+            return self._decline(item, code, book, wallets[holder["id"]])
         meal_key = "%s/%s" % (local.date(), period_id or 0)
-        code = self._check_rules(conf, category, card, period_id, price, when, local, meal_key, pin)
+        code = self._check_rules(conf, category, card, period_id, price, when, local, meal_key, item.get("pin"), book)
         if code == "pin_wrong" and not offline:
-            self._pin_attempt(card)
+            self._pin_attempt(holder, book)
         if code and not offline:
-            return self._decline(header, code, card)
-        state = ledger._lock_wallets(holder_id=card["holder_id"])
+            return self._decline(item, code, book, wallets[holder["id"]])
+        state = wallets[holder["id"]]
         lines, short = self._split(conf, category, card, state, price, forced=offline)
         if short:
-            return self._decline(header, "insufficient_balance", card, state)
+            return self._decline(item, "insufficient_balance", book, state)
         flagged = bool(code) or short is None
         header.update(state="approved", reason_code="ok", amount=price, flagged=flagged)
+        key = header["idempotency_key"] = header["idempotency_key"] or uuid.uuid4().hex
         taken = {}
-        for line in lines:
-            wallet_kind = state[line["wallet_id"]][2]
-            taken[wallet_kind] = taken.get(wallet_kind, 0.0) - line["amount"]
-        op_id, _balances = ledger._book(header, lines, state=state, answer=lambda balances: self._result(
-            card, "ok", price, taken, balances, flagged))
-        self._record_usage(card, price, when, terminal.id, local, meal_key)
-        return dict(header["result"], operation_id=op_id)
+        for wallet_id, amount in lines:
+            balance, head, wallet_kind = state[wallet_id]
+            after = round(balance + amount, 2)
+            row_hash = chain_hash(head, wallet_id, key, amount, after, when)
+            state[wallet_id] = (after, row_hash, wallet_kind)
+            book["rows"].append((header, (wallet_id, wallet_kind, amount, after, head, row_hash)))
+            delta = book["wallets"].get(wallet_id, (0.0, None))[0]
+            book["wallets"][wallet_id] = (round(delta + amount, 2), row_hash)
+            taken[wallet_kind] = taken.get(wallet_kind, 0.0) - amount
+        balances = {kind: balance for balance, _head, kind in state.values()}
+        header["result"] = self._result(holder, "ok", price, taken, balances, flagged)
+        book["headers"].append(header)
+        self._record_usage(holder, price, when, conf["id"], local, meal_key, book)
+
+    def _decline(self, item, code, book, state=None):
+        header, card = item["header"], item["card"]
+        header.update(state="declined", reason_code=code, message=str(REASONS[code]), amount=0.0)
+        header["idempotency_key"] = header["idempotency_key"] or uuid.uuid4().hex
+        balances = {kind: balance for balance, _head, kind in (state or {}).values()}
+        header["result"] = self._result(card and card["holder"], code, 0.0, {}, balances)
+        book["headers"].append(header)
+
+    def _write(self, book, holders, wallets):
+        """Write the batch: operations, wallet balances and heads, ledger rows, usage counters."""
+        ledger = self.env["onecard.ledger"]
+        if not book["headers"]:
+            return
+        for header, op_id in zip(book["headers"], ledger._insert_operations(book["headers"])):
+            header["id"] = op_id
+        if book["rows"]:
+            ledger._apply_wallets(book["wallets"])
+            ledger._insert_transactions(book["rows"], [header["id"] for header, _row in book["rows"]])
+        if book["dirty"]:
+            execute_values(self.env.cr, """
+                UPDATE onecard_cardholder h
+                   SET usage_day = v.day, usage_day_amount = v.day_amount, usage_meal_key = v.meal_key,
+                       usage_meal_amount = v.meal_amount, usage_meal_count = v.meal_count,
+                       last_swipe_at = v.last_swipe, last_swipe_terminal_id = v.last_terminal,
+                       pin_failures = v.pin_failures, pin_locked_until = v.pin_locked_until
+                  FROM (VALUES %s) v(id, day, day_amount, meal_key, meal_amount, meal_count, last_swipe,
+                                     last_terminal, pin_failures, pin_locked_until)
+                 WHERE h.id = v.id
+            """, [tuple(holders[holder_id][name] for name in (
+                "id", "day", "day_amount", "meal_key", "meal_amount", "meal_count", "last_swipe", "last_terminal_id",
+                "pin_failures", "pin_locked_until")) for holder_id in book["dirty"]],
+                template="(%s, %s::date, %s::numeric, %s, %s::numeric, %s::int, %s::timestamp, %s::int, %s::int,"
+                         " %s::timestamp)", page_size=len(book["dirty"]))
+        self.env["onecard.cardholder"].browse(list(holders)).invalidate_recordset()
 
     # ----------------------------------------------------- cached settings
     @api.model
@@ -142,50 +330,13 @@ class OnecardConsumption(models.AbstractModel):
         periods = self.env["onecard.meal.period"].sudo().search([("company_id", "in", [company_id, False])])
         return tuple((period.id, period.start_hour, period.end_hour) for period in periods)
 
-    def _find_period(self, company_id, local):
+    def _find_period(self, company_id, local, periods=None):
         hour = local.hour + local.minute / 60.0
-        return next((pid for pid, start, end in self._meal_periods(company_id) if start <= hour < end), False)
+        periods = self._meal_periods(company_id) if periods is None else periods
+        return next((pid for pid, start, end in periods if start <= hour < end), False)
 
     # ------------------------------------------------------------ helpers
-    def _lock_card(self, raw_uid, company_id):
-        """Card and holder in one statement, the holder row locked.
-
-        Locking the holder serialises one person's swipes, so limits, counts
-        and the repeat interval are exact. A live card wins over a returned
-        one with the same UID.
-        """
-        card_uid = normalize_uid(raw_uid)
-        if not card_uid:
-            return None
-        self.env.flush_all()
-        self.env.cr.execute("""
-            SELECT c.id, c.state, c.kind, c.expiry_date, h.id, h.name, h.state, h.active, h.category_id,
-                   h.department_id, h.usage_day, h.usage_day_amount, h.usage_meal_key, h.usage_meal_amount,
-                   h.usage_meal_count, h.last_swipe_at, h.pin_failures, h.pin_locked_until, h.subsidy_pending,
-                   h.pin_hash
-              FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
-             WHERE c.uid = %s AND c.company_id = %s
-             ORDER BY c.state IN ('active', 'lost', 'frozen') DESC, c.id DESC
-             LIMIT 1 FOR UPDATE OF h
-        """, [card_uid, company_id])
-        row = self.env.cr.fetchone()
-        names = ("card_id", "card_state", "card_kind", "expiry_date", "holder_id", "name", "holder_state", "active",
-                 "category_id", "department_id", "day", "day_amount", "meal_key", "meal_amount", "meal_count",
-                 "last_swipe", "pin_failures", "pin_locked_until", "subsidy_pending", "pin_hash")
-        return dict(zip(names, row)) if row else None
-
-    def _decline(self, header, code, card, state=None):
-        header.update(state="declined", reason_code=code, message=str(REASONS[code]), amount=0.0)
-        if card and state is None:
-            self.env.cr.execute("SELECT id, balance, chain_head, kind FROM onecard_wallet WHERE cardholder_id = %s",
-                                [card["holder_id"]])
-            state = {row[0]: (float(row[1]), row[2], row[3]) for row in self.env.cr.fetchall()}
-        balances = {kind: balance for balance, _head, kind in (state or {}).values()}
-        op_id, _balances = self.env["onecard.ledger"]._book(header, [], answer=lambda _b: self._result(
-            card, code, 0.0, {}, balances))
-        return dict(header["result"], operation_id=op_id)
-
-    def _result(self, card, code, amount, taken, balances, flagged=False):
+    def _result(self, holder, code, amount, taken, balances, flagged=False):
         message = str(REASONS[code])
         display = message
         if code == "ok":
@@ -194,7 +345,7 @@ class OnecardConsumption(models.AbstractModel):
             "approved": code == "ok", "code": code, "message": message, "display": display,
             "amount": amount, "subsidy_amount": taken.get("subsidy", 0.0),
             "cash_amount": taken.get("cash", 0.0) + taken.get("temporary", 0.0),
-            "balances": balances, "holder": card["name"] if card else "", "flagged": flagged, "replay": False,
+            "balances": balances, "holder": holder["name"] if holder else "", "flagged": flagged, "replay": False,
         }
 
     def _price(self, conf, category, period_id, amount, key):
@@ -220,8 +371,9 @@ class OnecardConsumption(models.AbstractModel):
             return 0.0, "invalid_amount"
         return float_round(base * (100 - category["discount"]) / 100.0, precision_rounding=rounding), None
 
-    def _check_rules(self, conf, category, card, period_id, price, when, local, meal_key, pin):
+    def _check_rules(self, conf, category, card, period_id, price, when, local, meal_key, pin, book):
         """First rule that refuses the swipe, as a reason code; None if all pass."""
+        holder = card["holder"]
         if card["card_state"] != "active":
             return {"lost": "card_lost", "frozen": "card_frozen", "returned": "card_returned"}.get(
                 card["card_state"], "card_expired")
@@ -229,7 +381,7 @@ class OnecardConsumption(models.AbstractModel):
             return "card_expired"
         if card["card_kind"] not in ("official", "temporary"):
             return "card_kind"
-        if card["holder_state"] != "active" or not card["active"]:
+        if holder["state"] != "active" or not holder["active"]:
             return "holder_inactive"
         mode, rounding = conf["mode"], conf["rounding"]
         if category["terminals"] and conf["id"] not in category["terminals"]:
@@ -238,43 +390,42 @@ class OnecardConsumption(models.AbstractModel):
             return "outside_meal_period"
         if period_id and category["periods"] and period_id not in category["periods"]:
             return "meal_period_not_allowed"
-        same_meal = card["meal_key"] == meal_key
-        if mode == "count" and same_meal and (card["meal_count"] or 0) >= category["meals_per_period"]:
+        same_meal = holder["meal_key"] == meal_key
+        if mode == "count" and same_meal and (holder["meal_count"] or 0) >= category["meals_per_period"]:
             return "meal_count_exceeded"
-        if conf["repeat_interval"] and card["last_swipe"] and \
-                timedelta(0) <= when - card["last_swipe"] < timedelta(seconds=conf["repeat_interval"]):
+        if conf["repeat_interval"] and holder["last_swipe"] and \
+                timedelta(0) <= when - holder["last_swipe"] < timedelta(seconds=conf["repeat_interval"]):
             return "repeat_swipe"
-        spent_meal = float(card["meal_amount"] or 0.0) if same_meal else 0.0
+        spent_meal = float(holder["meal_amount"] or 0.0) if same_meal else 0.0
         if category["meal_limit"] and \
                 float_compare(spent_meal + price, category["meal_limit"], precision_rounding=rounding) > 0:
             return "meal_limit"
-        spent_day = float(card["day_amount"] or 0.0) if card["day"] == local.date() else 0.0
+        spent_day = float(holder["day_amount"] or 0.0) if holder["day"] == local.date() else 0.0
         if category["daily_limit"] and \
                 float_compare(spent_day + price, category["daily_limit"], precision_rounding=rounding) > 0:
             return "daily_limit"
         threshold = conf["pin_threshold"] or category["pin_threshold"]
         if threshold and float_compare(price, threshold, precision_rounding=rounding) > 0:
-            if card["pin_locked_until"] and card["pin_locked_until"] > fields.Datetime.now():
+            if holder["pin_locked_until"] and holder["pin_locked_until"] > fields.Datetime.now():
                 return "pin_locked"
             if not pin:
                 return "pin_required"
-            if not check_pin(pin, card["pin_hash"]):
+            if not check_pin(pin, holder["pin_hash"]):
                 return "pin_wrong"
-            if card["pin_failures"]:
-                self.env.cr.execute("UPDATE onecard_cardholder SET pin_failures = 0 WHERE id = %s", [card["holder_id"]])
+            if holder["pin_failures"]:
+                holder["pin_failures"] = 0
+                book["dirty"].add(holder["id"])
         return None
 
-    def _pin_attempt(self, card):
+    def _pin_attempt(self, holder, book):
         """Count a wrong PIN; lock the PIN after repeated failures."""
-        failures = (card["pin_failures"] or 0) + 1
+        failures = (holder["pin_failures"] or 0) + 1
         locked = fields.Datetime.now() + timedelta(minutes=PIN_LOCK_MINUTES) if failures >= PIN_MAX_FAILURES else None
-        self.env.cr.execute("UPDATE onecard_cardholder SET pin_failures = %s, pin_locked_until = %s WHERE id = %s",
-                            [0 if locked else failures, locked, card["holder_id"]])
-        self.env["onecard.cardholder"].browse(card["holder_id"]).invalidate_recordset(
-            ["pin_failures", "pin_locked_until"])
+        holder.update(pin_failures=0 if locked else failures, pin_locked_until=locked)
+        book["dirty"].add(holder["id"])
 
     def _split(self, conf, category, card, state, price, forced):
-        """Ledger lines taking ``price`` from the wallets in the company's order.
+        """Ledger lines (wallet id, signed amount) taking ``price`` from the wallets in the company's order.
 
         state: the holder's locked wallets. Returns (lines, short): short is
         True when the money is not there (declined), None when a forced
@@ -293,39 +444,36 @@ class OnecardConsumption(models.AbstractModel):
             available = max(state[by_kind[kind]][0] + (credit if kind != "subsidy" else 0.0), 0.0)
             take = min(available, left)
             if take > 0:
-                lines.append({"wallet_id": by_kind[kind], "amount": -take})
+                lines.append([by_kind[kind], -take])
                 left = round(left - take, 6)
         if left > 0.0001:
             if not forced:
                 return [], True
             # Offline record: the meal was eaten; the debt lands on the spending (cash) wallet.
             main = by_kind["temporary" if card["card_kind"] == "temporary" else "cash"]
-            existing = [line for line in lines if line["wallet_id"] == main]
+            existing = [line for line in lines if line[0] == main]
             if existing:
-                existing[0]["amount"] -= left
+                existing[0][1] -= left
             else:
-                lines.append({"wallet_id": main, "amount": -left})
-            return lines, None
-        return lines, False
+                lines.append([main, -left])
+            return [(wallet_id, round(amount, 2)) for wallet_id, amount in lines], None
+        return [(wallet_id, round(amount, 2)) for wallet_id, amount in lines], False
 
-    def _record_usage(self, card, price, when, terminal_id, local, meal_key):
+    def _record_usage(self, holder, price, when, terminal_id, local, meal_key, book):
         day = local.date()
         # A late (offline) record of an earlier day or meal must not reset the
         # counters of the current one: it only adds to the bucket it belongs to.
-        if card["day"] and day < card["day"]:
-            day, day_amount = card["day"], float(card["day_amount"] or 0.0)
+        if holder["day"] and day < holder["day"]:
+            day, day_amount = holder["day"], float(holder["day_amount"] or 0.0)
         else:
-            day_amount = (float(card["day_amount"] or 0.0) if card["day"] == day else 0.0) + price
-        same_meal = card["meal_key"] == meal_key
-        if not same_meal and card["last_swipe"] and when < card["last_swipe"]:
-            meal_key, meal_amount, meal_count = card["meal_key"], card["meal_amount"], card["meal_count"]
+            day_amount = (float(holder["day_amount"] or 0.0) if holder["day"] == day else 0.0) + price
+        same_meal = holder["meal_key"] == meal_key
+        if not same_meal and holder["last_swipe"] and when < holder["last_swipe"]:
+            meal_key, meal_amount, meal_count = holder["meal_key"], holder["meal_amount"], holder["meal_count"]
         else:
-            meal_amount = (float(card["meal_amount"] or 0.0) if same_meal else 0.0) + price
-            meal_count = (card["meal_count"] or 0 if same_meal else 0) + 1
-        self.env.cr.execute("""
-            UPDATE onecard_cardholder
-               SET usage_day = %s, usage_day_amount = %s, usage_meal_key = %s, usage_meal_amount = %s,
-                   usage_meal_count = %s, last_swipe_at = GREATEST(last_swipe_at, %s), last_swipe_terminal_id = %s
-             WHERE id = %s
-        """, [day, day_amount, meal_key, meal_amount, meal_count, when, terminal_id, card["holder_id"]])
-        self.env["onecard.cardholder"].browse(card["holder_id"]).invalidate_recordset()
+            meal_amount = (float(holder["meal_amount"] or 0.0) if same_meal else 0.0) + price
+            meal_count = (holder["meal_count"] or 0 if same_meal else 0) + 1
+        holder.update(day=day, day_amount=day_amount, meal_key=meal_key, meal_amount=meal_amount,
+                      meal_count=meal_count, last_terminal_id=terminal_id,
+                      last_swipe=max(holder["last_swipe"] or when, when))
+        book["dirty"].add(holder["id"])

@@ -70,8 +70,8 @@ class OnecardLedger(models.AbstractModel):
         crossed; nothing is written then. At most five statements, whatever
         the history size.
         """
-        cr, user_id, now = self.env.cr, self.env.uid, fields.Datetime.now()
-        when = header.get("business_time") or now
+        cr = self.env.cr
+        when = header.get("business_time") or fields.Datetime.now()
         key = header.get("idempotency_key") or uuid.uuid4().hex
         header.update(business_time=when, idempotency_key=key)  # the caller reads the header back
         for line in lines:
@@ -105,44 +105,65 @@ class OnecardLedger(models.AbstractModel):
         if header.get("cardholder_id") and "department_id" not in header:
             cr.execute("SELECT department_id FROM onecard_cardholder WHERE id = %s", [header["cardholder_id"]])
             header["department_id"] = cr.fetchone()[0]
-        get = header.get
-        cr.execute("""
+        op_id = self._insert_operations([header])[0]
+        if rows:
+            self._apply_wallets({wallet_id: (delta, state[wallet_id][1]) for wallet_id, delta in deltas.items()})
+            self._insert_transactions([(header, row) for row in rows], [op_id] * len(rows))
+            self.env["onecard.cardholder"].browse(header.get("cardholder_id")).invalidate_recordset(
+                ["cash_balance", "subsidy_balance", "temporary_balance", "deposit_balance"])
+        return op_id, balances
+
+    # ------------------------------------------------- set-based writers
+    # One statement per table whatever the number of rows: ``_book`` writes one
+    # operation with them, the swipe batch of the gateway a few hundred.
+    def _insert_operations(self, headers):
+        """Insert operation rows (headers as built by ``_book``); return their ids in order."""
+        uid, now = self.env.uid, fields.Datetime.now()
+        values = [(h.get("kind"), h.get("state") or "approved", h.get("reason_code"), h.get("message"),
+                   h.get("company_id"), h.get("cardholder_id") or None, h.get("card_id") or None,
+                   h.get("terminal_id") or None, h.get("meal_period_id") or None, h.get("payment_method_id") or None,
+                   h.get("amount") or 0.0, h["business_time"], bool(h.get("offline")), bool(h.get("flagged")),
+                   h["idempotency_key"], h.get("terminal_seq"), h.get("note") or None, h.get("reversal_of_id") or None,
+                   json.dumps(h["result"]), uid, now, uid, now) for h in headers]
+        rows = execute_values(self.env.cr, """
             INSERT INTO onecard_operation (
                 kind, state, reason_code, message, company_id, cardholder_id, card_id, terminal_id,
                 meal_period_id, payment_method_id, amount, business_time, offline, flagged, idempotency_key,
                 terminal_seq, note, reversal_of_id, result, create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-            RETURNING id
-        """, [get("kind"), get("state") or "approved", get("reason_code"), get("message"), get("company_id"),
-              get("cardholder_id") or None, get("card_id") or None, get("terminal_id") or None,
-              get("meal_period_id") or None, get("payment_method_id") or None, get("amount") or 0.0, when,
-              bool(get("offline")), bool(get("flagged")), key, get("terminal_seq"), get("note") or None,
-              get("reversal_of_id") or None, json.dumps(header["result"]), user_id, now, user_id, now])
-        op_id = cr.fetchone()[0]
-        if rows:
-            execute_values(cr, """
-                UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
-                  FROM (VALUES %s) v(id, delta, head) WHERE w.id = v.id
-            """, [(wallet_id, delta, state[wallet_id][1]) for wallet_id, delta in deltas.items()],
-                template="(%s, %s::numeric, %s)")
-            common = (op_id, get("kind"), get("cardholder_id"), get("department_id") or None, get("card_id") or None,
-                      get("terminal_id") or None, get("canteen_id") or None, get("meal_period_id") or None,
-                      get("consume_category_id") or None, get("payment_method_id") or None, get("company_id"),
-                      when, bool(get("offline")), key, user_id, now, user_id, now)
-            execute_values(cr, """
-                INSERT INTO onecard_transaction (
-                    wallet_id, wallet_kind, amount, balance_after, prev_hash, hash,
-                    operation_id, kind, cardholder_id, department_id, card_id, terminal_id, canteen_id,
-                    meal_period_id, consume_category_id, payment_method_id, company_id, business_time, offline,
-                    idempotency_key, create_uid, create_date, write_uid, write_date)
-                VALUES %s
-            """, [row + common for row in rows])
-            # SQL wrote behind the ORM's back: drop what it may have cached.
-            self.env["onecard.wallet"].browse(list(deltas)).invalidate_recordset(
-                ["balance", "chain_head", "transaction_ids"])
-            self.env["onecard.cardholder"].browse(get("cardholder_id")).invalidate_recordset(
-                ["cash_balance", "subsidy_balance", "temporary_balance", "deposit_balance"])
-        return op_id, balances
+            VALUES %s RETURNING company_id, idempotency_key, id
+        """, values, page_size=len(values), fetch=True)
+        ids = {(company_id, key): op_id for company_id, key, op_id in rows}
+        return [ids[(h.get("company_id"), h["idempotency_key"])] for h in headers]
+
+    def _insert_transactions(self, rows, op_ids):
+        """Insert ledger rows: rows are (header, (wallet_id, wallet_kind, amount, after, prev, hash))."""
+        uid, now = self.env.uid, fields.Datetime.now()
+        values = []
+        for (h, row), op_id in zip(rows, op_ids):
+            values.append(row + (
+                op_id, h.get("kind"), h.get("cardholder_id"), h.get("department_id") or None, h.get("card_id") or None,
+                h.get("terminal_id") or None, h.get("canteen_id") or None, h.get("meal_period_id") or None,
+                h.get("consume_category_id") or None, h.get("payment_method_id") or None, h.get("company_id"),
+                h["business_time"], bool(h.get("offline")), h["idempotency_key"], uid, now, uid, now))
+        execute_values(self.env.cr, """
+            INSERT INTO onecard_transaction (
+                wallet_id, wallet_kind, amount, balance_after, prev_hash, hash,
+                operation_id, kind, cardholder_id, department_id, card_id, terminal_id, canteen_id,
+                meal_period_id, consume_category_id, payment_method_id, company_id, business_time, offline,
+                idempotency_key, create_uid, create_date, write_uid, write_date)
+            VALUES %s
+        """, values, page_size=len(values))
+
+    def _apply_wallets(self, changes):
+        """changes: {wallet_id: (delta, new chain head)}; balances move by delta in SQL."""
+        execute_values(self.env.cr, """
+            UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
+              FROM (VALUES %s) v(id, delta, head) WHERE w.id = v.id
+        """, [(wallet_id, round(delta, 2), head) for wallet_id, (delta, head) in changes.items()],
+            template="(%s, %s::numeric, %s)", page_size=len(changes))
+        # SQL wrote behind the ORM's back: drop what it may have cached.
+        self.env["onecard.wallet"].browse(list(changes)).invalidate_recordset(
+            ["balance", "chain_head", "transaction_ids"])
 
     # ------------------------------------------------------ desk operations
     def _check_amount(self, amount):

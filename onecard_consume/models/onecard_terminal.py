@@ -16,7 +16,7 @@ class OnecardTerminal(models.Model):
 
     _name = "onecard.terminal"
     _inherit = ["onecard.config.cache"]
-    _onecard_cache_fields = ("canteen_id", "consume_category_id", "mode", "fixed_amount", "key_ids",
+    _onecard_cache_fields = ("company_id", "canteen_id", "consume_category_id", "mode", "fixed_amount", "key_ids",
                              "repeat_interval", "pin_threshold", "active")
     _description = "Terminal"
     _order = "canteen_id, code"

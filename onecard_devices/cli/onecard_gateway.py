@@ -4,12 +4,21 @@
 
 asyncio does the I/O (a TCP server, one polling loop per RS-485 port); a
 pool of worker threads, each holding one cursor of the single registry,
-runs the engine. Every request frame is one transaction: the engine runs,
-the transaction commits, and only THEN the answer (the acknowledgement) is
-written to the wire. A serialization failure is retried at once. A frame
-whose answer was lost is retransmitted by the terminal with the same
-terminal sequence and gets the stored first answer back (no second charge).
-See docs/binary-protocol.md.
+runs the engine. Nothing is answered before it is committed: the engine
+runs, the transaction commits, and only THEN the answer (the
+acknowledgement) is written to the wire. A serialization failure is retried
+at once. A frame whose answer was lost is retransmitted by the terminal with
+the same terminal sequence and gets the stored first answer back (no second
+charge). See docs/binary-protocol.md.
+
+Group commit: swipes that arrive while a batch is being decided wait in a
+queue; the next batch takes all of them (up to --batch-size) and the engine
+decides them in order in one transaction (``onecard.consumption.swipe_many``:
+the same rules, a fixed handful of statements per batch, one COMMIT). At the
+lunch rush this turns one commit per swipe into one per burst; an idle
+terminal's swipe still goes alone at once. If a batch fails for anything but
+a retryable conflict, its swipes are redone one per transaction so that one
+bad request cannot refuse the others.
 """
 import argparse
 import asyncio
@@ -19,7 +28,7 @@ import signal
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
@@ -76,6 +85,8 @@ class Gateway:
         self.by_serial = {}
         self.by_bus = {}
         self.adapter = ServiceAdapter()
+        self.swipes = deque()      # (terminal_id, body, future) waiting for the next batch
+        self.swipes_ready = None   # asyncio.Event, created in the loop
 
     # ---- DB side (worker threads) ----
     def _cursor(self):
@@ -171,15 +182,68 @@ class Gateway:
             _logger.exception("terminal %s: %s failed", terminal_id, name)
             raise GatewayError("server_error", "internal error") from exc
         if msg_type == M.SWIPE:
-            result = dict(result, seq=body.get("seq"))
-            self._count("approved" if result.get("approved") else "declined")
-            if result.get("replay"):
-                self._count("replays")
-        elif msg_type == M.UPLOAD:
+            return self._swipe_answer(result, body)
+        if msg_type == M.UPLOAD:
             self._count("uploaded", len(result.get("results") or []))
         return msg_type | M.RESPONSE_BIT, result
 
+    def handle_swipes(self, batch):
+        """Worker thread: a batch of swipes in one transaction -> [(type, dict) or exception]."""
+        def work(env):
+            return env["onecard.terminal.service"].handle_swipes(batch)
+
+        try:
+            results = self.run_db(work)
+        except Exception as exc:  # noqa: BLE001 - redo one by one: a bad request must not refuse the others
+            self._count("batch_splits")
+            _logger.warning("batch of %d swipe(s) failed (%s); deciding them one by one", len(batch), exc)
+            return [self._one_swipe(terminal_id, body) for terminal_id, body in batch]
+        self._count("batches")
+        return [result if isinstance(result, Exception) else self._swipe_answer(result, body)
+                for result, (_terminal_id, body) in zip(results, batch)]
+
+    def _one_swipe(self, terminal_id, body):
+        try:
+            return self.handle_request(terminal_id, M.SWIPE, body)
+        except (GatewayError, TerminalError) as exc:
+            return exc
+
+    def _swipe_answer(self, result, body):
+        self._count("approved" if result.get("approved") else "declined")
+        if result.get("replay"):
+            self._count("replays")
+        return M.SWIPE | M.RESPONSE_BIT, dict(result, seq=body.get("seq"))
+
     # ---- asyncio side ----
+    async def run_swipe(self, terminal_id, body):
+        """Queue a swipe for the next batch; wait for its committed answer."""
+        future = asyncio.get_running_loop().create_future()
+        self.swipes.append((terminal_id, body, future))
+        self.swipes_ready.set()
+        result = await future
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    async def batch_loop(self):
+        """Take what is queued (up to --batch-size), decide it in one transaction, answer each."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await self.swipes_ready.wait()
+            batch = [self.swipes.popleft() for _i in range(min(len(self.swipes), self.opts.batch_size))]
+            if not self.swipes:
+                self.swipes_ready.clear()
+            if not batch:
+                continue
+            try:
+                results = await loop.run_in_executor(
+                    self.pool, self.handle_swipes, [(terminal_id, body) for terminal_id, body, _f in batch])
+            except Exception as exc:  # noqa: BLE001 - e.g. the pool is shut down: refuse, the terminal retries
+                results = [GatewayError("server_error", str(exc)[:100])] * len(batch)
+            for (_terminal_id, _body, future), result in zip(batch, results):
+                if not future.done():
+                    future.set_result(result)
+
     async def dispatch(self, terminal, frame):
         """Decode, run in the pool, return the answer frame bytes (already committed)."""
         key = terminal.get("secret") if frame.mac is not None else None
@@ -201,8 +265,11 @@ class Gateway:
         started = time.perf_counter()
         self.inflight += 1
         try:
-            rtype, result = await loop.run_in_executor(self.pool, self.handle_request, terminal["id"],
-                                                       frame.type, body)
+            if frame.type == M.SWIPE:
+                rtype, result = await self.run_swipe(terminal["id"], body)
+            else:
+                rtype, result = await loop.run_in_executor(self.pool, self.handle_request, terminal["id"],
+                                                           frame.type, body)
         except (GatewayError, TerminalError) as exc:
             self._count("naks")
             return self.nak(frame, exc.code, exc.message, key), None
@@ -325,10 +392,10 @@ class Gateway:
             p99 = lat[min(int(len(lat) * 0.99), len(lat) - 1)] * 1000 if lat else 0.0
             delta = {k: now[k] - last[k] for k in now}
             _logger.info(
-                "status: frames=%d approved=%d declined=%d replays=%d uploaded=%d naks=%d retries=%d "
+                "status: frames=%d approved=%d declined=%d replays=%d batches=%d uploaded=%d naks=%d retries=%d "
                 "crc_errors=%d poll_timeouts=%d connections=%d inflight=%d p50=%.1fms p99=%.1fms (last %ds)",
                 delta.get("frames", 0), delta.get("approved", 0), delta.get("declined", 0),
-                delta.get("replays", 0), delta.get("uploaded", 0), delta.get("naks", 0),
+                delta.get("replays", 0), delta.get("batches", 0), delta.get("uploaded", 0), delta.get("naks", 0),
                 delta.get("retries", 0), delta.get("crc_errors", 0), delta.get("poll_timeouts", 0),
                 now.get("connections", 0), self.inflight, p50, p99, self.opts.status_interval)
             last = now
@@ -339,6 +406,8 @@ class Gateway:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         await loop.run_in_executor(self.pool, self.load_terminals)
+        self.swipes_ready = asyncio.Event()
+        batchers = [asyncio.create_task(self.batch_loop()) for _i in range(self.opts.batchers)]
         servers = []
         if self.opts.tcp_port is not None and self.opts.tcp_port >= 0:
             server = await asyncio.start_server(self.serve_tcp, self.opts.tcp_host, self.opts.tcp_port,
@@ -369,7 +438,7 @@ class Gateway:
         deadline = time.monotonic() + self.opts.shutdown_timeout
         while self.inflight and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        for task in tasks:
+        for task in tasks + batchers:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self.pool.shutdown(wait=True)
@@ -397,6 +466,10 @@ class OnecardGateway(Command):
         parser.add_argument("--processes", type=int, default=1,
                             help="gateway processes sharing the TCP port (SO_REUSEPORT): one Python process is "
                                  "bound to one CPU by the GIL; the first one also polls the serial ports")
+        parser.add_argument("--batch-size", type=int, default=200,
+                            help="most swipes decided and committed together (group commit); 1 = one per commit")
+        parser.add_argument("--batchers", type=int, default=2,
+                            help="batches in progress at once (each on its own cursor)")
         parser.add_argument("--max-tries", type=int, default=8, help="tries per frame on serialization failures")
         parser.add_argument("--status-interval", type=float, default=60.0)
         parser.add_argument("--shutdown-timeout", type=float, default=10.0)
@@ -410,6 +483,7 @@ class OnecardGateway(Command):
             dbname = dbname.split(",")[0]
         if not dbname:
             sys.exit("onecard-gateway: give the database with -d")
+        opts.batch_size, opts.batchers = max(opts.batch_size, 1), max(min(opts.batchers, opts.workers), 1)
         config["db_maxconn"] = max(config["db_maxconn"], opts.workers + 4)
         if opts.processes > 1 and not opts.tcp_port:
             sys.exit("onecard-gateway: --processes needs a fixed --tcp-port")

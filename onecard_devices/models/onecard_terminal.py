@@ -2,6 +2,7 @@ import secrets
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.addons.onecard_consume.models.onecard_terminal import OnecardTerminal as ConsumeTerminal
 
 STATUS = [("never", "Never Seen"), ("online", "Online"), ("offline", "Offline"), ("silent", "Silent")]
 
@@ -11,6 +12,8 @@ class OnecardTerminal(models.Model):
 
     _name = "onecard.terminal"
     _inherit = ["onecard.terminal", "mail.thread", "mail.activity.mixin"]
+    # The terminal service caches each terminal's kind (onecard.terminal.service._terminal_meta).
+    _onecard_cache_fields = ConsumeTerminal._onecard_cache_fields + ("terminal_kind",)
 
     terminal_kind = fields.Selection(
         [("consume", "Consumption Terminal"), ("cashier", "Cashier Terminal"),

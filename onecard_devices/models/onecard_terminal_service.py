@@ -42,7 +42,7 @@ from datetime import datetime, time as dtime, timedelta, timezone
 
 import pytz
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -291,11 +291,49 @@ class OnecardTerminalService(models.AbstractModel):
 
     def _msg_swipe(self, terminal, payload):
         """Real-time swipe: the engine's answer (idempotent by key or seq)."""
+        return self.env["onecard.consumption"].swipe_many([self._swipe_request(terminal.id, payload)])[0]
+
+    def _swipe_request(self, terminal_id, payload, offline=False):
         key = payload.get("idempotency_key")
-        return self.env["onecard.consumption"].swipe(
-            terminal, payload["uid"], amount=payload.get("amount"), key=payload.get("key"), pin=payload.get("pin"),
-            idempotency_key=key and "T%s:%s" % (terminal.id, key), terminal_seq=payload.get("seq"),
-            business_time=self._business_time(payload.get("time")))
+        return {"terminal_id": terminal_id, "uid": payload["uid"], "amount": payload.get("amount"),
+                "key": payload.get("key"), "pin": payload.get("pin"),
+                "idempotency_key": key and "T%s:%s" % (terminal_id, key), "terminal_seq": payload.get("seq"),
+                "business_time": self._business_time(payload.get("time")), "offline": offline}
+
+    @api.model
+    def handle_swipes(self, swipes):
+        """Many real-time swipes at once (the gateway's group commit).
+
+        swipes: [(terminal id, payload)]. Each payload is checked like
+        ``handle(terminal, "swipe", payload)``; the valid ones are decided by
+        the engine in one batch per company, in order. Returns a list with,
+        for each swipe, the engine's answer or the TerminalError refusing it.
+        The caller owns the transaction.
+        """
+        results, groups = [None] * len(swipes), {}
+        for index, (terminal_id, payload) in enumerate(swipes):
+            kind, company_id, lang = self._terminal_meta(terminal_id)
+            try:
+                payload = validate(payload if payload is not None else {}, SCHEMAS["swipe"])
+                if kind not in KINDS["swipe"]:
+                    raise TerminalError("wrong_terminal_kind", _("This terminal cannot send %(message)s.",
+                                                                 message="swipe"))
+            except TerminalError as exc:
+                results[index] = exc
+                continue
+            groups.setdefault((company_id, lang), []).append((index, self._swipe_request(terminal_id, payload)))
+        for (company_id, lang), group in groups.items():
+            engine = self.env["onecard.consumption"].sudo().with_company(company_id).with_context(lang=lang)
+            for (index, _request), answer in zip(group, engine.swipe_many([request for _i, request in group])):
+                results[index] = answer
+        return results
+
+    @api.model
+    @tools.ormcache("terminal_id")
+    def _terminal_meta(self, terminal_id):
+        """Kind, company and answer language of a terminal, cached per process (cleared when they change)."""
+        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
+        return terminal.terminal_kind, terminal.company_id.id, terminal.company_id.partner_id.lang or "en_US"
 
     def _msg_upload(self, terminal, payload):
         """Offline records in sequence order; idempotent by (terminal, seq); reports gaps."""
@@ -308,13 +346,10 @@ class OnecardTerminalService(models.AbstractModel):
         if len(set(seqs)) != len(seqs):
             raise TerminalError("invalid_value", _("Duplicate sequence numbers in one upload."))
         previous = terminal.last_seq or 0
-        results = []
-        consumption = self.env["onecard.consumption"]
-        for record in sorted(records, key=lambda r: r["seq"]):
-            answer = consumption.swipe(
-                terminal, record["uid"], amount=record.get("amount"), key=record.get("key"), pin=record.get("pin"),
-                terminal_seq=record["seq"], business_time=self._business_time(record["time"]), offline=True)
-            results.append(dict(answer, seq=record["seq"]))
+        records = sorted(records, key=lambda r: r["seq"])
+        answers = self.env["onecard.consumption"].swipe_many(
+            [self._swipe_request(terminal.id, record, offline=True) for record in records])
+        results = [dict(answer, seq=record["seq"]) for record, answer in zip(records, answers)]
         top = max(seqs + [previous])
         if top != previous:
             self.env.cr.execute("UPDATE onecard_terminal SET last_seq = GREATEST(last_seq, %s) WHERE id = %s",

@@ -216,8 +216,6 @@ def main():
             settlement.transaction_count / settle_time), flush=True)
 
         # SQL aggregation alone (what settle does first) vs the ORM way, same totals
-        group = ("kind", "wallet_kind", "payment_method_id", "canteen_id", "meal_period_id", "department_id")
-
         def sql_totals():
             cr.execute("""
                 SELECT kind, wallet_kind, payment_method_id, canteen_id, meal_period_id,
