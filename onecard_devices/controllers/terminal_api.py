@@ -72,22 +72,26 @@ class TerminalApi(http.Controller):
         return best.replace("-", "_") if best else "en_US"
 
     def _serve(self, env, message, body):
+        """Authenticate, decode and handle in ONE transaction, committed before the answer.
+
+        The signature is burnt (nonce row) in the same transaction as the work:
+        one COMMIT per request, and a request that fails leaves no trace.
+        """
         headers = request.httprequest.headers
         service = env["onecard.terminal.service"]
-        cr = env.cr
-        # 1. Authenticate and burn the signature in its own committed transaction.
-        terminal = run_committed(cr, lambda: service.authenticate(
-            headers.get("X-Terminal"), request.httprequest.method, request.httprequest.path,
-            headers.get("X-Timestamp"), body, headers.get("X-Signature"), nonce=headers.get("X-Nonce")),
-            reset=env.invalidate_all)
-        # 2. Decode: any malformed body is a 400, never a 500.
-        try:
-            payload = json.loads(body.decode("utf-8"), parse_constant=_reject_constant) if body.strip() else {}
-        except (ValueError, RecursionError) as exc:
-            raise TerminalError("invalid_json", env._("The body is not valid JSON.")) from exc
-        # 3. Handle and commit; answer only after the commit succeeded.
-        lang = terminal.company_id.partner_id.lang or env.lang
-        service = service.with_context(lang=lang)
-        request.update_env(context=service.env.context)
-        return run_committed(cr, lambda: service.handle(terminal.with_env(service.env), message, payload),
-                             reset=env.invalidate_all)
+
+        def work():
+            terminal = service.authenticate(
+                headers.get("X-Terminal"), request.httprequest.method, request.httprequest.path,
+                headers.get("X-Timestamp"), body, headers.get("X-Signature"), nonce=headers.get("X-Nonce"))
+            # Any malformed body is a 400, never a 500.
+            try:
+                payload = json.loads(body.decode("utf-8"), parse_constant=_reject_constant) if body.strip() else {}
+            except (ValueError, RecursionError) as exc:
+                raise TerminalError("invalid_json", env._("The body is not valid JSON.")) from exc
+            _kind, _company, lang = service._terminal_meta(terminal.id)
+            handler = service.with_context(lang=lang or env.lang)
+            request.update_env(context=handler.env.context)
+            return handler.handle(terminal.with_env(handler.env), message, payload)
+
+        return run_committed(env.cr, work, reset=env.invalidate_all)

@@ -12,8 +12,8 @@ class OnecardTerminal(models.Model):
 
     _name = "onecard.terminal"
     _inherit = ["onecard.terminal", "mail.thread", "mail.activity.mixin"]
-    # The terminal service caches each terminal's kind (onecard.terminal.service._terminal_meta).
-    _onecard_cache_fields = ConsumeTerminal._onecard_cache_fields + ("terminal_kind",)
+    # The terminal service caches kind, serial and secret (onecard.terminal.service._terminal_meta / _secret).
+    _onecard_cache_fields = ConsumeTerminal._onecard_cache_fields + ("terminal_kind", "serial_number", "secret")
 
     terminal_kind = fields.Selection(
         [("consume", "Consumption Terminal"), ("cashier", "Cashier Terminal"),

@@ -155,18 +155,17 @@ class OnecardTerminalService(models.AbstractModel):
         Raises TerminalError 401 for a missing header, an unknown or archived
         terminal, a bad or stale timestamp, a bad signature, or a signature
         seen before (replay). The accepted signature is recorded in
-        onecard.terminal.nonce (unique index); the caller commits right after
-        this call so that two concurrent copies of one request cannot both
-        pass: the second INSERT waits for the first transaction and then
-        conflicts.
+        onecard.terminal.nonce (unique index) in the caller's transaction:
+        a concurrent copy of the same request waits on that index until the
+        first one commits, then finds it (replayed); if the first one rolls
+        back, nothing of it happened and the copy may go ahead.
         """
         if not serial or not timestamp or not signature:
             raise TerminalError("missing_auth", _("X-Terminal, X-Timestamp and X-Signature headers are required."))
-        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).search(
-            [("serial_number", "=", serial)], limit=1)
-        if not terminal or not terminal.secret:
+        terminal_id, secret, active = self._terminal_secret(serial)
+        if not terminal_id or not secret:
             raise TerminalError("unknown_terminal", _("Unknown terminal."))
-        error = verify(terminal.secret, method, path, timestamp, body, signature, now=now, nonce=nonce)
+        error = verify(secret, method, path, timestamp, body, signature, now=now, nonce=nonce)
         if error == "bad_timestamp":
             raise TerminalError(error, _("X-Timestamp must be unix seconds."))
         if error == "stale_timestamp":
@@ -174,11 +173,23 @@ class OnecardTerminalService(models.AbstractModel):
                                          skew=MAX_SKEW))
         if error:
             raise TerminalError("bad_signature", _("Invalid signature."))
+        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
         if not self.env["onecard.terminal.nonce"]._use(terminal, signature.strip().lower()):
             raise TerminalError("replayed", _("This request was already received; sign again with a new timestamp."))
-        if not terminal.active:
+        if not active:
             raise TerminalError("terminal_inactive", _("This terminal is archived."))
         return terminal
+
+    @api.model
+    @tools.ormcache("serial")
+    def _terminal_secret(self, serial):
+        """(id, secret, active) of the terminal with this serial number, cached per process.
+
+        Cleared when a terminal's serial, secret or active flag changes (onecard.config.cache).
+        """
+        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).search(
+            [("serial_number", "=", serial)], limit=1)
+        return terminal.id, terminal.secret, terminal.active
 
     @api.model
     def handle(self, terminal, message, payload):
@@ -194,11 +205,12 @@ class OnecardTerminalService(models.AbstractModel):
         if payload is None:
             payload = {}
         payload = validate(payload, SCHEMAS[message])
+        kind, company_id, _lang = self._terminal_meta(terminal.id)
         kinds = KINDS.get(message)
-        if kinds and terminal.terminal_kind not in kinds:
+        if kinds and kind not in kinds:
             raise TerminalError("wrong_terminal_kind", _("This terminal cannot send %(message)s.", message=message))
-        terminal = terminal.sudo().with_company(terminal.company_id)
-        self = self.sudo().with_company(terminal.company_id)
+        terminal = terminal.sudo().with_company(company_id)
+        self = self.sudo().with_company(company_id)
         try:
             return getattr(self, "_msg_" + message)(terminal, payload)
         except (UserError, ValidationError) as exc:
@@ -323,7 +335,8 @@ class OnecardTerminalService(models.AbstractModel):
                 continue
             groups.setdefault((company_id, lang), []).append((index, self._swipe_request(terminal_id, payload)))
         for (company_id, lang), group in groups.items():
-            engine = self.env["onecard.consumption"].sudo().with_company(company_id).with_context(lang=lang)
+            engine = self.env["onecard.consumption"].sudo().with_company(company_id).with_context(
+                lang=lang or self.env.lang)
             for (index, _request), answer in zip(group, engine.swipe_many([request for _i, request in group])):
                 results[index] = answer
         return results
@@ -331,9 +344,12 @@ class OnecardTerminalService(models.AbstractModel):
     @api.model
     @tools.ormcache("terminal_id")
     def _terminal_meta(self, terminal_id):
-        """Kind, company and answer language of a terminal, cached per process (cleared when they change)."""
+        """Kind, company and answer language (None: the request's) of a terminal, cached per process.
+
+        Cleared when they change (onecard.config.cache on terminals, res.partner language).
+        """
         terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
-        return terminal.terminal_kind, terminal.company_id.id, terminal.company_id.partner_id.lang or "en_US"
+        return terminal.terminal_kind, terminal.company_id.id, terminal.company_id.partner_id.lang or None
 
     def _msg_upload(self, terminal, payload):
         """Offline records in sequence order; idempotent by (terminal, seq); reports gaps."""
