@@ -179,7 +179,8 @@ class OnecardConsumption(models.AbstractModel):
               FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
              WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
              ORDER BY h.id FOR UPDATE OF h
-        """, [list({uid for _c, uid in wanted}), list({company for company, _u in wanted})])
+        """, [list({uid for _c, uid in wanted}), list({company for company, _u in wanted})],
+            log_exceptions=False)  # a serialization failure here is expected under load: the caller retries
         names = ("id", "name", "state", "active", "category_id", "department_id", "day", "day_amount", "meal_key",
                  "meal_amount", "meal_count", "last_swipe", "last_terminal_id", "pin_failures", "pin_locked_until",
                  "subsidy_pending", "pin_hash")
@@ -210,7 +211,8 @@ class OnecardConsumption(models.AbstractModel):
         wallets = {holder_id: {} for holder_id in holder_ids}
         if holder_ids:
             self.env.cr.execute("""SELECT id, balance, chain_head, kind, cardholder_id FROM onecard_wallet
-                                    WHERE cardholder_id = ANY(%s) ORDER BY id FOR UPDATE""", [holder_ids])
+                                    WHERE cardholder_id = ANY(%s) ORDER BY id FOR UPDATE""", [holder_ids],
+                                log_exceptions=False)
             for wallet_id, balance, head, kind, holder_id in self.env.cr.fetchall():
                 wallets[holder_id][wallet_id] = (float(balance or 0.0), head, kind)
         return wallets

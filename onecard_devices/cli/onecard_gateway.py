@@ -41,6 +41,7 @@ from ..lib import messages as M
 from ..lib.errors import TerminalError
 from ..lib.frame import FLAG_RESPONSE, FrameError, encode
 from ..lib.transport import LinkClosed, SerialLink, TcpLink
+from .http_front import MAX_HEAD, HttpFront
 
 _logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
 
@@ -85,7 +86,7 @@ class Gateway:
         self.by_serial = {}
         self.by_bus = {}
         self.adapter = ServiceAdapter()
-        self.swipes = deque()      # (terminal_id, body, future) waiting for the next batch
+        self.swipes = deque()      # (kind, data, future) waiting for the next batch (see handle_swipes)
         self.swipes_ready = None   # asyncio.Event, created in the loop
 
     # ---- DB side (worker threads) ----
@@ -188,19 +189,54 @@ class Gateway:
         return msg_type | M.RESPONSE_BIT, result
 
     def handle_swipes(self, batch):
-        """Worker thread: a batch of swipes in one transaction -> [(type, dict) or exception]."""
+        """Worker thread: a batch of swipes in one transaction -> [answer or exception].
+
+        batch: [("frame", (terminal_id, body)) or ("http", signed request)].
+        Frames get (response type, dict); HTTP requests the JSON answer.
+        """
+        frames = [(i, data) for i, (kind, data) in enumerate(batch) if kind == "frame"]
+        https = [(i, data) for i, (kind, data) in enumerate(batch) if kind == "http"]
+
         def work(env):
-            return env["onecard.terminal.service"].handle_swipes(batch)
+            service = env["onecard.terminal.service"]
+            results = [None] * len(batch)
+            for (i, _data), result in zip(frames, service.handle_swipes([data for _i, data in frames])):
+                results[i] = result
+            for (i, _data), result in zip(https, service.serve_signed_swipes([data for _i, data in https])):
+                results[i] = result
+            return results
 
         try:
             results = self.run_db(work)
         except Exception as exc:  # noqa: BLE001 - redo one by one: a bad request must not refuse the others
             self._count("batch_splits")
             _logger.warning("batch of %d swipe(s) failed (%s); deciding them one by one", len(batch), exc)
-            return [self._one_swipe(terminal_id, body) for terminal_id, body in batch]
+            return [self._one_swipe(*data) if kind == "frame" else self.handle_signed("swipe", data)
+                    for kind, data in batch]
         self._count("batches")
-        return [result if isinstance(result, Exception) else self._swipe_answer(result, body)
-                for result, (_terminal_id, body) in zip(results, batch)]
+        answers = []
+        for (kind, data), result in zip(batch, results):
+            if isinstance(result, Exception):
+                answers.append(result)
+            elif kind == "frame":
+                answers.append(self._swipe_answer(result, data[1]))
+            else:
+                self._count_swipe(result)
+                answers.append(result)
+        return answers
+
+    def handle_signed(self, message, signed):
+        """Worker thread: one signed HTTP request in its own transaction -> answer or exception."""
+        try:
+            result = self.run_db(lambda env: env["onecard.terminal.service"].serve_signed(message, signed))
+        except (GatewayError, TerminalError) as exc:
+            return exc
+        except Exception:  # noqa: BLE001 - a server fault is a 500; the terminal retries
+            _logger.exception("HTTP %s failed", message)
+            return GatewayError("server_error", "internal error")
+        if message == "swipe":
+            self._count_swipe(result)
+        return result
 
     def _one_swipe(self, terminal_id, body):
         try:
@@ -208,22 +244,22 @@ class Gateway:
         except (GatewayError, TerminalError) as exc:
             return exc
 
-    def _swipe_answer(self, result, body):
+    def _count_swipe(self, result):
         self._count("approved" if result.get("approved") else "declined")
         if result.get("replay"):
             self._count("replays")
+
+    def _swipe_answer(self, result, body):
+        self._count_swipe(result)
         return M.SWIPE | M.RESPONSE_BIT, dict(result, seq=body.get("seq"))
 
     # ---- asyncio side ----
-    async def run_swipe(self, terminal_id, body):
-        """Queue a swipe for the next batch; wait for its committed answer."""
+    async def queue_swipe(self, kind, data):
+        """Queue a swipe for the next batch; return its committed answer (or the exception refusing it)."""
         future = asyncio.get_running_loop().create_future()
-        self.swipes.append((terminal_id, body, future))
+        self.swipes.append((kind, data, future))
         self.swipes_ready.set()
-        result = await future
-        if isinstance(result, Exception):
-            raise result
-        return result
+        return await future
 
     async def batch_loop(self):
         """Take what is queued (up to --batch-size), decide it in one transaction, answer each."""
@@ -237,10 +273,10 @@ class Gateway:
                 continue
             try:
                 results = await loop.run_in_executor(
-                    self.pool, self.handle_swipes, [(terminal_id, body) for terminal_id, body, _f in batch])
+                    self.pool, self.handle_swipes, [(kind, data) for kind, data, _f in batch])
             except Exception as exc:  # noqa: BLE001 - e.g. the pool is shut down: refuse, the terminal retries
                 results = [GatewayError("server_error", str(exc)[:100])] * len(batch)
-            for (_terminal_id, _body, future), result in zip(batch, results):
+            for (_kind, _data, future), result in zip(batch, results):
                 if not future.done():
                     future.set_result(result)
 
@@ -266,7 +302,10 @@ class Gateway:
         self.inflight += 1
         try:
             if frame.type == M.SWIPE:
-                rtype, result = await self.run_swipe(terminal["id"], body)
+                result = await self.queue_swipe("frame", (terminal["id"], body))
+                if isinstance(result, Exception):
+                    raise result
+                rtype, result = result
             else:
                 rtype, result = await loop.run_in_executor(self.pool, self.handle_request, terminal["id"],
                                                            frame.type, body)
@@ -419,6 +458,12 @@ class Gateway:
             if self.opts.port_file:
                 with open(self.opts.port_file, "w") as handle:
                     handle.write(str(ports[0]))
+        if self.opts.http_port is not None and self.opts.http_port >= 0:
+            server = await asyncio.start_server(HttpFront(self).serve, self.opts.tcp_host, self.opts.http_port,
+                                                backlog=512, limit=MAX_HEAD, reuse_port=self.opts.processes > 1)
+            servers.append(server)
+            _logger.info("onecard-gateway serving the terminal HTTP API on %s:%s", self.opts.tcp_host,
+                         server.sockets[0].getsockname()[1])
         ports = {}
         # Extra processes (--processes) only share the TCP port: one process polls the buses.
         for terminal in self.terminals.values() if self.opts.serial_owner else ():
@@ -456,6 +501,10 @@ class OnecardGateway(Command):
         parser.add_argument("--tcp-host", default="0.0.0.0")
         parser.add_argument("--tcp-port", type=int, default=9100, help="-1: no TCP server; 0: any free port")
         parser.add_argument("--port-file", help="write the bound TCP port to this file")
+        parser.add_argument("--http-port", type=int, default=-1,
+                            help="also serve the terminal HTTP API (same endpoints and signatures as Odoo's "
+                                 "/onecard/api/v1) on this port, with group commit; -1: off")
+        parser.add_argument("--http-idle", type=float, default=60.0, help="seconds an idle keep-alive connection stays")
         parser.add_argument("--serial", action="append", metavar="URL",
                             help="RS-485 port to poll (pyserial URL); repeatable. Ports of serial terminals in "
                                  "the database are polled anyway.")
@@ -485,8 +534,8 @@ class OnecardGateway(Command):
             sys.exit("onecard-gateway: give the database with -d")
         opts.batch_size, opts.batchers = max(opts.batch_size, 1), max(min(opts.batchers, opts.workers), 1)
         config["db_maxconn"] = max(config["db_maxconn"], opts.workers + 4)
-        if opts.processes > 1 and not opts.tcp_port:
-            sys.exit("onecard-gateway: --processes needs a fixed --tcp-port")
+        if opts.processes > 1 and (not opts.tcp_port or opts.http_port == 0):
+            sys.exit("onecard-gateway: --processes needs fixed ports")
         opts.serial_owner = True
         children = []
         for _index in range(opts.processes - 1):

@@ -5,7 +5,6 @@ transaction committed BEFORE the answer is sent (lib/retry.run_committed),
 turn every refusal into ``{"error": {"code", "message"}}`` with a 4xx status.
 Only a genuine server fault gives a 500 (logged).
 """
-import json
 import logging
 
 from odoo import SUPERUSER_ID, api, http
@@ -13,23 +12,10 @@ from odoo.http import request
 
 from ..lib.errors import TerminalError
 from ..lib.retry import RetriesExhausted, run_committed
+from ..lib.routes import FORM_TYPES, MAX_BODY, MESSAGES, PREFIX
 
 _logger = logging.getLogger(__name__)
 
-PREFIX = "/onecard/api/v1"
-MAX_BODY = 1024 * 1024
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-MESSAGES = {
-    "heartbeat": "heartbeat", "config": "config", "lists": "lists", "swipe": "swipe", "upload": "upload",
-    "totals": "totals",
-    "operator/login": "operator_login", "operator/logout": "operator_logout",
-    "cashier/topup": "cashier_topup", "cashier/refund": "cashier_refund",
-    "kiosk/balance": "kiosk_balance", "kiosk/collect": "kiosk_collect", "kiosk/topup": "kiosk_topup",
-}
-
-
-def _reject_constant(name):
-    raise ValueError("%s is not valid JSON" % name)
 
 
 class TerminalApi(http.Controller):
@@ -77,21 +63,9 @@ class TerminalApi(http.Controller):
         The signature is burnt (nonce row) in the same transaction as the work:
         one COMMIT per request, and a request that fails leaves no trace.
         """
-        headers = request.httprequest.headers
+        headers, httprequest = request.httprequest.headers, request.httprequest
+        signed = {"serial": headers.get("X-Terminal"), "method": httprequest.method, "path": httprequest.path,
+                  "timestamp": headers.get("X-Timestamp"), "body": body, "signature": headers.get("X-Signature"),
+                  "nonce": headers.get("X-Nonce")}
         service = env["onecard.terminal.service"]
-
-        def work():
-            terminal = service.authenticate(
-                headers.get("X-Terminal"), request.httprequest.method, request.httprequest.path,
-                headers.get("X-Timestamp"), body, headers.get("X-Signature"), nonce=headers.get("X-Nonce"))
-            # Any malformed body is a 400, never a 500.
-            try:
-                payload = json.loads(body.decode("utf-8"), parse_constant=_reject_constant) if body.strip() else {}
-            except (ValueError, RecursionError) as exc:
-                raise TerminalError("invalid_json", env._("The body is not valid JSON.")) from exc
-            _kind, _company, lang = service._terminal_meta(terminal.id)
-            handler = service.with_context(lang=lang or env.lang)
-            request.update_env(context=handler.env.context)
-            return handler.handle(terminal.with_env(handler.env), message, payload)
-
-        return run_committed(env.cr, work, reset=env.invalidate_all)
+        return run_committed(env.cr, lambda: service.serve_signed(message, signed), reset=env.invalidate_all)

@@ -93,6 +93,10 @@ KINDS = {
 }
 
 
+def _reject_constant(name):
+    raise ValueError("%s is not valid JSON" % name)
+
+
 def _check_value(name, value, kind):
     """Type and range check of one JSON value; raises TerminalError."""
     if kind is INT:
@@ -160,6 +164,14 @@ class OnecardTerminalService(models.AbstractModel):
         first one commits, then finds it (replayed); if the first one rolls
         back, nothing of it happened and the copy may go ahead.
         """
+        terminal_id = self._check_signature(serial, method, path, timestamp, body, signature, now=now, nonce=nonce)
+        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
+        if not self.env["onecard.terminal.nonce"]._use(terminal, signature.strip().lower()):
+            raise TerminalError("replayed", _("This request was already received; sign again with a new timestamp."))
+        return terminal
+
+    def _check_signature(self, serial, method, path, timestamp, body, signature, now=None, nonce=None):
+        """The id of the active terminal that signed this request (the nonce is not burnt here)."""
         if not serial or not timestamp or not signature:
             raise TerminalError("missing_auth", _("X-Terminal, X-Timestamp and X-Signature headers are required."))
         terminal_id, secret, active = self._terminal_secret(serial)
@@ -173,12 +185,69 @@ class OnecardTerminalService(models.AbstractModel):
                                          skew=MAX_SKEW))
         if error:
             raise TerminalError("bad_signature", _("Invalid signature."))
-        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
-        if not self.env["onecard.terminal.nonce"]._use(terminal, signature.strip().lower()):
-            raise TerminalError("replayed", _("This request was already received; sign again with a new timestamp."))
         if not active:
             raise TerminalError("terminal_inactive", _("This terminal is archived."))
-        return terminal
+        return terminal_id
+
+    @api.model
+    def serve_signed(self, message, request):
+        """One signed HTTP request, whichever front end received it (Odoo controller, gateway).
+
+        request: dict(serial, method, path, timestamp, body (bytes), signature,
+        nonce) from the headers. Authenticates (burning the signature), decodes
+        the JSON body and handles the message; the caller owns the transaction
+        and commits it before answering.
+        """
+        terminal = self.authenticate(request["serial"], request["method"], request["path"], request["timestamp"],
+                                     request["body"], request["signature"], nonce=request.get("nonce"))
+        payload = self._decode(request["body"])
+        _kind, _company, lang = self._terminal_meta(terminal.id)
+        handler = self.with_context(lang=lang or self.env.lang)
+        return handler.handle(terminal.with_env(handler.env), message, payload)
+
+    @api.model
+    def serve_signed_swipes(self, requests):
+        """Many signed HTTP swipe requests in one go (the gateway's HTTP front end, group commit).
+
+        Same checks as ``serve_signed`` for each; the signatures are burnt with
+        one statement, then the valid swipes are decided in one engine batch.
+        Returns, per request, the answer or the TerminalError refusing it.
+        """
+        results, accepted, burn = [None] * len(requests), [], {}
+        for index, request in enumerate(requests):
+            try:
+                terminal_id = self._check_signature(
+                    request["serial"], request["method"], request["path"], request["timestamp"], request["body"],
+                    request["signature"], nonce=request.get("nonce"))
+                signature = request["signature"].strip().lower()
+                if signature in burn:
+                    raise TerminalError("replayed", _("This request was already received; sign again with a new "
+                                                      "timestamp."))
+                burn[signature] = terminal_id
+                accepted.append((index, terminal_id, signature))
+            except TerminalError as exc:
+                results[index] = exc
+        fresh = self.env["onecard.terminal.nonce"]._use_many(burn)
+        swipes = []
+        for index, terminal_id, signature in accepted:
+            try:
+                if signature not in fresh:
+                    raise TerminalError("replayed", _("This request was already received; sign again with a new "
+                                                      "timestamp."))
+                swipes.append((index, terminal_id, self._decode(requests[index]["body"])))
+            except TerminalError as exc:
+                results[index] = exc
+        answers = self.handle_swipes([(terminal_id, payload) for _i, terminal_id, payload in swipes])
+        for (index, _t, _p), answer in zip(swipes, answers):
+            results[index] = answer
+        return results
+
+    def _decode(self, body):
+        """The JSON body as Python values; any malformed body is a 400, never a 500."""
+        try:
+            return json.loads(body.decode("utf-8"), parse_constant=_reject_constant) if body.strip() else {}
+        except (ValueError, RecursionError) as exc:
+            raise TerminalError("invalid_json", _("The body is not valid JSON.")) from exc
 
     @api.model
     @tools.ormcache("serial")

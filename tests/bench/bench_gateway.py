@@ -110,6 +110,7 @@ def bench_gateway(args):
         [sys.executable, odoo_bin(), "--addons-path=" + addons_path(), "onecard-gateway", "-d", args.db,
          "--addons-path=" + addons_path(), "--tcp-host", "127.0.0.1", "--tcp-port", str(port),
          "--workers", str(args.workers), "--processes", str(args.gateway_processes),
+         "--batch-size", str(args.batch_size), "--batchers", str(args.batchers),
          "--status-interval", "10", "--log-level", "info"],
         stdout=logfile, stderr=subprocess.STDOUT)
     try:
@@ -261,6 +262,8 @@ def main():
     parser.add_argument("--holders", type=int, default=10000)
     parser.add_argument("--rate", type=float, default=3000.0, help="offered load, swipes/s over all terminals")
     parser.add_argument("--workers", type=int, default=8, help="gateway DB worker threads (per process)")
+    parser.add_argument("--batch-size", type=int, default=200, help="gateway group commit: most swipes per batch")
+    parser.add_argument("--batchers", type=int, default=2, help="gateway batches in progress at once")
     parser.add_argument("--gateway-processes", type=int, default=1, help="gateway processes (SO_REUSEPORT)")
     parser.add_argument("--http-workers", type=int, default=2, help="odoo-bin --workers for the HTTP API")
     parser.add_argument("--pg-clients", type=int, default=8)

@@ -56,6 +56,7 @@ class Env:
         self.http = None
         self.tcp_port = None
         self.http_port = None
+        self.gateway_http_port = None  # the gateway's own HTTP front end (--http-port)
         self.bus_gateway = os.path.join(tmp, "bus_gw")
         self.bus_sim = os.path.join(tmp, "bus_sim")
         self.socat = None
@@ -85,7 +86,9 @@ class Env:
         if os.path.exists(port_file):
             os.unlink(port_file)
         log = open(os.path.join(self.tmp, "gateway.log"), "a")
+        self.gateway_http_port = self.gateway_http_port or free_port()
         cmd = [sys.executable, odoo_bin(), "--addons-path=" + addons_path(), "onecard-gateway",
+               "--http-port", str(self.gateway_http_port),
                "-d", self.db, "--addons-path=" + addons_path(), "--tcp-host", "127.0.0.1",
                "--tcp-port", str(self.tcp_port or 0), "--port-file", port_file, "--poll-timeout", "0.05",
                "--status-interval", "5", "--workers", "4", "--log-level", "info", *extra]

@@ -69,6 +69,69 @@ def test_http_every_mode(e2e, offline):
     check_report(e2e, report, "E2H-", offline)
 
 
+@pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
+def test_gateway_http_front_every_mode(e2e, offline):
+    """The same HTTP API, served by the gateway (group commit) instead of Odoo's HTTP stack."""
+    seq = e2e.next_seq("E2H-")
+    args = ["--transport", "http", "--url", "http://127.0.0.1:%d" % e2e.gateway_http_port, "--serial-prefix",
+            "E2H-", "--terminals", N, "--swipes", 3, "--first-seq", seq, "--show"] + (["--offline"] if offline else [])
+    report = e2e.simulate(*args)
+    assert report["approved"] == 3 * N, report
+    check_report(e2e, report, "E2H-", offline)
+    if not offline:  # re-signed retransmissions of the same sequence numbers: replays, never a second charge
+        before = len(ops(e2e, "E2H-"))
+        again = e2e.simulate(*args)
+        assert again["replays"] == 3 * N, again
+        assert len(ops(e2e, "E2H-")) == before
+        e2e.assert_ledger_invariant()
+
+
+def test_gateway_http_front_refusals(e2e):
+    """Bad requests get the controller's JSON errors; a replayed signature is refused and charges nothing."""
+    import http.client
+    import importlib.util
+    import json
+    import os
+
+    from .conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("signing", os.path.join(REPO, "onecard_devices", "lib", "signing.py"))
+    signing = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(signing)  # pure Python: no Odoo import
+    sign_headers = signing.headers
+
+    def post(path, body=b"", head=None, method="POST"):
+        conn = http.client.HTTPConnection("127.0.0.1", e2e.gateway_http_port, timeout=30)
+        conn.request(method, path, body, head or {})
+        response = conn.getresponse()
+        answer = json.loads(response.read())
+        conn.close()
+        return response.status, answer
+
+    path = "/onecard/api/v1/swipe"
+    assert post("/onecard/api/v1/nothing")[0] == 404
+    assert post(path, method="GET")[1]["error"]["code"] == "method_not_allowed"
+    assert post(path, b"{}")[1]["error"]["code"] == "missing_auth"
+    status, answer = post(path, b"x" * (1024 * 1024 + 1))
+    assert (status, answer["error"]["code"]) == (413, "body_too_large")
+    serial = "E2H-%03d" % 1
+    uid = e2e.sql("SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id LIMIT 1")[0][0]
+    seq = e2e.next_seq("E2H-") + 1000
+    body = json.dumps({"uid": uid, "amount": 1.0, "seq": seq}).encode()
+    signed = dict(sign_headers(serial, "e2e-secret", "POST", path, body), **{"Content-Type": "application/json"})
+    assert post(path, body, dict(signed, **{"X-Signature": "0" * 64}))[1]["error"]["code"] == "bad_signature"
+    status, first = post(path, body, signed)
+    assert status == 200 and first["approved"] and not first["replay"], first
+    count = len(ops(e2e, "E2H-"))
+    status, again = post(path, body, signed)
+    assert (status, again["error"]["code"]) == (401, "replayed")
+    assert len(ops(e2e, "E2H-")) == count
+    bad_json = b'{"uid": '
+    status, answer = post(path, bad_json, dict(sign_headers(serial, "e2e-secret", "POST", path, bad_json)))
+    assert (status, answer["error"]["code"]) == (400, "invalid_json")
+    e2e.assert_ledger_invariant()
+
+
 def test_bad_mac_is_refused(e2e):
     proc = e2e.simulate_async("--transport", "tcp", "--port", e2e.tcp_port, "--serial-prefix", "E2T-",
                               "--terminals", 1, "--swipes", 1, "--secret", "wrong", "--max-wait", "3")[0]
