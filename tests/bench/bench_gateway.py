@@ -10,7 +10,9 @@
 2. Gateway: starts ``odoo-bin onecard-gateway``, drives it with the
    simulator (--terminals virtual terminals, offered load --rate swipes/s)
    for --duration seconds: approved swipes/s, p50/p99 latency.
-3. HTTP API: the same against ``odoo-bin`` (--http-workers processes).
+   gateway_http: the same terminals over the HTTP API served by the
+   gateway (--http-port, group commit).
+3. HTTP API through Odoo's HTTP server (controller, --http-workers processes).
 4. PostgreSQL's own ceiling: pgbench with a custom script doing the same
    UPDATE wallet + INSERT ledger row, -c 8 -T 20.
 5. Odoo Lunch (addons/lunch): lunch.order create + action_order (the
@@ -103,13 +105,14 @@ def simulate(args, transport, prefix, port=None, url=None):
     return summary
 
 
-def bench_gateway(args):
-    port = free_port()
-    logfile = open(os.path.join(tempfile.gettempdir(), "bench_gateway.log"), "w")
+def run_gateway(args, transport):
+    """Start ``odoo-bin onecard-gateway`` and drive it over TCP (binary) or HTTP (its --http-port)."""
+    port, http_port = free_port(), free_port()
+    logfile = open(os.path.join(tempfile.gettempdir(), "bench_gateway_%s.log" % transport), "w")
     gateway = subprocess.Popen(
         [sys.executable, odoo_bin(), "--addons-path=" + addons_path(), "onecard-gateway", "-d", args.db,
          "--addons-path=" + addons_path(), "--tcp-host", "127.0.0.1", "--tcp-port", str(port),
-         "--workers", str(args.workers), "--processes", str(args.gateway_processes),
+         "--http-port", str(http_port), "--workers", str(args.workers), "--processes", str(args.gateway_processes),
          "--batch-size", str(args.batch_size), "--batchers", str(args.batchers),
          "--status-interval", "10", "--log-level", "info"],
         stdout=logfile, stderr=subprocess.STDOUT)
@@ -117,11 +120,20 @@ def bench_gateway(args):
         wait_port(port, gateway)
         if args.gateway_processes > 1:
             time.sleep(10)  # let every process bind before the terminals connect (SO_REUSEPORT spreads connects)
-        result = simulate(args, "tcp", "BG-", port=port)
+        if transport == "tcp":
+            return simulate(args, "tcp", "BG-", port=port)
+        return simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % http_port)
     finally:
         gateway.send_signal(signal.SIGTERM)
         gateway.wait(timeout=60)
-    return result
+
+
+def bench_gateway(args):
+    return run_gateway(args, "tcp")
+
+
+def bench_gateway_http(args):
+    return run_gateway(args, "http")
 
 
 def wait_port(port, proc, timeout=180):
@@ -141,7 +153,7 @@ def bench_http(args):
     port = free_port()
     logfile = open(os.path.join(tempfile.gettempdir(), "bench_http.log"), "w")
     server = subprocess.Popen(
-        [sys.executable, odoo_bin(), "-d", args.db, "--db-filter", "^%s$" % args.db, "--addons-path=" + addons_path(),
+        [sys.executable, odoo_bin(), "-d", args.db, "--addons-path=" + addons_path(),
          "--http-interface", "127.0.0.1", "--http-port", str(port), "--workers", str(args.http_workers),
          "--max-cron-threads", "0", "--db_maxconn", "16", "--limit-time-real", "600", "--log-level", "warn"],
         stdout=logfile, stderr=subprocess.STDOUT)
@@ -271,7 +283,7 @@ def main():
     parser.add_argument("--lunch-threads", type=int, default=8)
     parser.add_argument("--lunch-duration", type=float, default=20.0)
     parser.add_argument("--lunch-users", type=int, default=200)
-    parser.add_argument("--skip", action="append", default=[], choices=("gateway", "http", "pgbench", "lunch"))
+    parser.add_argument("--skip", action="append", default=[], choices=("gateway", "gateway_http", "http", "pgbench", "lunch"))
     parser.add_argument("--lunch-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.lunch_worker:
@@ -279,8 +291,8 @@ def main():
     prepare(args)
     results = {"db": args.db, "cpus": os.cpu_count(), "holders": args.holders, "terminals": args.terminals,
                "duration_s": args.duration, "offered_rate": args.rate}
-    for name, func in (("gateway", bench_gateway), ("http", bench_http), ("pgbench", bench_pgbench),
-                       ("lunch", bench_lunch)):
+    for name, func in (("gateway", bench_gateway), ("gateway_http", bench_gateway_http), ("http", bench_http),
+                       ("pgbench", bench_pgbench), ("lunch", bench_lunch)):
         if name in args.skip:
             continue
         log("running %s" % name)
@@ -298,8 +310,10 @@ def main():
             ratios["gateway_vs_pgbench"] = round(gw / results["pgbench"]["tps"], 3)
         if results.get("lunch", {}).get("orders_per_s"):
             ratios["gateway_vs_lunch"] = round(gw / results["lunch"]["orders_per_s"], 2)
-    if results.get("http", {}).get("approved_per_s") and results.get("lunch", {}).get("orders_per_s"):
-        ratios["http_vs_lunch"] = round(results["http"]["approved_per_s"] / results["lunch"]["orders_per_s"], 2)
+    lunch = results.get("lunch", {}).get("orders_per_s")
+    for name in ("http", "gateway_http"):
+        if results.get(name, {}).get("approved_per_s") and lunch:
+            ratios["%s_vs_lunch" % name] = round(results[name]["approved_per_s"] / lunch, 2)
     results["ratios"] = ratios
     print(json.dumps(results, indent=2))
     return 0
