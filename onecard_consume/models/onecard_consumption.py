@@ -7,16 +7,16 @@ gets the same answer. Cost per swipe is a handful of indexed statements,
 whatever the history size: limits and counts come from counters kept on the
 cardholder row, never from scanning the ledger; terminal, category and meal
 period settings come from a per-process cache cleared when they change.
-A swipe is about seven statements: replay check, card + holder lock, wallet
-lock, then operation, wallet update and ledger rows, usage counters -- and a
-batch of swipes (``swipe_many``, the gateway's group commit) is the same seven
-statements: one engine, whether one swipe or a few hundred are decided at once.
+Swipes are decided in batches (``swipe_many``; ``swipe`` is a batch of one)
+with three statements per batch, whatever its size: the replay lookup, one
+statement locking the cards' holders and wallets, one statement writing the
+operations, ledger rows, balances and usage counters. The gateway's group
+commit relies on that: a burst of swipes costs about what one swipe costs.
 """
 import uuid
 from datetime import timedelta
 
 import pytz
-from psycopg2.extras import execute_values
 
 from odoo import api, fields, models, tools
 from odoo.tools import float_compare, float_round
@@ -79,10 +79,10 @@ class OnecardConsumption(models.AbstractModel):
         requests: dicts with the arguments of ``swipe`` (terminal_id instead of
         the record). They are decided in order, each seeing the effect of the
         ones before it (a card swiped twice in one batch is charged twice, or
-        refused the second time by the repeat interval), with about seven
-        statements for the whole batch: replay lookup, card + holder lock,
-        wallet lock, then one insert or update per table. This is what lets
-        the gateway commit a burst of swipes at once (group commit).
+        refused the second time by the repeat interval), with three
+        statements for the whole batch: replay lookup, card + holder + wallet
+        lock, and one statement writing everything (``_write_book``). This is
+        what lets the gateway commit a burst of swipes at once (group commit).
         """
         now, memo = fields.Datetime.now(), {}
         items = [self._prepare(request, now, memo) for request in requests]
@@ -90,12 +90,13 @@ class OnecardConsumption(models.AbstractModel):
         self._replays(items, answers)
         todo = [item for item, answer in zip(items, answers) if answer is None and item["duplicate_of"] is None]
         self.env.flush_all()
-        cards = self._lock_cards(todo)
+        cards, wallets = self._lock_cards(todo)
         holders = {card["holder"]["id"]: card["holder"] for card in cards.values()}
         for item in todo:
             item["card"] = cards.get((item["conf"]["company_id"], item["uid"]))
-        self._collect_pending(todo)
-        wallets = self._lock_holder_wallets(list(holders))
+        collected = self._collect_pending(todo)
+        if collected:  # the subsidy just granted changed their wallets
+            wallets.update(self._lock_holder_wallets(collected))
         book = {"headers": [], "rows": [], "wallets": {}, "dirty": set(), "memo": memo}
         for item in todo:
             self._decide(item, wallets, book)
@@ -160,51 +161,57 @@ class OnecardConsumption(models.AbstractModel):
                     item["duplicate_of"] = None
 
     def _lock_cards(self, items):
-        """Cards and holders of the batch in one statement, the holder rows locked.
+        """Cards, holders and wallets of the batch in one statement, holders and wallets locked.
 
         Locking the holder serialises one person's swipes, so limits, counts
         and the repeat interval are exact; rows are locked in holder order so
         two batches cannot deadlock. A live card wins over a returned one with
-        the same UID. Returns {(company_id, uid): card dict with its "holder"
-        dict (shared by the holder's cards, updated as the batch goes)}.
+        the same UID. Returns ({(company_id, uid): card dict with its "holder"
+        dict (shared by the holder's cards, updated as the batch goes)},
+        {holder id: {wallet id: (balance, chain head, kind)}}).
         """
         wanted = {(item["conf"]["company_id"], item["uid"]) for item in items if item["uid"]}
         if not wanted:
-            return {}
+            return {}, {}
         self.env.cr.execute("""
-            SELECT c.company_id, c.uid, c.id, c.state, c.kind, c.expiry_date,
+            SELECT c.company_id, c.uid, c.id, c.state, c.kind, c.expiry_date, w.id, w.balance, w.chain_head, w.kind,
                    h.id, h.name, h.state, h.active, h.category_id, h.department_id, h.usage_day, h.usage_day_amount,
                    h.usage_meal_key, h.usage_meal_amount, h.usage_meal_count, h.last_swipe_at,
                    h.last_swipe_terminal_id, h.pin_failures, h.pin_locked_until, h.subsidy_pending, h.pin_hash
               FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
+              JOIN onecard_wallet w ON w.cardholder_id = h.id
              WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
-             ORDER BY h.id FOR UPDATE OF h
+             ORDER BY h.id, w.id FOR UPDATE OF h, w
         """, [list({uid for _c, uid in wanted}), list({company for company, _u in wanted})],
             log_exceptions=False)  # a serialization failure here is expected under load: the caller retries
         names = ("id", "name", "state", "active", "category_id", "department_id", "day", "day_amount", "meal_key",
                  "meal_amount", "meal_count", "last_swipe", "last_terminal_id", "pin_failures", "pin_locked_until",
                  "subsidy_pending", "pin_hash")
-        holders, cards = {}, {}
+        holders, cards, wallets = {}, {}, {}
         for row in self.env.cr.fetchall():
-            company, uid, card_id, state, kind, expiry = row[:6]
+            company, uid, card_id, state, kind, expiry, wallet_id, balance, head, wallet_kind = row[:10]
+            wallets.setdefault(row[10], {})[wallet_id] = (float(balance or 0.0), head, wallet_kind)
             if (company, uid) not in wanted:
                 continue
-            holder = holders.setdefault(row[6], dict(zip(names, row[6:])))
+            holder = holders.setdefault(row[10], dict(zip(names, row[10:])))
             rank = (state in ("active", "lost", "frozen"), card_id)
             best = cards.get((company, uid))
             if best is None or rank > best["rank"]:
                 cards[(company, uid)] = {"card_id": card_id, "card_state": state, "card_kind": kind,
                                          "expiry_date": expiry, "holder": holder, "rank": rank}
-        return cards
+        return cards, wallets
 
     def _collect_pending(self, items):
-        """Collection-mode subsidies wait for the holder's next swipe with a live card."""
+        """Collection-mode subsidies wait for the holder's next swipe with a live card; return those holders."""
+        collected = []
         for item in items:
             card = item["card"]
             if card and card["holder"]["subsidy_pending"] and card["card_state"] == "active":
                 self.env["onecard.subsidy.batch"]._collect(self.env["onecard.cardholder"].browse(card["holder"]["id"]))
                 card["holder"]["subsidy_pending"] = False
+                collected.append(card["holder"]["id"])
         self.env.flush_all()
+        return collected
 
     def _lock_holder_wallets(self, holder_ids):
         """{holder id: {wallet id: (balance, chain head, kind)}}, all rows locked in id order."""
@@ -271,31 +278,15 @@ class OnecardConsumption(models.AbstractModel):
         book["headers"].append(header)
 
     def _write(self, book, holders, wallets):
-        """Write the batch: operations, wallet balances and heads, ledger rows, usage counters."""
-        ledger = self.env["onecard.ledger"]
+        """Write the batch in one statement: operations, ledger rows, wallets, usage counters."""
         if not book["headers"]:
             return
-        for header, op_id in zip(book["headers"], ledger._insert_operations(book["headers"])):
+        usage = [tuple(holders[holder_id][name] for name in (
+            "id", "day", "day_amount", "meal_key", "meal_amount", "meal_count", "last_swipe", "last_terminal_id",
+            "pin_failures", "pin_locked_until")) for holder_id in book["dirty"]]
+        op_ids = self.env["onecard.ledger"]._write_book(book["headers"], book["rows"], book["wallets"], usage)
+        for header, op_id in zip(book["headers"], op_ids):
             header["id"] = op_id
-        if book["rows"]:
-            ledger._apply_wallets(book["wallets"])
-            ledger._insert_transactions(book["rows"], [header["id"] for header, _row in book["rows"]])
-        if book["dirty"]:
-            execute_values(self.env.cr, """
-                UPDATE onecard_cardholder h
-                   SET usage_day = v.day, usage_day_amount = v.day_amount, usage_meal_key = v.meal_key,
-                       usage_meal_amount = v.meal_amount, usage_meal_count = v.meal_count,
-                       last_swipe_at = v.last_swipe, last_swipe_terminal_id = v.last_terminal,
-                       pin_failures = v.pin_failures, pin_locked_until = v.pin_locked_until
-                  FROM (VALUES %s) v(id, day, day_amount, meal_key, meal_amount, meal_count, last_swipe,
-                                     last_terminal, pin_failures, pin_locked_until)
-                 WHERE h.id = v.id
-            """, [tuple(holders[holder_id][name] for name in (
-                "id", "day", "day_amount", "meal_key", "meal_amount", "meal_count", "last_swipe", "last_terminal_id",
-                "pin_failures", "pin_locked_until")) for holder_id in book["dirty"]],
-                template="(%s, %s::date, %s::numeric, %s, %s::numeric, %s::int, %s::timestamp, %s::int, %s::int,"
-                         " %s::timestamp)", page_size=len(book["dirty"]))
-        self.env["onecard.cardholder"].browse(list(holders)).invalidate_recordset()
 
     # ----------------------------------------------------- cached settings
     @api.model

@@ -16,6 +16,63 @@ from odoo.exceptions import UserError
 
 from ..tools import chain_hash
 
+# Columns written by _write_book, with their SQL types (one array parameter each).
+OPERATION_COLUMNS = (
+    ("kind", "varchar"), ("state", "varchar"), ("reason_code", "varchar"), ("message", "varchar"),
+    ("company_id", "int"), ("cardholder_id", "int"), ("card_id", "int"), ("terminal_id", "int"),
+    ("meal_period_id", "int"), ("payment_method_id", "int"), ("amount", "numeric"), ("business_time", "timestamp"),
+    ("offline", "bool"), ("flagged", "bool"), ("idempotency_key", "varchar"), ("terminal_seq", "int"),
+    ("note", "varchar"), ("reversal_of_id", "int"), ("result", "jsonb"),
+    ("create_uid", "int"), ("create_date", "timestamp"), ("write_uid", "int"), ("write_date", "timestamp"))
+ROW_COLUMNS = (  # the first six come from the row, the others from its operation's header
+    ("wallet_id", "int"), ("wallet_kind", "varchar"), ("amount", "numeric"), ("balance_after", "numeric"),
+    ("prev_hash", "varchar"), ("hash", "varchar"),
+    ("kind", "varchar"), ("cardholder_id", "int"), ("department_id", "int"), ("card_id", "int"),
+    ("terminal_id", "int"), ("canteen_id", "int"), ("meal_period_id", "int"), ("consume_category_id", "int"),
+    ("payment_method_id", "int"), ("company_id", "int"), ("business_time", "timestamp"), ("offline", "bool"),
+    ("idempotency_key", "varchar"),
+    ("create_uid", "int"), ("create_date", "timestamp"), ("write_uid", "int"), ("write_date", "timestamp"))
+USAGE_COLUMNS = (  # a swiping holder's counters (onecard.consumption)
+    ("id", "int"), ("usage_day", "date"), ("usage_day_amount", "numeric"), ("usage_meal_key", "varchar"),
+    ("usage_meal_amount", "numeric"), ("usage_meal_count", "int"), ("last_swipe_at", "timestamp"),
+    ("last_swipe_terminal_id", "int"), ("pin_failures", "int"), ("pin_locked_until", "timestamp"))
+
+
+def _names(columns, prefix=""):
+    return ", ".join(prefix + name for name, _type in columns)
+
+
+def _arrays(columns):
+    return ", ".join("%%s::%s[]" % sqltype for _name, sqltype in columns)
+
+
+# _write_book's one statement: each column is one array parameter, unnest() makes the rows.
+WRITE_BOOK_SQL = """
+    WITH ops AS (
+        INSERT INTO onecard_operation (%(op_names)s)
+        SELECT * FROM unnest(%(op_arrays)s)
+        RETURNING id, company_id, idempotency_key
+    ), wallets AS (
+        UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
+          FROM unnest(%%s::int[], %%s::numeric[], %%s::varchar[]) v(id, delta, head) WHERE w.id = v.id
+    ), usage AS (
+        UPDATE onecard_cardholder h SET %(usage_set)s
+          FROM unnest(%(usage_arrays)s) v(%(usage_names)s) WHERE h.id = v.id
+    ), rows AS (
+        INSERT INTO onecard_transaction (%(row_names)s, operation_id)
+        SELECT %(row_values)s, ops.id
+          FROM unnest(%(row_arrays)s) WITH ORDINALITY v(%(row_names)s, ord)
+          JOIN ops ON ops.company_id = v.company_id AND ops.idempotency_key = v.idempotency_key
+         ORDER BY v.ord
+    )
+    SELECT company_id, idempotency_key, id FROM ops
+""" % {
+    "op_names": _names(OPERATION_COLUMNS), "op_arrays": _arrays(OPERATION_COLUMNS),
+    "usage_set": ", ".join("%s = v.%s" % (name, name) for name, _type in USAGE_COLUMNS[1:]),
+    "usage_arrays": _arrays(USAGE_COLUMNS), "usage_names": _names(USAGE_COLUMNS),
+    "row_names": _names(ROW_COLUMNS), "row_values": _names(ROW_COLUMNS, "v."), "row_arrays": _arrays(ROW_COLUMNS),
+}
+
 
 class OnecardLedger(models.AbstractModel):
     _name = "onecard.ledger"
@@ -67,8 +124,8 @@ class OnecardLedger(models.AbstractModel):
         answer(balances) -> dict: the answer stored with the operation for
         replays (else header["result"]). state: wallets the caller already
         locked with _lock_wallets. Raises UserError when a floor would be
-        crossed; nothing is written then. At most five statements, whatever
-        the history size.
+        crossed; nothing is written then. At most three statements (wallet
+        lock, holder's department, one write), whatever the history size.
         """
         cr = self.env.cr
         when = header.get("business_time") or fields.Datetime.now()
@@ -105,65 +162,55 @@ class OnecardLedger(models.AbstractModel):
         if header.get("cardholder_id") and "department_id" not in header:
             cr.execute("SELECT department_id FROM onecard_cardholder WHERE id = %s", [header["cardholder_id"]])
             header["department_id"] = cr.fetchone()[0]
-        op_id = self._insert_operations([header])[0]
-        if rows:
-            self._apply_wallets({wallet_id: (delta, state[wallet_id][1]) for wallet_id, delta in deltas.items()})
-            self._insert_transactions([(header, row) for row in rows], [op_id] * len(rows))
-            self.env["onecard.cardholder"].browse(header.get("cardholder_id")).invalidate_recordset(
-                ["cash_balance", "subsidy_balance", "temporary_balance", "deposit_balance"])
+        op_id = self._write_book([header], [(header, row) for row in rows],
+                                 {wallet_id: (delta, state[wallet_id][1]) for wallet_id, delta in deltas.items()})[0]
         return op_id, balances
 
-    # ------------------------------------------------- set-based writers
-    # One statement per table whatever the number of rows: ``_book`` writes one
-    # operation with them, the swipe batch of the gateway a few hundred.
-    def _insert_operations(self, headers):
-        """Insert operation rows (headers as built by ``_book``); return their ids in order."""
-        uid, now = self.env.uid, fields.Datetime.now()
-        values = [(h.get("kind"), h.get("state") or "approved", h.get("reason_code"), h.get("message"),
-                   h.get("company_id"), h.get("cardholder_id") or None, h.get("card_id") or None,
-                   h.get("terminal_id") or None, h.get("meal_period_id") or None, h.get("payment_method_id") or None,
-                   h.get("amount") or 0.0, h["business_time"], bool(h.get("offline")), bool(h.get("flagged")),
-                   h["idempotency_key"], h.get("terminal_seq"), h.get("note") or None, h.get("reversal_of_id") or None,
-                   json.dumps(h["result"]), uid, now, uid, now) for h in headers]
-        rows = execute_values(self.env.cr, """
-            INSERT INTO onecard_operation (
-                kind, state, reason_code, message, company_id, cardholder_id, card_id, terminal_id,
-                meal_period_id, payment_method_id, amount, business_time, offline, flagged, idempotency_key,
-                terminal_seq, note, reversal_of_id, result, create_uid, create_date, write_uid, write_date)
-            VALUES %s RETURNING company_id, idempotency_key, id
-        """, values, page_size=len(values), fetch=True)
-        ids = {(company_id, key): op_id for company_id, key, op_id in rows}
-        return [ids[(h.get("company_id"), h["idempotency_key"])] for h in headers]
+    # ---------------------------------------------------------- the writer
+    @api.model
+    def _write_book(self, headers, rows, wallets, usage=()):
+        """Write a booking in ONE statement; return the operation ids in the order of ``headers``.
 
-    def _insert_transactions(self, rows, op_ids):
-        """Insert ledger rows: rows are (header, (wallet_id, wallet_kind, amount, after, prev, hash))."""
+        headers: operation columns (see OPERATION_COLUMNS; business_time,
+        idempotency_key and result set). rows: ledger rows in chain order, as
+        (header, (wallet_id, wallet_kind, amount, balance_after, prev_hash, hash)).
+        wallets: {wallet_id: (delta, new chain head)}. usage: the swiping
+        holders' counters (USAGE_COLUMNS order). One operation from the desk
+        or a few hundred swipes of a gateway batch: the same single round
+        trip. Data-modifying CTEs always run to completion; the ledger rows
+        find their operation by (company, idempotency key) and are inserted
+        in chain order (ORDER BY ordinality), so ids grow along each chain.
+        """
         uid, now = self.env.uid, fields.Datetime.now()
-        values = []
-        for (h, row), op_id in zip(rows, op_ids):
-            values.append(row + (
-                op_id, h.get("kind"), h.get("cardholder_id"), h.get("department_id") or None, h.get("card_id") or None,
-                h.get("terminal_id") or None, h.get("canteen_id") or None, h.get("meal_period_id") or None,
-                h.get("consume_category_id") or None, h.get("payment_method_id") or None, h.get("company_id"),
-                h["business_time"], bool(h.get("offline")), h["idempotency_key"], uid, now, uid, now))
-        execute_values(self.env.cr, """
-            INSERT INTO onecard_transaction (
-                wallet_id, wallet_kind, amount, balance_after, prev_hash, hash,
-                operation_id, kind, cardholder_id, department_id, card_id, terminal_id, canteen_id,
-                meal_period_id, consume_category_id, payment_method_id, company_id, business_time, offline,
-                idempotency_key, create_uid, create_date, write_uid, write_date)
-            VALUES %s
-        """, values, page_size=len(values))
+        stamp = {"create_uid": uid, "create_date": now, "write_uid": uid, "write_date": now}
 
-    def _apply_wallets(self, changes):
-        """changes: {wallet_id: (delta, new chain head)}; balances move by delta in SQL."""
-        execute_values(self.env.cr, """
-            UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
-              FROM (VALUES %s) v(id, delta, head) WHERE w.id = v.id
-        """, [(wallet_id, round(delta, 2), head) for wallet_id, (delta, head) in changes.items()],
-            template="(%s, %s::numeric, %s)", page_size=len(changes))
+        def value(header, name):
+            if name in stamp:
+                return stamp[name]
+            v = header.get(name)
+            if name == "result":
+                return json.dumps(v)
+            if name in ("offline", "flagged"):
+                return bool(v)
+            if name in ("state", "amount"):
+                return v or ("approved" if name == "state" else 0.0)
+            return None if v is False or v == "" else v  # the ORM's False is SQL's NULL
+
+        params = [[value(h, name) for h in headers] for name, _type in OPERATION_COLUMNS]
+        params += [list(column) for column in zip(*[(wallet_id, delta, head)
+                                                    for wallet_id, (delta, head) in wallets.items()])] or [[], [], []]
+        params += [list(column) for column in zip(*usage)] or [[] for _name in USAGE_COLUMNS]
+        params += [[row[i] for _h, row in rows] for i in range(6)]
+        params += [[value(h, name) for h, _row in rows] for name, _type in ROW_COLUMNS[6:]]
+        self.env.cr.execute(WRITE_BOOK_SQL, params)
+        ids = {(company_id, key): op_id for company_id, key, op_id in self.env.cr.fetchall()}
         # SQL wrote behind the ORM's back: drop what it may have cached.
-        self.env["onecard.wallet"].browse(list(changes)).invalidate_recordset(
+        self.env["onecard.wallet"].browse(list(wallets)).invalidate_recordset(
             ["balance", "chain_head", "transaction_ids"])
+        holder_ids = {h.get("cardholder_id") for h in headers if h.get("cardholder_id")}
+        if holder_ids:
+            self.env["onecard.cardholder"].browse(list(holder_ids)).invalidate_recordset()
+        return [ids[(h.get("company_id"), h["idempotency_key"])] for h in headers]
 
     # ------------------------------------------------------ desk operations
     def _check_amount(self, amount):

@@ -88,7 +88,7 @@ class TestSwipeBatch(OnecardCase):
         self.assertBalances(self.bob, cash=94.4)  # 20 % off
 
     def test_one_statement_set_whatever_the_batch_size(self):
-        """The batch costs the same handful of statements for 2 swipes or 40."""
+        """The batch costs the same three statements for 2 swipes or 40."""
         def count(n, first_seq):
             requests = [self.request(self.t_amount, card, amount=0.5, terminal_seq=first_seq + i)
                         for i, card in enumerate([self.alice_card, self.bob_card] * (n // 2))]
@@ -100,4 +100,4 @@ class TestSwipeBatch(OnecardCase):
         count(2, 100)  # warm the settings caches
         small, large = count(2, 300), count(40, 200)
         self.assertEqual(small, large)
-        self.assertLessEqual(large, 8)
+        self.assertLessEqual(large, 4)  # replay lookup, lock of holders and wallets, one write (+ a flush at most)
