@@ -174,9 +174,10 @@ class OnecardConsumption(models.AbstractModel):
         if not wanted:
             return {}, {}
         self.env.cr.execute("""
-            SELECT c.company_id, c.uid, c.id, c.state, c.kind, c.expiry_date, w.id, w.balance, w.chain_head, w.kind,
-                   h.id, h.name, h.state, h.active, h.category_id, h.department_id, h.usage_day, h.usage_day_amount,
-                   h.usage_meal_key, h.usage_meal_amount, h.usage_meal_count, h.last_swipe_at,
+            SELECT c.company_id, c.uid, c.id, c.state, c.kind, c.expiry_date, w.id, w.balance::float8, w.chain_head,
+                   w.kind, h.id, h.name, h.state, h.active, h.category_id, h.department_id, h.usage_day,
+                   h.usage_day_amount::float8, h.usage_meal_key, h.usage_meal_amount::float8, h.usage_meal_count,
+                   h.last_swipe_at,
                    h.last_swipe_terminal_id, h.pin_failures, h.pin_locked_until, h.subsidy_pending, h.pin_hash
               FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
               JOIN onecard_wallet w ON w.cardholder_id = h.id
@@ -190,7 +191,7 @@ class OnecardConsumption(models.AbstractModel):
         holders, cards, wallets = {}, {}, {}
         for row in self.env.cr.fetchall():
             company, uid, card_id, state, kind, expiry, wallet_id, balance, head, wallet_kind = row[:10]
-            wallets.setdefault(row[10], {})[wallet_id] = (float(balance or 0.0), head, wallet_kind)
+            wallets.setdefault(row[10], {})[wallet_id] = (balance or 0.0, head, wallet_kind)
             if (company, uid) not in wanted:
                 continue
             holder = holders.setdefault(row[10], dict(zip(names, row[10:])))

@@ -22,16 +22,14 @@ OPERATION_COLUMNS = (
     ("company_id", "int"), ("cardholder_id", "int"), ("card_id", "int"), ("terminal_id", "int"),
     ("meal_period_id", "int"), ("payment_method_id", "int"), ("amount", "numeric"), ("business_time", "timestamp"),
     ("offline", "bool"), ("flagged", "bool"), ("idempotency_key", "varchar"), ("terminal_seq", "int"),
-    ("note", "varchar"), ("reversal_of_id", "int"), ("result", "jsonb"),
-    ("create_uid", "int"), ("create_date", "timestamp"), ("write_uid", "int"), ("write_date", "timestamp"))
+    ("note", "varchar"), ("reversal_of_id", "int"), ("result", "jsonb"))
 ROW_COLUMNS = (  # the first six come from the row, the others from its operation's header
     ("wallet_id", "int"), ("wallet_kind", "varchar"), ("amount", "numeric"), ("balance_after", "numeric"),
     ("prev_hash", "varchar"), ("hash", "varchar"),
     ("kind", "varchar"), ("cardholder_id", "int"), ("department_id", "int"), ("card_id", "int"),
     ("terminal_id", "int"), ("canteen_id", "int"), ("meal_period_id", "int"), ("consume_category_id", "int"),
     ("payment_method_id", "int"), ("company_id", "int"), ("business_time", "timestamp"), ("offline", "bool"),
-    ("idempotency_key", "varchar"),
-    ("create_uid", "int"), ("create_date", "timestamp"), ("write_uid", "int"), ("write_date", "timestamp"))
+    ("idempotency_key", "varchar"))
 USAGE_COLUMNS = (  # a swiping holder's counters (onecard.consumption)
     ("id", "int"), ("usage_day", "date"), ("usage_day_amount", "numeric"), ("usage_meal_key", "varchar"),
     ("usage_meal_amount", "numeric"), ("usage_meal_count", "int"), ("last_swipe_at", "timestamp"),
@@ -46,11 +44,14 @@ def _arrays(columns):
     return ", ".join("%%s::%s[]" % sqltype for _name, sqltype in columns)
 
 
-# _write_book's one statement: each column is one array parameter, unnest() makes the rows.
+# _write_book's one statement: each column is one array parameter, unnest() makes the rows;
+# who and when (create/write uid and date) is one row of two parameters, the same for all.
 WRITE_BOOK_SQL = """
-    WITH ops AS (
-        INSERT INTO onecard_operation (%(op_names)s)
-        SELECT * FROM unnest(%(op_arrays)s)
+    WITH stamp AS (
+        SELECT %%s::int AS uid, %%s::timestamp AS now
+    ), ops AS (
+        INSERT INTO onecard_operation (%(op_names)s, create_uid, create_date, write_uid, write_date)
+        SELECT v.*, stamp.uid, stamp.now, stamp.uid, stamp.now FROM unnest(%(op_arrays)s) v, stamp
         RETURNING id, company_id, idempotency_key
     ), wallets AS (
         UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
@@ -59,10 +60,11 @@ WRITE_BOOK_SQL = """
         UPDATE onecard_cardholder h SET %(usage_set)s
           FROM unnest(%(usage_arrays)s) v(%(usage_names)s) WHERE h.id = v.id
     ), rows AS (
-        INSERT INTO onecard_transaction (%(row_names)s, operation_id)
-        SELECT %(row_values)s, ops.id
+        INSERT INTO onecard_transaction (%(row_names)s, operation_id, create_uid, create_date, write_uid, write_date)
+        SELECT %(row_values)s, ops.id, stamp.uid, stamp.now, stamp.uid, stamp.now
           FROM unnest(%(row_arrays)s) WITH ORDINALITY v(%(row_names)s, ord)
           JOIN ops ON ops.company_id = v.company_id AND ops.idempotency_key = v.idempotency_key
+         CROSS JOIN stamp
          ORDER BY v.ord
     )
     SELECT company_id, idempotency_key, id FROM ops
@@ -181,12 +183,7 @@ class OnecardLedger(models.AbstractModel):
         find their operation by (company, idempotency key) and are inserted
         in chain order (ORDER BY ordinality), so ids grow along each chain.
         """
-        uid, now = self.env.uid, fields.Datetime.now()
-        stamp = {"create_uid": uid, "create_date": now, "write_uid": uid, "write_date": now}
-
         def value(header, name):
-            if name in stamp:
-                return stamp[name]
             v = header.get(name)
             if name == "result":
                 return json.dumps(v)
@@ -196,7 +193,8 @@ class OnecardLedger(models.AbstractModel):
                 return v or ("approved" if name == "state" else 0.0)
             return None if v is False or v == "" else v  # the ORM's False is SQL's NULL
 
-        params = [[value(h, name) for h in headers] for name, _type in OPERATION_COLUMNS]
+        params = [self.env.uid, fields.Datetime.now()]
+        params += [[value(h, name) for h in headers] for name, _type in OPERATION_COLUMNS]
         params += [list(column) for column in zip(*[(wallet_id, delta, head)
                                                     for wallet_id, (delta, head) in wallets.items()])] or [[], [], []]
         params += [list(column) for column in zip(*usage)] or [[] for _name in USAGE_COLUMNS]

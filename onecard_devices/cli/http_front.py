@@ -85,11 +85,16 @@ class HttpFront:
         signed = {"serial": headers.get("x-terminal"), "method": method, "path": path,
                   "timestamp": headers.get("x-timestamp"), "body": body, "signature": headers.get("x-signature"),
                   "nonce": headers.get("x-nonce")}
-        if message == "swipe":
-            result = await self.gateway.queue_swipe("http", signed)
-        else:
-            result = await asyncio.get_running_loop().run_in_executor(
-                self.gateway.pool, self.gateway.handle_signed, message, signed)
+        self.gateway.inflight += 1  # a graceful stop waits for it (commit, then answer)
+        try:
+            if message == "swipe":
+                result = await self.gateway.queue_swipe("http", signed)
+            else:
+                result = await asyncio.get_running_loop().run_in_executor(
+                    self.gateway.pool, self.gateway.handle_signed, message, signed)
+        finally:
+            self.gateway.inflight -= 1
+        self.gateway._count("http_requests")
         if isinstance(result, TerminalError):
             return result.status, result.as_dict(), keep
         if isinstance(result, Exception):  # GatewayError: busy or server fault, the terminal retries

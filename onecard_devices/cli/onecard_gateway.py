@@ -431,11 +431,11 @@ class Gateway:
             p99 = lat[min(int(len(lat) * 0.99), len(lat) - 1)] * 1000 if lat else 0.0
             delta = {k: now[k] - last[k] for k in now}
             _logger.info(
-                "status: frames=%d approved=%d declined=%d replays=%d batches=%d uploaded=%d naks=%d retries=%d "
-                "crc_errors=%d poll_timeouts=%d connections=%d inflight=%d p50=%.1fms p99=%.1fms (last %ds)",
-                delta.get("frames", 0), delta.get("approved", 0), delta.get("declined", 0),
-                delta.get("replays", 0), delta.get("batches", 0), delta.get("uploaded", 0), delta.get("naks", 0),
-                delta.get("retries", 0), delta.get("crc_errors", 0), delta.get("poll_timeouts", 0),
+                "status: frames=%d http=%d approved=%d declined=%d replays=%d batches=%d uploaded=%d naks=%d "
+                "retries=%d crc_errors=%d poll_timeouts=%d connections=%d inflight=%d p50=%.1fms p99=%.1fms "
+                "(last %ds)", *(delta.get(key, 0) for key in (
+                    "frames", "http_requests", "approved", "declined", "replays", "batches", "uploaded", "naks",
+                    "retries", "crc_errors", "poll_timeouts")),
                 now.get("connections", 0), self.inflight, p50, p99, self.opts.status_interval)
             last = now
 

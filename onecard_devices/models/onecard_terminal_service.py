@@ -167,8 +167,11 @@ class OnecardTerminalService(models.AbstractModel):
         terminal_id = self._check_signature(serial, method, path, timestamp, body, signature, now=now, nonce=nonce)
         terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
         if not self.env["onecard.terminal.nonce"]._use(terminal, signature.strip().lower()):
-            raise TerminalError("replayed", _("This request was already received; sign again with a new timestamp."))
+            raise self._replayed()
         return terminal
+
+    def _replayed(self):
+        return TerminalError("replayed", _("This request was already received; sign again with a new timestamp."))
 
     def _check_signature(self, serial, method, path, timestamp, body, signature, now=None, nonce=None):
         """The id of the active terminal that signed this request (the nonce is not burnt here)."""
@@ -221,8 +224,7 @@ class OnecardTerminalService(models.AbstractModel):
                     request["signature"], nonce=request.get("nonce"))
                 signature = request["signature"].strip().lower()
                 if signature in burn:
-                    raise TerminalError("replayed", _("This request was already received; sign again with a new "
-                                                      "timestamp."))
+                    raise self._replayed()
                 burn[signature] = terminal_id
                 accepted.append((index, terminal_id, signature))
             except TerminalError as exc:
@@ -232,8 +234,7 @@ class OnecardTerminalService(models.AbstractModel):
         for index, terminal_id, signature in accepted:
             try:
                 if signature not in fresh:
-                    raise TerminalError("replayed", _("This request was already received; sign again with a new "
-                                                      "timestamp."))
+                    raise self._replayed()
                 swipes.append((index, terminal_id, self._decode(requests[index]["body"])))
             except TerminalError as exc:
                 results[index] = exc
