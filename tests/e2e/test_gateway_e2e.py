@@ -1,10 +1,15 @@
 """Simulator -> gateway (TCP, RS-485 over a pty pair) / HTTP API -> engine -> database."""
+import http.client
+import importlib.util
+import json
+import os
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .conftest import MODES
+from .conftest import MODES, REPO
 
 N = len(MODES)
 
@@ -86,27 +91,28 @@ def test_gateway_http_front_every_mode(e2e, offline):
         e2e.assert_ledger_invariant()
 
 
-def test_gateway_http_front_refusals(e2e):
-    """Bad requests get the controller's JSON errors; a replayed signature is refused and charges nothing."""
-    import http.client
-    import importlib.util
-    import json
-    import os
-
-    from .conftest import REPO
-
+def _signing():
     spec = importlib.util.spec_from_file_location("signing", os.path.join(REPO, "onecard_devices", "lib", "signing.py"))
     signing = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(signing)  # pure Python: no Odoo import
-    sign_headers = signing.headers
+    return signing
+
+
+def _post(e2e, path, body=b"", head=None, method="POST"):
+    conn = http.client.HTTPConnection("127.0.0.1", e2e.gateway_http_port, timeout=60)
+    conn.request(method, path, body, head or {})
+    response = conn.getresponse()
+    answer = json.loads(response.read())
+    conn.close()
+    return response.status, answer
+
+
+def test_gateway_http_front_refusals(e2e):
+    """Bad requests get the controller's JSON errors; a replayed signature is refused and charges nothing."""
+    sign_headers = _signing().headers
 
     def post(path, body=b"", head=None, method="POST"):
-        conn = http.client.HTTPConnection("127.0.0.1", e2e.gateway_http_port, timeout=30)
-        conn.request(method, path, body, head or {})
-        response = conn.getresponse()
-        answer = json.loads(response.read())
-        conn.close()
-        return response.status, answer
+        return _post(e2e, path, body, head, method)
 
     path = "/onecard/api/v1/swipe"
     assert post("/onecard/api/v1/nothing")[0] == 404
@@ -129,6 +135,36 @@ def test_gateway_http_front_refusals(e2e):
     bad_json = b'{"uid": '
     status, answer = post(path, bad_json, dict(sign_headers(serial, "e2e-secret", "POST", path, bad_json)))
     assert (status, answer["error"]["code"]) == (400, "invalid_json")
+    e2e.assert_ledger_invariant()
+
+
+def test_one_bad_swipe_does_not_refuse_its_batch(e2e):
+    """A swipe that makes its whole batch fail (it reuses a sequence number under a new key: the
+    unique index refuses the write) is redone alone; the swipes batched with it are approved."""
+    sign_headers = _signing().headers
+    path, serial = "/onecard/api/v1/swipe", "E2H-001"
+    uids = [row[0] for row in e2e.sql(
+        "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id LIMIT 16")]
+    used = e2e.sql("""SELECT o.terminal_seq FROM onecard_operation o JOIN onecard_terminal t ON t.id = o.terminal_id
+                       WHERE t.serial_number = %s AND o.terminal_seq IS NOT NULL LIMIT 1""", [serial])[0][0]
+    first = e2e.next_seq("E2H-") + 5000
+    bodies = [{"uid": uid, "amount": 0.5, "seq": first + i} for i, uid in enumerate(uids[1:])]
+    bodies.insert(7, {"uid": uids[0], "amount": 0.5, "seq": used, "idempotency_key": "poison-%d" % first})
+    before = len(ops(e2e, "E2H-"))
+
+    def send(payload):
+        body = json.dumps(payload).encode()
+        return _post(e2e, path, body, dict(sign_headers(serial, "e2e-secret", "POST", path, body),
+                                           **{"Content-Type": "application/json"}))
+
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        answers = list(pool.map(send, bodies))
+    poison = answers.pop(7)
+    assert poison[0] >= 500 and "error" in poison[1], poison
+    assert all(status == 200 and answer["approved"] for status, answer in answers), answers
+    assert len(ops(e2e, "E2H-")) == before + len(answers)
+    with open(os.path.join(e2e.tmp, "gateway.log")) as handle:
+        assert "deciding them one by one" in handle.read()
     e2e.assert_ledger_invariant()
 
 
