@@ -123,19 +123,20 @@ class OnecardConsumption(models.AbstractModel):
                       business_time=request.get("business_time") or now, offline=bool(request.get("offline")),
                       idempotency_key=request.get("idempotency_key"), terminal_seq=request.get("terminal_seq"),
                       note=request.get("note"))
+        # A request is the same as an earlier one by its key, or by the terminal's record number:
+        # a record number booked once is never booked again, whatever key comes with it.
+        identities = []
         if header["idempotency_key"]:
-            identity = ("key", conf["company_id"], header["idempotency_key"])
-        elif header["terminal_seq"] is not None:
-            identity = ("seq", conf["id"], header["terminal_seq"])
-        else:
-            identity = None
-        return dict(request, conf=conf, header=header, identity=identity, uid=normalize_uid(request.get("uid")),
+            identities.append(("key", conf["company_id"], header["idempotency_key"]))
+        if header["terminal_seq"] is not None:
+            identities.append(("seq", conf["id"], header["terminal_seq"]))
+        return dict(request, conf=conf, header=header, identities=identities, uid=normalize_uid(request.get("uid")),
                     duplicate_of=None)
 
     def _replays(self, items, answers):
         """Stored first answers of requests already processed (one query); repeats inside the batch."""
-        by_key = [item["identity"] for item in items if item["identity"] and item["identity"][0] == "key"]
-        by_seq = [item["identity"] for item in items if item["identity"] and item["identity"][0] == "seq"]
+        by_key = [i for item in items for i in item["identities"] if i[0] == "key"]
+        by_seq = [i for item in items for i in item["identities"] if i[0] == "seq"]
         stored = {}
         if by_key or by_seq:
             self.env.cr.execute("""
@@ -152,13 +153,15 @@ class OnecardConsumption(models.AbstractModel):
                 stored[(kind, scope, value)] = dict(result or {}, operation_id=op_id, replay=True)
         first = {}
         for index, item in enumerate(items):
-            identity = item["identity"]
-            if identity in stored:
-                answers[index] = stored[identity]
-            elif identity:
-                item["duplicate_of"] = first.setdefault(identity, index)
-                if item["duplicate_of"] == index:
-                    item["duplicate_of"] = None
+            known = [i for i in item["identities"] if i in stored]
+            if known:
+                answers[index] = stored[known[0]]
+                continue
+            earlier = [first[i] for i in item["identities"] if i in first]
+            if earlier:
+                item["duplicate_of"] = earlier[0]
+            for identity in item["identities"]:
+                first.setdefault(identity, index)
 
     def _lock_cards(self, items):
         """Cards, holders and wallets of the batch in one statement, holders and wallets locked.

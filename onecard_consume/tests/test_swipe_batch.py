@@ -86,6 +86,17 @@ class TestSwipeBatch(OnecardCase):
         self.assertEqual(again[1]["operation_id"], first[0]["operation_id"])
         self.assertBalances(self.alice, subsidy=40.0, cash=100.0)
         self.assertBalances(self.bob, cash=94.4)  # 20 % off
+        # a record number booked once is not booked again, even under another key (a terminal bug)
+        reused = self.consumption.swipe_many([
+            self.request(self.t_amount, self.alice_card, amount=5.0, terminal_seq=51, idempotency_key="other"),
+            self.request(self.t_amount, self.bob_card, amount=5.0, terminal_seq=60, idempotency_key="k60"),
+            self.request(self.t_amount, self.bob_card, amount=5.0, terminal_seq=60, idempotency_key="k60b"),
+        ])
+        self.assertEqual([a["replay"] for a in reused], [True, False, True])
+        self.assertEqual(reused[0]["operation_id"], again[2]["operation_id"])
+        self.assertEqual(reused[2]["operation_id"], reused[1]["operation_id"])
+        self.assertBalances(self.alice, subsidy=40.0, cash=100.0)
+        self.assertBalances(self.bob, cash=90.4)
 
     def test_one_statement_set_whatever_the_batch_size(self):
         """The batch costs the same three statements for 2 swipes or 40."""
