@@ -160,8 +160,8 @@ class OnecardConsumption(models.AbstractModel):
             earlier = [first[i] for i in item["identities"] if i in first]
             if earlier:
                 item["duplicate_of"] = earlier[0]
-            for identity in item["identities"]:
-                first.setdefault(identity, index)
+            for identity in item["identities"]:  # a repeat's other identities lead to the request it repeats
+                first.setdefault(identity, earlier[0] if earlier else index)
 
     def _lock_cards(self, items):
         """Cards, holders and wallets of the batch in one statement, holders and wallets locked.
