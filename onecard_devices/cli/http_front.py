@@ -16,12 +16,9 @@ service answers is in the company's language.
 """
 import asyncio
 import json
-import logging
 
 from ..lib.errors import TerminalError
 from ..lib.routes import FORM_TYPES, MAX_BODY, MESSAGES, PREFIX
-
-_logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
 
 MAX_HEAD = 16384
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -46,7 +43,10 @@ class HttpFront:
                     break
                 except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError):
                     break
-                status, answer, keep = await self.request(head, reader)
+                try:
+                    status, answer, keep = await self.request(head, reader)
+                except asyncio.IncompleteReadError:  # the client left in the middle of its body
+                    break
                 await self.send(writer, status, answer, keep)
                 if not keep:
                     break
