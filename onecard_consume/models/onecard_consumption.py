@@ -95,8 +95,8 @@ class OnecardConsumption(models.AbstractModel):
         for item in todo:
             item["card"] = cards.get((item["conf"]["company_id"], item["uid"]))
         collected = self._collect_pending(todo)
-        if collected:  # the subsidy just granted changed their wallets
-            wallets.update(self._lock_holder_wallets(collected))
+        for holder_id in collected:  # the subsidy just granted changed their wallets
+            wallets[holder_id] = self.env["onecard.ledger"]._lock_wallets(holder_id=holder_id)
         book = {"headers": [], "rows": [], "wallets": {}, "dirty": set(), "memo": memo}
         for item in todo:
             self._decide(item, wallets, book)
@@ -216,17 +216,6 @@ class OnecardConsumption(models.AbstractModel):
                 collected.append(card["holder"]["id"])
         self.env.flush_all()
         return collected
-
-    def _lock_holder_wallets(self, holder_ids):
-        """{holder id: {wallet id: (balance, chain head, kind)}}, all rows locked in id order."""
-        wallets = {holder_id: {} for holder_id in holder_ids}
-        if holder_ids:
-            self.env.cr.execute("""SELECT id, balance, chain_head, kind, cardholder_id FROM onecard_wallet
-                                    WHERE cardholder_id = ANY(%s) ORDER BY id FOR UPDATE""", [holder_ids],
-                                log_exceptions=False)
-            for wallet_id, balance, head, kind, holder_id in self.env.cr.fetchall():
-                wallets[holder_id][wallet_id] = (float(balance or 0.0), head, kind)
-        return wallets
 
     def _decide(self, item, wallets, book):
         """Apply the rules to one swipe and queue what it books (nothing is written here)."""

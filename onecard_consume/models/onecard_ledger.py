@@ -9,8 +9,6 @@ touch balances themselves.
 import json
 import uuid
 
-from psycopg2.extras import execute_values
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -398,64 +396,39 @@ class OnecardLedger(models.AbstractModel):
         lines [(wallet_id, amount)], amount a number, "drain" (the whole
         positive balance as it is under the lock) or ("upto", x) (at most x of
         it: what is left of a grant that is taken back). Used by subsidy batches
-        (10,000 people in one go): one lock query, one insert per table, one
-        wallet update, instead of a round of statements per person.
+        (10,000 people in one go): one lock query, one department query and
+        the one writer (``_write_book``), instead of a round of statements per person.
         Returns {key: {wallet_id: amount booked}}.
         """
-        cr, uid, now = self.env.cr, self.env.uid, fields.Datetime.now()
-        when = business_time or now
+        when = business_time or fields.Datetime.now()
         state = self._lock_wallets({w for entry in entries for w, _a in entry["lines"]})
-        heads = {wallet_id: head for wallet_id, (_b, head, _k) in state.items()}
-        balances = {wallet_id: balance for wallet_id, (balance, _h, _k) in state.items()}
-        ops, rows, booked, kinds = [], [], {}, {}
+        self.env.cr.execute("SELECT id, department_id FROM onecard_cardholder WHERE id = ANY(%s)",
+                            [list({entry["cardholder_id"] for entry in entries})])
+        departments = dict(self.env.cr.fetchall())
+        headers, rows, wallets, booked = [], [], {}, {}
         for entry in entries:
             key, booked[entry["key"]] = entry["key"], {}
-            total = 0.0
+            header = {"kind": entry.get("kind", kind), "state": "approved", "company_id": company.id,
+                      "cardholder_id": entry["cardholder_id"], "department_id": departments[entry["cardholder_id"]],
+                      "business_time": when, "idempotency_key": key, "note": entry.get("note", note), "result": {}}
             for wallet_id, amount in entry["lines"]:
+                balance, head, wallet_kind = state[wallet_id]
                 if amount == "drain":
-                    amount = -max(balances[wallet_id], 0.0)
+                    amount = -max(balance, 0.0)
                 elif isinstance(amount, tuple):  # ("upto", x): take back at most x of what is left
-                    amount = -min(max(balances[wallet_id], 0.0), amount[1])
+                    amount = -min(max(balance, 0.0), amount[1])
                 amount = round(amount, 2)
                 if not amount:
                     continue
-                after = round(balances[wallet_id] + amount, 2)
-                row_hash = chain_hash(heads[wallet_id], wallet_id, key, amount, after, when)
-                rows.append((key, wallet_id, amount, after, heads[wallet_id], row_hash))
-                balances[wallet_id], heads[wallet_id] = after, row_hash
+                after = round(balance + amount, 2)
+                row_hash = chain_hash(head, wallet_id, key, amount, after, when)
+                rows.append((header, (wallet_id, wallet_kind, amount, after, head, row_hash)))
+                state[wallet_id] = (after, row_hash, wallet_kind)
+                wallets[wallet_id] = (round(wallets.get(wallet_id, (0.0, None))[0] + amount, 2), row_hash)
                 booked[key][wallet_id] = amount
-                total += amount
             if booked[key]:
-                ops.append((entry.get("kind", kind), "approved", company.id, entry["cardholder_id"], abs(total),
-                            when, key, entry.get("note", note), "{}", uid, now, uid, now))
-                kinds[key] = entry.get("kind", kind)
-        if not ops:
-            return booked
-        op_ids = dict(execute_values(cr, """
-            INSERT INTO onecard_operation (kind, state, company_id, cardholder_id, amount, business_time,
-                idempotency_key, note, result, create_uid, create_date, write_uid, write_date)
-            VALUES %s RETURNING idempotency_key, id""", ops, fetch=True, page_size=2000))
-        rows = [(op_ids[key], kinds[key], wallet_id, amount, after, when, key, prev, row_hash, uid, now, uid, now)
-                for key, wallet_id, amount, after, prev, row_hash in rows]
-        execute_values(cr, """
-            INSERT INTO onecard_transaction (operation_id, kind, wallet_id, wallet_kind, cardholder_id,
-                department_id, company_id, amount, balance_after, business_time, offline, idempotency_key,
-                prev_hash, hash, create_uid, create_date, write_uid, write_date)
-            SELECT v.op, v.kind, v.wallet, w.kind, w.cardholder_id, h.department_id, w.company_id, v.amount,
-                   v.after, v.at, false, v.key, v.prev, v.hash, v.cu, v.cd, v.wu, v.wd
-              FROM (VALUES %s) v(op, kind, wallet, amount, after, at, key, prev, hash, cu, cd, wu, wd)
-              JOIN onecard_wallet w ON w.id = v.wallet JOIN onecard_cardholder h ON h.id = w.cardholder_id
-        """, rows, template="(%s, %s, %s, %s::numeric, %s::numeric, %s::timestamp, %s, %s, %s, %s, %s::timestamp, %s, %s::timestamp)",
-            page_size=2000)
-        deltas = {}
-        for _op, _k, wallet_id, amount, *_rest in rows:
-            deltas[wallet_id] = deltas.get(wallet_id, 0.0) + amount
-        execute_values(cr, """
-            UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
-              FROM (VALUES %s) v(id, delta, head) WHERE w.id = v.id
-        """, [(wallet_id, round(delta, 2), heads[wallet_id]) for wallet_id, delta in deltas.items()],
-            template="(%s, %s::numeric, %s)", page_size=2000)
-        self.env["onecard.wallet"].invalidate_model(["balance", "chain_head", "transaction_ids"])
-        self.env["onecard.cardholder"].invalidate_model(
-            ["wallet_ids", "cash_balance", "subsidy_balance", "temporary_balance", "deposit_balance"])
+                header["amount"] = abs(sum(booked[key].values()))
+                headers.append(header)
+        if headers:
+            self._write_book(headers, rows, wallets)
         return booked
