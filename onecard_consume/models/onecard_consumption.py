@@ -100,7 +100,7 @@ class OnecardConsumption(models.AbstractModel):
         book = {"headers": [], "rows": [], "wallets": {}, "dirty": set(), "memo": memo}
         for item in todo:
             self._decide(item, wallets, book)
-        self._write(book, holders, wallets)
+        self._write(book, holders)
         for index, item in enumerate(items):
             if item["duplicate_of"] is not None:  # the same request twice in one batch
                 first = items[item["duplicate_of"]]
@@ -270,7 +270,7 @@ class OnecardConsumption(models.AbstractModel):
         header["result"] = self._result(card and card["holder"], code, 0.0, {}, balances)
         book["headers"].append(header)
 
-    def _write(self, book, holders, wallets):
+    def _write(self, book, holders):
         """Write the batch in one statement: operations, ledger rows, wallets, usage counters."""
         if not book["headers"]:
             return

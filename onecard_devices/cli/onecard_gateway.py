@@ -56,18 +56,6 @@ class GatewayError(Exception):
         self.code, self.message = code, message or code
 
 
-# ---------------------------------------------------------------- engine adapter
-class ServiceAdapter:
-    """The gateway's only way into Odoo: devices' ``onecard.terminal.service``.
-
-    The same handlers (and the same strict validation) as the HTTP API; the
-    service calls the one consumption engine. Plain dicts in and out.
-    """
-
-    def handle(self, env, terminal, name, body):
-        return env["onecard.terminal.service"].handle(terminal, name, body)
-
-
 # ------------------------------------------------------------------ the gateway
 class Gateway:
     def __init__(self, dbname, opts):
@@ -85,7 +73,6 @@ class Gateway:
         self.terminals = {}        # id -> dict(serial, secret, port_url, bus_address)
         self.by_serial = {}
         self.by_bus = {}
-        self.adapter = ServiceAdapter()
         self.swipes = deque()      # (kind, data, future) waiting for the next batch (see handle_swipes)
         self.swipes_ready = None   # asyncio.Event, created in the loop
 
@@ -173,7 +160,7 @@ class Gateway:
 
         def work(env):
             terminal = env["onecard.terminal"].browse(terminal_id)
-            return self.adapter.handle(env, terminal, name, body)
+            return env["onecard.terminal.service"].handle(terminal, name, body)
 
         try:
             result = self.run_db(work)
