@@ -8,6 +8,14 @@ Placeholders (%s, %(name)s, {name}) and markup must be kept as they are.
 """
 
 TRANSLATIONS = {
+    'Request headers are too large.':
+        '请求头过大。',
+    'Malformed HTTP request.':
+        'HTTP 请求格式错误。',
+    'Send the body with a Content-Length.':
+        '请以 Content-Length 发送请求体。',
+    'Invalid Content-Length.':
+        'Content-Length 无效。',
     '%s done.':
         '%s 已完成。',
     '%s wallet(s) verified: every ledger row is intact.':

@@ -11,14 +11,35 @@ them here, everything else can keep using Odoo's port.
 
 Only what terminals need: POST with Content-Length (no chunked bodies), a
 16 KiB header block, bodies up to 1 MiB. Transport-level refusals (not
-found, wrong method, too large) are answered in English; everything the
-service answers is in the company's language.
+found, wrong method, too large) are in the request's Accept-Language among
+the installed languages, like the Odoo controller's; everything the service
+answers is in the terminal's language.
 """
 import asyncio
 import json
 
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+from odoo.tools.translate import LazyTranslate
+
 from ..lib.errors import TerminalError
 from ..lib.routes import FORM_TYPES, MAX_BODY, MESSAGES, PREFIX
+
+_lt = LazyTranslate(__name__)
+# The refusals this server gives before a request reaches the service.
+REFUSALS = {  # name: (HTTP status, error code, message)
+    "header_too_large": (431, "header_too_large", _lt("Request headers are too large.")),
+    "bad_request": (400, "bad_request", _lt("Malformed HTTP request.")),
+    "length_required": (411, "length_required", _lt("Send the body with a Content-Length.")),
+    "bad_length": (400, "bad_request", _lt("Invalid Content-Length.")),
+    "body_too_large": (413, "body_too_large", _lt("The body is larger than 1 MiB.")),
+    "not_found": (404, "not_found", _lt("No such endpoint.")),
+    "method_not_allowed": (405, "method_not_allowed", _lt("Use POST.")),
+    "unsupported_media_type": (415, "unsupported_media_type", _lt("Send the body as application/json.")),
+    "busy": (503, "busy", _lt("The server is busy, try again.")),
+    "server_error": (500, "server_error", _lt("Internal server error.")),
+}
 
 MAX_HEAD = 16384
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
@@ -39,7 +60,7 @@ class HttpFront:
                 try:
                     head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.gateway.opts.http_idle)
                 except asyncio.LimitOverrunError:
-                    await self.send(writer, 431, error("header_too_large", "Request headers are too large."), False)
+                    await self.send(writer, *self.refuse("header_too_large", {}), False)
                     break
                 except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError):
                     break
@@ -63,25 +84,25 @@ class HttpFront:
             headers = dict((name.strip().lower(), value.strip())
                            for name, _sep, value in (line.partition(":") for line in lines[1:] if line))
         except ValueError:
-            return 400, error("bad_request", "Malformed HTTP request."), False
+            return *self.refuse("bad_request", {}), False
         keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
         path = target.split("?", 1)[0]
         message = MESSAGES.get(path[len(PREFIX) + 1:]) if path.startswith(PREFIX + "/") else None
         if "chunked" in headers.get("transfer-encoding", "").lower():
-            return 411, error("length_required", "Send the body with a Content-Length."), False
+            return *self.refuse("length_required", headers), False
         try:
             length = int(headers.get("content-length") or 0)
         except ValueError:
-            return 400, error("bad_request", "Invalid Content-Length."), False
+            return *self.refuse("bad_length", headers), False
         if length > MAX_BODY or length < 0:
-            return 413, error("body_too_large", "The body is larger than 1 MiB."), False
+            return *self.refuse("body_too_large", headers), False
         body = await reader.readexactly(length) if length else b""
         if not message:
-            return 404, error("not_found", "No such endpoint."), keep
+            return *self.refuse("not_found", headers), keep
         if method != "POST":
-            return 405, error("method_not_allowed", "Use POST."), keep
+            return *self.refuse("method_not_allowed", headers), keep
         if headers.get("content-type", "").split(";")[0].strip().lower() in FORM_TYPES:
-            return 415, error("unsupported_media_type", "Send the body as application/json."), keep
+            return *self.refuse("unsupported_media_type", headers), keep
         signed = {"serial": headers.get("x-terminal"), "method": method, "path": path,
                   "timestamp": headers.get("x-timestamp"), "body": body, "signature": headers.get("x-signature"),
                   "nonce": headers.get("x-nonce")}
@@ -97,10 +118,17 @@ class HttpFront:
         self.gateway._count("http_requests")
         if isinstance(result, TerminalError):
             return result.status, result.as_dict(), keep
-        if isinstance(result, Exception):  # GatewayError: busy or server fault, the terminal retries
-            status = 503 if getattr(result, "code", "") == "busy" else 500
-            return status, error(getattr(result, "code", "server_error"), getattr(result, "message", "")), keep
+        if isinstance(result, Exception):  # GatewayError: busy or server fault (logged), the terminal retries
+            return *self.refuse("busy" if getattr(result, "code", "") == "busy" else "server_error", headers), keep
         return 200, result, keep
+
+    def refuse(self, name, headers):
+        """(status, JSON error) in the best Accept-Language among the installed languages."""
+        status, code, message = REFUSALS[name]
+        languages = getattr(self.gateway, "languages", None) or ["en_US"]
+        accepted = parse_accept_header(headers.get("accept-language"), LanguageAccept)
+        best = accepted.best_match([lang.replace("_", "-") for lang in languages])
+        return status, error(code, message._translate(best.replace("-", "_") if best else "en_US"))
 
     async def send(self, writer, status, answer, keep):
         body = json.dumps(answer).encode()

@@ -17,3 +17,18 @@ class TestOnecardDevicesI18n(I18nCompletenessMixin, TransactionCase):
         fields = Terminal.fields_get(["connection", "offline_limit"], ["string", "selection"])
         self.assertEqual(fields["offline_limit"]["string"], po["Offline Limit"])
         self.assertEqual(dict(fields["connection"]["selection"]).get("serial"), po["RS-485 Serial"])
+
+    def test_gateway_http_refusals_in_the_requested_language(self):
+        """The gateway's HTTP front refuses in the request's Accept-Language, among installed languages."""
+        from types import SimpleNamespace
+
+        from odoo.addons.onecard_devices.cli.http_front import REFUSALS, HttpFront
+
+        po = self._load_translations()
+        front = HttpFront(SimpleNamespace(languages=["en_US", self.LANG]))
+        for name, (status, code, message) in REFUSALS.items():
+            got = front.refuse(name, {"accept-language": "zh-CN,zh;q=0.9,en;q=0.5"})
+            self.assertEqual(got, (status, {"error": {"code": code, "message": po[message._source]}}))
+            english = front.refuse(name, {"accept-language": "fr-FR"})  # not installed: the source text
+            self.assertEqual(english[1]["error"]["message"], message._source)
+        self.assertEqual(front.refuse("not_found", {})[1]["error"]["message"], "No such endpoint.")
