@@ -8,9 +8,9 @@ whatever the history size: limits and counts come from counters kept on the
 cardholder row, never from scanning the ledger; terminal, category and meal
 period settings come from a per-process cache cleared when they change.
 Swipes are decided in batches (``swipe_many``; ``swipe`` is a batch of one)
-with three statements per batch, whatever its size: the replay lookup, one
-statement locking the cards' holders and wallets, one statement writing the
-operations, ledger rows, balances and usage counters. The gateway's group
+with two statements per batch, whatever its size: one looking up replays and
+locking the cards' holders and wallets, one writing the operations, ledger
+rows, balances and usage counters. The gateway's group
 commit relies on that: a burst of swipes costs about what one swipe costs.
 """
 import uuid

@@ -12,7 +12,8 @@
    for --duration seconds: approved swipes/s, p50/p99 latency.
    gateway_http: the same terminals over the HTTP API served by the
    gateway (--http-port, group commit).
-3. HTTP API through Odoo's HTTP server (controller, --http-workers processes).
+3. HTTP API through Odoo's HTTP server (controller, --http-workers processes),
+   and in the same server Odoo's own GET /web/health: what any route reaches there.
 4. PostgreSQL's own ceiling: pgbench with a custom script doing the same
    UPDATE wallet + INSERT ledger row, -c 8 -T 20.
 5. Odoo Lunch (addons/lunch): lunch.order create + action_order (the
@@ -160,10 +161,40 @@ def bench_http(args):
     try:
         wait_port(port, server)
         time.sleep(3)
-        return simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % port)
+        result = simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % port)
+        # Peer in the same setting: Odoo's own /web/health (no SQL of its own, but with -d DB it
+        # passes through the same request stack: registry check, two pooled cursors). What any
+        # route can reach on this server, whatever it does.
+        result["odoo_health_per_s"] = http_floor(port, args.terminals, min(args.duration, 20))
+        return result
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
+
+
+def http_floor(port, clients, seconds):
+    """Requests/s of GET /web/health with ``clients`` keep-alive connections for ``seconds``."""
+    import http.client
+    import threading
+    counts, stop = [0] * clients, time.time() + seconds
+
+    def client(index):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.time() < stop:
+            conn.request("GET", "/web/health")
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                counts[index] += 1
+        conn.close()
+
+    started = time.time()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return round(sum(counts) / (time.time() - started), 1)
 
 
 PGBENCH_SCRIPT = """\\set wid random(1, {n})
@@ -277,7 +308,8 @@ def main():
     parser.add_argument("--batch-size", type=int, default=200, help="gateway group commit: most swipes per batch")
     parser.add_argument("--batchers", type=int, default=2, help="gateway batches in progress at once")
     parser.add_argument("--gateway-processes", type=int, default=1, help="gateway processes (SO_REUSEPORT)")
-    parser.add_argument("--http-workers", type=int, default=2, help="odoo-bin --workers for the HTTP API")
+    parser.add_argument("--http-workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
+                        help="odoo-bin --workers for the HTTP API (default: Odoo's sizing rule, 2 x CPUs + 1)")
     parser.add_argument("--pg-clients", type=int, default=8)
     parser.add_argument("--pg-time", type=int, default=20)
     parser.add_argument("--lunch-threads", type=int, default=8)
@@ -306,6 +338,9 @@ def main():
     if gw:
         if results.get("http", {}).get("approved_per_s"):
             ratios["gateway_vs_http"] = round(gw / results["http"]["approved_per_s"], 2)
+            if results["http"].get("odoo_health_per_s"):
+                ratios["http_vs_odoo_health"] = round(
+                    results["http"]["approved_per_s"] / results["http"]["odoo_health_per_s"], 2)
         if results.get("pgbench", {}).get("tps"):
             ratios["gateway_vs_pgbench"] = round(gw / results["pgbench"]["tps"], 3)
         if results.get("lunch", {}).get("orders_per_s"):
