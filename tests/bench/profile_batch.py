@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Per-statement profile of the engine's batch path (what the gateway runs per group commit).
 
-    python3 tests/bench/profile_batch.py -d <bench db> [--batch 50] [--rounds 40]
+    python3 tests/bench/profile_batch.py -d <bench db> [--batch 50] [--rounds 40] [--reset]
 
 Needs a database prepared by bench_gateway.py (terminals BG-*, active cards).
 Runs ``onecard.terminal.service.handle_swipes`` on batches of random cards,
@@ -24,6 +24,9 @@ def main():
     parser.add_argument("--addons-path", default="/opt/odoo18/addons,.")
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--reset", action="store_true",
+                        help="reset the connection before each batch, as Odoo's pool does on every borrow "
+                             "(DISCARD ALL: PostgreSQL's cached plans, foreign-key checks' included, are gone)")
     args = parser.parse_args()
     config.parse_config(["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(args.db)
@@ -50,6 +53,8 @@ def main():
         odoo.sql_db.Cursor.execute = timed
         started, commit_time = time.perf_counter(), 0.0
         for _round in range(args.rounds):
+            if args.reset:
+                cr._cnx.reset()
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             batch = []
             for _i in range(args.batch):
