@@ -23,6 +23,7 @@ from odoo.tools import float_compare, float_round
 from odoo.tools.translate import LazyTranslate
 
 from ..tools import chain_hash, check_pin, normalize_uid
+from ..tools.prepared import execute_prepared
 
 _lt = LazyTranslate(__name__)
 
@@ -53,6 +54,34 @@ REASONS = {
     "invalid_key": _lt("Undefined key"),
     "no_price": _lt("No price for this meal"),
 }
+
+
+# One statement per batch: the stored answers of requests already processed, and the
+# cards, holders and wallets of the batch, holders and wallets locked in holder order.
+LOOKUP_SQL = """
+    WITH locked AS (
+        SELECT c.company_id, c.uid, c.id AS card_id, c.state, c.kind AS card_kind, c.expiry_date,
+               w.id AS wallet_id, w.balance::float8, w.chain_head, w.kind AS wallet_kind, h.id AS holder_id,
+               h.name, h.state AS holder_state, h.active, h.category_id, h.department_id, h.usage_day,
+               h.usage_day_amount::float8, h.usage_meal_key, h.usage_meal_amount::float8,
+               h.usage_meal_count, h.last_swipe_at, h.last_swipe_terminal_id, h.pin_failures,
+               h.pin_locked_until, h.subsidy_pending, h.pin_hash
+          FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
+          JOIN onecard_wallet w ON w.cardholder_id = h.id
+         WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
+         ORDER BY h.id, w.id FOR UPDATE OF h, w
+    ), replays AS (
+        SELECT json_agg(json_build_array(kind, scope, value, id, result)) AS found FROM (
+            SELECT 'key' AS kind, o.company_id AS scope, o.idempotency_key AS value, o.id, o.result
+              FROM unnest(%s::int[], %s::varchar[]) v(c, k)
+              JOIN onecard_operation o ON o.company_id = v.c AND o.idempotency_key = v.k
+             UNION ALL
+            SELECT 'seq', o.terminal_id, o.terminal_seq::varchar, o.id, o.result
+              FROM unnest(%s::int[], %s::int[]) v(t, s)
+              JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_seq = v.s) found
+    )
+    SELECT replays.found, locked.* FROM replays LEFT JOIN locked ON true
+"""
 
 
 class OnecardConsumption(models.AbstractModel):
@@ -152,32 +181,10 @@ class OnecardConsumption(models.AbstractModel):
         by_key = [i for item in items for i in item["identities"] if i[0] == "key"]
         by_seq = [i for item in items for i in item["identities"] if i[0] == "seq"]
         wanted = {(item["conf"]["company_id"], item["uid"]) for item in items if item["uid"]}
-        self.env.cr.execute("""
-            WITH locked AS (
-                SELECT c.company_id, c.uid, c.id AS card_id, c.state, c.kind AS card_kind, c.expiry_date,
-                       w.id AS wallet_id, w.balance::float8, w.chain_head, w.kind AS wallet_kind, h.id AS holder_id,
-                       h.name, h.state AS holder_state, h.active, h.category_id, h.department_id, h.usage_day,
-                       h.usage_day_amount::float8, h.usage_meal_key, h.usage_meal_amount::float8,
-                       h.usage_meal_count, h.last_swipe_at, h.last_swipe_terminal_id, h.pin_failures,
-                       h.pin_locked_until, h.subsidy_pending, h.pin_hash
-                  FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
-                  JOIN onecard_wallet w ON w.cardholder_id = h.id
-                 WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
-                 ORDER BY h.id, w.id FOR UPDATE OF h, w
-            ), replays AS (
-                SELECT json_agg(json_build_array(kind, scope, value, id, result)) AS found FROM (
-                    SELECT 'key' AS kind, o.company_id AS scope, o.idempotency_key AS value, o.id, o.result
-                      FROM unnest(%s::int[], %s::varchar[]) v(c, k)
-                      JOIN onecard_operation o ON o.company_id = v.c AND o.idempotency_key = v.k
-                     UNION ALL
-                    SELECT 'seq', o.terminal_id, o.terminal_seq::varchar, o.id, o.result
-                      FROM unnest(%s::int[], %s::int[]) v(t, s)
-                      JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_seq = v.s) found
-            )
-            SELECT replays.found, locked.* FROM replays LEFT JOIN locked ON true
-        """, [list({uid for _c, uid in wanted}), list({company for company, _u in wanted}),
-              [i[1] for i in by_key], [i[2] for i in by_key], [i[1] for i in by_seq], [i[2] for i in by_seq]],
-            log_exceptions=False)  # a serialization failure here is expected under load: the caller retries
+        execute_prepared(self.env.cr, "onecard_swipe_lookup", LOOKUP_SQL, [
+            list({uid for _c, uid in wanted}), list({company for company, _u in wanted}),
+            [i[1] for i in by_key], [i[2] for i in by_key], [i[1] for i in by_seq], [i[2] for i in by_seq],
+        ], log_exceptions=False)  # a serialization failure here is expected under load: the caller retries
         rows = self.env.cr.fetchall()
         stored = {}
         for kind, scope, value, op_id, result in rows[0][0] or ():

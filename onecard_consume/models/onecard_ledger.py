@@ -13,6 +13,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import chain_hash
+from ..tools.prepared import execute_prepared
 
 # Columns written by _write_book, with their SQL types.
 OPERATION_COLUMNS = (
@@ -212,7 +213,7 @@ class OnecardLedger(models.AbstractModel):
             json.dumps(table, default=str) for table in (ops, wallet_rows, usage_rows, ledger_rows))
         params = [self.env.uid, fields.Datetime.now(), ops, wallet_rows, list(wallets), usage_rows,
                   [counters[0] for counters in usage], ledger_rows]
-        self.env.cr.execute(WRITE_BOOK_SQL, params)
+        execute_prepared(self.env.cr, "onecard_write_book", WRITE_BOOK_SQL, params)
         ids = {(company_id, key): op_id for company_id, key, op_id in self.env.cr.fetchall()}
         # SQL wrote behind the ORM's back: drop what it may have cached.
         self.env["onecard.wallet"].browse(list(wallets)).invalidate_recordset(

@@ -65,6 +65,38 @@ class TestSwipeBatch(OnecardCase):
         self.assertBalances(self.bob, cash=24.4)
         self.assertBalances(self.vera, cash=92.0)
 
+    def test_prepared_statements_decide_the_same(self):
+        """On a cursor marked for prepared statements (the gateway's), the same batch gives the same
+        answers and balances, then a replay of it through the prepared lookup charges nothing."""
+        requests = self.lunch_rush()
+        self.env.cr.execute("SAVEPOINT plain")
+        plain = self.consumption.swipe_many(requests)
+        plain_balances = {h.name: self.balances(h) for h in (self.alice, self.bob, self.vera)}
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT plain")
+        self.env.invalidate_all()
+
+        self.env.cr.onecard_prepared = set()
+
+        def forget():
+            del self.env.cr.onecard_prepared
+            self.env.cr.execute("DEALLOCATE ALL")  # prepared statements outlive the test's rollback
+        self.addCleanup(forget)
+        for _round in range(7):  # past the five executions after which PostgreSQL may use a generic plan
+            self.env.cr.execute("SAVEPOINT prepared")
+            prepared = self.consumption.swipe_many(requests)
+            self.assertEqual(self.strip(prepared), self.strip(plain))
+            self.assertEqual({h.name: self.balances(h) for h in (self.alice, self.bob, self.vera)}, plain_balances)
+            self.assertLedgerInvariant()
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT prepared")
+            self.env.invalidate_all()
+        self.env.cr.execute("SELECT name FROM pg_prepared_statements ORDER BY name")
+        self.assertEqual([row[0] for row in self.env.cr.fetchall()], ["onecard_swipe_lookup", "onecard_write_book"])
+        first = self.consumption.swipe_many(requests)
+        again = self.consumption.swipe_many(requests)
+        self.assertTrue(all(answer["replay"] for answer in again))
+        self.assertEqual([a["operation_id"] for a in again], [a["operation_id"] for a in first])
+        self.assertEqual({h.name: self.balances(h) for h in (self.alice, self.bob, self.vera)}, plain_balances)
+
     def test_replays_inside_and_across_batches(self):
         first = self.consumption.swipe_many([
             self.request(self.t_amount, self.alice_card, amount=5.0, terminal_seq=50),

@@ -81,6 +81,9 @@ class Gateway:
         cr = getattr(self.local, "cr", None)
         if cr is None or cr.closed:
             cr = self.local.cr = self.registry.cursor()
+            # Kept for the thread's life, never re-borrowed (so never reset): the engine may
+            # prepare its batch statements once on it (onecard_consume/tools/prepared.py).
+            cr.onecard_prepared = set()
         return cr
 
     def _drop_cursor(self):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Per-statement profile of the engine's batch path (what the gateway runs per group commit).
 
-    python3 tests/bench/profile_batch.py -d <bench db> [--batch 50] [--rounds 40] [--reset]
+    python3 tests/bench/profile_batch.py -d <bench db> [--batch 50] [--rounds 40] [--prepared | --reset]
 
 Needs a database prepared by bench_gateway.py (terminals BG-*, active cards).
 Runs ``onecard.terminal.service.handle_swipes`` on batches of random cards,
@@ -24,6 +24,8 @@ def main():
     parser.add_argument("--addons-path", default="/opt/odoo18/addons,.")
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--prepared", action="store_true",
+                        help="prepared batch statements, as on the gateway's long-lived cursors")
     parser.add_argument("--reset", action="store_true",
                         help="reset the connection before each batch, as Odoo's pool does on every borrow "
                              "(DISCARD ALL: PostgreSQL's cached plans, foreign-key checks' included, are gone)")
@@ -50,6 +52,8 @@ def main():
         cr.execute("SELECT COALESCE(max(terminal_seq), 0) + 1000 FROM onecard_operation")
         seq = cr.fetchone()[0]
         cr.commit()
+        if args.prepared:
+            cr.onecard_prepared = set()
         odoo.sql_db.Cursor.execute = timed
         started, commit_time = time.perf_counter(), 0.0
         for _round in range(args.rounds):
