@@ -12,7 +12,7 @@ would only add a round trip.
 """
 import re
 
-_PLACEHOLDER = re.compile(r"%s")
+_PLACEHOLDER = re.compile(r"%%|%s")  # psycopg2's escaped percent, or a parameter
 
 
 def execute_prepared(cr, name, query, params, **kwargs):
@@ -22,6 +22,7 @@ def execute_prepared(cr, name, query, params, **kwargs):
         return cr.execute(query, params, **kwargs)
     if name not in prepared:
         numbers = iter(range(1, len(params) + 1))
-        cr.execute("PREPARE %s AS %s" % (name, _PLACEHOLDER.sub(lambda _m: "$%d" % next(numbers), query)))
+        numbered = _PLACEHOLDER.sub(lambda match: "%" if match.group() == "%%" else "$%d" % next(numbers), query)
+        cr.execute("PREPARE %s AS %s" % (name, numbered))
         prepared.add(name)  # PREPARE outlives a rollback: it belongs to the session, not the transaction
     return cr.execute("EXECUTE %s(%s)" % (name, ", ".join(["%s"] * len(params))), params, **kwargs)
