@@ -22,8 +22,9 @@ from odoo import api, fields, models, tools
 from odoo.tools import float_compare, float_round
 from odoo.tools.translate import LazyTranslate
 
-from ..tools import chain_hash, check_pin, normalize_uid
+from ..tools import check_pin, normalize_uid
 from ..tools.prepared import execute_prepared
+from .onecard_ledger import chain_row
 
 _lt = LazyTranslate(__name__)
 
@@ -265,16 +266,10 @@ class OnecardConsumption(models.AbstractModel):
             return self._decline(item, "insufficient_balance", book, state)
         flagged = bool(code) or short is None
         header.update(state="approved", reason_code="ok", amount=price, flagged=flagged)
-        key = header["idempotency_key"] = header["idempotency_key"] or uuid.uuid4().hex
+        header["idempotency_key"] = header["idempotency_key"] or uuid.uuid4().hex
         taken = {}
         for wallet_id, amount in lines:
-            balance, head, wallet_kind = state[wallet_id]
-            after = round(balance + amount, 2)
-            row_hash = chain_hash(head, wallet_id, key, amount, after, when)
-            state[wallet_id] = (after, row_hash, wallet_kind)
-            book["rows"].append((header, (wallet_id, wallet_kind, amount, after, head, row_hash)))
-            delta = book["wallets"].get(wallet_id, (0.0, None))[0]
-            book["wallets"][wallet_id] = (round(delta + amount, 2), row_hash)
+            wallet_kind = chain_row(state, header, wallet_id, amount, book["rows"], book["wallets"])
             taken[wallet_kind] = taken.get(wallet_kind, 0.0) - amount
         balances = {kind: balance for balance, _head, kind in state.values()}
         header["result"] = self._result(holder, "ok", price, taken, balances, flagged)

@@ -38,6 +38,24 @@ ROW_NAMES = tuple(name for name, _type in ROW_COLUMNS)
 USAGE_NAMES = tuple(name for name, _type in USAGE_COLUMNS)
 
 
+def chain_row(state, header, wallet_id, amount, rows, wallets):
+    """Chain one ledger row of ``header`` (idempotency_key and business_time set) onto a wallet.
+
+    state: {wallet_id: (balance, chain head, kind)} as locked, moved to the new
+    balance and head. Appends (header, row) to ``rows`` and adds the amount to
+    ``wallets`` {wallet_id: (delta, new head)}: what ``_write_book`` takes.
+    The one place a row's hash is made: desk bookings, swipes and subsidy
+    batches chain alike. Returns the wallet's kind.
+    """
+    balance, head, wallet_kind = state[wallet_id]
+    after = round(balance + amount, 2)
+    row_hash = chain_hash(head, wallet_id, header["idempotency_key"], amount, after, header["business_time"])
+    state[wallet_id] = (after, row_hash, wallet_kind)
+    rows.append((header, (wallet_id, wallet_kind, amount, after, head, row_hash)))
+    wallets[wallet_id] = (round(wallets.get(wallet_id, (0.0, None))[0] + amount, 2), row_hash)
+    return wallet_kind
+
+
 def _names(columns, prefix=""):
     return ", ".join(prefix + name for name, _type in columns)
 
@@ -152,19 +170,15 @@ class OnecardLedger(models.AbstractModel):
         lines = [line for line in lines if line["amount"]]
         if header.get("amount") is None:
             header["amount"] = abs(sum(line["amount"] for line in lines))
-        rows, deltas = [], {}
+        rows, wallets = [], {}
         for line in lines:
-            balance, head, wallet_kind = state[line["wallet_id"]]
+            balance, _head, wallet_kind = state[line["wallet_id"]]
             amount = round(line["amount"], 2)
             if line.get("floor") is not None and balance + amount < line["floor"] - 0.001:
                 kinds = dict(self.env["onecard.wallet"]._fields["kind"]._description_selection(self.env))
                 raise UserError(self.env._("Insufficient balance in the %(wallet)s wallet: %(balance).2f available.",
                                            wallet=kinds[wallet_kind], balance=balance - line["floor"]))
-            after = round(balance + amount, 2)
-            row_hash = chain_hash(head, line["wallet_id"], key, amount, after, when)
-            state[line["wallet_id"]] = (after, row_hash, wallet_kind)
-            rows.append((line["wallet_id"], wallet_kind, amount, after, head, row_hash))
-            deltas[line["wallet_id"]] = round(deltas.get(line["wallet_id"], 0.0) + amount, 2)
+            chain_row(state, header, line["wallet_id"], amount, rows, wallets)
         balances = {kind: balance for balance, _head, kind in state.values()}
         header["result"] = answer(balances) if answer else (header.get("result") or {})
         if header.get("terminal_id") and "canteen_id" not in header:
@@ -173,8 +187,7 @@ class OnecardLedger(models.AbstractModel):
         if header.get("cardholder_id") and "department_id" not in header:
             cr.execute("SELECT department_id FROM onecard_cardholder WHERE id = %s", [header["cardholder_id"]])
             header["department_id"] = cr.fetchone()[0]
-        op_id = self._write_book([header], [(header, row) for row in rows],
-                                 {wallet_id: (delta, state[wallet_id][1]) for wallet_id, delta in deltas.items()})[0]
+        op_id = self._write_book([header], rows, wallets)[0]
         return op_id, balances
 
     # ---------------------------------------------------------- the writer
@@ -427,7 +440,7 @@ class OnecardLedger(models.AbstractModel):
                       "cardholder_id": entry["cardholder_id"], "department_id": departments[entry["cardholder_id"]],
                       "business_time": when, "idempotency_key": key, "note": entry.get("note", note), "result": {}}
             for wallet_id, amount in entry["lines"]:
-                balance, head, wallet_kind = state[wallet_id]
+                balance = state[wallet_id][0]
                 if amount == "drain":
                     amount = -max(balance, 0.0)
                 elif isinstance(amount, tuple):  # ("upto", x): take back at most x of what is left
@@ -435,11 +448,7 @@ class OnecardLedger(models.AbstractModel):
                 amount = round(amount, 2)
                 if not amount:
                     continue
-                after = round(balance + amount, 2)
-                row_hash = chain_hash(head, wallet_id, key, amount, after, when)
-                rows.append((header, (wallet_id, wallet_kind, amount, after, head, row_hash)))
-                state[wallet_id] = (after, row_hash, wallet_kind)
-                wallets[wallet_id] = (round(wallets.get(wallet_id, (0.0, None))[0] + amount, 2), row_hash)
+                chain_row(state, header, wallet_id, amount, rows, wallets)
                 booked[key][wallet_id] = amount
             if booked[key]:
                 header["amount"] = abs(sum(booked[key].values()))
