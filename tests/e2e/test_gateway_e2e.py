@@ -169,7 +169,7 @@ def test_one_failing_swipe_does_not_refuse_its_batch(e2e):
     gateway redoes the batch one swipe per transaction: that swipe gets a 500, the others are approved."""
     uids = _cards(e2e, 16)
     poison_card = e2e.sql("SELECT id FROM onecard_card WHERE uid = %s", [uids[0]])[0][0]
-    e2e.sql("ALTER TABLE onecard_operation ADD CONSTRAINT e2e_poison CHECK (card_id <> %s) NOT VALID" % poison_card)
+    e2e.sql("ALTER TABLE onecard_operation ADD CONSTRAINT e2e_poison CHECK (card_id <> %s) NOT VALID", [poison_card])
     try:
         first = e2e.next_seq("E2H-") + 9000
         bodies = [{"uid": uid, "amount": 0.5, "seq": first + i} for i, uid in enumerate(uids)]
