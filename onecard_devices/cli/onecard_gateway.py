@@ -204,7 +204,6 @@ class Gateway:
             _logger.warning("batch of %d swipe(s) failed (%s); deciding them one by one", len(batch), exc)
             return [self._one_swipe(*data) if kind == "frame" else self.handle_signed("swipe", data)
                     for kind, data in batch]
-        self._count("batches")
         answers = []
         for (kind, data), result in zip(batch, results):
             if isinstance(result, Exception):
@@ -266,7 +265,7 @@ class Gateway:
                 started = time.perf_counter()
                 results = await loop.run_in_executor(
                     self.pool, self.handle_swipes, [(kind, data) for kind, data, _f in batch])
-                self._count("batch_runs")
+                self._count("batches")
                 self._count("batched", len(batch))
                 self._count("batch_us", int((time.perf_counter() - started) * 1e6))
             except Exception as exc:  # noqa: BLE001 - e.g. the pool is shut down: refuse, the terminal retries
@@ -433,8 +432,8 @@ class Gateway:
                     "retries", "crc_errors", "poll_timeouts")),
                 now.get("connections", 0), self.inflight, p50, p99,
                 # what group commit achieves: swipes per batch, and how long a batch takes (queue to commit)
-                delta.get("batched", 0) / max(delta.get("batch_runs", 0), 1),
-                delta.get("batch_us", 0) / 1000 / max(delta.get("batch_runs", 0), 1), self.opts.status_interval)
+                delta.get("batched", 0) / max(delta.get("batches", 0), 1),
+                delta.get("batch_us", 0) / 1000 / max(delta.get("batches", 0), 1), self.opts.status_interval)
             last = now
 
     async def main(self):
