@@ -37,6 +37,8 @@ import odoo
 from odoo.cli.command import Command
 from odoo.tools import config
 
+from odoo.addons.onecard_consume.tools.prepared import keep_plans
+
 from ..lib import messages as M
 from ..lib.errors import TerminalError
 from ..lib.frame import FLAG_RESPONSE, FrameError, encode
@@ -80,10 +82,9 @@ class Gateway:
     def _cursor(self):
         cr = getattr(self.local, "cr", None)
         if cr is None or cr.closed:
-            cr = self.local.cr = self.registry.cursor()
-            # Kept for the thread's life, never re-borrowed (so never reset): the engine may
-            # prepare its batch statements once on it (onecard_consume/tools/prepared.py).
-            cr.onecard_prepared = set()
+            # Kept for the thread's life, never re-borrowed (so never reset): the engine
+            # prepares its batch statements once on it (onecard_consume/tools/prepared.py).
+            cr = self.local.cr = keep_plans(self.registry.cursor())
         return cr
 
     def _drop_cursor(self):

@@ -10,12 +10,17 @@ import logging
 from odoo import SUPERUSER_ID, api, http
 from odoo.http import request
 
+from odoo.addons.onecard_consume.tools.prepared import LongCursors
+
 from ..lib.errors import TerminalError
 from ..lib.retry import RetriesExhausted, run_committed
 from ..lib.routes import FORM_TYPES, MAX_BODY, MESSAGES, PREFIX
 
 _logger = logging.getLogger(__name__)
 
+# The requests' transactions run on a cursor this worker keeps (see LongCursors): a
+# swipe then costs PostgreSQL no replanning; Odoo's request cursor only routes it.
+LONG_CURSORS = LongCursors()
 
 
 class TerminalApi(http.Controller):
@@ -67,5 +72,7 @@ class TerminalApi(http.Controller):
         signed = {"serial": headers.get("X-Terminal"), "method": httprequest.method, "path": httprequest.path,
                   "timestamp": headers.get("X-Timestamp"), "body": body, "signature": headers.get("X-Signature"),
                   "nonce": headers.get("X-Nonce")}
-        service = env["onecard.terminal.service"]
-        return run_committed(env.cr, lambda: service.serve_signed(message, signed), reset=env.invalidate_all)
+        with LONG_CURSORS.cursor(env.registry) as cr:  # None: in use, or Odoo's test mode
+            env = env(cr=cr) if cr else env
+            service = env["onecard.terminal.service"]
+            return run_committed(env.cr, lambda: service.serve_signed(message, signed), reset=env.invalidate_all)

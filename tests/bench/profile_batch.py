@@ -32,6 +32,7 @@ def main():
     args = parser.parse_args()
     config.parse_config(["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(args.db)
+    from odoo.addons.onecard_consume.tools.prepared import keep_plans  # importable once the registry is loaded
     timings = collections.defaultdict(lambda: [0, 0.0])
     execute = odoo.sql_db.Cursor.execute
 
@@ -53,7 +54,7 @@ def main():
         seq = cr.fetchone()[0]
         cr.commit()
         if args.prepared:
-            cr.onecard_prepared = set()
+            keep_plans(cr)
         odoo.sql_db.Cursor.execute = timed
         started, commit_time = time.perf_counter(), 0.0
         for _round in range(args.rounds):
