@@ -10,6 +10,9 @@
 2. Gateway: starts ``odoo-bin onecard-gateway``, drives it with the
    simulator (--terminals virtual terminals, offered load --rate swipes/s)
    for --duration seconds: approved swipes/s, p50/p99 latency.
+   gateway_at_rate: the same at --target-rate swipes/s offered (the latency
+   target: p99 at 1,000/s), not at saturation. Every measured run follows
+   --warmup seconds of the same load (connections, caches, plans), unmeasured.
    gateway_http: the same terminals over the HTTP API served by the
    gateway (--http-port, group commit).
 3. HTTP API through Odoo's HTTP server (controller, --http-workers processes),
@@ -91,12 +94,12 @@ def prepare(args):
     log("database ready in %.1fs" % (time.time() - started))
 
 
-def simulate(args, transport, prefix, port=None, url=None):
+def simulate(args, transport, prefix, port=None, url=None, rate=None):
     report = tempfile.mktemp(suffix=".json")
     cmd = [sys.executable, SIMULATOR, "--transport", transport, "--serial-prefix", prefix, "--terminals",
-           str(args.terminals), "--secret", SECRET, "--cards", str(args.holders), "--rate", str(args.rate),
-           "--duration", str(args.duration), "--first-seq", str(next_seq(args.db, prefix)), "--timeout", "5",
-           "--max-wait", "60", "--report", report]
+           str(args.terminals), "--secret", SECRET, "--cards", str(args.holders), "--rate", str(rate or args.rate),
+           "--duration", str(args.duration), "--warmup", str(args.warmup),
+           "--first-seq", str(next_seq(args.db, prefix)), "--timeout", "5", "--max-wait", "60", "--report", report]
     cmd += ["--port", str(port)] if port else ["--url", url]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with open(report) as handle:
@@ -106,7 +109,7 @@ def simulate(args, transport, prefix, port=None, url=None):
     return summary
 
 
-def run_gateway(args, transport):
+def run_gateway(args, transport, rate=None):
     """Start ``odoo-bin onecard-gateway`` and drive it over TCP (binary) or HTTP (its --http-port)."""
     port, http_port = free_port(), free_port()
     logfile = open(os.path.join(tempfile.gettempdir(), "bench_gateway_%s.log" % transport), "w")
@@ -122,7 +125,7 @@ def run_gateway(args, transport):
         if args.gateway_processes > 1:
             time.sleep(10)  # let every process bind before the terminals connect (SO_REUSEPORT spreads connects)
         if transport == "tcp":
-            return simulate(args, "tcp", "BG-", port=port)
+            return simulate(args, "tcp", "BG-", port=port, rate=rate)
         return simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % http_port)
     finally:
         gateway.send_signal(signal.SIGTERM)
@@ -131,6 +134,11 @@ def run_gateway(args, transport):
 
 def bench_gateway(args):
     return run_gateway(args, "tcp")
+
+
+def bench_gateway_at_rate(args):
+    """The latency target: --target-rate swipes/s offered (below saturation), p50/p99."""
+    return dict(run_gateway(args, "tcp", rate=args.target_rate), offered_rate=args.target_rate)
 
 
 def bench_gateway_http(args):
@@ -303,7 +311,12 @@ def main():
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--terminals", type=int, default=50)
     parser.add_argument("--holders", type=int, default=10000)
-    parser.add_argument("--rate", type=float, default=3000.0, help="offered load, swipes/s over all terminals")
+    parser.add_argument("--rate", type=float, default=3000.0,
+                        help="offered load, swipes/s over all terminals (3,000: saturation)")
+    parser.add_argument("--target-rate", type=float, default=1000.0,
+                        help="gateway_at_rate: the offered load of the latency target (p99 at 1,000/s)")
+    parser.add_argument("--warmup", type=float, default=5.0,
+                        help="seconds of the same load before each measured --duration (not measured)")
     parser.add_argument("--workers", type=int, default=8, help="gateway DB worker threads (per process)")
     parser.add_argument("--batch-size", type=int, default=200, help="gateway group commit: most swipes per batch")
     parser.add_argument("--batchers", type=int, default=2, help="gateway batches in progress at once")
@@ -315,7 +328,7 @@ def main():
     parser.add_argument("--lunch-threads", type=int, default=8)
     parser.add_argument("--lunch-duration", type=float, default=20.0)
     parser.add_argument("--lunch-users", type=int, default=200)
-    parser.add_argument("--skip", action="append", default=[], choices=("gateway", "gateway_http", "http", "pgbench", "lunch"))
+    parser.add_argument("--skip", action="append", default=[], choices=("gateway", "gateway_at_rate", "gateway_http", "http", "pgbench", "lunch"))
     parser.add_argument("--lunch-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.lunch_worker:
@@ -323,7 +336,8 @@ def main():
     prepare(args)
     results = {"db": args.db, "cpus": os.cpu_count(), "holders": args.holders, "terminals": args.terminals,
                "duration_s": args.duration, "offered_rate": args.rate}
-    for name, func in (("gateway", bench_gateway), ("gateway_http", bench_gateway_http), ("http", bench_http),
+    for name, func in (("gateway", bench_gateway), ("gateway_at_rate", bench_gateway_at_rate),
+                       ("gateway_http", bench_gateway_http), ("http", bench_http),
                        ("pgbench", bench_pgbench), ("lunch", bench_lunch)):
         if name in args.skip:
             continue
