@@ -22,6 +22,7 @@ bad request cannot refuse the others.
 """
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -450,6 +451,11 @@ class Gateway:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         await loop.run_in_executor(self.pool, self.load_terminals)
+        # The loaded registry is hundreds of thousands of objects that live as long as we do; a
+        # full (generation 2) collection walking them stopped the whole gateway for ~140 ms
+        # (measured, once in a 25 s run at 1,000 swipes/s): the p99 of the swipes in flight.
+        # Frozen, collections only walk what was allocated since.
+        gc.freeze()
         self.swipes_ready = asyncio.Event()
         batchers = [asyncio.create_task(self.batch_loop()) for _i in range(self.opts.batchers)]
         servers = []
