@@ -1,5 +1,8 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import OnecardCase, local_to_utc
 
@@ -105,6 +108,19 @@ class TestIdempotency(OnecardCase):
                 ops.create({"kind": "topup", "state": "approved", "company_id": self.company.id, "amount": 5.0})
         self.assertEqual(self.counts(), counts)
         self.assertEqual(row.amount, -10.0)
+
+    def test_history_blocks_deleting_what_it_names(self):
+        """A terminal, card or meal period the ledger names cannot be deleted (archive it instead):
+        with ON DELETE SET NULL PostgreSQL itself would have rewritten the append-only rows."""
+        answer = self.swipe(self.t_amount, self.alice_card, amount=10.0, at=local_to_utc(12, 0))
+        row = self.env["onecard.operation"].browse(answer["operation_id"]).transaction_ids[:1]
+        named = (row.terminal_id, row.card_id, row.meal_period_id, row.operation_id.terminal_id)
+        self.assertTrue(all(named), named)
+        for record in named[:3]:
+            with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                record.unlink()
+        self.env.invalidate_all()
+        self.assertEqual((row.terminal_id, row.card_id, row.meal_period_id, row.operation_id.terminal_id), named)
 
     def test_operator_cannot_touch_ledger(self):
         answer = self.ledger.topup(self.alice_card, 5.0, self.cash)
