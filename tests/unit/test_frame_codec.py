@@ -32,15 +32,23 @@ def _crc16_modbus_bitwise(data, crc=0xFFFF):
     return crc
 
 
-@given(st.binary(max_size=600))
-def test_crc16_two_bytes_per_step_equals_the_definition(data):
-    assert fr.crc16_modbus(data) == _crc16_modbus_bitwise(data)
-    assert fr.crc16_modbus(memoryview(data)[1:]) == _crc16_modbus_bitwise(data[1:])  # odd and even lengths
+@given(st.binary(max_size=600), st.integers(0, 0xFFFF))
+def test_crc16_implementations_equal_the_definition(data, start):
+    for crc16 in (fr.crc16_modbus_py, fr.crc16_modbus):  # pure Python (two bytes per step), compiled
+        assert crc16(data) == _crc16_modbus_bitwise(data)
+        assert crc16(memoryview(data)[1:]) == _crc16_modbus_bitwise(data[1:])  # odd and even lengths
+        assert crc16(bytearray(data), start) == _crc16_modbus_bitwise(data, start)
+
+
+def test_crc16_is_compiled_here():
+    """requirements.txt brings fastcrc: the gateway must not fall back to the pure-Python CRC unnoticed."""
+    assert fr._crc16_modbus_c is not None
 
 
 def test_crc_is_incremental():
     data = os.urandom(100)
-    assert fr.crc16_modbus(data[50:], fr.crc16_modbus(data[:50])) == fr.crc16_modbus(data)
+    for crc16 in (fr.crc16_modbus_py, fr.crc16_modbus):
+        assert crc16(data[50:], crc16(data[:50])) == crc16(data)
 
 
 # ---------------------------------------------------------------- frames
