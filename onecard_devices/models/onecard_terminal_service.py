@@ -393,8 +393,10 @@ class OnecardTerminalService(models.AbstractModel):
         The caller owns the transaction.
         """
         results, groups = [None] * len(swipes), {}
+        settings = self.env["onecard.consumption"]
+        memo = settings._settings_memo()  # the terminal's kind, company, language: once per process
         for index, (terminal_id, payload) in enumerate(swipes):
-            kind, company_id, lang = self._terminal_meta(terminal_id)
+            kind, company_id, lang = settings._memo(memo, "_terminal_meta", terminal_id, model=self)
             try:
                 payload = validate(payload if payload is not None else {}, SCHEMAS["swipe"])
                 if kind not in KINDS["swipe"]:
