@@ -57,6 +57,12 @@ class TestConsumption(OnecardCase):
         self.assertApproved(self.swipe(self.t_fixed, self.alice_card, amount=999.0), 8.0, subsidy=8.0)
         self.assertApproved(self.swipe(self.t_fixed, self.bob_card), 6.4, cash=6.4)
 
+    def test_settings_change_reaches_the_next_swipe(self):
+        """The engine keeps terminal settings per process (_settings_memo): a change must clear them."""
+        self.assertApproved(self.swipe(self.t_fixed, self.alice_card), 8.0, subsidy=8.0)
+        self.t_fixed.fixed_amount = 9.0
+        self.assertApproved(self.swipe(self.t_fixed, self.bob_card), 7.2, cash=7.2)  # 20 % off
+
     def test_meal_mode_price_by_period_and_category(self):
         self.assertApproved(self.swipe(self.t_meal, self.alice_card, at=local_to_utc(7, 30)), 3.0, subsidy=3.0)
         self.assertApproved(self.swipe(self.t_meal, self.alice_card, at=local_to_utc(11, 0)), 12.0, subsidy=12.0)
