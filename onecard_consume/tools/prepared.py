@@ -2,7 +2,7 @@
 
 A batch statement of the engine costs PostgreSQL ~0.6 ms to parse and ~0.7-0.9 ms
 to plan, whatever the batch size. A cursor whose owner keeps it for its whole life
-is marked with ``keep_plans(cr)``; the engine then PREPAREs each statement once
+comes from ``own_cursor``; the engine then PREPAREs each statement once
 per connection and EXECUTEs it afterwards. Other cursors run the statements as
 they are: Odoo resets a pooled connection each time it lends it (DISCARD ALL),
 which drops prepared statements, so preparing there would only add a round trip.
@@ -13,23 +13,31 @@ whenever the generic plan's estimate looks worse than the custom plans' average.
 For these statements (arrays of ids, JSON rows) it always looks worse, so
 preparing saved nothing: the one-swipe lookup took 1.7-1.9 ms either way and
 0.3-0.4 ms with the generic plan (EXPLAIN EXECUTE: planning 0.7 -> 0.02 ms, the
-same index scans). ``keep_plans`` therefore sets ``force_generic_plan`` on such a
-connection. It applies only to prepared statements (ours, and PostgreSQL's own
+same index scans). ``own_cursor`` therefore opens its connection with
+``force_generic_plan`` (a connection option: no SET to commit, and it outlives
+RESET). It applies only to prepared statements (ours, and PostgreSQL's own
 foreign-key checks), never to the ORM's queries, which are planned each time.
 """
 import contextlib
+import logging
 import re
 import threading
 
+import psycopg2
+
 from odoo import sql_db
+
+_logger = logging.getLogger(__name__)
 
 _PLACEHOLDER = re.compile(r"%%|%s")  # psycopg2's escaped percent, or a parameter
 
 
-def keep_plans(cr):
-    """Mark a cursor that lives long (never reset): prepare our statements on it, generic plans."""
-    cr.execute("SET plan_cache_mode = force_generic_plan")
-    cr.commit()  # a SET inside a transaction that rolls back would be undone
+def own_cursor(pool, dbname):
+    """A cursor for an owner that keeps it for life, on a connection of ``pool`` (not Odoo's
+    pool, which resets what it lends): generic plans, our statements prepared on it."""
+    info = dict(sql_db.connection_info_for(dbname)[1])
+    info["options"] = ("%s -c plan_cache_mode=force_generic_plan" % info.get("options", "")).strip()
+    cr = sql_db.Connection(pool, dbname, info).cursor()
     cr.onecard_prepared = set()
     return cr
 
@@ -93,7 +101,7 @@ class LongCursors:
                 return None
             self._open[db] = self._open.get(db, 0) + 1
         try:
-            return keep_plans(sql_db.Connection(self._pool, db, sql_db.connection_info_for(db)[1]).cursor())
+            return own_cursor(self._pool, db)
         except Exception:
             with self._lock:
                 self._open[db] -= 1
@@ -102,8 +110,9 @@ class LongCursors:
     def _give_back(self, db, cr):
         try:
             cr.rollback()  # no round trip unless the caller left a transaction open
-        except Exception:  # noqa: BLE001 - the connection is broken: a fresh one comes next time
-            with contextlib.suppress(Exception):
+        except psycopg2.Error as exc:  # the connection is broken: a fresh one comes next time
+            _logger.warning("kept cursor dropped: %s", exc)
+            with contextlib.suppress(psycopg2.Error):
                 cr.close()
         with self._lock:
             if cr.closed:

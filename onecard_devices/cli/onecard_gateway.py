@@ -38,7 +38,7 @@ import odoo
 from odoo.cli.command import Command
 from odoo.tools import config
 
-from odoo.addons.onecard_consume.tools.prepared import keep_plans
+from odoo.addons.onecard_consume.tools.prepared import own_cursor
 
 from ..lib import messages as M
 from ..lib.errors import TerminalError
@@ -66,6 +66,7 @@ class Gateway:
         self.opts = opts
         self.registry = odoo.modules.registry.Registry(dbname)
         self.pool = ThreadPoolExecutor(max_workers=opts.workers, thread_name_prefix="gw-db")
+        self.db_pool = odoo.sql_db.ConnectionPool(opts.workers)  # one connection per worker thread, kept
         self.local = threading.local()
         self.stats = Counter()
         self.stats_lock = threading.Lock()
@@ -85,7 +86,7 @@ class Gateway:
         if cr is None or cr.closed:
             # Kept for the thread's life, never re-borrowed (so never reset): the engine
             # prepares its batch statements once on it (onecard_consume/tools/prepared.py).
-            cr = self.local.cr = keep_plans(self.registry.cursor())
+            cr = self.local.cr = own_cursor(self.db_pool, self.dbname)
         return cr
 
     def _drop_cursor(self):

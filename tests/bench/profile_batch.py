@@ -32,7 +32,7 @@ def main():
     args = parser.parse_args()
     config.parse_config(["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(args.db)
-    from odoo.addons.onecard_consume.tools.prepared import keep_plans  # importable once the registry is loaded
+    from odoo.addons.onecard_consume.tools.prepared import own_cursor  # importable once the registry is loaded
     timings = collections.defaultdict(lambda: [0, 0.0])
     execute = odoo.sql_db.Cursor.execute
 
@@ -45,7 +45,7 @@ def main():
             entry[0] += 1
             entry[1] += time.perf_counter() - started
 
-    with registry.cursor() as cr:
+    with own_cursor(odoo.sql_db.ConnectionPool(1), args.db) if args.prepared else registry.cursor() as cr:
         cr.execute("SELECT id FROM onecard_terminal WHERE serial_number LIKE 'BG-%' ORDER BY id")
         terminals = [row[0] for row in cr.fetchall()]
         cr.execute("SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official'")
@@ -53,8 +53,6 @@ def main():
         cr.execute("SELECT COALESCE(max(terminal_seq), 0) + 1000 FROM onecard_operation")
         seq = cr.fetchone()[0]
         cr.commit()
-        if args.prepared:
-            keep_plans(cr)
         odoo.sql_db.Cursor.execute = timed
         started, commit_time = time.perf_counter(), 0.0
         for _round in range(args.rounds):
