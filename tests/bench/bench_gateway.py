@@ -178,6 +178,11 @@ def bench_http(args):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
+        logfile.close()
+        with open(logfile.name) as handle:  # e.g. a gevent worker respawned in a loop eats a CPU
+            tracebacks = handle.read().count("Traceback")
+        if tracebacks:
+            log("WARNING: %d tracebacks in %s: the figures above are not clean" % (tracebacks, logfile.name))
 
 
 def http_floor(port, clients, seconds):
