@@ -231,10 +231,10 @@ class HttpClient:
 
     A minimal HTTP/1.1 client: it keeps the connection when the server does
     (the gateway's HTTP port) and reconnects when the server closes it after
-    each answer (Odoo's own server speaks HTTP/1.0). http.client in a thread
-    per terminal cost the load generator ~0.8 ms of CPU per request (header
-    parsing by the email package, the GIL passed between 50 threads): CPU the
-    server under test shares on one machine.
+    each answer (Odoo's own server speaks HTTP/1.0). Against Odoo's server
+    the load generator takes 0.68 ms of CPU per request this way, 0.77 ms with
+    http.client in a thread per terminal: CPU the server under test shares
+    on one machine.
     """
 
     PATHS = {"operator_login": "operator/login", "operator_logout": "operator/logout",
