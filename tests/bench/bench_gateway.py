@@ -40,6 +40,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SIMULATOR = os.path.join(REPO, "onecard_devices", "lib", "simulator.py")
 POPULATE = os.path.join(REPO, "tests", "e2e", "populate.py")
 SECRET = "bench-secret"
+sys.path.insert(0, os.path.join(REPO, "tests", "e2e"))
+from nginx_proxy import Proxy  # noqa: E402 - the proxy helper lives with the e2e tests
 
 
 def odoo_bin():
@@ -126,6 +128,9 @@ def run_gateway(args, transport, rate=None):
             time.sleep(10)  # let every process bind before the terminals connect (SO_REUSEPORT spreads connects)
         if transport == "tcp":
             return simulate(args, "tcp", "BG-", port=port, rate=rate)
+        if transport == "proxy":  # docker/nginx.conf in front; Odoo's port unused (the gateway answers)
+            with Proxy(free_port(), http_port) as proxy:
+                return simulate(args, "http", "BH-", url=proxy.url)
         return simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % http_port)
     finally:
         gateway.send_signal(signal.SIGTERM)
@@ -143,6 +148,11 @@ def bench_gateway_at_rate(args):
 
 def bench_gateway_http(args):
     return run_gateway(args, "http")
+
+
+def bench_proxy(args):
+    """The HTTP API at the deployment's one address: docker/nginx.conf routes /onecard/api/ to the gateway."""
+    return run_gateway(args, "proxy")
 
 
 def wait_port(port, proc, timeout=180):
@@ -333,7 +343,7 @@ def main():
     parser.add_argument("--lunch-threads", type=int, default=8)
     parser.add_argument("--lunch-duration", type=float, default=20.0)
     parser.add_argument("--lunch-users", type=int, default=200)
-    parser.add_argument("--skip", action="append", default=[], choices=("gateway", "gateway_at_rate", "gateway_http", "http", "pgbench", "lunch"))
+    parser.add_argument("--skip", action="append", default=[], choices=("gateway", "gateway_at_rate", "gateway_http", "proxy", "http", "pgbench", "lunch"))
     parser.add_argument("--lunch-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.lunch_worker:
@@ -342,7 +352,7 @@ def main():
     results = {"db": args.db, "cpus": os.cpu_count(), "holders": args.holders, "terminals": args.terminals,
                "duration_s": args.duration, "offered_rate": args.rate}
     for name, func in (("gateway", bench_gateway), ("gateway_at_rate", bench_gateway_at_rate),
-                       ("gateway_http", bench_gateway_http), ("http", bench_http),
+                       ("gateway_http", bench_gateway_http), ("proxy", bench_proxy), ("http", bench_http),
                        ("pgbench", bench_pgbench), ("lunch", bench_lunch)):
         if name in args.skip:
             continue
@@ -365,7 +375,7 @@ def main():
         if results.get("lunch", {}).get("orders_per_s"):
             ratios["gateway_vs_lunch"] = round(gw / results["lunch"]["orders_per_s"], 2)
     lunch = results.get("lunch", {}).get("orders_per_s")
-    for name in ("http", "gateway_http"):
+    for name in ("http", "gateway_http", "proxy"):
         if results.get(name, {}).get("approved_per_s") and lunch:
             ratios["%s_vs_lunch" % name] = round(results[name]["approved_per_s"] / lunch, 2)
     results["ratios"] = ratios
