@@ -40,6 +40,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SIMULATOR = os.path.join(REPO, "onecard_devices", "lib", "simulator.py")
 POPULATE = os.path.join(REPO, "tests", "e2e", "populate.py")
 SECRET = "bench-secret"
+# Recorded with the figures: they move the p99 (checkpoints during a run).
+PG_SETTINGS = ("shared_buffers", "max_wal_size", "checkpoint_timeout", "wal_compression", "synchronous_commit")
 sys.path.insert(0, os.path.join(REPO, "tests", "e2e"))
 from nginx_proxy import Proxy  # noqa: E402 - the proxy helper lives with the e2e tests
 
@@ -350,7 +352,9 @@ def main():
         return lunch_worker(args)
     prepare(args)
     results = {"db": args.db, "cpus": os.cpu_count(), "holders": args.holders, "terminals": args.terminals,
-               "duration_s": args.duration, "offered_rate": args.rate}
+               "duration_s": args.duration, "offered_rate": args.rate,
+               "postgres": dict(sql(args.db, "SELECT name, current_setting(name) FROM pg_settings WHERE name"
+                                             " = ANY(%s)", [list(PG_SETTINGS)]))}
     for name, func in (("gateway", bench_gateway), ("gateway_at_rate", bench_gateway_at_rate),
                        ("gateway_http", bench_gateway_http), ("proxy", bench_proxy), ("http", bench_http),
                        ("pgbench", bench_pgbench), ("lunch", bench_lunch)):
