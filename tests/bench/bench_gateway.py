@@ -15,6 +15,8 @@
    --warmup seconds of the same load (connections, caches, plans), unmeasured.
    gateway_http: the same terminals over the HTTP API served by the
    gateway (--http-port, group commit).
+   proxy: the same behind docker/nginx.conf as shipped (needs nginx): the
+   terminal API at the deployment's one address.
 3. HTTP API through Odoo's HTTP server (controller, --http-workers processes),
    and in the same server Odoo's own GET /web/health: what any route reaches there.
 4. PostgreSQL's own ceiling: pgbench with a custom script doing the same
@@ -22,7 +24,8 @@
 5. Odoo Lunch (addons/lunch): lunch.order create + action_order (the
    wallet check) through the ORM, one commit per order, --lunch-threads
    threads, for --lunch-duration seconds.
-Prints every result as JSON and the ratios.
+Prints every result as JSON and the ratios, with the PostgreSQL settings
+that move them (checkpoints, WAL).
 """
 import argparse
 import json
