@@ -5,12 +5,15 @@ Odoo's own controller serves the same request; everything else goes to Odoo.
 Each test makes one of the two upstreams unreachable, so an approved swipe
 proves which one answered.
 """
+import base64
 import http.client
 import json
+import os
+import socket
 
 import pytest
 
-from .conftest import MODES, free_port
+from .conftest import MODES, REPO, free_port
 from .nginx_proxy import Proxy, nginx_binary
 from .test_gateway_e2e import check_report, ops
 
@@ -18,9 +21,19 @@ N = len(MODES)
 pytestmark = pytest.mark.skipif(not nginx_binary(), reason="nginx is not installed (.ci/run installs nginx-light)")
 
 
-def _get(url_port, path, method="GET", body=None):
+TOO_LARGE = "The body is larger than 1 MiB."
+
+
+def _zh_cn(msgid):
+    """The msgstr of ``msgid`` in onecard_devices' zh_CN.po (what the gateway itself answers)."""
+    with open(os.path.join(REPO, "onecard_devices", "i18n", "zh_CN.po"), encoding="utf-8") as handle:
+        text = handle.read()
+    return text.split('msgid "%s"\nmsgstr "' % msgid, 1)[1].split('"', 1)[0]
+
+
+def _get(url_port, path, method="GET", body=None, headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", url_port, timeout=60)
-    conn.request(method, path, body)
+    conn.request(method, path, body, headers or {})
     response = conn.getresponse()
     data = response.read()
     conn.close()
@@ -41,10 +54,18 @@ def _swipe_through(e2e, proxy):
 def test_proxy_sends_the_terminal_api_to_the_gateway(e2e):
     with Proxy(free_port(), e2e.gateway_http_port) as proxy:  # Odoo's upstream: nothing listens
         _swipe_through(e2e, proxy)
-        # A refusal is the API's JSON error, not a proxy page.
-        status, ctype, data = _get(proxy.port, "/onecard/api/v1/swipe", "POST", b"{}")
-        assert status == 401 and ctype.startswith("application/json"), (status, ctype, data)
+        # Refusals are the API's JSON errors, not proxy pages: unsigned (the gateway's
+        # answer); over 1 MiB (nginx's, in the API's words and the terminal's language).
+        got, ctype, data = _get(proxy.port, "/onecard/api/v1/swipe", "POST", b"{}")
+        assert got == 401 and ctype.startswith("application/json"), (got, ctype, data[:200])
         assert json.loads(data)["error"]["code"] == "missing_auth"
+        for language, message in (("en-US", TOO_LARGE), ("zh-CN,zh;q=0.9", _zh_cn(TOO_LARGE))):
+            got, ctype, data = _get(proxy.port, "/onecard/api/v1/swipe", "POST", b" " * (1024 * 1024 + 1),
+                                    {"Accept-Language": language})
+            assert got == 413 and ctype.startswith("application/json"), (got, ctype, data[:200])
+            assert json.loads(data)["error"] == {"code": "body_too_large", "message": message}
+        # Up to the limit the body reaches the gateway (refused there for its signature).
+        assert _get(proxy.port, "/onecard/api/v1/swipe", "POST", b" " * (1024 * 1024))[0] == 401
         # Everything else is Odoo's, and Odoo is down here.
         assert _get(proxy.port, "/web/login")[0] == 502
 
@@ -56,3 +77,10 @@ def test_proxy_falls_back_to_odoo_when_the_gateway_is_unreachable(e2e):
         _swipe_through(e2e, proxy)
         status, _ctype, _data = _get(proxy.port, "/web/login")
         assert status == 200
+        # The operator desk's bus: the websocket handshake passes through to Odoo.
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=30) as sock:
+            key = base64.b64encode(os.urandom(16)).decode()
+            sock.sendall(("GET /websocket HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: %s\r\nUpgrade: websocket\r\n"
+                          "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                          % (proxy.port, proxy.url, key)).encode())
+            assert sock.recv(4096).startswith(b"HTTP/1.1 101"), "websocket not upgraded through the proxy"
