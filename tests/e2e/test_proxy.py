@@ -19,8 +19,6 @@ from .test_gateway_e2e import check_report, ops
 
 N = len(MODES)
 pytestmark = pytest.mark.skipif(not nginx_binary(), reason="nginx is not installed (.ci/run installs nginx-light)")
-
-
 TOO_LARGE = "The body is larger than 1 MiB."
 
 
@@ -31,8 +29,8 @@ def _zh_cn(msgid):
     return text.split('msgid "%s"\nmsgstr "' % msgid, 1)[1].split('"', 1)[0]
 
 
-def _get(url_port, path, method="GET", body=None, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", url_port, timeout=60)
+def _get(port, path, method="GET", body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request(method, path, body, headers or {})
     response = conn.getresponse()
     data = response.read()
@@ -48,7 +46,6 @@ def _swipe_through(e2e, proxy):
     assert report["approved"] == 3 * N, report
     check_report(e2e, report, "E2H-")
     assert len(ops(e2e, "E2H-")) == before + 3 * N  # each once
-    return report
 
 
 def test_proxy_sends_the_terminal_api_to_the_gateway(e2e):
