@@ -10,6 +10,8 @@ import http.client
 import json
 import os
 import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -20,6 +22,7 @@ from .test_gateway_e2e import check_report, ops
 N = len(MODES)
 pytestmark = pytest.mark.skipif(not nginx_binary(), reason="nginx is not installed (.ci/run installs nginx-light)")
 TOO_LARGE = "The body is larger than 1 MiB."
+BUSY = "The server is busy, try again."
 
 
 def _zh_cn(msgid):
@@ -81,3 +84,35 @@ def test_proxy_falls_back_to_odoo_when_the_gateway_is_unreachable(e2e):
                           "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
                           % (proxy.port, proxy.url, key)).encode())
             assert sock.recv(4096).startswith(b"HTTP/1.1 101"), "websocket not upgraded through the proxy"
+
+
+class _OdooFault(BaseHTTPRequestHandler):
+    """Answers every request as Odoo does when its stack fails before our controller (HTML 500)."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b"<html><body>Internal Server Error: PoolError</body></html>"
+        self.send_response(500)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass
+
+
+def test_proxy_never_gives_a_terminal_an_html_error():
+    """Gateway down and Odoo failing (HTML 500) or down too: the API's JSON "busy" (503), translated."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _OdooFault)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for odoo_port in (server.server_address[1], free_port()):  # failing, then unreachable
+            with Proxy(odoo_port, free_port()) as proxy:
+                for language, message in (("en-US", BUSY), ("zh-CN", _zh_cn(BUSY))):
+                    got, ctype, data = _get(proxy.port, "/onecard/api/v1/swipe", "POST", b"{}",
+                                            {"Accept-Language": language})
+                    assert got == 503 and ctype.startswith("application/json"), (got, ctype, data[:200])
+                    assert json.loads(data)["error"] == {"code": "busy", "message": message}
+    finally:
+        server.shutdown()
