@@ -270,8 +270,8 @@ class HttpClient:
         """(status, body) of one response; closes the connection when the server does."""
         head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
         version, status = head[0].split(" ", 2)[:2]
-        fields = dict(line.split(":", 1) for line in head[1:] if ":" in line)
-        fields = {key.strip().lower(): value.strip() for key, value in fields.items()}
+        fields = {name.strip().lower(): value.strip()
+                  for name, _sep, value in (line.partition(":") for line in head[1:] if ":" in line)}
         if "content-length" in fields:
             raw = await self.reader.readexactly(int(fields["content-length"]))
         else:

@@ -46,7 +46,7 @@ SECRET = "bench-secret"
 # Recorded with the figures: they move the p99 (checkpoints during a run).
 PG_SETTINGS = ("shared_buffers", "max_wal_size", "checkpoint_timeout", "wal_compression", "synchronous_commit")
 sys.path.insert(0, os.path.join(REPO, "tests", "e2e"))
-from nginx_proxy import Proxy  # noqa: E402 - the proxy helper lives with the e2e tests
+from nginx_proxy import Proxy, free_port  # noqa: E402 - the proxy helper lives with the e2e tests
 
 
 def odoo_bin():
@@ -59,12 +59,6 @@ def odoo_bin():
 def addons_path():
     return os.environ.get("ONECARD_ADDONS_PATH") or "%s,%s" % (
         os.path.join(os.path.dirname(odoo_bin()), "addons"), REPO)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def log(msg):
