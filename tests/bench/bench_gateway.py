@@ -95,19 +95,98 @@ def prepare(args):
     log("database ready in %.1fs" % (time.time() - started))
 
 
-def simulate(args, transport, prefix, port=None, url=None, rate=None):
+def simulate(args, transport, prefix, port=None, url=None, rate=None, servers=()):
+    """Run the simulator; its summary with the CPU per swipe of it, the ``servers`` (pids; their children
+    count too) and PostgreSQL over the measured window."""
     report = tempfile.mktemp(suffix=".json")
     cmd = [sys.executable, SIMULATOR, "--transport", transport, "--serial-prefix", prefix, "--terminals",
            str(args.terminals), "--secret", SECRET, "--cards", str(args.holders), "--rate", str(rate or args.rate),
            "--duration", str(args.duration), "--warmup", str(args.warmup),
            "--first-seq", str(next_seq(args.db, prefix)), "--timeout", "5", "--max-wait", "60", "--report", report]
     cmd += ["--port", str(port)] if port else ["--url", url]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    simulator = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    # CPU is counted from here (the simulator's start-up, ~0.5 s, ends its warm-up a little later) to
+    # its exit: the measured window, give or take a second.
+    time.sleep(args.warmup)
+    before = CpuMeter(simulator.pid, servers)
+    if simulator.wait() != 0:
+        raise RuntimeError("simulator exited with %s" % simulator.returncode)
+    cpu = before.per_swipe()
     with open(report) as handle:
         summary = json.load(handle)
     os.unlink(report)
     summary.pop("acked", None)
+    # CPU per approved swipe by process group: far steadier from run to run than the p99,
+    # so it shows whether a change made the work cheaper when the latency moves with the host.
+    swipes = max(summary["approved_per_s"] * summary["elapsed_s"], 1)  # "approved" counts the warm-up too
+    summary["cpu_ms_per_swipe"] = {group: round(seconds * 1000 / swipes, 3) for group, seconds in cpu["groups"].items()}
+    summary["cpu_ms_per_swipe"]["total"] = round(sum(cpu["groups"].values()) * 1000 / swipes, 3)
+    summary["machine_busy_pct"] = cpu["busy_pct"]
     return summary
+
+
+class CpuMeter:
+    """CPU seconds of the simulator, the servers (with their children) and PostgreSQL since creation."""
+
+    def __init__(self, simulator_pid, server_pids):
+        self.groups = {"simulator": [simulator_pid], "server": list(server_pids)}
+        self.start, self.start_machine = self._read(), self._machine()
+        # The simulator is gone when we read the end: its CPU then comes from this process's
+        # children totals (it is the only child reaped in between), minus what it used so far.
+        times = os.times()
+        self.children_at_start = times.children_user + times.children_system
+        self.simulator_so_far = self.start.get(simulator_pid, ("simulator", 0))[1] / os.sysconf("SC_CLK_TCK")
+
+    def _read(self):
+        ticks = {}
+        for pid, (cmdline, ppid, cpu) in _processes().items():
+            group = None
+            if pid in self.groups["simulator"]:
+                group = "simulator"
+            elif pid in self.groups["server"] or ppid in self.groups["server"]:
+                group = "server"
+            elif os.path.basename(cmdline.split(" ")[0]).startswith("postgres"):  # server and backends
+                group = "postgres"
+            if group:
+                ticks[pid] = (group, cpu)
+        return ticks
+
+    @staticmethod
+    def _machine():
+        with open("/proc/stat") as handle:
+            values = [int(v) for v in handle.readline().split()[1:]]
+        return sum(values), values[3] + values[4]  # all, idle + iowait
+
+    def per_swipe(self):
+        end, (all_end, idle_end) = self._read(), self._machine()
+        hz = os.sysconf("SC_CLK_TCK")
+        groups = {"server": 0.0, "postgres": 0.0}
+        for pid, (group, cpu) in end.items():
+            if group != "simulator":
+                groups[group] += (cpu - self.start.get(pid, (group, 0))[1]) / hz
+        times = os.times()
+        groups["simulator"] = times.children_user + times.children_system - self.children_at_start \
+            - self.simulator_so_far
+        all_start, idle_start = self.start_machine
+        busy = 100.0 * (1 - (idle_end - idle_start) / max(all_end - all_start, 1))
+        return {"groups": {k: v for k, v in groups.items() if v}, "busy_pct": round(busy, 1)}
+
+
+def _processes():
+    """pid -> (command line, parent pid, utime + stime ticks) of every process."""
+    result = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open("/proc/%s/cmdline" % name, "rb") as handle:
+                cmdline = handle.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        result[int(name)] = (cmdline, int(fields[1]), int(fields[11]) + int(fields[12]))
+    return result
 
 
 def run_gateway(args, transport, rate=None):
@@ -126,11 +205,11 @@ def run_gateway(args, transport, rate=None):
         if args.gateway_processes > 1:
             time.sleep(10)  # let every process bind before the terminals connect (SO_REUSEPORT spreads connects)
         if transport == "tcp":
-            return simulate(args, "tcp", "BG-", port=port, rate=rate)
+            return simulate(args, "tcp", "BG-", port=port, rate=rate, servers=[gateway.pid])
         if transport == "proxy":  # docker/nginx.conf in front; Odoo's port unused (the gateway answers)
             with Proxy(free_port(), http_port) as proxy:
-                return simulate(args, "http", "BH-", url=proxy.url)
-        return simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % http_port)
+                return simulate(args, "http", "BH-", url=proxy.url, servers=[gateway.pid, proxy.proc.pid])
+        return simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % http_port, servers=[gateway.pid])
     finally:
         gateway.send_signal(signal.SIGTERM)
         gateway.wait(timeout=60)
@@ -178,7 +257,7 @@ def bench_http(args):
     try:
         wait_port(port, server)
         time.sleep(3)
-        result = simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % port)
+        result = simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % port, servers=[server.pid])
         # Peer in the same setting: Odoo's own /web/health (no SQL of its own, but with -d DB it
         # passes through the same request stack: registry check, two pooled cursors). What any
         # route can reach on this server, whatever it does.
