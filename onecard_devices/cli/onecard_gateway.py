@@ -33,6 +33,7 @@ from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED, ISOLATION_LEVEL_REPEATABLE_READ
 
 import odoo
 from odoo.cli.command import Command
@@ -111,11 +112,26 @@ class Gateway:
         self.by_bus = {(t["port_url"], t["bus_address"]): t for t in self.terminals.values()
                        if t["port_url"] and t["bus_address"]}
 
-    def run_db(self, func, tries=None):
-        """Run func(env) in its own transaction on this thread's cursor; commit; retry at once."""
-        tries = tries or self.opts.max_tries
+    def run_db(self, func, tries=None, isolation=None):
+        """Run func(env) in its own transaction on this thread's cursor; commit; retry at once.
+
+        isolation: a psycopg2 isolation level for this transaction instead of Odoo's
+        REPEATABLE READ. psycopg2 sends it with the transaction's BEGIN: no round trip
+        of its own (a SET TRANSACTION was one more per batch), and the cursor is back
+        at Odoo's level afterwards.
+        """
+        try:
+            return self._run_db(func, tries or self.opts.max_tries, isolation)
+        finally:
+            cr = getattr(self.local, "cr", None)
+            if isolation is not None and cr is not None and not cr.closed:
+                cr.connection.set_isolation_level(ISOLATION_LEVEL_REPEATABLE_READ)
+
+    def _run_db(self, func, tries, isolation):
         for attempt in range(1, tries + 1):
             cr = self._cursor()
+            if isolation is not None:
+                cr.connection.set_isolation_level(isolation)  # no transaction open here: applied at BEGIN
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             try:
                 result = func(env)
@@ -197,8 +213,8 @@ class Gateway:
             # the holder's row lock, then fails with a serialization error and is redone whole:
             # the p99 of its swipes. The engine decides only on rows it has locked (holder,
             # wallets; FOR UPDATE returns their latest committed version under READ COMMITTED)
-            # and writes balances as deltas, so the waiting batch can simply go on.
-            env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            # and writes balances as deltas, so the waiting batch can simply go on (READ COMMITTED,
+            # set by run_db below).
             service = env["onecard.terminal.service"]
             results = [None] * len(batch)
             for (i, _data), result in zip(frames, service.handle_swipes([data for _i, data in frames])):
@@ -208,7 +224,7 @@ class Gateway:
             return results
 
         try:
-            results = self.run_db(work)
+            results = self.run_db(work, isolation=ISOLATION_LEVEL_READ_COMMITTED)
         except Exception as exc:  # noqa: BLE001 - redo one by one: a bad request must not refuse the others
             self._count("batch_splits")
             _logger.warning("batch of %d swipe(s) failed (%s); deciding them one by one", len(batch), exc)
