@@ -33,7 +33,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,7 +46,7 @@ SECRET = "bench-secret"
 # Recorded with the figures: they move the p99 (checkpoints during a run).
 PG_SETTINGS = ("shared_buffers", "max_wal_size", "checkpoint_timeout", "wal_compression", "synchronous_commit")
 sys.path.insert(0, os.path.join(REPO, "tests", "e2e"))
-from nginx_proxy import Proxy, free_port  # noqa: E402 - the proxy helper lives with the e2e tests
+from nginx_proxy import Proxy, free_port, wait_port  # noqa: E402 - the proxy helper lives with the e2e tests
 
 
 def odoo_bin():
@@ -127,30 +126,27 @@ def simulate(args, transport, prefix, port=None, url=None, rate=None, servers=()
 
 
 class CpuMeter:
-    """CPU seconds of the simulator, the servers (with their children) and PostgreSQL since creation."""
+    """CPU seconds from creation to ``per_swipe()`` of the servers (with their children), PostgreSQL,
+    and the simulator, which has exited and been reaped by then."""
 
     def __init__(self, simulator_pid, server_pids):
-        self.groups = {"simulator": [simulator_pid], "server": list(server_pids)}
-        self.start, self.start_machine = self._read(), self._machine()
-        # The simulator is gone when we read the end: its CPU then comes from this process's
-        # children totals (it is the only child reaped in between), minus what it used so far.
-        times = os.times()
-        self.children_at_start = times.children_user + times.children_system
-        self.simulator_so_far = self.start.get(simulator_pid, ("simulator", 0))[1] / os.sysconf("SC_CLK_TCK")
+        self.servers = set(server_pids)
+        processes = _processes()
+        self.start, self.start_machine = self._groups(processes), self._machine()
+        # Reaped, the simulator's CPU is in this process's children totals (it is the only child
+        # reaped in between); what it used before the window is taken off.
+        simulator_ticks = processes.get(simulator_pid, ("", 0, 0))[2]
+        self.children_at_start = _children_cpu() + simulator_ticks / HZ
 
-    def _read(self):
-        ticks = {}
-        for pid, (cmdline, ppid, cpu) in _processes().items():
-            group = None
-            if pid in self.groups["simulator"]:
-                group = "simulator"
-            elif pid in self.groups["server"] or ppid in self.groups["server"]:
-                group = "server"
+    def _groups(self, processes):
+        """pid -> (group, ticks) of the servers, their children and PostgreSQL's processes."""
+        groups = {}
+        for pid, (cmdline, ppid, ticks) in processes.items():
+            if pid in self.servers or ppid in self.servers:
+                groups[pid] = ("server", ticks)
             elif os.path.basename(cmdline.split(" ")[0]).startswith("postgres"):  # server and backends
-                group = "postgres"
-            if group:
-                ticks[pid] = (group, cpu)
-        return ticks
+                groups[pid] = ("postgres", ticks)
+        return groups
 
     @staticmethod
     def _machine():
@@ -159,18 +155,21 @@ class CpuMeter:
         return sum(values), values[3] + values[4]  # all, idle + iowait
 
     def per_swipe(self):
-        end, (all_end, idle_end) = self._read(), self._machine()
-        hz = os.sysconf("SC_CLK_TCK")
-        groups = {"server": 0.0, "postgres": 0.0}
-        for pid, (group, cpu) in end.items():
-            if group != "simulator":
-                groups[group] += (cpu - self.start.get(pid, (group, 0))[1]) / hz
-        times = os.times()
-        groups["simulator"] = times.children_user + times.children_system - self.children_at_start \
-            - self.simulator_so_far
+        end, (all_end, idle_end) = self._groups(_processes()), self._machine()
+        seconds = {"server": 0.0, "postgres": 0.0, "simulator": _children_cpu() - self.children_at_start}
+        for pid, (group, ticks) in end.items():
+            seconds[group] += (ticks - self.start.get(pid, (group, 0))[1]) / HZ
         all_start, idle_start = self.start_machine
         busy = 100.0 * (1 - (idle_end - idle_start) / max(all_end - all_start, 1))
-        return {"groups": {k: v for k, v in groups.items() if v}, "busy_pct": round(busy, 1)}
+        return {"groups": {k: v for k, v in seconds.items() if v}, "busy_pct": round(busy, 1)}
+
+
+HZ = os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu():
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def _processes():
@@ -202,7 +201,8 @@ def run_gateway(args, transport, rate=None):
          "--status-interval", "10", "--log-level", "info"],
         stdout=logfile, stderr=subprocess.STDOUT)
     try:
-        wait_port(port, gateway)
+        if not wait_port(port, gateway, 180):
+            raise RuntimeError("gateway did not start, see %s" % logfile.name)
         if args.gateway_processes > 1:
             time.sleep(10)  # let every process bind before the terminals connect (SO_REUSEPORT spreads connects)
         if transport == "tcp":
@@ -257,19 +257,6 @@ def bench_proxy(args):
     return run_gateway(args, "proxy")
 
 
-def wait_port(port, proc, timeout=180):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited with %s" % proc.returncode)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("port %s not open" % port)
-
-
 def bench_http(args):
     port = free_port()
     logfile = open(os.path.join(tempfile.gettempdir(), "bench_http.log"), "w")
@@ -279,7 +266,8 @@ def bench_http(args):
          "--max-cron-threads", "0", "--db_maxconn", "16", "--limit-time-real", "600", "--log-level", "warn"],
         stdout=logfile, stderr=subprocess.STDOUT)
     try:
-        wait_port(port, server)
+        if not wait_port(port, server, 180):
+            raise RuntimeError("Odoo did not start, see %s" % logfile.name)
         time.sleep(3)
         result = simulate(args, "http", "BH-", url="http://127.0.0.1:%d" % port, servers=[server.pid])
         # Peer in the same setting: Odoo's own /web/health (no SQL of its own, but with -d DB it

@@ -10,13 +10,14 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import psycopg2
 import pytest
+
+from .nginx_proxy import free_port, wait_port
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIMULATOR = os.path.join(REPO, "onecard_devices", "lib", "simulator.py")
@@ -39,12 +40,6 @@ def addons_path():
         return os.environ["ONECARD_ADDONS_PATH"]
     root = os.path.dirname(odoo_bin())
     return "%s,%s" % (os.path.join(root, "addons"), REPO)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Env:
@@ -114,16 +109,8 @@ class Env:
              "--addons-path=" + addons_path(), "--http-interface", "127.0.0.1", "--http-port", str(self.http_port),
              "--workers", "0", "--max-cron-threads", "0", "--db_maxconn", "8", "--log-level", "warn"],
             stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.http_port), timeout=0.5).close()
-                return
-            except OSError:
-                if self.http.poll() is not None:
-                    break
-                time.sleep(0.3)
-        raise RuntimeError("Odoo HTTP server did not start, see %s" % log.name)
+        if not wait_port(self.http_port, self.http, 180):
+            raise RuntimeError("Odoo HTTP server did not start, see %s" % log.name)
 
     def simulate(self, *args, timeout=300, check=True):
         report = os.path.join(self.tmp, "report_%d.json" % random.randrange(1 << 30))

@@ -24,6 +24,18 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def wait_port(port, proc, timeout):
+    """True once 127.0.0.1:port accepts a connection; False when ``proc`` exits first or time runs out."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 def render(odoo_port, gateway_port, port, workdir):
     with open(CONF) as handle:
         text = handle.read()
@@ -62,15 +74,10 @@ class Proxy:
         conf = render(self.odoo_port, self.gateway_port, self.port, self.workdir)
         self.proc = subprocess.Popen([nginx_binary(), "-c", conf, "-p", self.workdir, "-g", "daemon off;"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("nginx exited: %s" % self.proc.stderr.read().decode(errors="replace"))
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
-            except OSError:
-                time.sleep(0.1)
+        if wait_port(self.port, self.proc, 10):
+            return self
+        if self.proc.poll() is not None:
+            raise RuntimeError("nginx exited: %s" % self.proc.stderr.read().decode(errors="replace"))
         raise RuntimeError("nginx did not listen on %d" % self.port)
 
     def stop(self):

@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from .conftest import MODES, REPO, free_port
-from .nginx_proxy import Proxy, nginx_binary
+from .conftest import MODES, REPO
+from .nginx_proxy import Proxy, free_port, nginx_binary
 from .test_gateway_e2e import check_report, ops
 
 N = len(MODES)
