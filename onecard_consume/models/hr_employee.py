@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class HrEmployee(models.Model):
@@ -6,7 +7,11 @@ class HrEmployee(models.Model):
 
     _inherit = "hr.employee"
 
-    onecard_cardholder_ids = fields.One2many("onecard.cardholder", "employee_id", string="Cardholder")
+    # Odoo's rule for fields added to employees: on hr.employee.public, or restricted
+    # by groups (a plain user reads employees through the public fields only).
+    onecard_cardholder_ids = fields.One2many(
+        "onecard.cardholder", "employee_id", string="Cardholder",
+        groups="hr.group_hr_user,onecard_consume.group_onecard_operator,onecard_consume.group_onecard_accountant")
     onecard_card_uid = fields.Char(
         string="Card UID", compute="_compute_onecard_card_uid", inverse="_inverse_onecard_card_uid",
         groups="hr.group_hr_user",
@@ -32,7 +37,10 @@ class HrEmployee(models.Model):
         return employees
 
     def write(self, vals):
+        moved = self._onecard_check_company_change(vals)
         result = super().write(vals)
+        if moved:
+            moved._onecard_follow_company()
         if "active" in vals:
             holders = self.sudo().with_context(active_test=False).onecard_cardholder_ids
             if vals["active"]:
@@ -44,6 +52,52 @@ class HrEmployee(models.Model):
                 employee.sudo().onecard_cardholder_ids.write({
                     "name": employee.name, "department_id": employee.department_id.id})
         return result
+
+    def unlink(self):
+        """A deleted employee's account outlives them: money and history stay, refundable at
+        the desk, and the badge ID is released for a new employee (unique among active holders)."""
+        holders = self.sudo().with_context(active_test=False).onecard_cardholder_ids
+        result = super().unlink()
+        self.env["onecard.ledger"].sudo()._employee_left(holders)
+        holders.write({"active": False})
+        holders.flush_recordset(["active"])  # before a new holder takes the code (unique index)
+        return result
+
+    def _onecard_check_company_change(self, vals):
+        """Employees whose company changes; refused while their card account holds money.
+
+        Card money is a liability of the old company: moving it is an
+        accounting event between two companies, done at the card desk (return
+        the card, which pays out, then issue one in the new company), not as a
+        side effect of an HR edit. A live card is refused too: it sits on the
+        old company's terminal lists.
+        """
+        if "company_id" not in vals:
+            return self.browse()
+        moved = self.filtered(lambda e: e.company_id.id != vals["company_id"])
+        kinds = dict(self.env["onecard.wallet"]._fields["kind"]._description_selection(self.env))
+        for employee in moved:
+            for holder in employee.sudo().onecard_cardholder_ids:
+                money = holder.wallet_ids.filtered(lambda w: not w.currency_id.is_zero(w.balance))
+                live = holder.card_ids.filtered(lambda c: c.state in ("active", "lost", "frozen"))
+                if money or live:
+                    what = [_("card %s", card.number) for card in live] + [
+                        "%s %s" % (kinds[w.kind], w.currency_id.format(w.balance)) for w in money]
+                    raise UserError(_(
+                        "%(employee)s still has a card account in %(company)s (%(what)s). Return the card at the "
+                        "card desk first: it pays out the balance and the deposit. Then move the employee.",
+                        employee=employee.name, company=holder.company_id.name, what=", ".join(what)))
+        return moved
+
+    def _onecard_follow_company(self):
+        """The account of an employee who moved: the old one is archived with its history in
+        the old company, a new one opened in the new company (when it creates them)."""
+        for employee in self:
+            old = employee.sudo().onecard_cardholder_ids.filtered(lambda h: h.company_id != employee.company_id)
+            old.write({"active": False})
+            old.flush_recordset(["active"])  # before the new holder takes the code (unique index)
+        self.filtered(lambda e: e.company_id.onecard_auto_cardholder and not e.sudo().onecard_cardholder_ids) \
+            ._onecard_create_cardholders()
 
     def _onecard_create_cardholders(self):
         return self.env["onecard.cardholder"].sudo().create([{

@@ -47,9 +47,14 @@ class OnecardCardholder(models.Model):
     last_swipe_terminal_id = fields.Many2one("onecard.terminal", readonly=True, copy=False)
     active = fields.Boolean(default=True)
 
-    _sql_constraints = [
-        ("code_company_uniq", "unique(code, company_id)", "The cardholder code must be unique per company."),
-    ]
+    def init(self):
+        # Unique among active holders only: an archived account (its employee was deleted,
+        # or moved to another company) keeps its code in the history and releases it.
+        self.env.cr.execute("""
+            ALTER TABLE onecard_cardholder DROP CONSTRAINT IF EXISTS onecard_cardholder_code_company_uniq;
+            CREATE UNIQUE INDEX IF NOT EXISTS onecard_cardholder_active_code_uniq
+                ON onecard_cardholder (company_id, code) WHERE active
+        """)
 
     @api.depends("wallet_ids.balance")
     def _compute_balances(self):
@@ -66,9 +71,34 @@ class OnecardCardholder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_codes_free([(vals["code"], vals.get("company_id") or self.env.company.id)
+                                for vals in vals_list if vals.get("active", True) and vals.get("code")])
         holders = super().create(vals_list)
         holders._create_wallets()
         return holders
+
+    def write(self, vals):
+        if {"code", "company_id", "active"} & set(vals):
+            self._check_codes_free([(vals.get("code", h.code), vals.get("company_id", h.company_id.id))
+                                    for h in self if vals.get("active", h.active)], exclude=self.ids)
+        return super().write(vals)
+
+    def _check_codes_free(self, pairs, exclude=()):
+        """In words what the unique index says in SQL, checked before it so the user reads
+        this: no other active holder has one of these (code, company id). One query."""
+        if not pairs:
+            return
+        self.flush_model(["code", "company_id", "active"])
+        self.env.cr.execute("""
+            SELECT h.code, c.name FROM onecard_cardholder h JOIN res_company c ON c.id = h.company_id
+              JOIN unnest(%s::varchar[], %s::int[]) p(code, company_id)
+                ON h.code = p.code AND h.company_id = p.company_id
+             WHERE h.active AND h.id != ALL(%s) LIMIT 1
+        """, [[code for code, _c in pairs], [company for _c, company in pairs], list(exclude)])
+        taken = self.env.cr.fetchone()
+        if taken:
+            raise ValidationError(_("The cardholder code %(code)s is already used in %(company)s.",
+                                    code=taken[0], company=taken[1]))
 
     def _create_wallets(self):
         self.env["onecard.wallet"].sudo().create([
@@ -87,8 +117,12 @@ class OnecardCardholder(models.Model):
             raise ValidationError(_("A PIN is 4 to 6 digits."))
         self.sudo().write({"pin_hash": hash_pin(pin), "pin_failures": 0, "pin_locked_until": False})
 
-    def _check_usable(self):
-        """Raise a clear error when an operator acts on a closed account."""
+    def _check_usable(self, payout=False):
+        """Raise a clear error when an operator acts on a closed account.
+
+        payout: paying money back (refund, card return) is still possible on an
+        archived account, e.g. the account of a deleted employee.
+        """
         for holder in self:
-            if holder.state == "closed" or not holder.active:
+            if holder.state == "closed" or (not holder.active and not payout):
                 raise UserError(_("The account of %s is closed.", holder.name))

@@ -31,8 +31,9 @@ class OnecardCardholder(models.Model):
             else:
                 good[str(row["code"]).strip()] = (index, row)
         codes = list(good)
+        # An active holder wins over archived ones with the same code (a deleted employee's).
         existing = {h.code: h for h in self.with_context(active_test=False).search(
-            [("code", "in", codes), ("company_id", "=", company.id)])}
+            [("code", "in", codes), ("company_id", "=", company.id)], order="active, id")}
         departments = self._sync_departments([r.get("department") for _i, r in good.values()], company)
         categories = {c.name: c.id for c in self.env["onecard.cardholder.category"].search([])}
         employees = {e.barcode: e.id for e in self.env["hr.employee"].with_context(

@@ -45,6 +45,7 @@ class OnecardDemo(models.AbstractModel):
         demo = self.with_context(lang=admin.lang or "en_US")
         ledger = demo.env["onecard.ledger"].with_user(admin)
         methods = [ref("onecard_consume.payment_method_" + code) for code in ("cash", "wechat", "alipay", "bank")]
+        self.env["onecard.payment.method"].union(*methods).filtered(lambda m: not m.journal_id).action_setup()
         holders = demo._demo_people()
         state = demo._demo_cards(ledger, rng, holders, methods)
         events = demo._demo_week(ledger, rng, state, methods)

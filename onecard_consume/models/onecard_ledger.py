@@ -246,14 +246,14 @@ class OnecardLedger(models.AbstractModel):
             raise UserError(_("The amount has more decimals than the currency allows."))
         return currency.round(amount)
 
-    def _check_card(self, card, allowed=("active",)):
+    def _check_card(self, card, allowed=("active",), payout=False):
         if not card:
             raise UserError(_("Unknown card."))
         card.ensure_one()
         if card.state not in allowed:
             raise UserError(_("Card %(card)s is %(state)s: this operation is not possible.",
                               card=card.number, state=card._state_label()))
-        card.cardholder_id._check_usable()
+        card.cardholder_id._check_usable(payout=payout)
 
     def _simple(self, kind, holder, lines, card=None, method=None, amount=None, key=None, note=None, **extra):
         """Book a desk operation and return its answer dict."""
@@ -267,9 +267,10 @@ class OnecardLedger(models.AbstractModel):
             "approved": True, "code": "ok", "kind": kind, "amount": header["amount"], "balances": balances})
         return dict(header["result"], operation_id=op_id)
 
-    def _method(self, method):
+    def _method(self, method, company):
         if not method:
             raise UserError(_("Choose a payment method."))
+        method._journal_for(company)  # refused before anything is booked, not at settlement
         return method
 
     @api.model
@@ -284,6 +285,8 @@ class OnecardLedger(models.AbstractModel):
         topup = self._check_amount(topup) if topup else 0.0
         if (deposit or topup) and not method:
             raise UserError(self.env._("Choose a payment method for the deposit and the top-up."))
+        if deposit or topup:
+            self._method(method, holder.company_id)
         card = self.env["onecard.card"].create({
             "cardholder_id": holder.id, "uid": uid, "kind": kind, "number": number or "/",
             "expiry_date": expiry_date, "user_id": user and user.id, "deposit": deposit,
@@ -302,16 +305,16 @@ class OnecardLedger(models.AbstractModel):
         holder = card.cardholder_id
         wallet = holder._wallet(card._wallet_kind())
         return self._simple("topup", holder, [{"wallet": wallet, "amount": amount}], card=card,
-                            method=self._method(method), amount=amount, key=key, note=reference)
+                            method=self._method(method, holder.company_id), amount=amount, key=key, note=reference)
 
     @api.model
     def refund(self, card, amount, method, key=None):
         """Pay part of the balance back; never below zero."""
-        self._check_card(card, ("active", "frozen", "lost"))
+        self._check_card(card, ("active", "frozen", "lost"), payout=True)
         amount = self._check_amount(amount)
         wallet = card.cardholder_id._wallet(card._wallet_kind())
         return self._simple("refund", card.cardholder_id, [{"wallet": wallet, "amount": -amount, "floor": 0.0}],
-                            card=card, method=self._method(method), amount=amount, key=key)
+                            card=card, method=self._method(method, card.company_id), amount=amount, key=key)
 
     @api.model
     def transfer(self, holder, amount, to_temporary=True, key=None):
@@ -372,8 +375,8 @@ class OnecardLedger(models.AbstractModel):
         the holder's last live card goes, unspent subsidy is cleared: subsidy
         is the company's money, never paid out in cash.
         """
-        self._check_card(card, ("active", "lost", "frozen", "expired"))
-        method = self._method(method)
+        self._check_card(card, ("active", "lost", "frozen", "expired"), payout=True)
+        method = self._method(method, card.company_id)
         holder = card.cardholder_id
         wallet = holder._wallet(card._wallet_kind())
         lines = [{"wallet": wallet, "drain": True, "amount": 0.0}]

@@ -40,17 +40,27 @@ class ResCompany(models.Model):
         """Create the card accounts and journal a company lacks (any chart of accounts).
 
         Only fills what is empty, so an accountant's own mapping is kept.
-        Companies without a chart of accounts are skipped.
+        Companies without a chart of accounts are skipped. A branch shares its
+        parent's accounts and journals (Odoo's rule for branches): it gets the
+        root company's, never its own.
         """
         Account = self.env["account.account"].sudo()
         for company in self:
             if not company.chart_template:
                 continue
+            root = company.root_id
+            if root != company:
+                root._onecard_ensure_accounting()
+                names = [field for field, *_rest in ONECARD_ACCOUNTS] + ["onecard_journal_id"]
+                company.sudo().write({name: root[name].id for name in names if not company[name]})
+                company._onecard_map_payment_methods()
+                continue
             vals = {}
             for field, code, name, account_type in ONECARD_ACCOUNTS:
                 if company[field]:
                     continue
-                account = Account.with_company(company).search([("code", "=", code), ("company_ids", "in", company.id)], limit=1)
+                account = Account.with_company(company).search(
+                    [*Account._check_company_domain(company), ("code", "=", code)], limit=1)
                 vals[field] = (account or Account.with_company(company).create({
                     "code": code, "name": _(name), "account_type": account_type, "company_ids": [company.id],
                     "reconcile": False,
@@ -65,22 +75,17 @@ class ResCompany(models.Model):
             company._onecard_map_payment_methods()
 
     def _onecard_map_payment_methods(self):
-        """Cash -> the cash journal, bank -> the bank journal, WeChat / Alipay ->
-        clearing journals of their own (created here), other -> bank."""
+        """Map the payment methods that use the chart's own journals (cash, bank, other).
+
+        WeChat Pay and Alipay need clearing journals of their own: those are
+        created when an accountant sets the method up for the company
+        (``onecard.payment.method.action_setup``), never in every company that
+        loads a chart. A branch takes its root company's mapping.
+        """
         self.ensure_one()
-        Journal = self.env["account.journal"].sudo()
-        own = {"wechat": ("WXP", _("WeChat Pay")), "alipay": ("ALP", _("Alipay"))}
-        for method in self.env["onecard.payment.method"].sudo().with_company(self).search([]):
-            if method.journal_id:
-                continue
-            if method.code in own:
-                code, name = own[method.code]
-                journal = Journal.search([("code", "=", code), ("company_id", "=", self.id)], limit=1) or \
-                    Journal.create({"name": name, "code": code, "type": "bank", "company_id": self.id})
-            else:
-                # Not a clearing journal of our own: "other" would otherwise land
-                # on Alipay, whose code sorts before the chart's bank journal.
-                journal = Journal.search([("type", "=", "cash" if method.code == "cash" else "bank"),
-                                          ("code", "not in", [c for c, _n in own.values()]),
-                                          ("company_id", "=", self.id)], limit=1)
-            method.journal_id = journal
+        Method = self.env["onecard.payment.method"].sudo()
+        for method in Method.with_company(self).search([("journal_id", "=", False)]):
+            if self.root_id != self:
+                method.journal_id = method.with_company(self.root_id).journal_id
+            elif not method._needs_clearing_journal():
+                method._setup_company(self)

@@ -150,6 +150,7 @@ def main():
         ledger = env["onecard.ledger"]
         company = env["res.company"].browse(company_id)
         methods = [env.ref("onecard_consume.payment_method_%s" % code) for code in ("cash", "bank", "wechat")]
+        methods[2].with_company(company).action_setup()
         holders = env["onecard.cardholder"].browse(holder_ids)
         terminals = env["onecard.terminal"].browse(terminal_ids)
         lunch = env["onecard.meal.period"].search([("code", "=", "BL"), ("company_id", "=", company_id)])
