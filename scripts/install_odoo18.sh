@@ -7,7 +7,8 @@
 #   REVISION  branch, tag or commit to check out (default 18.0)
 #   TARGET    where Odoo goes (default /opt/odoo18; never inside this repository)
 #
-# Then makes `import odoo` work in this python3 (an odoo.pth in site-packages) and
+# Then makes `import odoo` work in this python (PYTHON, default python3: an odoo.pth in
+# its site-packages, a venv's own when PYTHON is a venv's) and
 # installs Odoo's requirements with what this machine needs instead:
 #   * cbor2>=5.6: Odoo pins 5.4.2, which does not build on Python 3.11 here;
 #   * no python-ldap: it needs libldap2-dev/libsasl2-dev, OneCard does not use it;
@@ -24,10 +25,17 @@ TARGET="${3:-/opt/odoo18}"
 PY="${PYTHON:-python3}"
 
 if [[ ! -x "$TARGET/odoo-bin" ]]; then
-    # A branch or tag clones shallow; a commit needs the history (a local mirror clones fast).
+    # Never clone over (nor remove) a directory that holds something else.
+    if [[ -e "$TARGET" && -n "$(ls -A "$TARGET" 2>/dev/null)" ]]; then
+        echo "install_odoo18.sh: $TARGET exists without odoo-bin; remove it or choose another TARGET" >&2
+        exit 1
+    fi
+    # A branch or tag clones shallow; a commit needs the history (a local mirror clones
+    # fast), checked out once: REVISION's tree only, never the source's default branch.
     git clone -q --depth 1 --branch "$REVISION" "$SOURCE" "$TARGET" 2>/dev/null \
-        || { rm -rf "$TARGET" && git clone -q "$SOURCE" "$TARGET" \
-             && git -C "$TARGET" -c advice.detachedHead=false checkout -q "$REVISION"; }
+        || { rm -rf "$TARGET" && git clone -q --no-checkout "$SOURCE" "$TARGET" \
+             && git -C "$TARGET" -c advice.detachedHead=false checkout -q "$REVISION"; } \
+        || { echo "install_odoo18.sh: cannot get $REVISION from $SOURCE" >&2; rm -rf "$TARGET"; exit 1; }
 fi
 
 requirements="$(mktemp)"
