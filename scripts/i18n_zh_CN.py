@@ -8,14 +8,8 @@ Placeholders (%s, %(name)s, {name}) and markup must be kept as they are.
 """
 
 TRANSLATIONS = {
-    'Request headers are too large.':
-        '请求头过大。',
-    'Malformed HTTP request.':
-        'HTTP 请求格式错误。',
-    'Send the body with a Content-Length.':
-        '请以 Content-Length 发送请求体。',
-    'Invalid Content-Length.':
-        'Content-Length 无效。',
+    '%(employee)s still has a card account in %(company)s (%(what)s). Return the card at the card desk first: it pays out the balance and the deposit. Then move the employee.':
+        '%(employee)s 在 %(company)s 仍有一卡通账户（%(what)s）。请先到卡务台退卡：退卡会退还余额和押金。然后再调动该员工。',
     '%s done.':
         '%s 已完成。',
     '%s wallet(s) verified: every ledger row is intact.':
@@ -196,6 +190,8 @@ TRANSLATIONS = {
         '卡片 %(card)s 已补办新卡 %(new)s：旧卡保持锁定。',
     'Card %(uid)s is %(state)s: it may be issued again.':
         '卡片 %(uid)s 处于“%(state)s”状态：可以重新发行。',
+    'card %s':
+        '卡片 %s',
     'Card %s is unknown: issue a new card to it.':
         '卡片 %s 未登记：请为其发行新卡。',
     'Card %s read: close the dialog to load it on the desk.':
@@ -634,6 +630,8 @@ TRANSLATIONS = {
         '服务器内部错误。',
     'Invalid amount':
         '金额无效',
+    'Invalid Content-Length.':
+        'Content-Length 无效。',
     'Invalid signature.':
         '签名无效。',
     'Is Follower':
@@ -654,6 +652,8 @@ TRANSLATIONS = {
         '每次结算过账的那张分录所用的日记账。',
     'Journal whose account receives top-ups and pays refunds in this company.':
         '本公司用于收取充值款和支付退款的日记账（取其科目）。',
+    'Journal whose account receives top-ups and pays refunds in this company. A method without a journal in a company cannot be used there.':
+        '在本公司接收充值款项并支付退款的日记账。在某公司没有日记账的支付方式不能在该公司使用。',
     'Key':
         '按键',
     'Key-value':
@@ -742,10 +742,14 @@ TRANSLATIONS = {
         '已登录操作员',
     'Lost':
         '已挂失',
+    'Malformed HTTP request.':
+        'HTTP 请求格式错误。',
     'Manager':
         '管理员',
     'Manual Entries':
         '手工分录',
+    "Map the chart's cash or bank journal, or create the clearing journal of WeChat Pay / Alipay.":
+        '映射科目表中的现金或银行日记账，或为微信支付 / 支付宝创建清算日记账。',
     'Map the payment method %s to a journal with an account.':
         '请将支付方式 %s 对应到一个设有科目的日记账。',
     'Maximum spent per day; 0 = no limit.':
@@ -1018,6 +1022,8 @@ TRANSLATIONS = {
         '已挂失',
     'Reported lost':
         '已挂失',
+    'Request headers are too large.':
+        '请求头过大。',
     'Reset (clear unspent subsidy first)':
         '清零（先清除未用完的补贴）',
     'Responsible User':
@@ -1074,6 +1080,8 @@ TRANSLATIONS = {
         '自助圈存机',
     'Send the body as application/json.':
         '请以 application/json 格式发送请求体。',
+    'Send the body with a Content-Length.':
+        '请以 Content-Length 发送请求体。',
     'Sent':
         '已发送',
     'Sent Date':
@@ -1096,6 +1104,10 @@ TRANSLATIONS = {
         '请在 %s 的一卡通设置中设置一卡通会计科目。',
     'Set the card settlement journal in the One-Card settings of %s.':
         '请在 %s 的一卡通设置中设置一卡通结算日记账。',
+    'Set up':
+        '设置',
+    'Set up in this company':
+        '在本公司启用',
     'Settings':
         '设置',
     'Settle':
@@ -1276,6 +1288,8 @@ TRANSLATIONS = {
         '卡内余额和押金将退还，卡片注销。若这是持卡人的最后一张卡，未用完的补贴将被清零。',
     'The card is blocked at every terminal until it is unlocked or replaced.':
         '在解挂或补卡之前，该卡在所有消费机上都将被拒绝。',
+    'The cardholder code %(code)s is already used in %(company)s.':
+        '持卡人编号 %(code)s 在 %(company)s 中已被使用。',
     'The cardholder code must be unique per company.':
         '持卡人编号在公司内必须唯一。',
     'The caterer, when posting to a payable.':
@@ -1294,6 +1308,8 @@ TRANSLATIONS = {
         '餐别编号在公司内必须唯一。',
     'The old card stays blocked; the balance follows the holder to the new card.':
         '旧卡保持锁定；余额随持卡人转入新卡。',
+    'The payment method %(method)s is not set up in %(company)s: a card manager sets it up in One-Card > Configuration > Payment Methods.':
+        '支付方式 %(method)s 尚未在 %(company)s 启用：请一卡通管理员在 一卡通 > 配置 > 支付方式 中设置。',
     'The payment method code must be unique.':
         '支付方式编号必须唯一。',
     'The request time is more than %(skew)s seconds away from the server clock.':

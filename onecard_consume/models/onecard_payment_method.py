@@ -59,7 +59,7 @@ class OnecardPaymentMethod(models.Model):
         """
         journal = self.with_company(company).sudo().journal_id
         if not journal and company.chart_template:
-            raise UserError(_("The payment method %(method)s is not set up in %(company)s: an accountant "
-                              "sets it up in One-Card > Configuration > Payment Methods.",
+            raise UserError(_("The payment method %(method)s is not set up in %(company)s: a card "
+                              "manager sets it up in One-Card > Configuration > Payment Methods.",
                               method=self.name, company=company.name))
         return journal
