@@ -3,6 +3,8 @@ from odoo import fields, models
 
 class OnecardCanteen(models.Model):
     _name = "onecard.canteen"
+    _inherit = ["onecard.config.cache"]
+    _onecard_cache_fields = ("analytic_account_id", "company_id")  # the engine books swipes with the analytic
     _description = "Canteen"
     _order = "name"
 
