@@ -8,14 +8,6 @@ Placeholders (%s, %(name)s, {name}) and markup must be kept as they are.
 """
 
 TRANSLATIONS = {
-    'Request headers are too large.':
-        '请求头过大。',
-    'Malformed HTTP request.':
-        'HTTP 请求格式错误。',
-    'Send the body with a Content-Length.':
-        '请以 Content-Length 发送请求体。',
-    'Invalid Content-Length.':
-        'Content-Length 无效。',
     '%s done.':
         '%s 已完成。',
     '%s wallet(s) verified: every ledger row is intact.':
@@ -134,6 +126,10 @@ TRANSLATIONS = {
         '已归档',
     'Archived reader agents cannot get a token.':
         '已归档的读卡代理不能获取令牌。',
+    "As booked: the canteen's (consumption) or the department's (subsidy) analytic account at that time. Settlement posts with it, whatever the canteen or department carry today.":
+        '入账时的分析账户：消费为当时食堂的分析账户，补贴为当时部门的分析账户。结算按它过账，不论食堂或部门现在的设置。',
+    'As the ledger rows were booked with it.':
+        '与流水入账时记录的一致。',
     'At most %(max)s records per upload.':
         '每次上传最多 %(max)s 条记录。',
     'Attachment Count':
@@ -180,6 +176,8 @@ TRANSLATIONS = {
         '食堂',
     'Canteen %s posts to a payable: set its operator.':
         '食堂 %s 记入应付款：请设置其经营方。',
+    'Canteen History':
+        '所属食堂历史',
     'Canteen Operator':
         '食堂经营方',
     'Canteen Revenue':
@@ -512,6 +510,8 @@ TRANSLATIONS = {
         '为空 = 所有餐别。',
     'Empty = every terminal.':
         '为空 = 所有消费机。',
+    'Empty: since the terminal was set up.':
+        '为空：自消费机启用起。',
     'End Hour':
         '结束时间',
     'Engine Settings Cache':
@@ -572,6 +572,8 @@ TRANSLATIONS = {
         '已找到并解挂',
     'Freeze':
         '冻结',
+    'From':
+        '自',
     'Frozen':
         '已冻结',
     'General Ledger':
@@ -580,6 +582,8 @@ TRANSLATIONS = {
         '生成令牌',
     'GL entries on the account not made by a settlement.':
         '该科目上非结算生成的总账分录。',
+    'GL entries on the account not made by a settlement: they are in the difference, each listed below.':
+        '该科目上非结算生成的总账分录：计入差额，并在下方逐笔列出。',
     'Grant a subsidy to many people at once':
         '一次性为多人发放补贴',
     'Granted':
@@ -634,6 +638,8 @@ TRANSLATIONS = {
         '服务器内部错误。',
     'Invalid amount':
         '金额无效',
+    'Invalid Content-Length.':
+        'Content-Length 无效。',
     'Invalid signature.':
         '签名无效。',
     'Is Follower':
@@ -698,6 +704,8 @@ TRANSLATIONS = {
         '流水',
     'Ledger - not yet posted - (GL - manual entries): zero when reconciled.':
         '流水 - 尚未过账 - （总账 - 手工分录）：对账平衡时为零。',
+    'Ledger - not yet posted - general ledger: zero when reconciled. A manual entry on a card account is a difference.':
+        '流水 - 尚未过账 - 总账：对账平衡时为零。卡务科目上的手工分录计为差额。',
     'Ledger Row':
         '流水记录',
     'Ledger Rows':
@@ -742,9 +750,13 @@ TRANSLATIONS = {
         '已登录操作员',
     'Lost':
         '已挂失',
+    'Malformed HTTP request.':
+        'HTTP 请求格式错误。',
     'Manager':
         '管理员',
     'Manual Entries':
+        '手工分录',
+    'Manual Entry':
         '手工分录',
     'Map the payment method %s to a journal with an account.':
         '请将支付方式 %s 对应到一个设有科目的日记账。',
@@ -954,6 +966,8 @@ TRANSLATIONS = {
         '端口 URL',
     'Posted':
         '已过账',
+    'Posted outside its period: dated before this period, or in a period already settled (a late offline record or back-entry).':
+        '在所属期间之外入账：日期早于本期，或落在已结算的期间内（延迟上传的脱机记录或补录消费）。',
     'Posting':
         '入账方式',
     'Postpaid (bookkeeping)':
@@ -1018,6 +1032,8 @@ TRANSLATIONS = {
         '已挂失',
     'Reported lost':
         '已挂失',
+    'Request headers are too large.':
+        '请求头过大。',
     'Reset (clear unspent subsidy first)':
         '清零（先清除未用完的补贴）',
     'Responsible User':
@@ -1054,6 +1070,8 @@ TRANSLATIONS = {
         '第 %(row)s 行：未知的持卡人编号“%(code)s”。',
     'Rows':
         '流水笔数',
+    'Rows booked here although dated before the period or in a period already settled.':
+        '在本期入账、但日期早于本期或落在已结算期间内的流水记录。',
     'Rows dated before the period, booked here.':
         '日期早于本期、在本期入账的流水记录。',
     'RS-485 bus address (1-254).':
@@ -1074,6 +1092,8 @@ TRANSLATIONS = {
         '自助圈存机',
     'Send the body as application/json.':
         '请以 application/json 格式发送请求体。',
+    'Send the body with a Content-Length.':
+        '请以 Content-Length 发送请求体。',
     'Sent':
         '已发送',
     'Sent Date':
@@ -1224,6 +1244,8 @@ TRANSLATIONS = {
         '消费机 %s 已失联',
     'Terminal amounts and intervals cannot be negative.':
         '消费机的金额和间隔不能为负数。',
+    'Terminal Canteen History':
+        '消费机所属食堂历史',
     'Terminal clock minus server clock, seconds.':
         '消费机时钟减去服务器时钟，单位为秒。',
     'Terminal Command':
@@ -1380,6 +1402,8 @@ TRANSLATIONS = {
         '未知消费机。',
     'Unlock':
         '解挂',
+    'Until':
+        '至',
     'Usage':
         '使用情况',
     'Usage Day':
@@ -1414,8 +1438,12 @@ TRANSLATIONS = {
         '钱包',
     'Wallets and general ledger agree: every gap is explained by what is not posted yet\n                        or by manual entries.':
         '钱包与总账一致：所有差额均可由尚未过账的记录或手工分录解释。',
+    'Wallets and general ledger agree: every gap is explained by what is not posted yet.':
+        '钱包与总账一致：所有差额均可由尚未过账的记录解释。',
     'Wallets and general ledger differ: see the lines in red.':
         '钱包与总账不一致：请查看红色标出的明细。',
+    'Wallets and general ledger differ: see the lines in red. Manual entries on the card\n                        accounts are listed below them.':
+        '钱包与总账不一致：请查看红色标出的明细。卡务科目上的手工分录列在其下方。',
     'Wallets cannot be deleted; close the account instead.':
         '钱包不可删除；请改为注销账户。',
     'Wallets: sum of the ledger up to the date.':
@@ -1430,6 +1458,8 @@ TRANSLATIONS = {
         '发生时间，以消费机时钟为准。',
     'When the meal was eaten.':
         '就餐时间。',
+    'When the terminal moved on (server time); records dated before belong here.':
+        '消费机调往别处的时间（服务器时间）；日期早于此时的记录归属于此。',
     'Where card money is posted at settlement.':
         '结算时一卡通资金的入账科目。',
     'Where the reader is, e.g. “Card office, window 2”.':

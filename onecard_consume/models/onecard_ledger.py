@@ -14,7 +14,7 @@ from odoo.exceptions import UserError
 
 from ..tools import chain_hash
 from ..tools.prepared import execute_prepared
-from .onecard_settlement import SUBSIDY_KINDS
+from .onecard_settlement import CONSUME_KINDS, SUBSIDY_KINDS
 
 # Columns written by _write_book, with their SQL types.
 OPERATION_COLUMNS = (
@@ -186,8 +186,9 @@ class OnecardLedger(models.AbstractModel):
         # better (a correction mirroring its sale) sets these keys and nothing is looked up.
         if header.get("terminal_id") and "canteen_id" not in header:
             conf = self.env["onecard.consumption"]._terminal_conf(header["terminal_id"])
-            header.update(canteen_id=conf["canteen_id"], consume_category_id=conf["consume_category_id"],
-                          analytic_account_id=conf["analytic_account_id"])
+            header.update(canteen_id=conf["canteen_id"], consume_category_id=conf["consume_category_id"])
+            if header.get("kind") in CONSUME_KINDS:  # the canteen's revenue carries it, not a top-up's cash
+                header.setdefault("analytic_account_id", conf["analytic_account_id"])
         subsidy = header.get("kind") in SUBSIDY_KINDS and "analytic_account_id" not in header
         if header.get("cardholder_id") and ("department_id" not in header or subsidy):
             self.env["onecard.cardholder"].flush_model(["department_id"])
