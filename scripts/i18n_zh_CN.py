@@ -368,6 +368,8 @@ TRANSLATIONS = {
         '消费类别',
     'Consumption':
         '消费',
+    "Consumption at an outsourced canteen: the caterer owed it when it was booked (empty: the canteen's own revenue). Settlement posts to this payable, whatever the canteen's contract is today.":
+        '外包食堂的消费：入账时应付给的承包商（为空：食堂自有收入）。结算按此应付过账，不论食堂现在的合同如何。',
     'Consumption Categories':
         '消费类别',
     'Consumption Category':
@@ -928,6 +930,8 @@ TRANSLATIONS = {
         '外包',
     'Outsourced canteens are owed what they sold instead of it being our revenue.':
         '外包食堂按其售出金额记为应付给经营方的款项，而非本单位收入。',
+    'Owed To':
+        '应付对象',
     'Own revenue':
         '本单位收入',
     'Payable to the operator':
@@ -1300,6 +1304,8 @@ TRANSLATIONS = {
         '在解挂或补卡之前，该卡在所有消费机上都将被拒绝。',
     'The cardholder code must be unique per company.':
         '持卡人编号在公司内必须唯一。',
+    'The caterer the rows were owed to when booked (empty: own revenue).':
+        '流水入账时应付给的承包商（为空：自有收入）。',
     'The caterer, when posting to a payable.':
         '记入应付款时的餐饮经营方。',
     'The consumption category code must be unique.':

@@ -180,6 +180,7 @@ class OnecardConsumption(models.AbstractModel):
         header = dict(kind=request.get("kind") or "consume", company_id=conf["company_id"],
                       terminal_id=conf["id"], canteen_id=conf["canteen_id"],
                       consume_category_id=conf["consume_category_id"], analytic_account_id=conf["analytic_account_id"],
+                      payable_partner_id=conf["payable_partner_id"],
                       business_time=request.get("business_time") or now, offline=bool(request.get("offline")),
                       idempotency_key=request.get("idempotency_key"), terminal_seq=request.get("terminal_seq"),
                       note=request.get("note"))
@@ -205,16 +206,18 @@ class OnecardConsumption(models.AbstractModel):
         if not past:
             return
         self.env.cr.execute("""
-            SELECT v.i, a.canteen_id, a.consume_category_id, c.analytic_account_id
+            SELECT v.i, a.canteen_id, a.consume_category_id, c.analytic_account_id,
+                   CASE WHEN c.posting = 'payable' THEN c.partner_id END
               FROM unnest(%s::int[], %s::int[], %s::timestamp[]) v(i, t, at)
               JOIN LATERAL (SELECT canteen_id, consume_category_id FROM onecard_terminal_assignment a
                              WHERE a.terminal_id = v.t AND a.date_to > v.at
                              ORDER BY a.date_to LIMIT 1) a ON true
               JOIN onecard_canteen c ON c.id = a.canteen_id
         """, [[p[0] for p in past], [p[1] for p in past], [p[2] for p in past]])
-        for index, canteen_id, category_id, analytic_id in self.env.cr.fetchall():
+        for index, canteen_id, category_id, analytic_id, partner_id in self.env.cr.fetchall():
             items[index]["header"].update(canteen_id=canteen_id, consume_category_id=category_id or False,
-                                          analytic_account_id=analytic_id or False)
+                                          analytic_account_id=analytic_id or False,
+                                          payable_partner_id=partner_id or False)
 
     def _lookup(self, items):
         """One statement: the stored answers of requests already processed, and the batch's
@@ -363,6 +366,8 @@ class OnecardConsumption(models.AbstractModel):
             "id": terminal.id, "company_id": company.id, "canteen_id": terminal.canteen_id.id,
             "consume_category_id": terminal.consume_category_id.id,
             "analytic_account_id": terminal.canteen_id.analytic_account_id.id,
+            "payable_partner_id": terminal.canteen_id.partner_id.id if terminal.canteen_id.posting == "payable"
+            else False,
             "moved_at": moved_at, "mode": terminal.mode,
             "fixed_amount": terminal.fixed_amount, "repeat_interval": terminal.repeat_interval,
             "pin_threshold": terminal.pin_threshold, "keys": {k.key: k.amount for k in terminal.key_ids},

@@ -28,7 +28,7 @@ ROW_COLUMNS = (  # the first six come from the row, the others from its operatio
     ("prev_hash", "varchar"), ("hash", "varchar"),
     ("kind", "varchar"), ("cardholder_id", "int"), ("department_id", "int"), ("card_id", "int"),
     ("terminal_id", "int"), ("canteen_id", "int"), ("meal_period_id", "int"), ("consume_category_id", "int"),
-    ("analytic_account_id", "int"), ("payment_method_id", "int"), ("company_id", "int"),
+    ("analytic_account_id", "int"), ("payable_partner_id", "int"), ("payment_method_id", "int"), ("company_id", "int"),
     ("business_time", "timestamp"), ("offline", "bool"), ("idempotency_key", "varchar"))
 USAGE_COLUMNS = (  # a swiping holder's counters (onecard.consumption)
     ("id", "int"), ("usage_day", "date"), ("usage_day_amount", "numeric"), ("usage_meal_key", "varchar"),
@@ -187,8 +187,9 @@ class OnecardLedger(models.AbstractModel):
         if header.get("terminal_id") and "canteen_id" not in header:
             conf = self.env["onecard.consumption"]._terminal_conf(header["terminal_id"])
             header.update(canteen_id=conf["canteen_id"], consume_category_id=conf["consume_category_id"])
-            if header.get("kind") in CONSUME_KINDS:  # the canteen's revenue carries it, not a top-up's cash
+            if header.get("kind") in CONSUME_KINDS:  # the canteen's revenue carries them, not a top-up's cash
                 header.setdefault("analytic_account_id", conf["analytic_account_id"])
+                header.setdefault("payable_partner_id", conf["payable_partner_id"])
         subsidy = header.get("kind") in SUBSIDY_KINDS and "analytic_account_id" not in header
         if header.get("cardholder_id") and ("department_id" not in header or subsidy):
             self.env["onecard.cardholder"].flush_model(["department_id"])
@@ -416,14 +417,16 @@ class OnecardLedger(models.AbstractModel):
         lines = [{"wallet": row.wallet_id, "amount": -row.amount} for row in rows]
         # The reversal mirrors the sale's rows (one header: they all carry the same values), not
         # the terminal's or the holder's configuration of today: the terminal may have moved to
-        # another canteen, the holder to another department, the canteen to another analytic.
+        # another canteen, the holder to another department, the canteen to another analytic
+        # account or contract (the caterer paid for the sale gives it back).
         sale = rows[:1]
         result = self._simple("correction", operation.cardholder_id, lines, card=operation.card_id,
                               amount=operation.amount, note=reason, reversal_of_id=operation.id,
                               terminal_id=operation.terminal_id.id,
                               meal_period_id=(sale.meal_period_id or operation.meal_period_id).id,
                               canteen_id=sale.canteen_id.id, consume_category_id=sale.consume_category_id.id,
-                              department_id=sale.department_id.id, analytic_account_id=sale.analytic_account_id.id)
+                              department_id=sale.department_id.id, analytic_account_id=sale.analytic_account_id.id,
+                              payable_partner_id=sale.payable_partner_id.id)
         self.env.cr.execute("UPDATE onecard_operation SET reversed_by_id = %s WHERE id = %s",
                             [result["operation_id"], operation.id])
         operation.invalidate_recordset(["reversed_by_id"])

@@ -112,23 +112,23 @@ class OnecardSettlement(models.Model):
         settled_from, settled_to = self._settled_periods()
         self.env.cr.execute(SQL("""
             SELECT kind, wallet_kind, payment_method_id, canteen_id, meal_period_id,
-                   CASE WHEN kind IN %s THEN department_id END, analytic_account_id,
+                   CASE WHEN kind IN %s THEN department_id END, analytic_account_id, payable_partner_id,
                    business_time < %s OR EXISTS (
                        SELECT 1 FROM unnest(%s::timestamp[], %s::timestamp[]) p(lo, hi)
                         WHERE business_time >= p.lo AND business_time < p.hi),
                    count(*), sum(amount)
               FROM onecard_transaction WHERE settlement_id = %s
-             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
         """, SUBSIDY_KINDS, start, settled_from, settled_to, self.id))
         groups = self.env.cr.fetchall()
         # Totals are written only here (sudo): nobody edits them afterwards.
         self.sudo().line_ids = [Command.create({
             "kind": kind, "wallet_kind": wallet_kind, "payment_method_id": method, "canteen_id": canteen,
-            "meal_period_id": meal, "department_id": department, "analytic_account_id": analytic, "late": late,
-            "count": count, "amount": amount,
-        }) for kind, wallet_kind, method, canteen, meal, department, analytic, late, count, amount in groups]
-        self.transaction_count = sum(g[8] for g in groups)
-        self.late_count = sum(g[8] for g in groups if g[7])
+            "meal_period_id": meal, "department_id": department, "analytic_account_id": analytic,
+            "partner_id": partner, "late": late, "count": count, "amount": amount,
+        }) for kind, wallet_kind, method, canteen, meal, department, analytic, partner, late, count, amount in groups]
+        self.transaction_count = sum(g[9] for g in groups)
+        self.late_count = sum(g[9] for g in groups if g[8])
         move_lines = self._move_lines()
         if not move_lines:
             self.note = _("Nothing to post.")
@@ -187,11 +187,13 @@ class OnecardSettlement(models.Model):
                                   line.payment_method_id.name or _("(none)")))
             return journal.default_account_id, None, None, line.payment_method_id.name
         if line.kind in CONSUME_KINDS:
-            canteen = line.canteen_id
-            if canteen.posting == "payable":
-                partner = canteen.partner_id
-                if not partner:
-                    raise UserError(_("Canteen %s posts to a payable: set its operator.", canteen.name))
+            # To whom the rows were owed when booked, not the canteen's contract of today: a
+            # correction gives back to the caterer that was paid for the sale.
+            canteen, partner = line.canteen_id, line.partner_id
+            if not partner and canteen.posting == "payable" and not canteen.partner_id:
+                # rows of an outsourced canteen set up without its caterer (before that was refused)
+                raise UserError(_("Canteen %s posts to a payable: set its operator.", canteen.name))
+            if partner:
                 return (partner.with_company(self.company_id).property_account_payable_id, partner,
                         line.analytic_account_id, canteen.name)
             return (self._account("onecard_revenue_account_id"), None, line.analytic_account_id,

@@ -20,6 +20,8 @@ class OnecardSettlementLine(models.Model):
     department_id = fields.Many2one("hr.department")
     analytic_account_id = fields.Many2one("account.analytic.account", string="Analytic Account",
                                           help="As the ledger rows were booked with it.")
+    partner_id = fields.Many2one("res.partner", string="Owed To",
+                                 help="The caterer the rows were owed to when booked (empty: own revenue).")
     late = fields.Boolean(help="Posted outside its period: dated before this period, or in a period already "
                                "settled (a late offline record or back-entry).")
     count = fields.Integer()

@@ -31,6 +31,10 @@ class OnecardTransaction(models.Model):
         "account.analytic.account", string="Analytic Account", readonly=True, ondelete="restrict",
         help="As booked: the canteen's (consumption) or the department's (subsidy) analytic account at that "
              "time. Settlement posts with it, whatever the canteen or department carry today.")
+    payable_partner_id = fields.Many2one(
+        "res.partner", string="Owed To", readonly=True, ondelete="restrict",
+        help="Consumption at an outsourced canteen: the caterer owed it when it was booked (empty: the canteen's "
+             "own revenue). Settlement posts to this payable, whatever the canteen's contract is today.")
     payment_method_id = fields.Many2one("onecard.payment.method", readonly=True, ondelete="restrict")
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

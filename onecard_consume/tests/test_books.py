@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.onecard_consume.tests.test_settlement import DAY, CardMoneyCase, utc
@@ -72,7 +73,7 @@ class TestBooks(CardMoneyCase):
         for original, reversal in zip(originals, reversals):
             self.assertAlmostEqual(reversal.amount, -original.amount, 2)
             for name in ("canteen_id", "consume_category_id", "meal_period_id", "department_id",
-                         "analytic_account_id", "terminal_id"):
+                         "analytic_account_id", "payable_partner_id", "terminal_id"):
                 self.assertEqual(reversal[name], original[name], "the reversal's %s is not the sale's" % name)
         self.assertEqual(originals.canteen_id, self.south)
         self.assertEqual(originals.consume_category_id, self.hot)
@@ -92,6 +93,36 @@ class TestBooks(CardMoneyCase):
         self.assertFalse(self.currency.compare_amounts(sum(caterer_total.mapped("balance")), 0.0))
         self.assertNothingUnsettled()
         self.assertGLMatchesWallets()
+
+    def test_correction_follows_the_sale_contract(self):
+        """The outsourced canteen takes its canteen back (own revenue) after a sale was settled as owed
+        to the caterer: correcting the sale takes the money back from the caterer, not from revenue."""
+        with self.on(D1):
+            card = self.issue(self.ben, "5B100006", topup=100.0, method=self.cash)
+        sale = self.swipe(self.t_out, card, 25.0, utc(D1, 12))
+        with self.on(D2, 1):
+            s1 = self.settle(D1)
+        self.assertAlmostEqual(-sum(self.move_lines(s1, partner_id=self.caterer).mapped("balance")), 25.0, 2)
+        self.south.write({"posting": "revenue", "partner_id": False})
+        later = self.swipe(self.t_out, card, 6.0, utc(D2, 12))  # the canteen's own sale now
+        with self.on(D2, 14):
+            operation = self.env["onecard.operation"].browse(sale["operation_id"])
+            self.as_operator().correct(operation.with_user(self.operator), "Meal not served")
+        with self.on(D3, 1):
+            s2 = self.settle(D2)
+        self.assertPostedBalanced(s2)
+        self.assertAlmostEqual(sum(self.move_lines(s2, partner_id=self.caterer).mapped("balance")), 25.0, 2,
+                               "the caterer gives back what it was paid for the sale")
+        revenue = self.move_lines(s2, account_id=self.company.onecard_revenue_account_id)
+        self.assertAlmostEqual(-sum(revenue.mapped("balance")), 6.0, 2, "revenue is the new own sale only")
+        self.assertEqual(self.rows(None, operation.reversed_by_id).payable_partner_id, self.caterer)
+        self.assertFalse(self.rows(later).payable_partner_id)
+        self.assertNothingUnsettled()
+        self.assertGLMatchesWallets()
+
+    def test_outsourced_canteen_needs_its_operator(self):
+        with self.assertRaises(ValidationError):
+            self.south.partner_id = False
 
     def test_offline_and_back_entry_follow_the_terminal_at_business_time(self):
         """Records uploaded after a terminal moved book to the canteen and category it had at their
