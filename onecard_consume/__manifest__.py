@@ -1,7 +1,7 @@
 {
     "name": "OneCard Consumption",
     "summary": "One-card (一卡通) accounts, cards, wallets, ledger and the consumption engine",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources",
     "license": "LGPL-3",
     "author": "OneCard",
@@ -18,6 +18,7 @@
         "views/onecard_cardholder_category_views.xml",
         "views/onecard_meal_price_views.xml",
         "views/onecard_canteen_views.xml",
+        "views/onecard_terminal_assignment_views.xml",
         "views/onecard_terminal_views.xml",
         "views/onecard_terminal_key_views.xml",
         "views/onecard_payment_method_views.xml",

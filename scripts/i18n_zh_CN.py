@@ -128,6 +128,10 @@ TRANSLATIONS = {
         '已归档',
     'Archived reader agents cannot get a token.':
         '已归档的读卡代理不能获取令牌。',
+    "As booked: the canteen's (consumption) or the department's (subsidy) analytic account at that time. Settlement posts with it, whatever the canteen or department carry today.":
+        '入账时的分析账户：消费为当时食堂的分析账户，补贴为当时部门的分析账户。结算按它过账，不论食堂或部门现在的设置。',
+    'As the ledger rows were booked with it.':
+        '与流水入账时记录的一致。',
     'At most %(max)s records per upload.':
         '每次上传最多 %(max)s 条记录。',
     'Attachment Count':
@@ -174,6 +178,8 @@ TRANSLATIONS = {
         '食堂',
     'Canteen %s posts to a payable: set its operator.':
         '食堂 %s 记入应付款：请设置其经营方。',
+    'Canteen History':
+        '所属食堂历史',
     'Canteen Operator':
         '食堂经营方',
     'Canteen Revenue':
@@ -366,6 +372,8 @@ TRANSLATIONS = {
         '消费类别',
     'Consumption':
         '消费',
+    "Consumption at an outsourced canteen: the caterer owed it when it was booked (empty: the canteen's own revenue). Settlement posts to this payable, whatever the canteen's contract is today.":
+        '外包食堂的消费：入账时应付给的承包商（为空：食堂自有收入）。结算按此应付过账，不论食堂现在的合同如何。',
     'Consumption Categories':
         '消费类别',
     'Consumption Category':
@@ -508,6 +516,8 @@ TRANSLATIONS = {
         '为空 = 所有餐别。',
     'Empty = every terminal.':
         '为空 = 所有消费机。',
+    'Empty: since the terminal was set up.':
+        '为空：自消费机启用起。',
     'End Hour':
         '结束时间',
     'Engine Settings Cache':
@@ -568,6 +578,8 @@ TRANSLATIONS = {
         '已找到并解挂',
     'Freeze':
         '冻结',
+    'From':
+        '自',
     'Frozen':
         '已冻结',
     'General Ledger':
@@ -576,6 +588,8 @@ TRANSLATIONS = {
         '生成令牌',
     'GL entries on the account not made by a settlement.':
         '该科目上非结算生成的总账分录。',
+    'GL entries on the account not made by a settlement: they are in the difference, each listed below.':
+        '该科目上非结算生成的总账分录：计入差额，并在下方逐笔列出。',
     'Grant a subsidy to many people at once':
         '一次性为多人发放补贴',
     'Granted':
@@ -698,6 +712,8 @@ TRANSLATIONS = {
         '流水',
     'Ledger - not yet posted - (GL - manual entries): zero when reconciled.':
         '流水 - 尚未过账 - （总账 - 手工分录）：对账平衡时为零。',
+    'Ledger - not yet posted - general ledger: zero when reconciled. A manual entry on a card account is a difference.':
+        '流水 - 尚未过账 - 总账：对账平衡时为零。卡务科目上的手工分录计为差额。',
     'Ledger Row':
         '流水记录',
     'Ledger Rows':
@@ -750,6 +766,8 @@ TRANSLATIONS = {
         '手工分录',
     "Map the chart's cash or bank journal, or create the clearing journal of WeChat Pay / Alipay.":
         '映射科目表中的现金或银行日记账，或为微信支付 / 支付宝创建清算日记账。',
+    'Manual Entry':
+        '手工分录',
     'Map the payment method %s to a journal with an account.':
         '请将支付方式 %s 对应到一个设有科目的日记账。',
     'Maximum spent per day; 0 = no limit.':
@@ -920,6 +938,8 @@ TRANSLATIONS = {
         '外包',
     'Outsourced canteens are owed what they sold instead of it being our revenue.':
         '外包食堂按其售出金额记为应付给经营方的款项，而非本单位收入。',
+    'Owed To':
+        '应付对象',
     'Own revenue':
         '本单位收入',
     'Payable to the operator':
@@ -958,6 +978,8 @@ TRANSLATIONS = {
         '端口 URL',
     'Posted':
         '已过账',
+    'Posted outside its period: dated before this period, or in a period already settled (a late offline record or back-entry).':
+        '在所属期间之外入账：日期早于本期，或落在已结算的期间内（延迟上传的脱机记录或补录消费）。',
     'Posting':
         '入账方式',
     'Postpaid (bookkeeping)':
@@ -1060,6 +1082,8 @@ TRANSLATIONS = {
         '第 %(row)s 行：未知的持卡人编号“%(code)s”。',
     'Rows':
         '流水笔数',
+    'Rows booked here although dated before the period or in a period already settled.':
+        '在本期入账、但日期早于本期或落在已结算期间内的流水记录。',
     'Rows dated before the period, booked here.':
         '日期早于本期、在本期入账的流水记录。',
     'RS-485 bus address (1-254).':
@@ -1236,6 +1260,8 @@ TRANSLATIONS = {
         '消费机 %s 已失联',
     'Terminal amounts and intervals cannot be negative.':
         '消费机的金额和间隔不能为负数。',
+    'Terminal Canteen History':
+        '消费机所属食堂历史',
     'Terminal clock minus server clock, seconds.':
         '消费机时钟减去服务器时钟，单位为秒。',
     'Terminal Command':
@@ -1292,6 +1318,8 @@ TRANSLATIONS = {
         '持卡人编号 %(code)s 在 %(company)s 中已被使用。',
     'The cardholder code must be unique per company.':
         '持卡人编号在公司内必须唯一。',
+    'The caterer the rows were owed to when booked (empty: own revenue).':
+        '流水入账时应付给的承包商（为空：自有收入）。',
     'The caterer, when posting to a payable.':
         '记入应付款时的餐饮经营方。',
     'The consumption category code must be unique.':
@@ -1396,6 +1424,8 @@ TRANSLATIONS = {
         '未知消费机。',
     'Unlock':
         '解挂',
+    'Until':
+        '至',
     'Usage':
         '使用情况',
     'Usage Day':
@@ -1430,8 +1460,12 @@ TRANSLATIONS = {
         '钱包',
     'Wallets and general ledger agree: every gap is explained by what is not posted yet\n                        or by manual entries.':
         '钱包与总账一致：所有差额均可由尚未过账的记录或手工分录解释。',
+    'Wallets and general ledger agree: every gap is explained by what is not posted yet.':
+        '钱包与总账一致：所有差额均可由尚未过账的记录解释。',
     'Wallets and general ledger differ: see the lines in red.':
         '钱包与总账不一致：请查看红色标出的明细。',
+    'Wallets and general ledger differ: see the lines in red. Manual entries on the card\n                        accounts are listed below them.':
+        '钱包与总账不一致：请查看红色标出的明细。卡务科目上的手工分录列在其下方。',
     'Wallets cannot be deleted; close the account instead.':
         '钱包不可删除；请改为注销账户。',
     'Wallets: sum of the ledger up to the date.':
@@ -1446,6 +1480,8 @@ TRANSLATIONS = {
         '发生时间，以消费机时钟为准。',
     'When the meal was eaten.':
         '就餐时间。',
+    'When the terminal moved on (server time); records dated before belong here.':
+        '消费机调往别处的时间（服务器时间）；日期早于此时的记录归属于此。',
     'Where card money is posted at settlement.':
         '结算时一卡通资金的入账科目。',
     'Where the reader is, e.g. “Card office, window 2”.':

@@ -8,6 +8,7 @@ from . import onecard_cardholder_category
 from . import onecard_meal_price
 from . import onecard_canteen
 from . import onecard_terminal
+from . import onecard_terminal_assignment
 from . import onecard_terminal_key
 from . import onecard_payment_method
 from . import onecard_cardholder

@@ -1,8 +1,12 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class OnecardCanteen(models.Model):
     _name = "onecard.canteen"
+    _inherit = ["onecard.config.cache"]
+    # the engine books swipes with the analytic account and the party owed them
+    _onecard_cache_fields = ("analytic_account_id", "company_id", "posting", "partner_id")
     _description = "Canteen"
     _order = "name"
 
@@ -21,3 +25,11 @@ class OnecardCanteen(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [("code_company_uniq", "unique(code, company_id)", "The canteen code must be unique per company.")]
+
+    @api.constrains("posting", "partner_id")
+    def _check_operator(self):
+        # A sale is booked with the party owed it: an outsourced canteen without its caterer
+        # would book sales owed to nobody.
+        for canteen in self:
+            if canteen.posting == "payable" and not canteen.partner_id:
+                raise ValidationError(_("Canteen %s posts to a payable: set its operator.", canteen.name))

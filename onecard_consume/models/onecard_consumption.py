@@ -11,7 +11,9 @@ Swipes are decided in batches (``swipe_many``; ``swipe`` is a batch of one)
 with two statements per batch, whatever its size: one looking up replays and
 locking the cards' holders and wallets, one writing the operations, ledger
 rows, balances and usage counters. The gateway's group commit relies on
-that: a burst of swipes costs about what one swipe costs.
+that: a burst of swipes costs about what one swipe costs. Only records dated
+before their terminal last moved (offline uploads, back-entries) cost one more
+statement per batch: the canteen the terminal had at their business time.
 """
 import uuid
 from datetime import timedelta
@@ -123,6 +125,7 @@ class OnecardConsumption(models.AbstractModel):
         items = [self._prepare(request, now, memo) for request in requests]
         answers = [None] * len(items)
         self.env.flush_all()
+        self._assign_past(items)
         stored, cards, wallets = self._lookup(items)
         self._replays(items, answers, stored)
         todo = [item for item, answer in zip(items, answers) if answer is None and item["duplicate_of"] is None]
@@ -176,7 +179,8 @@ class OnecardConsumption(models.AbstractModel):
         conf = self._memo(memo, "_terminal_conf", request["terminal_id"])
         header = dict(kind=request.get("kind") or "consume", company_id=conf["company_id"],
                       terminal_id=conf["id"], canteen_id=conf["canteen_id"],
-                      consume_category_id=conf["consume_category_id"],
+                      consume_category_id=conf["consume_category_id"], analytic_account_id=conf["analytic_account_id"],
+                      payable_partner_id=conf["payable_partner_id"],
                       business_time=request.get("business_time") or now, offline=bool(request.get("offline")),
                       idempotency_key=request.get("idempotency_key"), terminal_seq=request.get("terminal_seq"),
                       note=request.get("note"))
@@ -189,6 +193,31 @@ class OnecardConsumption(models.AbstractModel):
             identities.append(("seq", conf["id"], header["terminal_seq"]))
         return dict(request, conf=conf, header=header, identities=identities, uid=normalize_uid(request.get("uid")),
                     duplicate_of=None)
+
+    def _assign_past(self, items):
+        """Book records dated before their terminal's last move where the terminal was then.
+
+        Offline uploads and back-entries of sales made before a terminal moved belong to the
+        canteen and category of their business time, not of upload time. Only such records
+        cost a statement (one for the batch); a batch of current swipes costs nothing here.
+        """
+        past = [(index, item["conf"]["id"], item["header"]["business_time"]) for index, item in enumerate(items)
+                if item["conf"]["moved_at"] and item["header"]["business_time"] < item["conf"]["moved_at"]]
+        if not past:
+            return
+        self.env.cr.execute("""
+            SELECT v.i, a.canteen_id, a.consume_category_id, c.analytic_account_id,
+                   CASE WHEN c.posting = 'payable' THEN c.partner_id END
+              FROM unnest(%s::int[], %s::int[], %s::timestamp[]) v(i, t, at)
+              JOIN LATERAL (SELECT canteen_id, consume_category_id FROM onecard_terminal_assignment a
+                             WHERE a.terminal_id = v.t AND a.date_to > v.at
+                             ORDER BY a.date_to LIMIT 1) a ON true
+              JOIN onecard_canteen c ON c.id = a.canteen_id
+        """, [[p[0] for p in past], [p[1] for p in past], [p[2] for p in past]])
+        for index, canteen_id, category_id, analytic_id, partner_id in self.env.cr.fetchall():
+            items[index]["header"].update(canteen_id=canteen_id, consume_category_id=category_id or False,
+                                          analytic_account_id=analytic_id or False,
+                                          payable_partner_id=partner_id or False)
 
     def _lookup(self, items):
         """One statement: the stored answers of requests already processed, and the batch's
@@ -328,9 +357,18 @@ class OnecardConsumption(models.AbstractModel):
         """What the engine needs of a terminal and its company (never mutate it)."""
         terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
         company = terminal.company_id
+        # From the table, not the one2many: the ORM cache of the terminal's history may predate a move.
+        self.env["onecard.terminal.assignment"].flush_model(["terminal_id", "date_to"])
+        self.env.cr.execute("SELECT max(date_to) FROM onecard_terminal_assignment WHERE terminal_id = %s",
+                            [terminal_id])
+        moved_at = self.env.cr.fetchone()[0]
         return {
             "id": terminal.id, "company_id": company.id, "canteen_id": terminal.canteen_id.id,
-            "consume_category_id": terminal.consume_category_id.id, "mode": terminal.mode,
+            "consume_category_id": terminal.consume_category_id.id,
+            "analytic_account_id": terminal.canteen_id.analytic_account_id.id,
+            "payable_partner_id": terminal.canteen_id.partner_id.id if terminal.canteen_id.posting == "payable"
+            else False,
+            "moved_at": moved_at, "mode": terminal.mode,
             "fixed_amount": terminal.fixed_amount, "repeat_interval": terminal.repeat_interval,
             "pin_threshold": terminal.pin_threshold, "keys": {k.key: k.amount for k in terminal.key_ids},
             "rounding": company.currency_id.rounding, "tz": company.partner_id.tz or "UTC",

@@ -14,6 +14,7 @@ from odoo.exceptions import UserError
 
 from ..tools import chain_hash
 from ..tools.prepared import execute_prepared
+from .onecard_settlement import CONSUME_KINDS, SUBSIDY_KINDS
 
 # Columns written by _write_book, with their SQL types.
 OPERATION_COLUMNS = (
@@ -27,8 +28,8 @@ ROW_COLUMNS = (  # the first six come from the row, the others from its operatio
     ("prev_hash", "varchar"), ("hash", "varchar"),
     ("kind", "varchar"), ("cardholder_id", "int"), ("department_id", "int"), ("card_id", "int"),
     ("terminal_id", "int"), ("canteen_id", "int"), ("meal_period_id", "int"), ("consume_category_id", "int"),
-    ("payment_method_id", "int"), ("company_id", "int"), ("business_time", "timestamp"), ("offline", "bool"),
-    ("idempotency_key", "varchar"))
+    ("analytic_account_id", "int"), ("payable_partner_id", "int"), ("payment_method_id", "int"), ("company_id", "int"),
+    ("business_time", "timestamp"), ("offline", "bool"), ("idempotency_key", "varchar"))
 USAGE_COLUMNS = (  # a swiping holder's counters (onecard.consumption)
     ("id", "int"), ("usage_day", "date"), ("usage_day_amount", "numeric"), ("usage_meal_key", "varchar"),
     ("usage_meal_amount", "numeric"), ("usage_meal_count", "int"), ("last_swipe_at", "timestamp"),
@@ -181,12 +182,25 @@ class OnecardLedger(models.AbstractModel):
             chain_row(state, header, line["wallet_id"], amount, rows, wallets)
         balances = {kind: balance for balance, _head, kind in state.values()}
         header["result"] = answer(balances) if answer else (header.get("result") or {})
+        # Where and for whom, as it is now (a desk operation is dated now); a caller that knows
+        # better (a correction mirroring its sale) sets these keys and nothing is looked up.
         if header.get("terminal_id") and "canteen_id" not in header:
             conf = self.env["onecard.consumption"]._terminal_conf(header["terminal_id"])
             header.update(canteen_id=conf["canteen_id"], consume_category_id=conf["consume_category_id"])
-        if header.get("cardholder_id") and "department_id" not in header:
-            cr.execute("SELECT department_id FROM onecard_cardholder WHERE id = %s", [header["cardholder_id"]])
-            header["department_id"] = cr.fetchone()[0]
+            if header.get("kind") in CONSUME_KINDS:  # the canteen's revenue carries them, not a top-up's cash
+                header.setdefault("analytic_account_id", conf["analytic_account_id"])
+                header.setdefault("payable_partner_id", conf["payable_partner_id"])
+        subsidy = header.get("kind") in SUBSIDY_KINDS and "analytic_account_id" not in header
+        if header.get("cardholder_id") and ("department_id" not in header or subsidy):
+            self.env["onecard.cardholder"].flush_model(["department_id"])
+            self.env["hr.department"].flush_model(["onecard_analytic_account_id"])
+            cr.execute("""SELECT d.id, d.onecard_analytic_account_id FROM onecard_cardholder h
+                            LEFT JOIN hr_department d ON d.id = COALESCE(%s, h.department_id)
+                           WHERE h.id = %s""", [header.get("department_id") or None, header["cardholder_id"]])
+            department_id, analytic_id = cr.fetchone()
+            header.setdefault("department_id", department_id)
+            if subsidy:  # the subsidy expense carries the department's analytic account of today
+                header["analytic_account_id"] = analytic_id
         op_id = self._write_book([header], rows, wallets)[0]
         return op_id, balances
 
@@ -260,8 +274,9 @@ class OnecardLedger(models.AbstractModel):
         replay = self._replay(holder.company_id.id, key)
         if replay:
             return replay
+        # department (and a subsidy's analytic account) are looked up by _book unless given in extra
         header = dict(kind=kind, state="approved", company_id=holder.company_id.id, cardholder_id=holder.id,
-                      department_id=holder.department_id.id, card_id=card and card.id,
+                      card_id=card and card.id,
                       payment_method_id=method and method.id, amount=amount, idempotency_key=key, note=note, **extra)
         op_id, _balances = self._book(header, lines, answer=lambda balances: {
             "approved": True, "code": "ok", "kind": kind, "amount": header["amount"], "balances": balances})
@@ -401,10 +416,20 @@ class OnecardLedger(models.AbstractModel):
             raise UserError(_("Only approved consumptions can be corrected."))
         if operation.reversed_by_id:
             raise UserError(_("This consumption was already corrected."))
-        lines = [{"wallet": row.wallet_id, "amount": -row.amount} for row in operation.transaction_ids]
+        rows = operation.transaction_ids
+        lines = [{"wallet": row.wallet_id, "amount": -row.amount} for row in rows]
+        # The reversal mirrors the sale's rows (one header: they all carry the same values), not
+        # the terminal's or the holder's configuration of today: the terminal may have moved to
+        # another canteen, the holder to another department, the canteen to another analytic
+        # account or contract (the caterer paid for the sale gives it back).
+        sale = rows[:1]
         result = self._simple("correction", operation.cardholder_id, lines, card=operation.card_id,
                               amount=operation.amount, note=reason, reversal_of_id=operation.id,
-                              terminal_id=operation.terminal_id.id, meal_period_id=operation.meal_period_id.id)
+                              terminal_id=operation.terminal_id.id,
+                              meal_period_id=(sale.meal_period_id or operation.meal_period_id).id,
+                              canteen_id=sale.canteen_id.id, consume_category_id=sale.consume_category_id.id,
+                              department_id=sale.department_id.id, analytic_account_id=sale.analytic_account_id.id,
+                              payable_partner_id=sale.payable_partner_id.id)
         self.env.cr.execute("UPDATE onecard_operation SET reversed_by_id = %s WHERE id = %s",
                             [result["operation_id"], operation.id])
         operation.invalidate_recordset(["reversed_by_id"])
@@ -433,15 +458,22 @@ class OnecardLedger(models.AbstractModel):
         """
         when = business_time or fields.Datetime.now()
         state = self._lock_wallets({w for entry in entries for w, _a in entry["lines"]})
-        self.env.cr.execute("SELECT id, department_id FROM onecard_cardholder WHERE id = ANY(%s)",
+        self.env["onecard.cardholder"].flush_model(["department_id"])
+        self.env["hr.department"].flush_model(["onecard_analytic_account_id"])
+        self.env.cr.execute("""SELECT h.id, h.department_id, d.onecard_analytic_account_id FROM onecard_cardholder h
+                                 LEFT JOIN hr_department d ON d.id = h.department_id WHERE h.id = ANY(%s)""",
                             [list({entry["cardholder_id"] for entry in entries})])
-        departments = dict(self.env.cr.fetchall())
+        departments = {holder_id: (department_id, analytic_id)
+                       for holder_id, department_id, analytic_id in self.env.cr.fetchall()}
         headers, rows, wallets, booked = [], [], {}, {}
         for entry in entries:
             key, booked[entry["key"]] = entry["key"], {}
+            department_id, analytic_id = departments[entry["cardholder_id"]]
             header = {"kind": entry.get("kind", kind), "state": "approved", "company_id": company.id,
-                      "cardholder_id": entry["cardholder_id"], "department_id": departments[entry["cardholder_id"]],
+                      "cardholder_id": entry["cardholder_id"], "department_id": department_id,
                       "business_time": when, "idempotency_key": key, "note": entry.get("note", note), "result": {}}
+            if header["kind"] in SUBSIDY_KINDS:
+                header["analytic_account_id"] = analytic_id
             for wallet_id, amount in entry["lines"]:
                 balance = state[wallet_id][0]
                 if amount == "drain":

@@ -26,8 +26,11 @@ class OnecardReconciliation(models.TransientModel):
 
     @api.depends("line_ids.difference")
     def _compute_balanced(self):
+        # Only timing (activity not posted yet) may separate GL and sub-ledger; anything else,
+        # a manual entry on a card account first of all, is a difference to explain.
         for rec in self:
-            rec.balanced = all(rec.currency_id.is_zero(line.difference) for line in rec.line_ids)
+            rec.balanced = all(rec.currency_id.is_zero(line.difference) for line in rec.line_ids
+                               if line.section == "account")
 
     def action_compute(self):
         self.ensure_one()
@@ -36,8 +39,11 @@ class OnecardReconciliation(models.TransientModel):
             self.date + timedelta(days=1))
         lines = [Command.clear()]
         for sequence, (label, field, kinds) in enumerate(ACCOUNTS):
-            lines.append(Command.create(dict(self._account_line(self.company_id[field], kinds, end),
+            account = self.company_id[field]
+            lines.append(Command.create(dict(self._account_line(account, kinds, end),
                                              sequence=sequence, section="account", name=_(label))))
+            lines += [Command.create(dict(line, sequence=50 + sequence, section="manual"))
+                      for line in self._manual_lines(account, _(label))]
         start = end - timedelta(days=1)
         self.env.cr.execute(SQL("""
             SELECT t.name, count(*), -sum(x.amount)
@@ -74,5 +80,24 @@ class OnecardReconciliation(models.TransientModel):
             """, account.id, company, self.date))
             gl, manual = cr.fetchone()
         ledger, unsettled, gl, manual = map(float, (ledger, unsettled, gl, manual))
+        # Manual entries are not taken out of the GL: they are what makes it differ from the
+        # sub-ledger, listed below the account (_manual_lines) as the explanation.
         return {"ledger_amount": ledger, "unsettled_amount": unsettled, "gl_amount": gl, "manual_amount": manual,
-                "difference": self.currency_id.round((ledger - unsettled) - (gl - manual))}
+                "difference": self.currency_id.round((ledger - unsettled) - gl)}
+
+    def _manual_lines(self, account, label):
+        """The entries on a card account not made by a settlement (nor its reversal), one line each."""
+        if not account:
+            return []
+        self.env.cr.execute(SQL("""
+            SELECT l.move_id, m.name, m.ref, COALESCE(-sum(l.balance), 0)
+              FROM account_move_line l JOIN account_move m ON m.id = l.move_id
+             WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state = 'posted' AND l.date <= %s
+               AND NOT EXISTS (SELECT 1 FROM onecard_settlement s
+                                WHERE s.move_id = l.move_id OR s.reversal_move_id = l.move_id)
+             GROUP BY l.move_id, m.name, m.ref, m.date
+             ORDER BY m.date, l.move_id
+        """, account.id, self.company_id.id, self.date))
+        return [{"move_id": move_id, "name": "%s: %s%s" % (label, name, " (%s)" % ref if ref else ""),
+                 "gl_amount": float(amount), "manual_amount": float(amount)}
+                for move_id, name, ref, amount in self.env.cr.fetchall()]

@@ -3,8 +3,10 @@
 Pattern of point_of_sale's session closing: aggregate in SQL, build the
 lines with Command.create, one create, then _post. Rows are claimed by
 setting settlement_id, so a row is posted exactly once; an unsettled row
-dated before the period (late offline record, correction) is simply taken
-by the next settlement and shown as late.
+dated before the period or in a period already settled (late offline
+record, back-entry) is simply taken by the next settlement and shown as late.
+Totals group by what the rows were booked with (canteen, analytic account,
+department), never by today's configuration.
 """
 import logging
 import zlib
@@ -49,7 +51,8 @@ class OnecardSettlement(models.Model):
     reversal_move_id = fields.Many2one("account.move", readonly=True)
     line_ids = fields.One2many("onecard.settlement.line", "settlement_id", string="Totals", readonly=True)
     transaction_count = fields.Integer(readonly=True)
-    late_count = fields.Integer(readonly=True, help="Rows dated before the period, booked here.")
+    late_count = fields.Integer(readonly=True, help="Rows booked here although dated before the period or in a "
+                                                    "period already settled.")
     note = fields.Char(readonly=True)
 
     def init(self):
@@ -103,20 +106,29 @@ class OnecardSettlement(models.Model):
              WHERE company_id = %s AND settlement_id IS NULL AND business_time < %s
         """, self.id, self.company_id.id, end))
         self.env["onecard.transaction"].invalidate_model(["settlement_id"])
+        # Late: posted outside its own period, i.e. dated before this period, or in a period an
+        # earlier posted settlement already covered (a day settled, then a month: the day's late
+        # records are late in the month too), whatever the kind of this settlement.
+        settled_from, settled_to = self._settled_periods()
         self.env.cr.execute(SQL("""
             SELECT kind, wallet_kind, payment_method_id, canteen_id, meal_period_id,
-                   CASE WHEN kind IN %s THEN department_id END, business_time < %s, count(*), sum(amount)
+                   CASE WHEN kind IN %s THEN department_id END, analytic_account_id, payable_partner_id,
+                   business_time < %s OR EXISTS (
+                       SELECT 1 FROM unnest(%s::timestamp[], %s::timestamp[]) p(lo, hi)
+                        WHERE business_time >= p.lo AND business_time < p.hi),
+                   count(*), sum(amount)
               FROM onecard_transaction WHERE settlement_id = %s
-             GROUP BY 1, 2, 3, 4, 5, 6, 7
-        """, SUBSIDY_KINDS, start, self.id))
+             GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        """, SUBSIDY_KINDS, start, settled_from, settled_to, self.id))
         groups = self.env.cr.fetchall()
         # Totals are written only here (sudo): nobody edits them afterwards.
         self.sudo().line_ids = [Command.create({
             "kind": kind, "wallet_kind": wallet_kind, "payment_method_id": method, "canteen_id": canteen,
-            "meal_period_id": meal, "department_id": department, "late": late, "count": count, "amount": amount,
-        }) for kind, wallet_kind, method, canteen, meal, department, late, count, amount in groups]
-        self.transaction_count = sum(g[7] for g in groups)
-        self.late_count = sum(g[7] for g in groups if g[6])
+            "meal_period_id": meal, "department_id": department, "analytic_account_id": analytic,
+            "partner_id": partner, "late": late, "count": count, "amount": amount,
+        }) for kind, wallet_kind, method, canteen, meal, department, analytic, partner, late, count, amount in groups]
+        self.transaction_count = sum(g[9] for g in groups)
+        self.late_count = sum(g[9] for g in groups if g[8])
         move_lines = self._move_lines()
         if not move_lines:
             self.note = _("Nothing to post.")
@@ -128,6 +140,21 @@ class OnecardSettlement(models.Model):
         })
         move._post(soft=False)
         self.write({"move_id": move.id, "note": note})
+
+    def _settled_periods(self):
+        """The time other posted settlements of the company cover from this period's start on,
+        as UTC bounds (a list of starts, a list of ends), merged: a year of day settlements is
+        one interval. Before the start every row is late anyway."""
+        others = self.search([("company_id", "=", self.company_id.id), ("state", "=", "posted"),
+                              ("id", "!=", self.id), ("date_to", ">=", self.date_from)], order="date_from")
+        merged = []
+        for other in others:
+            lo, hi = max(other.date_from, self.date_from), other.date_to + timedelta(days=1)
+            if merged and lo <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        return [self._utc_bound(lo) for lo, _hi in merged], [self._utc_bound(hi) for _lo, hi in merged]
 
     def _journal(self):
         # sudo: card accountants settle without needing Accounting rights
@@ -160,18 +187,20 @@ class OnecardSettlement(models.Model):
                                   line.payment_method_id.name or _("(none)")))
             return journal.default_account_id, None, None, line.payment_method_id.name
         if line.kind in CONSUME_KINDS:
-            canteen = line.canteen_id
-            if canteen.posting == "payable":
-                partner = canteen.partner_id
-                if not partner:
-                    raise UserError(_("Canteen %s posts to a payable: set its operator.", canteen.name))
+            # To whom the rows were owed when booked, not the canteen's contract of today: a
+            # correction gives back to the caterer that was paid for the sale.
+            canteen, partner = line.canteen_id, line.partner_id
+            if not partner and canteen.posting == "payable" and not canteen.partner_id:
+                # rows of an outsourced canteen set up without its caterer (before that was refused)
+                raise UserError(_("Canteen %s posts to a payable: set its operator.", canteen.name))
+            if partner:
                 return (partner.with_company(self.company_id).property_account_payable_id, partner,
-                        canteen.analytic_account_id, canteen.name)
-            return (self._account("onecard_revenue_account_id"), None, canteen.analytic_account_id,
+                        line.analytic_account_id, canteen.name)
+            return (self._account("onecard_revenue_account_id"), None, line.analytic_account_id,
                     canteen.name or _("Desk"))
         if line.kind in SUBSIDY_KINDS:
             return (self._account("onecard_subsidy_expense_account_id"), None,
-                    line.department_id.onecard_analytic_account_id, line.department_id.name or "")
+                    line.analytic_account_id, line.department_id.name or "")
         return None  # transfers: both sides are card liabilities and net out
 
     def _move_lines(self):

@@ -18,7 +18,12 @@ class OnecardSettlementLine(models.Model):
     canteen_id = fields.Many2one("onecard.canteen")
     meal_period_id = fields.Many2one("onecard.meal.period")
     department_id = fields.Many2one("hr.department")
-    late = fields.Boolean(help="Dated before this period: a late offline record or correction.")
+    analytic_account_id = fields.Many2one("account.analytic.account", string="Analytic Account",
+                                          help="As the ledger rows were booked with it.")
+    partner_id = fields.Many2one("res.partner", string="Owed To",
+                                 help="The caterer the rows were owed to when booked (empty: own revenue).")
+    late = fields.Boolean(help="Posted outside its period: dated before this period, or in a period already "
+                               "settled (a late offline record or back-entry).")
     count = fields.Integer()
     currency_id = fields.Many2one(related="settlement_id.currency_id")
     amount = fields.Monetary(help="Signed as on the wallets: positive = card money in.")

@@ -34,6 +34,8 @@ class OnecardTerminal(models.Model):
         default=0, help="Seconds during which a second swipe of the same card is refused (0 = off).")
     pin_threshold = fields.Monetary(help="Above this amount a PIN is required (0 = use the cardholder category).")
     active = fields.Boolean(default=True)
+    assignment_ids = fields.One2many("onecard.terminal.assignment", "terminal_id", string="Canteen History",
+                                     readonly=True)
 
     _sql_constraints = [("code_uniq", "unique(code, company_id)", "The terminal code must be unique per company.")]
 
@@ -42,3 +44,20 @@ class OnecardTerminal(models.Model):
         for terminal in self:
             if terminal.fixed_amount < 0 or terminal.repeat_interval < 0 or terminal.pin_threshold < 0:
                 raise ValidationError(_("Terminal amounts and intervals cannot be negative."))
+
+    def write(self, vals):
+        """A new canteen or category is a move: the assignment it ends goes to the history first,
+        so records of before the move uploaded later still book where they were sold."""
+        if "canteen_id" in vals or "consume_category_id" in vals:
+            now, moves = fields.Datetime.now(), []
+            for terminal in self:
+                old = (terminal.canteen_id.id, terminal.consume_category_id.id)
+                new = (vals.get("canteen_id", old[0]) or False, vals.get("consume_category_id", old[1]) or False)
+                if new != old and old[0]:
+                    last = terminal.sudo().assignment_ids[:1]  # newest first (_order)
+                    moves.append({"terminal_id": terminal.id, "canteen_id": old[0], "consume_category_id": old[1],
+                                  "date_from": last.date_to or False, "date_to": now})
+            if moves:
+                self.env["onecard.terminal.assignment"].sudo().create(moves)
+                self.invalidate_recordset(["assignment_ids"])
+        return super().write(vals)

@@ -27,6 +27,14 @@ class OnecardTransaction(models.Model):
     canteen_id = fields.Many2one("onecard.canteen", readonly=True, ondelete="restrict")
     meal_period_id = fields.Many2one("onecard.meal.period", readonly=True, ondelete="restrict")
     consume_category_id = fields.Many2one("onecard.consume.category", readonly=True, ondelete="restrict")
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account", string="Analytic Account", readonly=True, ondelete="restrict",
+        help="As booked: the canteen's (consumption) or the department's (subsidy) analytic account at that "
+             "time. Settlement posts with it, whatever the canteen or department carry today.")
+    payable_partner_id = fields.Many2one(
+        "res.partner", string="Owed To", readonly=True, ondelete="restrict",
+        help="Consumption at an outsourced canteen: the caterer owed it when it was booked (empty: the canteen's "
+             "own revenue). Settlement posts to this payable, whatever the canteen's contract is today.")
     payment_method_id = fields.Many2one("onecard.payment.method", readonly=True, ondelete="restrict")
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

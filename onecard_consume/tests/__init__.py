@@ -10,3 +10,4 @@ from . import test_settlement_access
 from . import test_i18n
 from . import test_swipe_batch
 from . import test_host_erp
+from . import test_books
