@@ -5,6 +5,9 @@
     "category": "Human Resources",
     "license": "LGPL-3",
     "author": "OneCard",
+    "maintainers": ["OneCard"],
+    "website": "https://github.com/OneCard/onecard",
+    "development_status": "Beta",
     "depends": ["hr", "account", "mail"],
     "data": [
         "security/onecard_security.xml",

@@ -5,6 +5,9 @@
     "category": "Human Resources",
     "license": "LGPL-3",
     "author": "OneCard",
+    "maintainers": ["OneCard"],
+    "website": "https://github.com/OneCard/onecard",
+    "development_status": "Beta",
     "depends": ["onecard_consume", "bus", "mail"],
     "data": [
         "security/ir.model.access.csv",
