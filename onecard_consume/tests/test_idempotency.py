@@ -59,7 +59,8 @@ class TestIdempotency(OnecardCase):
         self.assertDeclined(declined, "unknown_card")
         counts = self.counts()
         self.assertReplayOf(first, self.swipe(self.t_fixed, self.alice_card, terminal_seq=41))
-        self.assertReplayOf(declined, self.swipe(self.t_fixed, self.alice_card, terminal_seq=42))
+        self.assertReplayOf(declined, self.swipe(self.t_fixed, "DEADBEEF", terminal_seq=42))
+        self.assertConflict(self.swipe(self.t_fixed, self.alice_card, terminal_seq=42))  # another card
         self.assertEqual(self.counts(), counts)
         # the same sequence on another terminal is another record
         other = self.swipe(self.t_key, self.alice_card, key=1, terminal_seq=41)
