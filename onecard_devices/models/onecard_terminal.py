@@ -40,7 +40,7 @@ class OnecardTerminal(models.Model):
         help="Records are numbered (epoch, sequence). The terminal asks for a new epoch (sequence_reset) after "
              "its counter was legitimately reset; records of older epochs keep their identity.")
     sequence_conflict_count = fields.Integer(
-        string="Sequence Conflicts", readonly=True, copy=False,
+        string="Sequence Conflicts", readonly=True, copy=False, default=0,
         help="Requests refused because their record number or key had been used for another request "
              "(counter reset, replaced main board, cloned configuration).")
     last_sequence_conflict = fields.Datetime(readonly=True, copy=False)

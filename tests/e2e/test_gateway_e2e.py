@@ -176,7 +176,7 @@ def test_reused_record_number_with_another_request_is_refused(e2e):
     status, first = _send_swipe(e2e, serial, request)
     assert status == 200 and first["approved"] and not first["replay"], first
     count = len(ops(e2e, "E2H-"))
-    conflicts_before = e2e.sql("SELECT sequence_conflict_count FROM onecard_terminal WHERE serial_number = %s",
+    conflicts_before = e2e.sql("SELECT COALESCE(sequence_conflict_count, 0) FROM onecard_terminal WHERE serial_number = %s",
                                [serial])[0][0]
     status, again = _send_swipe(e2e, serial, dict(request, amount=9.0, idempotency_key="b-%d" % seq))
     assert status == 200 and again["code"] == "sequence_conflict", again
