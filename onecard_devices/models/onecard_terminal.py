@@ -2,6 +2,7 @@ import secrets
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.addons.onecard_consume.models.onecard_terminal import OnecardTerminal as ConsumeTerminal
 
 STATUS = [("never", "Never Seen"), ("online", "Online"), ("offline", "Offline"), ("silent", "Silent")]
@@ -115,6 +116,21 @@ class OnecardTerminal(models.Model):
     def action_regenerate_secret(self):
         for terminal in self:
             terminal.sudo().secret = secrets.token_hex(32)
+        return self[:1].action_show_secret() if len(self) == 1 else None
+
+    def action_show_secret(self):
+        """Serial number and secret for the terminal's setup (managers: the secret field is theirs only)."""
+        self.ensure_one()
+        if not self.env.user.has_group("onecard_consume.group_onecard_manager"):
+            raise AccessError(_("Only One-Card managers can see terminal secrets."))
+        if not self.serial_number:
+            raise UserError(_("Give the terminal its serial number first (Connection tab)."))
+        return {
+            "type": "ir.actions.act_window", "res_model": "onecard.terminal.secret.show",
+            "name": _("Terminal Secret"), "views": [(False, "form")], "target": "new",
+            "context": {"default_terminal_name": self.name, "default_serial_number": self.serial_number,
+                        "default_secret": self.sudo().secret},
+        }
 
     def action_clear_sequence_alert(self):
         """The operator reviewed the conflicts (the chatter lists them): close the alert and its activities."""
