@@ -328,7 +328,14 @@ class OnecardConsumption(models.AbstractModel):
                 "seq": header["terminal_seq"], "idempotency_key": header["idempotency_key"], "uid": item["uid"],
                 "amount": item.get("amount"), "key": item.get("key"), "offline": header["offline"],
                 "business_time": item.get("business_time")})
-        self.env["onecard.terminal"].sudo()._sequence_conflicts(conflicts)
+        # The refusal must reach the terminal even if raising the alert fails (mail, a lock): a
+        # failing batch would be redone and fail again, and the terminal retry the record for ever.
+        try:
+            with self.env.cr.savepoint():
+                self.env["onecard.terminal"].sudo()._sequence_conflicts(conflicts)
+        except Exception:  # noqa: BLE001 - logged; the conflicts are in the log line above too
+            _logger.exception("could not raise the sequence-conflict alert of terminal(s) %s",
+                              sorted({c["terminal_id"] for c in conflicts}))
 
     def _collect_pending(self, items):
         """Collection-mode subsidies wait for the holder's next swipe with a live card; return those holders."""
