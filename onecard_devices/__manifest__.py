@@ -19,6 +19,9 @@
         "views/onecard_list_entry_views.xml",
         "views/onecard_desk_reader_views.xml",
     ],
+    "demo": [
+        "data/onecard_devices_demo.xml",
+    ],
     "assets": {
         "web.assets_backend": [
             "onecard_devices/static/src/js/desk_reader.js",

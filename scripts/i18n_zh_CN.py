@@ -122,6 +122,8 @@ TRANSLATIONS = {
         '分析账户',
     'Answer':
         '应答',
+    'Anyone with this secret can charge cards as this terminal. If it leaked, press New Secret\n                        and give the terminal the new one.':
+        '任何持有此密钥的人都可以冒充此终端扣款。如已泄露，请点击“新密钥”，并把新密钥配置到终端。',
     'Approved':
         '已通过',
     'Archived':
@@ -332,6 +334,8 @@ TRANSLATIONS = {
         '请选择就餐所在的消费机。',
     'Clock Drift':
         '时钟偏差',
+    'Close the sequence-conflict alert once the conflicts (see the chatter) are checked.':
+        '核查冲突（见沟通记录）后关闭流水号冲突警报。',
     'Closed':
         '已注销',
     'Closing time, hours of the day.':
@@ -364,6 +368,8 @@ TRANSLATIONS = {
         '确定确认此批次吗？“立即发放”的批次将立即记入钱包。',
     'Confirmed':
         '已确认',
+    'Conflicts Reviewed':
+        '冲突已核查',
     'Connect a PC/SC card reader on a desk PC':
         '在卡务台电脑上连接 PC/SC 读卡器',
     'Connection':
@@ -468,6 +474,8 @@ TRANSLATIONS = {
         '卡务台读卡器令牌',
     'Difference':
         '差额',
+    'Digest of the request (card, amount, key, time, ...): a request that comes back under the same key or sequence number is a replay only with the same digest.':
+        '请求摘要（卡片、金额、按键、时间等）：以相同幂等键或流水号再次到达的请求，仅在摘要相同时才视为重放。',
     'Direction':
         '方向',
     'Discard':
@@ -524,6 +532,8 @@ TRANSLATIONS = {
         '引擎配置缓存',
     'Enter PIN':
         '请输入密码',
+    "Enter these in the terminal's setup: it sends the serial number with every request\n                        (X-Terminal header, or tag 10 of its first TCP heartbeat) and signs with the secret\n                        (HMAC-SHA256; the MAC of binary frames). See docs/terminal-api.md and docs/binary-protocol.md.":
+        '请在终端设置中输入以下内容：终端在每个请求中发送序列号（X-Terminal 请求头，或首个 TCP 心跳的标签 10），并用密钥签名（HMAC-SHA256；二进制帧的 MAC）。参见 docs/terminal-api.md 和 docs/binary-protocol.md。',
     'Every night a scheduled action settles the previous day.':
         '计划任务每晚自动结算前一天。',
     'Every unsettled ledger row up to the end of the period is posted in one journal entry;\n                    rows dated earlier (late offline records, corrections) are included and counted as late.\n                    Settling a period already settled shows the existing settlement.':
@@ -586,6 +596,8 @@ TRANSLATIONS = {
         '总账',
     'Generate token':
         '生成令牌',
+    'Give the terminal its serial number first (Connection tab).':
+        '请先为终端填写序列号（“连接”页签）。',
     'GL entries on the account not made by a settlement.':
         '该科目上非结算生成的总账分录。',
     'GL entries on the account not made by a settlement: they are in the difference, each listed below.':
@@ -606,6 +618,8 @@ TRANSLATIONS = {
         '哈希值',
     'Hash of the last ledger row of this wallet.':
         '该钱包最后一条流水记录的哈希值。',
+    'Highest offline record number uploaded in the current sequence epoch.':
+        '当前流水号纪元内已上传的最大脱机记录流水号。',
     'History':
         '历史',
     'Holder':
@@ -692,6 +706,8 @@ TRANSLATIONS = {
         '最后在线时间',
     'Last seen:':
         '最后在线：',
+    'Last Sequence Conflict':
+        '最近一次流水号冲突',
     'Last Swipe At':
         '最近刷卡时间',
     'Last Swipe Terminal':
@@ -912,6 +928,8 @@ TRANSLATIONS = {
         '只有已过账的结算才能冲销。',
     'Only approved consumptions can be corrected.':
         '只有已通过的消费才能冲正。',
+    'Only One-Card managers can see terminal secrets.':
+        '只有一卡通管理员可以查看终端密钥。',
     'Open a card account':
         '开设一卡通账户',
     'Open a card account automatically for every new or imported employee.':
@@ -1016,6 +1034,12 @@ TRANSLATIONS = {
         '接收时间',
     'Reconciliation':
         '对账',
+    'Record %(epoch)s:%(seq)s (key %(key)s) reused by another request: card %(uid)s, amount %(amount)s, keypad key %(keypad)s, offline %(offline)s, time %(time)s (UTC). Refused, nothing booked.':
+        '记录 %(epoch)s:%(seq)s（幂等键 %(key)s）被另一个请求重复使用：卡片 %(uid)s，金额 %(amount)s，按键 %(keypad)s，脱机 %(offline)s，时间 %(time)s（UTC）。已拒绝，未记账。',
+    'Record number already used: refused':
+        '流水号已被使用：拒绝',
+    'Records are numbered (epoch, sequence). The terminal asks for a new epoch (sequence_reset) after its counter was legitimately reset; records of older epochs keep their identity.':
+        '记录按（纪元，流水号）编号。终端计数器正常复位后请求新的纪元（sequence_reset）；旧纪元的记录保持原有标识。',
     'Reference':
         '参考号',
     'Refund':
@@ -1046,6 +1070,12 @@ TRANSLATIONS = {
         '已挂失',
     'Request headers are too large.':
         '请求头过大。',
+    'Request Digest':
+        '请求摘要',
+    'Request headers are too large.':
+        '请求头过大。',
+    'Requests refused because their record number or key had been used for another request (counter reset, replaced main board, cloned configuration).':
+        '因流水号或幂等键已被另一个请求使用而拒绝的请求数（计数器复位、更换主板、克隆配置）。',
     'Reset (clear unspent subsidy first)':
         '清零（先清除未用完的补贴）',
     'Responsible User':
@@ -1074,6 +1104,8 @@ TRANSLATIONS = {
         '已冲销',
     'Reversed By':
         '冲正操作',
+    'Reviewed':
+        '已核查',
     'Revoke token':
         '吊销令牌',
     'Row %(row)s: the amount must be a positive number.':
@@ -1112,6 +1144,22 @@ TRANSLATIONS = {
         '发送时间',
     'Sequence':
         '序号',
+    'Sequence Alert':
+        '流水号警报',
+    'Sequence Conflict':
+        '流水号冲突',
+    'Sequence conflict':
+        '流水号冲突',
+    'Sequence conflict on terminal %s':
+        '终端 %s 出现流水号冲突',
+    'Sequence conflict: %(lines)s':
+        '流水号冲突：%(lines)s',
+    'Sequence Conflicts':
+        '流水号冲突次数',
+    'Sequence Epoch':
+        '流水号纪元',
+    'Sequence epoch %s started: the terminal numbers its records from 1 again.':
+        '流水号纪元 %s 已开始：终端从 1 重新编号记录。',
     'Serial (polled)':
         '串口（轮询）',
     'Serial Number':
@@ -1120,6 +1168,8 @@ TRANSLATIONS = {
         '服务器时间',
     'Set a positive amount per person first.':
         '请先设置一个正数的人均金额。',
+    'Set by a sequence conflict, cleared when an operator has reviewed it.':
+        '出现流水号冲突时置位，操作员核查后清除。',
     'Set by the watchdog when the terminal stopped calling in.':
         '消费机停止上报时由看门狗设置。',
     'Set Clock':
@@ -1160,6 +1210,10 @@ TRANSLATIONS = {
         '用于对消费机请求签名的共享密钥（HMAC-SHA256）。',
     'Show Desk Reader Token':
         '显示卡务台读卡器令牌',
+    'Show Secret':
+        '显示密钥',
+    'Show Terminal Secret':
+        '显示终端密钥',
     'Signature':
         '签名',
     'Signed as on the wallets: positive = card money in.':
@@ -1274,14 +1328,20 @@ TRANSLATIONS = {
         '消费机按键',
     'Terminal Kind':
         '终端类型',
+    'Terminal Name':
+        '终端名称',
     'Terminal number as printed on the device.':
         '设备上印刷的机号。',
     'Terminal Protocol Service':
         '消费机协议服务',
     'Terminal Request Signature':
         '消费机请求签名',
+    'Terminal Secret':
+        '终端密钥',
     'Terminal Seq':
         '终端流水号',
+    'Terminal sequences are unique per terminal and sequence epoch.':
+        '终端流水号在每个终端和流水号纪元内唯一。',
     'Terminal sequences are unique per terminal.':
         '终端流水号在每台消费机上必须唯一。',
     'Terminal Status':
@@ -1332,6 +1392,8 @@ TRANSLATIONS = {
         '员工已离职：退还余额并收回卡片。',
     'The entry %s is in a locked period: it cannot be reversed.':
         '分录 %s 位于已锁定的期间：无法冲销。',
+    'The idempotency key %(key)s was already used for another request: nothing was booked. Use a new key for a new request.':
+        '幂等键 %(key)s 已用于另一个请求：未记账。新的请求请使用新的键。',
     'The meal period code must be unique per company.':
         '餐别编号在公司内必须唯一。',
     'The old card stays blocked; the balance follows the holder to the new card.':
@@ -1352,6 +1414,10 @@ TRANSLATIONS = {
         '消费机编号在公司内必须唯一。',
     'The terminal must be given the new secret. Continue?':
         '必须将新密钥配置到消费机上。是否继续？',
+    'The terminal sent record numbers or keys already used for other requests: its counter was reset, its main board replaced or its configuration cloned. The requests were refused. Check the terminal, then let it start a new sequence epoch.':
+        '终端发送了已被其他请求使用的流水号或幂等键：其计数器被复位、主板被更换或配置被克隆。这些请求已被拒绝。请检查终端，然后让它开始新的流水号纪元。',
+    "The terminal's sequence epoch: a new one starts after a legitimate counter reset.":
+        '终端的流水号纪元：计数器正常复位后开始新的纪元。',
     'This card cannot log in an operator.':
         '此卡不能用于操作员登录。',
     'This card cannot pay':
@@ -1368,6 +1434,8 @@ TRANSLATIONS = {
         '此消费机不能发送 %(message)s。',
     'This terminal is archived.':
         '此消费机已归档。',
+    'This terminal sent record numbers or keys already used for other requests (counter reset,\n                    replaced main board or cloned configuration): they were refused, nothing was booked.\n                    See the chatter; once checked, let the terminal start a new sequence epoch.':
+        '此终端发送了已被其他请求使用的流水号或幂等键（计数器复位、更换主板或克隆配置）：这些请求已被拒绝，未记账。请查看沟通记录；核查后让终端开始新的流水号纪元。',
     'This token is already in use.':
         '此令牌已被使用。',
     'To Collect':

@@ -14,7 +14,15 @@ rows, balances and usage counters. The gateway's group commit relies on
 that: a burst of swipes costs about what one swipe costs. Only records dated
 before their terminal last moved (offline uploads, back-entries) cost one more
 statement per batch: the canteen the terminal had at their business time.
+
+A replay must BE a replay: every request is stored with a digest of what
+makes it that request (``request_digest``). A request that comes back under
+a known key or (terminal, epoch, sequence) with another digest (a terminal
+whose counter restarted, a key reused for another swipe) is refused with
+``sequence_conflict``: nothing booked, no operation, the terminal alerted.
 """
+import hashlib
+import logging
 import uuid
 from datetime import timedelta
 
@@ -29,6 +37,7 @@ from ..tools.prepared import execute_prepared
 from .onecard_ledger import chain_row
 
 _lt = LazyTranslate(__name__)
+_logger = logging.getLogger(__name__)
 
 PIN_MAX_FAILURES = 3
 PIN_LOCK_MINUTES = 30
@@ -56,7 +65,31 @@ REASONS = {
     "invalid_amount": _lt("Invalid amount"),
     "invalid_key": _lt("Undefined key"),
     "no_price": _lt("No price for this meal"),
+    "sequence_conflict": _lt("Record number already used: refused"),
 }
+DIGEST_VERSION = "1"
+
+
+def request_digest(request, uid):
+    """Digest of what makes a swipe request this request (stored with its operation).
+
+    A retransmission carries the same values; a terminal whose counter
+    restarted, or a key reused for another swipe, does not. Covered: kind,
+    terminal, card UID, amount as sent, keypad key, offline flag, the time
+    the terminal sent (None when it sent none: the server's clock is not part
+    of the request), the caller's idempotency key and (epoch, sequence). Not
+    covered: the PIN (a digest over a 4-6 digit PIN and known fields would
+    give the PIN away) and the terminal's settings (a retransmission after a
+    settings push is still the same request).
+    """
+    amount = request.get("amount")
+    if isinstance(amount, (int, float)) and not isinstance(amount, bool):
+        amount = repr(float(amount))  # 12, 12.0 and 12.50 are the same amount
+    when = request.get("business_time")
+    parts = (DIGEST_VERSION, request.get("kind") or "consume", request["terminal_id"], uid or "", amount,
+             request.get("key"), "1" if request.get("offline") else "0", when.isoformat() if when else "",
+             request.get("idempotency_key") or "", request.get("terminal_epoch") or 0, request.get("terminal_seq"))
+    return hashlib.sha256("\x1f".join("" if part is None else str(part) for part in parts).encode()).hexdigest()
 
 
 # One statement per batch: the stored answers of requests already processed, and the
@@ -74,14 +107,16 @@ LOOKUP_SQL = """
          WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
          ORDER BY h.id, w.id FOR UPDATE OF h, w
     ), replays AS (
-        SELECT json_agg(json_build_array(kind, scope, value, id, result)) AS found FROM (
-            SELECT 'key' AS kind, o.company_id AS scope, o.idempotency_key AS value, o.id, o.result
+        SELECT json_agg(json_build_array(kind, scope, value, id, result, digest)) AS found FROM (
+            SELECT 'key' AS kind, o.company_id AS scope, o.idempotency_key AS value, o.id, o.result,
+                   o.request_digest AS digest
               FROM unnest(%s::int[], %s::varchar[]) v(c, k)
               JOIN onecard_operation o ON o.company_id = v.c AND o.idempotency_key = v.k
              UNION ALL
-            SELECT 'seq', o.terminal_id, o.terminal_seq::varchar, o.id, o.result
-              FROM unnest(%s::int[], %s::int[]) v(t, s)
-              JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_seq = v.s) found
+            SELECT 'seq', o.terminal_id, o.terminal_epoch || ':' || o.terminal_seq, o.id, o.result, o.request_digest
+              FROM unnest(%s::int[], %s::int[], %s::int[]) v(t, e, s)
+              JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_epoch = v.e AND o.terminal_seq = v.s
+        ) found
     )
     SELECT replays.found, locked.* FROM replays LEFT JOIN locked ON true
 """
@@ -97,16 +132,19 @@ class OnecardConsumption(models.AbstractModel):
 
     @api.model
     def swipe(self, terminal, uid, amount=None, key=None, pin=None, idempotency_key=None,
-              terminal_seq=None, business_time=None, offline=False, kind="consume", note=None):
+              terminal_seq=None, business_time=None, offline=False, kind="consume", note=None, terminal_epoch=0):
         """Charge a card at a terminal; return the answer dict (see module doc).
 
         offline=True: a record the terminal already accepted (the meal was
         eaten). It is booked whatever the rules say, even below zero, and
-        flagged when a rule would have refused it.
+        flagged when a rule would have refused it. terminal_epoch: the
+        terminal's sequence epoch (a new one after a legitimate counter
+        reset); a record is identified by (terminal, epoch, sequence).
         """
         return self.swipe_many([dict(
             terminal_id=terminal.id, uid=uid, amount=amount, key=key, pin=pin, idempotency_key=idempotency_key,
-            terminal_seq=terminal_seq, business_time=business_time, offline=offline, kind=kind, note=note)])[0]
+            terminal_seq=terminal_seq, business_time=business_time, offline=offline, kind=kind, note=note,
+            terminal_epoch=terminal_epoch)])[0]
 
     @api.model
     def swipe_many(self, requests):
@@ -127,7 +165,7 @@ class OnecardConsumption(models.AbstractModel):
         self.env.flush_all()
         self._assign_past(items)
         stored, cards, wallets = self._lookup(items)
-        self._replays(items, answers, stored)
+        conflicts = self._replays(items, answers, stored)
         todo = [item for item, answer in zip(items, answers) if answer is None and item["duplicate_of"] is None]
         holders = {card["holder"]["id"]: card["holder"] for card in cards.values()}
         for item in todo:
@@ -145,6 +183,8 @@ class OnecardConsumption(models.AbstractModel):
                 answers[index] = dict(first["header"]["result"], operation_id=first["header"]["id"], replay=True)
             elif answers[index] is None:
                 answers[index] = dict(item["header"]["result"], operation_id=item["header"]["id"])
+        if conflicts:  # rare: what it costs (the terminal's alert) is paid only then
+            self._report_conflicts([items[index] for index in conflicts])
         return answers
 
     def _memo(self, memo, method, key, model=None):
@@ -184,15 +224,18 @@ class OnecardConsumption(models.AbstractModel):
                       business_time=request.get("business_time") or now, offline=bool(request.get("offline")),
                       idempotency_key=request.get("idempotency_key"), terminal_seq=request.get("terminal_seq"),
                       note=request.get("note"))
-        # A request is the same as an earlier one by its key, or by the terminal's record number:
-        # a record number booked once is never booked again, whatever key comes with it.
+        uid = normalize_uid(request.get("uid"))
+        header["request_digest"] = request_digest(request, uid)
+        # A request is the same as an earlier one by its key, or by the terminal's record number
+        # (within its sequence epoch): a record number booked once is never booked again. Whether
+        # it is the SAME request the digest tells (_replays).
         identities = []
         if header["idempotency_key"]:
             identities.append(("key", conf["company_id"], header["idempotency_key"]))
         if header["terminal_seq"] is not None:
-            identities.append(("seq", conf["id"], header["terminal_seq"]))
-        return dict(request, conf=conf, header=header, identities=identities, uid=normalize_uid(request.get("uid")),
-                    duplicate_of=None)
+            header["terminal_epoch"] = request.get("terminal_epoch") or 0
+            identities.append(("seq", conf["id"], "%s:%s" % (header["terminal_epoch"], header["terminal_seq"])))
+        return dict(request, conf=conf, header=header, identities=identities, uid=uid, duplicate_of=None)
 
     def _assign_past(self, items):
         """Book records dated before their terminal's last move where the terminal was then.
@@ -235,17 +278,18 @@ class OnecardConsumption(models.AbstractModel):
         head, kind)}}).
         """
         by_key = [i for item in items for i in item["identities"] if i[0] == "key"]
-        by_seq = [i for item in items for i in item["identities"] if i[0] == "seq"]
+        by_seq = [(item["header"]["terminal_id"], item["header"]["terminal_epoch"], item["header"]["terminal_seq"])
+                  for item in items if item["header"]["terminal_seq"] is not None]
         wanted = {(item["conf"]["company_id"], item["uid"]) for item in items if item["uid"]}
         execute_prepared(self.env.cr, "onecard_swipe_lookup", LOOKUP_SQL, [
             list({uid for _c, uid in wanted}), list({company for company, _u in wanted}),
-            [i[1] for i in by_key], [i[2] for i in by_key], [i[1] for i in by_seq], [i[2] for i in by_seq],
+            [i[1] for i in by_key], [i[2] for i in by_key],
+            [i[0] for i in by_seq], [i[1] for i in by_seq], [i[2] for i in by_seq],
         ], log_exceptions=False)  # a serialization failure here is expected under load: the caller retries
         rows = self.env.cr.fetchall()
         stored = {}
-        for kind, scope, value, op_id, result in rows[0][0] or ():
-            value = int(value) if kind == "seq" else value
-            stored[(kind, scope, value)] = dict(result or {}, operation_id=op_id, replay=True)
+        for kind, scope, value, op_id, result, digest in rows[0][0] or ():
+            stored[(kind, scope, value)] = (dict(result or {}, operation_id=op_id, replay=True), digest)
         names = ("id", "name", "state", "active", "category_id", "department_id", "day", "day_amount", "meal_key",
                  "meal_amount", "meal_count", "last_swipe", "last_terminal_id", "pin_failures", "pin_locked_until",
                  "subsidy_pending", "pin_hash")
@@ -265,20 +309,62 @@ class OnecardConsumption(models.AbstractModel):
                                          "expiry_date": expiry, "holder": holder, "rank": rank}
         return stored, cards, wallets
 
-    @staticmethod
-    def _replays(items, answers, stored):
-        """Answer requests already processed from ``stored``; mark repeats inside the batch."""
-        first = {}
+    def _replays(self, items, answers, stored):
+        """Answer requests already processed from ``stored``; mark repeats inside the batch.
+
+        A known identity with another digest is a conflict: refused, nothing
+        booked (the answer is not stored: the identity belongs to the first
+        request). Operations stored before digests existed (NULL) replay as
+        before. Returns the indexes of the conflicting requests.
+        """
+        first, conflicts = {}, []
         for index, item in enumerate(items):
+            digest = item["header"]["request_digest"]
             known = [i for i in item["identities"] if i in stored]
             if known:
-                answers[index] = stored[known[0]]
+                answer, stored_digest = stored[known[0]]
+                if stored_digest is not None and stored_digest != digest:
+                    answers[index] = self._conflict(item)
+                    conflicts.append(index)
+                else:
+                    answers[index] = answer
                 continue
             earlier = [first[i] for i in item["identities"] if i in first]
             if earlier:
+                if items[earlier[0]]["header"]["request_digest"] != digest:
+                    answers[index] = self._conflict(item)
+                    conflicts.append(index)
+                    continue
                 item["duplicate_of"] = earlier[0]
             for identity in item["identities"]:  # a repeat's other identities lead to the request it repeats
                 first.setdefault(identity, earlier[0] if earlier else index)
+        return conflicts
+
+    def _conflict(self, item):
+        """The answer to a reused key or sequence number: a refusal that says nothing of the first request."""
+        return dict(self._result(None, "sequence_conflict", 0.0, {}, {}), operation_id=None)
+
+    def _report_conflicts(self, items):
+        """Log the conflicting requests and hand them to the terminals (onecard_devices raises an alert)."""
+        conflicts = []
+        for item in items:
+            header = item["header"]
+            _logger.warning("sequence conflict: terminal %s epoch %s seq %s key %s reused by another request",
+                            header["terminal_id"], header.get("terminal_epoch"), header["terminal_seq"],
+                            header["idempotency_key"])
+            conflicts.append({
+                "terminal_id": header["terminal_id"], "epoch": header.get("terminal_epoch"),
+                "seq": header["terminal_seq"], "idempotency_key": header["idempotency_key"], "uid": item["uid"],
+                "amount": item.get("amount"), "key": item.get("key"), "offline": header["offline"],
+                "business_time": item.get("business_time")})
+        # The refusal must reach the terminal even if raising the alert fails (mail, a lock): a
+        # failing batch would be redone and fail again, and the terminal retry the record for ever.
+        try:
+            with self.env.cr.savepoint():
+                self.env["onecard.terminal"].sudo()._sequence_conflicts(conflicts)
+        except Exception:  # noqa: BLE001 - logged; the conflicts are in the log line above too
+            _logger.exception("could not raise the sequence-conflict alert of terminal(s) %s",
+                              sorted({c["terminal_id"] for c in conflicts}))
 
     def _collect_pending(self, items):
         """Collection-mode subsidies wait for the holder's next swipe with a live card; return those holders."""

@@ -6,6 +6,7 @@ records the answer under the request's idempotency key. Callers above it
 (operations below, consumption rules, wizards, terminal API, gateway) never
 touch balances themselves.
 """
+import hashlib
 import json
 import uuid
 
@@ -22,6 +23,7 @@ OPERATION_COLUMNS = (
     ("company_id", "int"), ("cardholder_id", "int"), ("card_id", "int"), ("terminal_id", "int"),
     ("meal_period_id", "int"), ("payment_method_id", "int"), ("amount", "numeric"), ("business_time", "timestamp"),
     ("offline", "bool"), ("flagged", "bool"), ("idempotency_key", "varchar"), ("terminal_seq", "int"),
+    ("terminal_epoch", "int"), ("request_digest", "varchar"),
     ("note", "varchar"), ("reversal_of_id", "int"), ("result", "jsonb"))
 ROW_COLUMNS = (  # the first six come from the row, the others from its operation's header
     ("wallet_id", "int"), ("wallet_kind", "varchar"), ("amount", "numeric"), ("balance_after", "numeric"),
@@ -104,27 +106,53 @@ WRITE_BOOK_SQL = """
 }
 
 
+class IdempotencyConflict(UserError):
+    """An idempotency key reused with other parameters (like Stripe's): refused, nothing booked."""
+
+
+def desk_digest(kind, holder_id, lines, card_id=None, method_id=None, amount=None, **extra):
+    """Digest of a desk operation (what makes a keyed request that request): see ``_simple``."""
+    parts = ["1", kind, holder_id, card_id or "", method_id or "", "" if amount is None else repr(float(amount))]
+    for line in lines:
+        wallet_id = line.get("wallet_id") or (line["wallet"].id if line.get("wallet") else "")
+        parts += [wallet_id, "drain" if line.get("drain") else repr(float(line.get("amount") or 0.0))]
+    parts += ["%s=%s" % (name, extra[name]) for name in sorted(extra) if extra[name] not in (None, False)]
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+
+
 class OnecardLedger(models.AbstractModel):
     _name = "onecard.ledger"
     _description = "Card Money Engine"
 
     # ------------------------------------------------------------------ core
     @api.model
-    def _replay(self, company_id, key=None, terminal_id=None, terminal_seq=None):
-        """The stored first answer of a request already processed, or None."""
+    def _replay(self, company_id, key=None, terminal_id=None, terminal_seq=None, digest=None, terminal_epoch=0):
+        """The stored first answer of a request already processed, or None.
+
+        digest: the digest of the request now asked; when the stored one
+        differs (the key or sequence number was used for another request)
+        raise IdempotencyConflict: a replay must BE a replay, never "approved,
+        nothing booked" for something else. Operations stored without a digest
+        replay as before.
+        """
         if key:
             self.env.cr.execute(
-                "SELECT id, result FROM onecard_operation WHERE company_id = %s AND idempotency_key = %s",
+                "SELECT id, result, request_digest FROM onecard_operation WHERE company_id = %s AND idempotency_key = %s",
                 [company_id, key])
         elif terminal_id and terminal_seq is not None:
             self.env.cr.execute(
-                "SELECT id, result FROM onecard_operation WHERE terminal_id = %s AND terminal_seq = %s",
-                [terminal_id, terminal_seq])
+                """SELECT id, result, request_digest FROM onecard_operation
+                    WHERE terminal_id = %s AND terminal_epoch = %s AND terminal_seq = %s""",
+                [terminal_id, terminal_epoch or 0, terminal_seq])
         else:
             return None
         row = self.env.cr.fetchone()
         if not row:
             return None
+        if digest and row[2] and row[2] != digest:
+            raise IdempotencyConflict(self.env._(
+                "The idempotency key %(key)s was already used for another request: nothing was booked. "
+                "Use a new key for a new request.", key=key or "%s:%s" % (terminal_epoch or 0, terminal_seq)))
         return dict(row[1] or {}, operation_id=row[0], replay=True)
 
     @api.model
@@ -270,14 +298,24 @@ class OnecardLedger(models.AbstractModel):
         card.cardholder_id._check_usable(payout=payout)
 
     def _simple(self, kind, holder, lines, card=None, method=None, amount=None, key=None, note=None, **extra):
-        """Book a desk operation and return its answer dict."""
-        replay = self._replay(holder.company_id.id, key)
-        if replay:
-            return replay
+        """Book a desk operation and return its answer dict.
+
+        With a key: the same key again with the same request (kind, holder,
+        card, method, amount, wallets and amounts, note) is a replay of the first
+        answer; with anything else an IdempotencyConflict (nothing booked).
+        """
+        digest = None
+        if key:
+            digest = desk_digest(kind, holder.id, lines, card_id=card and card.id, method_id=method and method.id,
+                                 amount=amount, note=note, **extra)
+            replay = self._replay(holder.company_id.id, key, digest=digest)
+            if replay:
+                return replay
         # department (and a subsidy's analytic account) are looked up by _book unless given in extra
         header = dict(kind=kind, state="approved", company_id=holder.company_id.id, cardholder_id=holder.id,
                       card_id=card and card.id,
-                      payment_method_id=method and method.id, amount=amount, idempotency_key=key, note=note, **extra)
+                      payment_method_id=method and method.id, amount=amount, idempotency_key=key, note=note,
+                      request_digest=digest, **extra)
         op_id, _balances = self._book(header, lines, answer=lambda balances: {
             "approved": True, "code": "ok", "kind": kind, "amount": header["amount"], "balances": balances})
         return dict(header["result"], operation_id=op_id)

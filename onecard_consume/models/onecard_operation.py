@@ -40,6 +40,12 @@ class OnecardOperation(models.Model):
     flagged = fields.Boolean(readonly=True, help="Booked although a rule would have refused it (offline record).")
     idempotency_key = fields.Char(readonly=True)
     terminal_seq = fields.Integer(readonly=True)
+    terminal_epoch = fields.Integer(
+        string="Sequence Epoch", readonly=True, default=0,
+        help="The terminal's sequence epoch: a new one starts after a legitimate counter reset.")
+    request_digest = fields.Char(
+        readonly=True, help="Digest of the request (card, amount, key, time, ...): a request that comes back "
+                            "under the same key or sequence number is a replay only with the same digest.")
     note = fields.Char(readonly=True)
     result = fields.Json(readonly=True, help="The answer given the first time.")
     reversal_of_id = fields.Many2one("onecard.operation", readonly=True, ondelete="restrict")
@@ -48,7 +54,8 @@ class OnecardOperation(models.Model):
 
     _sql_constraints = [
         ("key_uniq", "unique(company_id, idempotency_key)", "Idempotency keys are unique."),
-        ("terminal_seq_uniq", "unique(terminal_id, terminal_seq)", "Terminal sequences are unique per terminal."),
+        ("terminal_seq_uniq", "unique(terminal_id, terminal_epoch, terminal_seq)",
+         "Terminal sequences are unique per terminal and sequence epoch."),
     ]
 
     @api.model_create_multi

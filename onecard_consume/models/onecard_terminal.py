@@ -39,6 +39,15 @@ class OnecardTerminal(models.Model):
 
     _sql_constraints = [("code_uniq", "unique(code, company_id)", "The terminal code must be unique per company.")]
 
+    @api.model
+    def _sequence_conflicts(self, conflicts):
+        """Requests refused because their key or sequence number belongs to another request.
+
+        conflicts: dicts (terminal_id, epoch, seq, idempotency_key, uid, amount,
+        key, offline, business_time). The engine has logged them; onecard_devices
+        raises an alert on the terminal.
+        """
+
     @api.constrains("fixed_amount", "repeat_interval", "pin_threshold")
     def _check_values(self):
         for terminal in self:

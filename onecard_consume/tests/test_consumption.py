@@ -200,6 +200,14 @@ class TestConsumption(OnecardCase):
         self.assertTrue(self.swipe(self.t_amount, self.alice_card, amount=40.0, at=local_to_utc(12, 5))["approved"])
         self.assertTrue(self.swipe(self.t_amount, self.alice_card, amount=40.0, at=local_to_utc(17, 0))["approved"])
         declined("daily_limit", self.t_amount, self.alice_card, amount=13.0, at=local_to_utc(17, 10))
+        # a record number reused for another request: refused and not even recorded (the number is taken)
+        self.swipe(self.t_fixed, self.bob_card, terminal_seq=9001)
+        before, rows = self.snapshot()["wallets"], self.ledger_count()
+        conflict = self.swipe(self.t_fixed, self.vera_card, terminal_seq=9001)
+        self.assertEqual((conflict["approved"], conflict["code"], conflict["operation_id"]),
+                         (False, "sequence_conflict", None))
+        self.assertEqual((self.snapshot()["wallets"], self.ledger_count()), (before, rows))
+        seen.add(conflict["code"])
         self.assertEqual(seen, set(REASONS) - {"ok"}, "every reason code is reachable")
 
     def test_repeat_swipe_interval(self):

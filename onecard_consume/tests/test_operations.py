@@ -292,3 +292,17 @@ class TestOperations(OnecardCase):
         self.assertBalances(self.alice, subsidy=38.0, cash=100.0)
         self.op_ledger.correct(self.op(operation), "entered twice")
         self.assertBalances(self.alice, subsidy=50.0, cash=100.0)
+
+    def test_report_lost_by_rpc(self):
+        """action_report_lost: the documented public way (RPC) to block a card, for operators only."""
+        from odoo.exceptions import AccessError, UserError
+        from odoo.tests import new_test_user
+        reader = new_test_user(self.env, login="oc_test_accountant", groups="onecard_consume.group_onecard_accountant")
+        with self.assertRaises(AccessError):
+            self.alice_card.with_user(reader).action_report_lost()
+        self.assertEqual(self.alice_card.state, "active")
+        self.assertTrue(self.alice_card.with_user(self.operator).action_report_lost())
+        self.assertEqual(self.alice_card.state, "lost")
+        self.assertEqual(self.swipe(self.t_fixed, self.alice_card)["code"], "card_lost")
+        with self.assertRaises(UserError):  # already lost: refused clearly, nothing changes
+            self.alice_card.with_user(self.operator).action_report_lost()

@@ -50,6 +50,10 @@ from .http_front import MAX_HEAD, HttpFront
 _logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
 
 RETRY_PGCODES = {"40001", "40P01", "55P03", "23505"}  # serialization, deadlock, lock, unique (racing replays)
+# The counters of the status lines and of the end-of-run totals, in this order (0 when nothing happened:
+# an operator grepping "naks=" must find it).
+TOTALS = ("frames", "http_requests", "approved", "declined", "replays", "conflicts", "batches", "uploaded", "naks",
+          "retries", "crc_errors", "poll_timeouts")
 
 
 class GatewayError(Exception):
@@ -69,6 +73,8 @@ class Gateway:
         self.pool = ThreadPoolExecutor(max_workers=opts.workers, thread_name_prefix="gw-db")
         self.db_pool = odoo.sql_db.ConnectionPool(opts.workers)  # one connection per worker thread, kept
         self.local = threading.local()
+        self.cursors = []          # every worker thread's cursor, closed at shutdown (see close_cursors)
+        self.cursors_lock = threading.Lock()
         self.stats = Counter()
         self.stats_lock = threading.Lock()
         self.latencies = []
@@ -88,16 +94,38 @@ class Gateway:
             # Kept for the thread's life, never re-borrowed (so never reset): the engine
             # prepares its batch statements once on it (onecard_consume/tools/prepared.py).
             cr = self.local.cr = own_cursor(self.db_pool, self.dbname)
+            with self.cursors_lock:
+                self.cursors.append(cr)
         return cr
 
     def _drop_cursor(self):
         cr = getattr(self.local, "cr", None)
         self.local.cr = None
         if cr is not None:
-            try:
-                cr.close()
-            except Exception:  # noqa: BLE001 - the connection may be gone already
-                pass
+            with self.cursors_lock:
+                if cr in self.cursors:
+                    self.cursors.remove(cr)
+            self._close(cr)
+
+    @staticmethod
+    def _close(cr):
+        try:
+            cr.close()
+        except Exception:  # noqa: BLE001 - the connection may be gone already
+            pass
+
+    def close_cursors(self):
+        """Close the worker threads' cursors (after the pool has stopped: no thread uses them any more).
+
+        They live in thread-local storage; left to the garbage collector at exit,
+        each one logged "Cursor not closed explicitly" and its connection was
+        dropped without a goodbye to PostgreSQL.
+        """
+        with self.cursors_lock:
+            cursors, self.cursors = self.cursors, []
+        for cr in cursors:
+            self._close(cr)
+        self.db_pool.close_all()
 
     def load_terminals(self):
         def work(env):
@@ -264,6 +292,8 @@ class Gateway:
         self._count("approved" if result.get("approved") else "declined")
         if result.get("replay"):
             self._count("replays")
+        if result.get("code") == "sequence_conflict":
+            self._count("conflicts")
 
     def _swipe_answer(self, result, body):
         self._count_swipe(result)
@@ -330,7 +360,6 @@ class Gateway:
                 rtype, result = await loop.run_in_executor(self.pool, self.handle_request, terminal["id"],
                                                            frame.type, body)
         except (GatewayError, TerminalError) as exc:
-            self._count("naks")
             return self.nak(frame, exc.code, exc.message, key), None
         finally:
             self.inflight -= 1
@@ -347,6 +376,9 @@ class Gateway:
         return terminal.get("via") == "tcp" and not self.opts.allow_unsigned
 
     def nak(self, frame, code, message, key=None):
+        """A NAK frame; counted here, where every NAK is made (bad MAC, unknown terminal, bad payload,
+        refusals of the service): it was counted on the service's refusals only."""
+        self._count("naks")
         payload = M.encode_message(M.NAK, {"code": code, "message": (message or "")[:200]})
         return encode(M.NAK, payload, frame.address, frame.seq, FLAG_RESPONSE, key)
 
@@ -451,16 +483,18 @@ class Gateway:
             p99 = lat[min(int(len(lat) * 0.99), len(lat) - 1)] * 1000 if lat else 0.0
             delta = {k: now[k] - last[k] for k in now}
             _logger.info(
-                "status: frames=%d http=%d approved=%d declined=%d replays=%d batches=%d uploaded=%d naks=%d "
-                "retries=%d crc_errors=%d poll_timeouts=%d connections=%d inflight=%d p50=%.1fms p99=%.1fms "
-                "batch=%.1f swipes/%.1fms (last %ds)", *(delta.get(key, 0) for key in (
-                    "frames", "http_requests", "approved", "declined", "replays", "batches", "uploaded", "naks",
-                    "retries", "crc_errors", "poll_timeouts")),
+                "status: %s connections=%d inflight=%d p50=%.1fms p99=%.1fms "
+                "batch=%.1f swipes/%.1fms (last %ds)", self._totals(delta),
                 now.get("connections", 0), self.inflight, p50, p99,
                 # what group commit achieves: swipes per batch, and how long a batch takes (queue to commit)
                 delta.get("batched", 0) / max(delta.get("batches", 0), 1),
                 delta.get("batch_us", 0) / 1000 / max(delta.get("batches", 0), 1), self.opts.status_interval)
             last = now
+
+    @staticmethod
+    def _totals(counts):
+        """ "frames=3 http=0 ... naks=2 ...": every counter of TOTALS, zeros included."""
+        return " ".join("%s=%d" % ("http" if key == "http_requests" else key, counts.get(key, 0)) for key in TOTALS)
 
     async def main(self):
         loop = asyncio.get_running_loop()
@@ -515,7 +549,11 @@ class Gateway:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self.pool.shutdown(wait=True)
-        _logger.info("onecard-gateway stopped: %s", dict(self.stats))
+        self.close_cursors()
+        with self.stats_lock:
+            stats = Counter(self.stats)
+        _logger.info("onecard-gateway stopped: %s connections=%d batched=%d (since start)", self._totals(stats),
+                     stats.get("connections", 0), stats.get("batched", 0))
 
 
 class OnecardGateway(Command):

@@ -14,7 +14,7 @@ STATUS = {
     "terminal_inactive": 403, "wrong_terminal_kind": 403, "operator_required": 403, "not_operator": 403,
     "not_found": 404, "unknown_card": 404,
     "method_not_allowed": 405,
-    "reference_reused": 409,
+    "reference_reused": 409, "idempotency_conflict": 409,
     "body_too_large": 413,
     "unsupported_media_type": 415,
     "refused": 422,

@@ -51,6 +51,7 @@ CASHIER_REFUND = 0x0A
 KIOSK_BALANCE = 0x0B
 KIOSK_COLLECT = 0x0C
 KIOSK_TOPUP = 0x0D
+SEQUENCE_RESET = 0x0E  # start a new sequence epoch; answer 0x8E carries it
 ERROR = 0x7F           # answer 0xFF = NAK: the request itself was refused (code, message)
 RESPONSE_BIT = 0x80
 IDLE = POLL | RESPONSE_BIT
@@ -62,7 +63,8 @@ EXTRA_TAG = 0xFE       # in any message: JSON object of fields without a tag of 
 NAMES = {POLL: "poll", HEARTBEAT: "heartbeat", CONFIG: "config", LISTS: "lists", SWIPE: "swipe",
          UPLOAD: "upload", TOTALS: "totals", OPERATOR_LOGIN: "operator_login", OPERATOR_LOGOUT: "operator_logout",
          CASHIER_TOPUP: "cashier_topup", CASHIER_REFUND: "cashier_refund", KIOSK_BALANCE: "kiosk_balance",
-         KIOSK_COLLECT: "kiosk_collect", KIOSK_TOPUP: "kiosk_topup", ERROR: "error"}
+         KIOSK_COLLECT: "kiosk_collect", KIOSK_TOPUP: "kiosk_topup", SEQUENCE_RESET: "sequence_reset",
+         ERROR: "error"}
 TYPES = {name: code for code, name in NAMES.items()}
 SERVICE_MESSAGES = {code for code in NAMES if code not in (POLL, ERROR)}
 
@@ -90,13 +92,15 @@ RECORD = [  # one offline record
     F(0x04, "key", "u8"),
     F(0x05, "time", "time", required=True),
     F(0x06, "pin", "str"),
+    F(0x07, "epoch", "u32"),
 ]
 BALANCES = F(0x20, "balances", "map")
 ANSWER = [  # the engine's answer to a swipe (also one result of an upload)
     F(0x01, "seq", "u32"), F(0x02, "approved", "bool", required=True), F(0x03, "code", "str", required=True),
     F(0x04, "message", "str"), F(0x05, "display", "str"), F(0x06, "amount", "money"),
     F(0x07, "subsidy_amount", "money"), F(0x08, "cash_amount", "money"), F(0x09, "holder", "str"),
-    F(0x0A, "replay", "bool"), F(0x0B, "flagged", "bool"), F(0x0C, "operation_id", "u32"), BALANCES,
+    F(0x0A, "replay", "bool"), F(0x0B, "flagged", "bool"), F(0x0C, "operation_id", "u32"),
+    F(0x0D, "epoch", "u32"), BALANCES,
 ]
 COUNT = [F(0x01, "count", "u32"), F(0x02, "amount", "money"), F(0x03, "period", "str")]
 
@@ -109,7 +113,7 @@ SCHEMAS = {
     HEARTBEAT | RESPONSE_BIT: [F(0x01, "server_time", "time"), F(0x02, "list_version", "u32"),
                                F(0x03, "config_version", "str"), F(0x04, "config_changed", "bool"),
                                F(0x05, "lists_changed", "bool"), F(0x06, "commands", "json"),
-                               F(0x07, "list_delta", "json")],
+                               F(0x07, "list_delta", "json"), F(0x08, "epoch", "u32")],
     CONFIG: [],
     CONFIG | RESPONSE_BIT: [F(0x01, "terminal", "str"), F(0x02, "name", "str"), F(0x03, "kind", "str"),
                             F(0x04, "mode", "str"), F(0x05, "online", "bool"), F(0x06, "fixed_amount", "money"),
@@ -126,7 +130,7 @@ SCHEMAS = {
                            F(0x05, "entries", "json")],
     SWIPE: [F(0x01, "seq", "u32"), F(0x02, "uid", "uid", required=True), F(0x03, "amount", "money"),
             F(0x04, "key", "u8"), F(0x05, "time", "time"), F(0x06, "pin", "str"),
-            F(0x07, "idempotency_key", "str")],
+            F(0x07, "idempotency_key", "str"), F(0x08, "epoch", "u32")],
     SWIPE_ANSWER: ANSWER,
     UPLOAD: [F(0x10, "records", "struct", repeated=True, sub=RECORD)],
     ACK: [F(0x01, "accepted", "u32"), F(0x02, "last_seq", "u32"), F(0x03, "gaps", "json"),
@@ -151,6 +155,8 @@ SCHEMAS = {
     KIOSK_COLLECT | RESPONSE_BIT: [F(0x01, "holder", "str"), F(0x02, "collected", "money"), BALANCES],
     KIOSK_TOPUP: [F(0x01, "uid", "uid", required=True), F(0x02, "amount", "money", required=True),
                   F(0x03, "method", "str", required=True), F(0x04, "reference", "str", required=True)],
+    SEQUENCE_RESET: [],
+    SEQUENCE_RESET | RESPONSE_BIT: [F(0x01, "epoch", "u32"), F(0x02, "server_time", "time")],
     ERROR: [],
     NAK: [F(0x01, "code", "str", required=True), F(0x02, "message", "str")],
 }

@@ -11,6 +11,13 @@ upload them in sequence order; a record leaves the buffer only when the
 server acknowledged it. Unanswered frames are retransmitted (same sequence,
 retransmit flag) until answered.
 
+Records are numbered (epoch, sequence): ``--reset-epoch`` asks the server for a
+new sequence epoch first (what a terminal does after its counter was reset)
+and numbers from ``--first-seq`` in it; ``--epoch`` uses a given one. A swipe
+refused with ``sequence_conflict`` (its number was used for another request)
+is counted in ``conflicts``. ``--clock`` fixes the terminals' clock: two runs
+with the same ``--first-seq`` and ``--clock`` send the same records (replays).
+
 Examples::
 
     python3 onecard_devices/lib/simulator.py --transport tcp --port 9100 --terminals 3 \\
@@ -73,9 +80,9 @@ def percentile(sorted_values, pct):
 class Stats:
     def __init__(self):
         self.sent = self.approved = self.declined = self.refused = self.retransmits = 0
-        self.offline_recorded = self.uploaded = self.replays = self.unreachable = 0
+        self.offline_recorded = self.uploaded = self.replays = self.unreachable = self.conflicts = 0
         self.latencies = []
-        self.acked = {}       # (serial, seq) -> answer summary (approved, amount, replay, offline)
+        self.acked = {}       # (serial, epoch, seq) -> answer summary (approved, amount, replay, offline)
         # Measurement window (--warmup): only swipes sent after window_start count for
         # approved_per_s and the latency percentiles; the counters above count everything.
         self.window_start = 0.0
@@ -86,7 +93,8 @@ class Stats:
         return {
             "elapsed_s": round(elapsed, 3), "sent": self.sent, "approved": self.approved,
             "declined": self.declined, "refused": self.refused, "retransmits": self.retransmits,
-            "replays": self.replays, "offline_recorded": self.offline_recorded, "uploaded": self.uploaded,
+            "replays": self.replays, "conflicts": self.conflicts, "offline_recorded": self.offline_recorded,
+            "uploaded": self.uploaded,
             "unreachable": self.unreachable,
             "approved_per_s": round(self.window_approved / elapsed, 1) if elapsed else 0.0,
             "answered_per_s": round(len(lat) / elapsed, 1) if elapsed else 0.0,
@@ -239,7 +247,8 @@ class HttpClient:
 
     PATHS = {"operator_login": "operator/login", "operator_logout": "operator/logout",
              "cashier_topup": "cashier/topup", "cashier_refund": "cashier/refund",
-             "kiosk_balance": "kiosk/balance", "kiosk_collect": "kiosk/collect", "kiosk_topup": "kiosk/topup"}
+             "kiosk_balance": "kiosk/balance", "kiosk_collect": "kiosk/collect", "kiosk_topup": "kiosk/topup",
+             "sequence_reset": "sequence/reset"}
 
     def __init__(self, url, terminal, timeout, max_wait):
         from urllib.parse import urlsplit
@@ -312,7 +321,7 @@ class HttpClient:
 # ------------------------------------------------------------------ terminal
 class VirtualTerminal:
     def __init__(self, serial, secret, address, cards, stats, show=False, force_offline=False, sign=True,
-                 first_seq=None):
+                 first_seq=None, epoch=0, reset_epoch=False, clock=None):
         self.serial, self.secret, self.address = serial, secret, address
         self.key = secret if (secret and sign) else None
         self.cards, self.stats, self.show = cards, stats, show
@@ -320,6 +329,7 @@ class VirtualTerminal:
         self.client = None
         self.config = {}
         self.record_seq = first_seq if first_seq is not None else int(time.time() * 10) % 1000000 * 1000
+        self.epoch, self.reset_epoch, self.clock = epoch, reset_epoch, clock
         self.buffer = []          # offline records not yet acknowledged, in sequence order
         self.blacklist = set()
         self.rng = random.Random(serial)
@@ -340,9 +350,16 @@ class VirtualTerminal:
     def online(self):
         return not self.force_offline and self.config.get("online", True)
 
+    def now(self):
+        """The terminal's clock (unix seconds): --clock, or the real one."""
+        return self.clock if self.clock is not None else int(time.time())
+
     async def start(self):
         await self.client.call(M.HEARTBEAT, {"serial": self.serial, "time": int(time.time()), "firmware": "sim-1.0",
                                              "last_seq": self.record_seq})
+        if self.reset_epoch:  # the counter was reset: number the records in a new epoch
+            self.epoch = (await self.client.call(M.SEQUENCE_RESET, {}))["epoch"]
+            self.display("new sequence epoch %d" % self.epoch)
         self.config = await self.client.call(M.CONFIG, {})
         if not self.online:
             lists = await self.client.call(M.LISTS, {})
@@ -352,7 +369,7 @@ class VirtualTerminal:
 
     def _request(self, uid):
         mode = self.config.get("mode")
-        body = {"uid": uid, "time": int(time.time())}
+        body = {"uid": uid, "time": self.now()}
         if mode in ("amount", "postpaid"):
             body["amount"] = self.rng.choice(AMOUNTS)
         elif mode == "key":
@@ -364,6 +381,8 @@ class VirtualTerminal:
         uid = uid or self.rng.choice(self.cards)
         self.record_seq += 1
         body = dict(self._request(uid), seq=self.record_seq)
+        if self.epoch:
+            body["epoch"] = self.epoch
         if not self.online:
             return self._record_offline(body)
         self.stats.sent += 1
@@ -381,7 +400,7 @@ class VirtualTerminal:
         if measured:
             self.stats.latencies.append(time.perf_counter() - started)
             self.stats.window_approved += bool(answer.get("approved"))
-        self._count(answer, body["seq"], offline=False)
+        self._count(answer, body["seq"], offline=False, epoch=self.epoch)
         if answer.get("approved"):
             balance = sum((answer.get("balances") or {}).get(k, 0.0) for k in ("cash", "subsidy", "temporary"))
             self.display("%s  %.2f  balance %.2f" % (answer.get("holder") or uid, answer.get("amount") or 0.0,
@@ -390,8 +409,12 @@ class VirtualTerminal:
             self.display(answer.get("display") or answer.get("message") or answer.get("code"))
         return answer
 
-    def _count(self, answer, seq, offline):
-        key = (self.serial, seq)
+    def _count(self, answer, seq, offline, epoch=0):
+        if answer.get("code") == "sequence_conflict":  # refused, nothing booked: not an acknowledged record
+            self.stats.conflicts += 1
+            self.stats.declined += 1
+            return
+        key = (self.serial, epoch or 0, seq)
         if key not in self.stats.acked:
             self.stats.acked[key] = {"approved": bool(answer.get("approved")), "amount": answer.get("amount") or 0.0,
                                      "replay": bool(answer.get("replay")), "offline": offline,
@@ -413,7 +436,7 @@ class VirtualTerminal:
         if limit and amount > limit:
             self.display("OFFLINE: above offline limit %.2f" % limit)
             return {"approved": False, "code": "offline_limit"}
-        record = {k: v for k, v in body.items() if k in ("seq", "uid", "amount", "key", "time")}
+        record = {k: v for k, v in body.items() if k in ("seq", "epoch", "uid", "amount", "key", "time")}
         self.buffer.append(record)
         self.stats.offline_recorded += 1
         self.display("OFFLINE OK %s %.2f (%d to upload)" % (uid, amount, len(self.buffer)))
@@ -428,11 +451,11 @@ class VirtualTerminal:
             except Unreachable:
                 self.display("UPLOAD: no connection, %d kept" % len(self.buffer))
                 return False
-            done = {result.get("seq") for result in ack.get("results") or []}
+            done = {(result.get("epoch") or 0, result.get("seq")) for result in ack.get("results") or []}
             for result in ack.get("results") or []:
-                self._count(result, result.get("seq"), offline=True)
+                self._count(result, result.get("seq"), offline=True, epoch=result.get("epoch"))
             self.stats.uploaded += len(done)
-            self.buffer = [r for r in self.buffer if r["seq"] not in done]
+            self.buffer = [r for r in self.buffer if (r.get("epoch") or 0, r["seq"]) not in done]
             self.display("UPLOAD %d acknowledged, %d left, gaps %s" % (len(done), len(self.buffer),
                                                                      ack.get("gaps") or "none"))
             if not done:
@@ -481,7 +504,8 @@ async def run(args):
         serial = "%s%03d" % (args.serial_prefix, index + args.first_index)
         terminal = VirtualTerminal(serial, args.secret, args.first_address + index, cards, stats, show=args.show,
                                    force_offline=args.offline, sign=not args.unsigned,
-                                   first_seq=args.first_seq if args.first_seq is not None else None)
+                                   first_seq=args.first_seq if args.first_seq is not None else None,
+                                   epoch=args.epoch, reset_epoch=args.reset_epoch, clock=args.clock)
         if args.transport == "tcp":
             terminal.client = TcpClient(args.host, args.port, terminal, args.timeout, args.max_wait)
         elif args.transport == "serial":
@@ -509,7 +533,8 @@ async def run(args):
     summary["unacknowledged_offline"] = sum(len(t.buffer) for t in terminals)
     if args.report:
         with open(args.report, "w") as handle:
-            json.dump(dict(summary, acked=[dict(v, serial=k[0], seq=k[1]) for k, v in stats.acked.items()]), handle)
+            json.dump(dict(summary, acked=[dict(v, serial=k[0], epoch=k[1], seq=k[2])
+                                           for k, v in stats.acked.items()]), handle)
     return summary
 
 
@@ -526,6 +551,10 @@ def build_parser():
     parser.add_argument("--first-index", type=int, default=1)
     parser.add_argument("--first-address", type=int, default=1, help="serial: bus address of the first terminal")
     parser.add_argument("--first-seq", type=int, help="first record sequence (default: from the clock)")
+    parser.add_argument("--epoch", type=int, default=0, help="sequence epoch of the records (default 0)")
+    parser.add_argument("--reset-epoch", action="store_true",
+                        help="ask the server for a new sequence epoch first (after a counter reset)")
+    parser.add_argument("--clock", type=int, help="the terminals' clock, unix seconds (default: the real one)")
     parser.add_argument("--secret", default="", help="shared secret of the terminals (MAC / HMAC)")
     parser.add_argument("--unsigned", action="store_true", help="TCP: send frames without MAC")
     parser.add_argument("--sign-serial", action="store_true", help="serial: MAC the frames too")

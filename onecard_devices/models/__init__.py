@@ -7,3 +7,4 @@ from . import onecard_card
 from . import onecard_terminal_service
 from . import onecard_desk_reader
 from . import onecard_desk_reader_token_show
+from . import onecard_terminal_secret_show

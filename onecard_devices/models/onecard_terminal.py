@@ -2,6 +2,7 @@ import secrets
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.addons.onecard_consume.models.onecard_terminal import OnecardTerminal as ConsumeTerminal
 
 STATUS = [("never", "Never Seen"), ("online", "Online"), ("offline", "Offline"), ("silent", "Silent")]
@@ -33,7 +34,20 @@ class OnecardTerminal(models.Model):
     last_seen = fields.Datetime(readonly=True)
     clock_drift = fields.Integer(readonly=True, help="Terminal clock minus server clock, seconds.")
     firmware = fields.Char(readonly=True)
-    last_seq = fields.Integer(string="Last Record Sequence", readonly=True)
+    last_seq = fields.Integer(string="Last Record Sequence", readonly=True,
+                              help="Highest offline record number uploaded in the current sequence epoch.")
+    seq_epoch = fields.Integer(
+        string="Sequence Epoch", readonly=True, default=0, copy=False,
+        help="Records are numbered (epoch, sequence). The terminal asks for a new epoch (sequence_reset) after "
+             "its counter was legitimately reset; records of older epochs keep their identity.")
+    sequence_conflict_count = fields.Integer(
+        string="Sequence Conflicts", readonly=True, copy=False, default=0,
+        help="Requests refused because their record number or key had been used for another request "
+             "(counter reset, replaced main board, cloned configuration).")
+    last_sequence_conflict = fields.Datetime(readonly=True, copy=False)
+    sequence_alert = fields.Boolean(
+        readonly=True, copy=False,
+        help="Set by a sequence conflict, cleared when an operator has reviewed it.")
     list_version = fields.Integer(string="List Version Loaded", readonly=True)
     silent = fields.Boolean(readonly=True, help="Set by the watchdog when the terminal stopped calling in.")
     status = fields.Selection(STATUS, compute="_compute_status")
@@ -102,6 +116,27 @@ class OnecardTerminal(models.Model):
     def action_regenerate_secret(self):
         for terminal in self:
             terminal.sudo().secret = secrets.token_hex(32)
+        return self[:1].action_show_secret() if len(self) == 1 else None
+
+    def action_show_secret(self):
+        """Serial number and secret for the terminal's setup (managers: the secret field is theirs only)."""
+        self.ensure_one()
+        if not self.env.user.has_group("onecard_consume.group_onecard_manager"):
+            raise AccessError(_("Only One-Card managers can see terminal secrets."))
+        if not self.serial_number:
+            raise UserError(_("Give the terminal its serial number first (Connection tab)."))
+        return {
+            "type": "ir.actions.act_window", "res_model": "onecard.terminal.secret.show",
+            "name": _("Terminal Secret"), "views": [(False, "form")], "target": "new",
+            "context": {"default_terminal_name": self.name, "default_serial_number": self.serial_number,
+                        "default_secret": self.sudo().secret},
+        }
+
+    def action_clear_sequence_alert(self):
+        """The operator reviewed the conflicts (the chatter lists them): close the alert and its activities."""
+        self.activity_ids.filtered(
+            lambda a: a.activity_type_id == self._conflict_activity_type()).action_feedback(feedback=_("Reviewed"))
+        self.sudo().write({"sequence_alert": False})
 
     def action_view_commands(self):
         return {
@@ -109,6 +144,58 @@ class OnecardTerminal(models.Model):
             "view_mode": "list,form", "domain": [("terminal_id", "in", self.ids)],
             "context": {"default_terminal_id": self[:1].id},
         }
+
+    # ------------------------------------------------------------ sequences
+    def _conflict_activity_type(self):
+        return self.env.ref("onecard_devices.mail_activity_sequence_conflict")
+
+    @api.model
+    def _sequence_conflicts(self, conflicts):
+        """Alert on the terminals: a counter, an open alert, a chatter line per conflict, one activity.
+
+        Called by the engine in the transaction that refused the requests (only
+        when there are conflicts: the hot path pays nothing).
+        """
+        super()._sequence_conflicts(conflicts)
+        by_terminal = {}
+        for conflict in conflicts:
+            by_terminal.setdefault(conflict["terminal_id"], []).append(conflict)
+        now = fields.Datetime.now()
+        activity_type = self._conflict_activity_type()
+        for terminal in self.sudo().with_context(active_test=False).browse(list(by_terminal)):
+            found = by_terminal[terminal.id]
+            lines = [self.env._("Record %(epoch)s:%(seq)s (key %(key)s) reused by another request: card %(uid)s, "
+                       "amount %(amount)s, keypad key %(keypad)s, offline %(offline)s, time %(time)s (UTC). "
+                       "Refused, nothing booked.",
+                       epoch=c["epoch"] if c["epoch"] is not None else "-",
+                       seq=c["seq"] if c["seq"] is not None else "-", key=c["idempotency_key"] or "-",
+                       uid=c["uid"] or "-", amount=c["amount"] if c["amount"] is not None else "-",
+                       keypad=c["key"] if c["key"] is not None else "-", offline=c["offline"],
+                       time=c["business_time"] or "-") for c in found]
+            terminal.message_post(body=_("Sequence conflict: %(lines)s", lines=" ".join(lines)))
+            if not terminal.sequence_alert:
+                terminal.activity_schedule(
+                    activity_type_id=activity_type.id, user_id=terminal.create_uid.id or self.env.uid,
+                    summary=_("Sequence conflict on terminal %s", terminal.name),
+                    note=_("The terminal sent record numbers or keys already used for other requests: its counter "
+                           "was reset, its main board replaced or its configuration cloned. The requests were "
+                           "refused. Check the terminal, then let it start a new sequence epoch."))
+            # An increment in SQL: two batches refusing requests of one terminal at once both count.
+            self.env.cr.execute("""UPDATE onecard_terminal SET sequence_conflict_count =
+                                          COALESCE(sequence_conflict_count, 0) + %s,
+                                          last_sequence_conflict = %s, sequence_alert = true WHERE id = %s""",
+                                [len(found), now, terminal.id])
+            terminal.invalidate_recordset(["sequence_conflict_count", "last_sequence_conflict", "sequence_alert"])
+
+    def _start_sequence_epoch(self):
+        """A new sequence epoch for this terminal (its counter restarts at 1): return it."""
+        self.ensure_one()
+        self.env.cr.execute("""UPDATE onecard_terminal SET seq_epoch = seq_epoch + 1, last_seq = 0
+                                WHERE id = %s RETURNING seq_epoch""", [self.id])
+        epoch = self.env.cr.fetchone()[0]
+        self.invalidate_recordset(["seq_epoch", "last_seq"])
+        self.message_post(body=_("Sequence epoch %s started: the terminal numbers its records from 1 again.", epoch))
+        return epoch
 
     # ------------------------------------------------------------ crons
     @api.model

@@ -18,13 +18,16 @@ Messages and payloads (all fields optional unless marked *):
 heartbeat   {list_version:int, config_version:str, firmware:str, time:int (terminal clock,
              unix s), last_seq:int, results:[{id*:int, ok*:bool, result:str}]}
             -> {server_time, list_version, config_version, config_changed, lists_changed,
-                list_delta (when small and list_version given), commands:[{id, kind, payload}]}
+                list_delta (when small and list_version given), commands:[{id, kind, payload}],
+                epoch (the terminal's current sequence epoch)}
 config      {} -> the settings to apply (mode, fixed_amount, keys, meal_periods, ...)
 lists       {since:int} -> {version, full, blacklist, whitelist} or {version, full:false, entries}
-swipe       {uid*:str, amount:number, key:int, pin:str, seq:int, idempotency_key:str, time:int}
-            -> the engine's answer (approved, code, message, display, amount, balances, ...)
-upload      {records*:[{seq*:int, uid*:str, amount:number, key:int, time*:int}]}
+swipe       {uid*:str, amount:number, key:int, pin:str, seq:int, epoch:int, idempotency_key:str, time:int}
+            -> the engine's answer (approved, code, message, display, amount, balances, ...);
+               code sequence_conflict: (epoch, seq) or the key was used for another request
+upload      {records*:[{seq*:int, epoch:int, uid*:str, amount:number, key:int, time*:int}]}
             -> {accepted, results:[{seq, ...answer}], last_seq, gaps:[[from, to], ...]}
+sequence_reset  {} -> {epoch, server_time}: a new sequence epoch (records numbered from 1 again)
 totals      {uid:str} -> {today:{count, amount}, meal:{period, count, amount}} (card or terminal)
 operator_login  {uid*:str, pin:str} -> {session, operator}
 operator_logout {session*:str} -> {ok}
@@ -46,6 +49,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.onecard_consume.models.onecard_ledger import IdempotencyConflict
 from odoo.addons.onecard_consume.tools import check_pin, normalize_uid
 
 from ..lib.errors import TerminalError
@@ -67,8 +71,9 @@ SCHEMAS = {
     "config": {},
     "lists": {"since": (INT, False)},
     "swipe": {"uid": (str, True), "amount": (NUM, False), "key": (INT, False), "pin": (str, False),
-              "seq": (INT, False), "idempotency_key": (str, False), "time": (INT, False)},
+              "seq": (INT, False), "epoch": (INT, False), "idempotency_key": (str, False), "time": (INT, False)},
     "upload": {"records": (LIST, True)},
+    "sequence_reset": {},
     "totals": {"uid": (str, False)},
     "operator_login": {"uid": (str, True), "pin": (str, False)},
     "operator_logout": {"session": (str, True)},
@@ -80,12 +85,12 @@ SCHEMAS = {
     "kiosk_collect": {"uid": (str, True)},
     "kiosk_topup": {"uid": (str, True), "amount": (NUM, True), "method": (str, True), "reference": (str, True)},
 }
-RECORD_SCHEMA = {"seq": (INT, True), "uid": (str, True), "amount": (NUM, False), "key": (INT, False),
-                 "time": (INT, True), "pin": (str, False)}
+RECORD_SCHEMA = {"seq": (INT, True), "epoch": (INT, False), "uid": (str, True), "amount": (NUM, False),
+                 "key": (INT, False), "time": (INT, True), "pin": (str, False)}
 RESULT_SCHEMA = {"id": (INT, True), "ok": (BOOL, True), "result": (str, False)}
 # Terminal kinds allowed to send a message (None = every kind).
 KINDS = {
-    "swipe": ("consume", "cashier"), "upload": ("consume", "cashier"),
+    "swipe": ("consume", "cashier"), "upload": ("consume", "cashier"), "sequence_reset": ("consume", "cashier"),
     "operator_login": ("cashier",), "operator_logout": ("cashier",),
     "cashier_topup": ("cashier",), "cashier_refund": ("cashier",),
     "kiosk_balance": ("kiosk", "subsidy", "cashier"), "kiosk_collect": ("kiosk", "subsidy"),
@@ -283,6 +288,8 @@ class OnecardTerminalService(models.AbstractModel):
         self = self.sudo().with_company(company_id)
         try:
             return getattr(self, "_msg_" + message)(terminal, payload)
+        except IdempotencyConflict as exc:
+            raise TerminalError("idempotency_conflict", str(exc.args[0] if exc.args else exc)) from exc
         except (UserError, ValidationError) as exc:
             raise TerminalError("refused", str(exc.args[0] if exc.args else exc)) from exc
 
@@ -309,6 +316,7 @@ class OnecardTerminalService(models.AbstractModel):
             "config_changed": payload.get("config_version") not in (None, config_version),
             "lists_changed": payload.get("list_version") is not None and payload["list_version"] != version,
             "commands": self.env["onecard.terminal.command"]._hand_out(terminal),
+            "epoch": terminal.seq_epoch,
         }
         since = payload.get("list_version")
         if since is not None and since != version:
@@ -380,6 +388,7 @@ class OnecardTerminalService(models.AbstractModel):
         return {"terminal_id": terminal_id, "uid": payload["uid"], "amount": payload.get("amount"),
                 "key": payload.get("key"), "pin": payload.get("pin"),
                 "idempotency_key": key and "T%s:%s" % (terminal_id, key), "terminal_seq": payload.get("seq"),
+                "terminal_epoch": payload.get("epoch") or 0,
                 "business_time": self._business_time(payload.get("time")), "offline": offline}
 
     @api.model
@@ -430,32 +439,48 @@ class OnecardTerminalService(models.AbstractModel):
             raise TerminalError("out_of_range", _("At most %(max)s records per upload.", max=MAX_UPLOAD))
         for record in records:
             validate(record, RECORD_SCHEMA, where=" (records)")
-        seqs = [r["seq"] for r in records]
-        if len(set(seqs)) != len(seqs):
+        numbers = [(r.get("epoch") or 0, r["seq"]) for r in records]
+        if len(set(numbers)) != len(numbers):
             raise TerminalError("invalid_value", _("Duplicate sequence numbers in one upload."))
+        # last_seq and gaps are about the terminal's current epoch; older epochs' records are late ones
+        epoch = terminal.seq_epoch
+        seqs = [seq for record_epoch, seq in numbers if record_epoch == epoch]
         previous = terminal.last_seq or 0
-        records = sorted(records, key=lambda r: r["seq"])
+        records = sorted(records, key=lambda r: (r.get("epoch") or 0, r["seq"]))
         answers = self.env["onecard.consumption"].swipe_many(
             [self._swipe_request(terminal.id, record, offline=True) for record in records])
-        results = [dict(answer, seq=record["seq"]) for record, answer in zip(records, answers)]
+        results = [dict(answer, seq=record["seq"], epoch=record.get("epoch") or 0)
+                   for record, answer in zip(records, answers)]
         top = max(seqs + [previous])
         if top != previous:
             self.env.cr.execute("UPDATE onecard_terminal SET last_seq = GREATEST(last_seq, %s) WHERE id = %s",
                                 [top, terminal.id])
             terminal.invalidate_recordset(["last_seq"])
-        return {"accepted": len(results), "results": results, "last_seq": max(top, previous),
-                "gaps": self._gaps(terminal, top)}
+        # A record refused as a sequence conflict is not accepted (nothing was booked for it).
+        accepted = sum(1 for result in results if result["code"] != "sequence_conflict")
+        return {"accepted": accepted, "results": results, "last_seq": max(top, previous),
+                "gaps": self._gaps(terminal, top, epoch)}
 
-    def _gaps(self, terminal, top, window=10000):
-        """Missing sequence numbers (ranges) below ``top``, over the last ``window`` numbers."""
+    def _msg_sequence_reset(self, terminal, payload):
+        """Start a new sequence epoch: the terminal numbers its records from 1 again.
+
+        For a legitimate counter reset (firmware reset, new main board). Cannot
+        give a free meal: a record is identified by (terminal, epoch, seq) and
+        a known one replays only when it is the same request (digest).
+        """
+        return {"epoch": terminal._start_sequence_epoch(), "server_time": int(datetime.now(timezone.utc).timestamp())}
+
+    def _gaps(self, terminal, top, epoch=0, window=10000):
+        """Missing sequence numbers (ranges) of ``epoch`` below ``top``, over the last ``window`` numbers."""
         low = max(1, top - window + 1)
         if top < low:
             return []
         self.env.cr.execute("""
             SELECT s FROM generate_series(%s::int, %s::int) s
-             WHERE NOT EXISTS (SELECT 1 FROM onecard_operation o WHERE o.terminal_id = %s AND o.terminal_seq = s)
+             WHERE NOT EXISTS (SELECT 1 FROM onecard_operation o
+                                WHERE o.terminal_id = %s AND o.terminal_epoch = %s AND o.terminal_seq = s)
              ORDER BY s
-        """, [low, top, terminal.id])
+        """, [low, top, terminal.id, epoch])
         missing = [row[0] for row in self.env.cr.fetchall()]
         ranges = []
         for seq in missing:
@@ -588,8 +613,11 @@ class OnecardTerminalService(models.AbstractModel):
         card = self._card(terminal, payload["uid"])
         method = self._method(payload["method"])
         key = "kiosk:%s:%s" % (method.code, payload["reference"])
-        result = self.env["onecard.ledger"].topup(card, payload["amount"], method, key=key,
-                                                  reference=payload["reference"])
+        try:
+            result = self.env["onecard.ledger"].topup(card, payload["amount"], method, key=key,
+                                                      reference=payload["reference"])
+        except IdempotencyConflict as exc:  # the same payment reference for another card or amount
+            raise TerminalError("reference_reused", _("This payment reference was already used.")) from exc
         if result.get("replay"):
             self.env.cr.execute("SELECT card_id, amount FROM onecard_operation WHERE id = %s",
                                 [result.get("operation_id")])

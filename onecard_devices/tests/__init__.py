@@ -1,4 +1,5 @@
 from . import test_terminal_api
+from . import test_sequence_conflict
 from . import test_lists
 from . import test_commands
 from . import test_desk_reader

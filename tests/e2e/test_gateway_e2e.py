@@ -3,7 +3,9 @@ import http.client
 import importlib.util
 import json
 import os
+import re
 import signal
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,7 +18,7 @@ N = len(MODES)
 
 def ops(e2e, prefix, offline=None):
     rows = e2e.sql("""
-        SELECT t.serial_number, o.terminal_seq, o.state, o.id, o.offline FROM onecard_operation o
+        SELECT t.serial_number, o.terminal_seq, o.state, o.id, o.offline, o.terminal_epoch FROM onecard_operation o
           JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE %s""", [prefix + "%"])
     return [r for r in rows if offline is None or r[4] == offline]
 
@@ -25,9 +27,9 @@ def check_report(e2e, report, prefix, offline=False):
     """Every acknowledged swipe is in the database once, with the answer the terminal got."""
     assert report["unreachable"] == 0 and report["refused"] == 0, report
     assert report["unacknowledged_offline"] == 0, report
-    db = {(r[0], r[1]): r for r in ops(e2e, prefix)}
+    db = {(r[0], r[5], r[1]): r for r in ops(e2e, prefix)}
     for acked in report["acked"]:
-        row = db.get((acked["serial"], acked["seq"]))
+        row = db.get((acked["serial"], acked.get("epoch", 0), acked["seq"]))
         assert row, "acknowledged swipe %s/%s missing from the database" % (acked["serial"], acked["seq"])
         assert (row[2] == "approved") == acked["approved"], (acked, row)
         assert row[4] == offline
@@ -38,18 +40,31 @@ def check_report(e2e, report, prefix, offline=False):
 def test_tcp_every_mode(e2e, offline):
     seq = e2e.next_seq("E2T-")
     before = len(ops(e2e, "E2T-"))
+    clock = int(time.time())  # the terminals' clock: the records carry it, a retransmission the same
     args = ["--transport", "tcp", "--port", e2e.tcp_port, "--serial-prefix", "E2T-", "--terminals", N,
             "--swipes", 4, "--first-seq", seq, "--show"] + (["--offline"] if offline else [])
-    report = e2e.simulate(*args)
+    report = e2e.simulate(*args, "--clock", clock)
     assert report["approved"] == 4 * N, report
     check_report(e2e, report, "E2T-", offline)
     assert len(ops(e2e, "E2T-")) == before + 4 * N
-    # The same sequence numbers again: replays, never a second charge.
-    if not offline:
-        again = e2e.simulate(*args)
-        assert again["replays"] == 4 * N
-        assert len(ops(e2e, "E2T-")) == before + 4 * N
-        e2e.assert_ledger_invariant()
+    if offline:
+        return
+    # The same records again (same sequence numbers, cards, amounts, times): replays, never a second charge.
+    again = e2e.simulate(*args, "--clock", clock)
+    assert again["replays"] == 4 * N, again
+    assert len(ops(e2e, "E2T-")) == before + 4 * N
+    # The counters restarted (other swipes under the same numbers): refused, nothing booked, alerted.
+    conflicts = e2e.simulate(*args, "--clock", clock + 1)
+    assert (conflicts["approved"], conflicts["conflicts"], conflicts["replays"]) == (0, 4 * N, 0), conflicts
+    assert len(ops(e2e, "E2T-")) == before + 4 * N
+    alerted = e2e.sql("SELECT count(*) FROM onecard_terminal WHERE serial_number LIKE 'E2T-%%' AND sequence_alert")
+    assert alerted[0][0] == N
+    # After a new sequence epoch the same numbers are new records.
+    fresh = e2e.simulate(*args, "--reset-epoch")
+    assert fresh["approved"] == 4 * N and fresh["conflicts"] == 0, fresh
+    check_report(e2e, fresh, "E2T-")
+    assert len(ops(e2e, "E2T-")) == before + 8 * N
+    e2e.assert_ledger_invariant()
 
 
 @pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
@@ -79,7 +94,8 @@ def test_gateway_http_front_every_mode(e2e, offline):
     """The same HTTP API, served by the gateway (group commit) instead of Odoo's HTTP stack."""
     seq = e2e.next_seq("E2H-")
     args = ["--transport", "http", "--url", "http://127.0.0.1:%d" % e2e.gateway_http_port, "--serial-prefix",
-            "E2H-", "--terminals", N, "--swipes", 3, "--first-seq", seq, "--show"] + (["--offline"] if offline else [])
+            "E2H-", "--terminals", N, "--swipes", 3, "--first-seq", seq, "--show", "--clock", int(time.time())] + (
+        ["--offline"] if offline else [])
     report = e2e.simulate(*args)
     assert report["approved"] == 3 * N, report
     check_report(e2e, report, "E2H-", offline)
@@ -151,17 +167,74 @@ def _cards(e2e, count):
         "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id LIMIT %s", [count])]
 
 
-def test_reused_record_number_is_a_replay(e2e):
-    """A record number already booked, sent again under a new idempotency key: the first answer, no charge."""
+def test_reused_record_number_with_another_request_is_refused(e2e):
+    """A record number already booked, sent again for another swipe (another amount, another idempotency
+    key): refused with sequence_conflict, nothing booked, the terminal alerted; the same request is a replay."""
     serial, uid = "E2H-001", _cards(e2e, 4)[3]  # E2H-001: amount mode
     seq = e2e.next_seq("E2H-") + 7000
-    status, first = _send_swipe(e2e, serial, {"uid": uid, "amount": 0.5, "seq": seq, "idempotency_key": "a-%d" % seq})
+    request = {"uid": uid, "amount": 0.5, "seq": seq, "idempotency_key": "a-%d" % seq, "time": int(time.time())}
+    status, first = _send_swipe(e2e, serial, request)
     assert status == 200 and first["approved"] and not first["replay"], first
     count = len(ops(e2e, "E2H-"))
-    status, again = _send_swipe(e2e, serial, {"uid": uid, "amount": 9.0, "seq": seq, "idempotency_key": "b-%d" % seq})
-    assert status == 200 and again["replay"] and again["operation_id"] == first["operation_id"], again
+    conflicts_before = e2e.sql("SELECT COALESCE(sequence_conflict_count, 0) FROM onecard_terminal WHERE serial_number = %s",
+                               [serial])[0][0]
+    status, again = _send_swipe(e2e, serial, dict(request, amount=9.0, idempotency_key="b-%d" % seq))
+    assert status == 200 and again["code"] == "sequence_conflict", again
+    assert not again["approved"] and not again["replay"] and not again.get("operation_id"), again
     assert len(ops(e2e, "E2H-")) == count
+    assert e2e.sql("SELECT sequence_conflict_count, sequence_alert FROM onecard_terminal WHERE serial_number = %s",
+                   [serial])[0] == (conflicts_before + 1, True)
+    status, replay = _send_swipe(e2e, serial, request)
+    assert status == 200 and replay["replay"] and replay["operation_id"] == first["operation_id"], replay
     e2e.assert_ledger_invariant()
+
+
+def _frames():
+    spec = importlib.util.spec_from_file_location("oclib", os.path.join(REPO, "tests", "unit", "oclib.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # registers onecard_devices/lib as the package onecard_devices_lib, no Odoo
+    return importlib.import_module("onecard_devices_lib.frame"), importlib.import_module("onecard_devices_lib.messages")
+
+
+def _exchange(sock, frame_bytes, frame):
+    sock.sendall(frame_bytes)
+    reader = frame.FrameReader()
+    while True:
+        data = sock.recv(4096)
+        assert data, "the gateway closed the connection"
+        frames = reader.feed(data)
+        if frames:
+            return frames[0]
+
+
+def test_naks_are_counted_and_shutdown_is_clean(e2e):
+    """Issue 14.11: every NAK the gateway sends is counted, in the status lines and in the end-of-run
+    totals; a graceful stop closes the database cursors ("Cursor not closed explicitly" nowhere)."""
+    lib, M = _frames()
+    encode = lib.encode
+    log_path = os.path.join(e2e.tmp, "gateway.log")
+    start = os.path.getsize(log_path)
+    swipe = M.encode_message(M.SWIPE, {"uid": "04A1B2C3", "amount": 1.0, "seq": 1})
+    heartbeat = M.encode_message(M.HEARTBEAT, {"serial": "E2T-001", "time": int(time.time())})
+    with socket.create_connection(("127.0.0.1", e2e.tcp_port), timeout=30) as sock:
+        answers = [_exchange(sock, encode(M.SWIPE, swipe, 0, 1, 0, "e2e-secret"), lib)]  # not bound yet
+        assert _exchange(sock, encode(M.HEARTBEAT, heartbeat, 0, 2, 0, "e2e-secret"), lib).type != M.NAK
+        answers.append(_exchange(sock, encode(M.SWIPE, swipe, 0, 3, 0, "wrong-secret"), lib))  # bad MAC
+        answers.append(_exchange(sock, encode(M.SWIPE, b"\x02\x00\x01\xff", 0, 4, 0, "e2e-secret"), lib))  # bad uid
+    codes = [M.decode_message(frame.type, frame.payload)["code"] for frame in answers]
+    assert [frame.type for frame in answers] == [M.NAK] * 3 and codes == [
+        "unknown_terminal", "bad_signature", "invalid_body"], codes
+    time.sleep(6)  # one status line (--status-interval 5)
+    e2e.kill_gateway(signal.SIGTERM)
+    with open(log_path) as handle:
+        handle.seek(start)
+        log = handle.read()
+    e2e.start_gateway()
+    assert e2e.gateway.poll() is None
+    assert sum(int(n) for n in re.findall(r"status: .*? naks=(\d+)", log)) == 3, log[-3000:]
+    totals = re.search(r"onecard-gateway stopped: (.*)", log)
+    assert totals and re.search(r"\bnaks=3\b", totals.group(1)), log[-3000:]
+    assert "Cursor not closed explicitly" not in log, log[-3000:]
 
 
 def test_one_failing_swipe_does_not_refuse_its_batch(e2e):

@@ -229,3 +229,22 @@ def test_random_frames_quick():
     rng = random.Random(7)
     for _ in range(2000):
         _check_decode(bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 64))))
+
+
+def test_sequence_epoch_messages_as_documented():
+    """docs/binary-protocol.md: sequence_reset (0E / 8E) and the epoch tags, byte for byte."""
+    key = "demo-secret-T102"
+    assert fr.encode(M.SEQUENCE_RESET, M.encode_message(M.SEQUENCE_RESET, {}), 0, 20, 0, key).hex() == (
+        "a55a0010010e000400000014" "5098e5e03f7adad8" "3fd0")
+    answer = fr.encode(M.SEQUENCE_RESET | M.RESPONSE_BIT, M.encode_message(
+        M.SEQUENCE_RESET | M.RESPONSE_BIT, {"epoch": 1, "server_time": 1714550400}), 0, 20, fr.FLAG_RESPONSE, key)
+    assert answer.hex() == "a55a001e018e000500000014010004000000010200046631f680255e2d3d8588bea4cb82"
+    frame = fr.decode(answer)
+    assert frame.verify_mac(key) and not frame.verify_mac("another-secret")
+    assert M.decode_message(frame.type, frame.payload) == {"epoch": 1, "server_time": 1714550400}
+    swipe = {"seq": 1, "epoch": 1, "uid": "04A1B2C3", "amount": 12.5, "time": 1714550400}
+    payload = M.encode_message(M.SWIPE, swipe)
+    assert b"\x08\x00\x04\x00\x00\x00\x01" in payload  # tag 08 epoch u32
+    assert M.decode_message(M.SWIPE, payload) == swipe
+    record = {"seq": 3, "epoch": 2, "uid": "04A1B2C3", "time": 1714550400}
+    assert M.decode_message(M.UPLOAD, M.encode_message(M.UPLOAD, {"records": [record]})) == {"records": [record]}
