@@ -780,10 +780,10 @@ TRANSLATIONS = {
         '管理员',
     'Manual Entries':
         '手工分录',
-    "Map the chart's cash or bank journal, or create the clearing journal of WeChat Pay / Alipay.":
-        '映射科目表中的现金或银行日记账，或为微信支付 / 支付宝创建清算日记账。',
     'Manual Entry':
         '手工分录',
+    "Map the chart's cash or bank journal, or create the clearing journal of WeChat Pay / Alipay.":
+        '映射科目表中的现金或银行日记账，或为微信支付 / 支付宝创建清算日记账。',
     'Map the payment method %s to a journal with an account.':
         '请将支付方式 %s 对应到一个设有科目的日记账。',
     'Maximum spent per day; 0 = no limit.':
@@ -1068,8 +1068,6 @@ TRANSLATIONS = {
         '已挂失',
     'Reported lost':
         '已挂失',
-    'Request headers are too large.':
-        '请求头过大。',
     'Request Digest':
         '请求摘要',
     'Request headers are too large.':
