@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Refresh the OneCard translation files: ./scripts/i18n_update.sh [addon ...]
 #
+# The .po files are the only source of the translations (docs/i18n.md); this
+# script only brings them in step with the code:
 # 1. creates a scratch database and installs the addons (no demo data);
 # 2. exports each addon's template with Odoo 18's CLI
 #    (odoo-bin -d DB --i18n-export=/tmp/ADDON.pot --modules=ADDON; no --language
-#    means "template", i.e. empty msgstr);
-# 3. scripts/i18n_merge.py writes ADDON/i18n/ADDON.pot and merges it into
-#    ADDON/i18n/zh_CN.po, keeping existing translations and filling the gaps
-#    from the dictionary scripts/i18n_zh_CN.py;
-# 4. drops the database and prints the number of untranslated entries per addon
-#    (the untranslated msgids are listed and saved to /tmp/ADDON_untranslated.txt).
+#    means "template", i.e. empty msgstr) and writes ADDON/i18n/ADDON.pot when
+#    more than its dates changed;
+# 3. merges the template into ADDON/i18n/zh_CN.po with gettext's msgmerge (no
+#    fuzzy matching: a guessed translation is worse than none) and drops the
+#    entries no longer in the code (msgattrib --no-obsolete);
+# 4. drops the database and prints, per addon, msgfmt's statistics and the
+#    msgids left to translate: translate them in the .po (Poedit, Weblate, an editor).
 #
-# Default addons: onecard_consume onecard_devices, plus onecard_reports when its
-# i18n/zh_CN.po does not exist yet (it has its own translator otherwise).
-# Knobs: I18N_LANG (default zh_CN), KEEP_DB=1, I18N_PREFER_DICT=1 (dictionary
-# overrides translations already in the .po), ODOO_BIN, ODOO_ADDONS.
+# Default addons: all three. Knobs: I18N_LANG (default zh_CN), KEEP_DB=1, ODOO_BIN,
+# ODOO_ADDONS. Needs gettext (msgmerge, msgattrib, msgfmt).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,10 +32,10 @@ ADDONS_PATH="$ODOO_ADDONS,$REPO"
 if [[ $# -gt 0 ]]; then
     ADDONS=("$@")
 else
-    ADDONS=(onecard_consume onecard_devices)
-    [[ -d onecard_reports && ! -f onecard_reports/i18n/$LANG_CODE.po ]] && ADDONS+=(onecard_reports)
+    ADDONS=(onecard_consume onecard_devices onecard_reports)
 fi
 INSTALL="$(IFS=,; echo "${ADDONS[*]}")"
+command -v msgmerge >/dev/null || { echo "i18n: gettext is missing (apt-get install gettext)" >&2; exit 1; }
 
 DB="onecard_i18n_$$_$(date +%s)"
 LOG="/tmp/${DB}.log"
@@ -70,9 +71,21 @@ for addon in "${ADDONS[@]}"; do
     rm -f "$pot"
     "${ODOO[@]}" --i18n-export="$pot" --modules="$addon"
     [[ -s "$pot" ]] || { echo "i18n: export of $addon failed (see $LOG)" >&2; status=1; continue; }
-    out="$("$PY" scripts/i18n_merge.py "$addon" "$pot" "$LANG_CODE")" || { echo "i18n: merge of $addon failed" >&2; status=1; continue; }
-    printf '%s\n' "$out"
-    summary+=("$(printf '%s\n' "$out" | head -n 1)")
+    template="$addon/i18n/$addon.pot" po="$addon/i18n/$LANG_CODE.po"
+    mkdir -p "$addon/i18n"
+    # Only the dates changed: keep the committed template as it is.
+    dates='^"(POT-Creation|PO-Revision)-Date'
+    if [[ ! -f "$template" ]] || ! diff -q <(grep -Ev "$dates" "$template") <(grep -Ev "$dates" "$pot") >/dev/null; then
+        cp "$pot" "$template"
+    fi
+    [[ -f "$po" ]] || msginit --no-translator --locale="$LANG_CODE" -i "$template" -o "$po"
+    msgmerge --quiet --no-fuzzy-matching --update --backup=none "$po" "$template"
+    msgattrib --no-obsolete -o "$po" "$po"
+    stats="$(msgfmt --statistics -o /dev/null "$po" 2>&1)"
+    summary+=("$addon: $stats")
+    echo "$addon: $stats"
+    "$PY" -c 'import sys, polib
+for e in polib.pofile(sys.argv[1]).untranslated_entries(): print("    to translate: %r" % e.msgid)' "$po"
 done
 
 echo

@@ -2,8 +2,8 @@
 translation, and the translation files are up to date with the code.
 
 When this fails, run ./scripts/i18n_update.sh: it re-exports the templates,
-merges them into i18n/zh_CN.po and lists what is left untranslated; add those
-strings to scripts/i18n_zh_CN.py and run it again.
+merges them into i18n/zh_CN.po and lists what is left untranslated; translate
+those entries in the .po (the only source of the translations, docs/i18n.md).
 """
 import os
 import re
@@ -15,15 +15,14 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import TranslationImporter, TranslationModuleReader, get_translation
 
 # printf-style (%s, %d, %(name)s, %%), str.format / JS-style ({name}, {{ }})
-# and markup tags: all must be kept by the translation (same as
-# scripts/i18n_merge.py).
+# and markup tags: all must be kept by the translation.
 PLACEHOLDER_RE = re.compile(
     r"%\([A-Za-z0-9_]+\)[-#0 +]*\d*(?:\.\d+)?[sdrfix]"
     r"|%[-#0 +]*\d*(?:\.\d+)?[sdrfix%]"
     r"|\{\{|\}\}|\{[A-Za-z0-9_.]*\}"
     r"|</?[A-Za-z][\w:.-]*"
 )
-HINT = "run ./scripts/i18n_update.sh and translate the new strings in scripts/i18n_zh_CN.py"
+HINT = "run ./scripts/i18n_update.sh and translate the new entries in i18n/zh_CN.po"
 
 
 def placeholders(text):
