@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -81,9 +81,9 @@ class HrEmployee(models.Model):
                 money = holder.wallet_ids.filtered(lambda w: not w.currency_id.is_zero(w.balance))
                 live = holder.card_ids.filtered(lambda c: c.state in ("active", "lost", "frozen"))
                 if money or live:
-                    what = [_("card %s", card.number) for card in live] + [
+                    what = [self.env._("card %s", card.number) for card in live] + [
                         "%s %s" % (kinds[w.kind], w.currency_id.format(w.balance)) for w in money]
-                    raise UserError(_(
+                    raise UserError(self.env._(
                         "%(employee)s still has a card account in %(company)s (%(what)s). Return the card at the "
                         "card desk first: it pays out the balance and the deposit. Then move the employee.",
                         employee=employee.name, company=holder.company_id.name, what=", ".join(what)))
