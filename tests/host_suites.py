@@ -12,6 +12,7 @@ that has more modules, they run against a registry missing the later modules'
 defaults). Here they are moved to the post-install phase: every selected test
 runs against the complete registry, as it would in a customer's database.
 """
+
 import os
 import sys
 

@@ -10,30 +10,45 @@ class HrEmployee(models.Model):
     # Odoo's rule for fields added to employees: on hr.employee.public, or restricted
     # by groups (a plain user reads employees through the public fields only).
     onecard_cardholder_ids = fields.One2many(
-        "onecard.cardholder", "employee_id", string="Cardholder",
-        groups="hr.group_hr_user,onecard_consume.group_onecard_operator,onecard_consume.group_onecard_accountant")
+        "onecard.cardholder",
+        "employee_id",
+        string="Cardholder",
+        groups="hr.group_hr_user,onecard_consume.group_onecard_operator,onecard_consume.group_onecard_accountant",
+    )
     onecard_card_uid = fields.Char(
-        string="Card UID", compute="_compute_onecard_card_uid", inverse="_inverse_onecard_card_uid",
+        string="Card UID",
+        compute="_compute_onecard_card_uid",
+        inverse="_inverse_onecard_card_uid",
         groups="hr.group_hr_user",
-        help="Import column: issuing a card with this UID when the employee has none live.")
+        help="Import column: issuing a card with this UID when the employee has none live.",
+    )
 
     def _compute_onecard_card_uid(self):
         for employee in self:
-            cards = employee.sudo().onecard_cardholder_ids.card_ids.filtered(lambda c: c.state == "active")
+            cards = employee.sudo().onecard_cardholder_ids.card_ids.filtered(
+                lambda c: c.state == "active"
+            )
             employee.onecard_card_uid = cards[:1].uid
 
     def _inverse_onecard_card_uid(self):
         ledger = self.env["onecard.ledger"].sudo()
         for employee in self.filtered("onecard_card_uid"):
-            holder = employee.sudo().onecard_cardholder_ids[:1] or employee._onecard_create_cardholders()
-            if not holder.card_ids.filtered(lambda c: c.state in ("active", "lost", "frozen")):
+            holder = (
+                employee.sudo().onecard_cardholder_ids[:1]
+                or employee._onecard_create_cardholders()
+            )
+            if not holder.card_ids.filtered(
+                lambda c: c.state in ("active", "lost", "frozen")
+            ):
                 ledger.issue_card(holder, employee.onecard_card_uid)
 
     @api.model_create_multi
     def create(self, vals_list):
         employees = super().create(vals_list)
-        employees.filtered(lambda e: e.company_id.onecard_auto_cardholder and not e.onecard_cardholder_ids) \
-            ._onecard_create_cardholders()
+        employees.filtered(
+            lambda e: e.company_id.onecard_auto_cardholder
+            and not e.onecard_cardholder_ids
+        )._onecard_create_cardholders()
         return employees
 
     def write(self, vals):
@@ -49,8 +64,9 @@ class HrEmployee(models.Model):
                 self.env["onecard.ledger"].sudo()._employee_left(holders)
         if {"name", "department_id"} & set(vals):
             for employee in self:
-                employee.sudo().onecard_cardholder_ids.write({
-                    "name": employee.name, "department_id": employee.department_id.id})
+                employee.sudo().onecard_cardholder_ids.write(
+                    {"name": employee.name, "department_id": employee.department_id.id}
+                )
         return result
 
     def unlink(self):
@@ -60,7 +76,9 @@ class HrEmployee(models.Model):
         result = super().unlink()
         self.env["onecard.ledger"].sudo()._employee_left(holders)
         holders.write({"active": False})
-        holders.flush_recordset(["active"])  # before a new holder takes the code (unique index)
+        holders.flush_recordset(
+            ["active"]
+        )  # before a new holder takes the code (unique index)
         return result
 
     def _onecard_check_company_change(self, vals):
@@ -75,35 +93,63 @@ class HrEmployee(models.Model):
         if "company_id" not in vals:
             return self.browse()
         moved = self.filtered(lambda e: e.company_id.id != vals["company_id"])
-        kinds = dict(self.env["onecard.wallet"]._fields["kind"]._description_selection(self.env))
+        kinds = dict(
+            self.env["onecard.wallet"]._fields["kind"]._description_selection(self.env)
+        )
         for employee in moved:
             for holder in employee.sudo().onecard_cardholder_ids:
-                money = holder.wallet_ids.filtered(lambda w: not w.currency_id.is_zero(w.balance))
-                live = holder.card_ids.filtered(lambda c: c.state in ("active", "lost", "frozen"))
+                money = holder.wallet_ids.filtered(
+                    lambda w: not w.currency_id.is_zero(w.balance)
+                )
+                live = holder.card_ids.filtered(
+                    lambda c: c.state in ("active", "lost", "frozen")
+                )
                 if money or live:
                     what = [self.env._("card %s", card.number) for card in live] + [
-                        "%s %s" % (kinds[w.kind], w.currency_id.format(w.balance)) for w in money]
-                    raise UserError(self.env._(
-                        "%(employee)s still has a card account in %(company)s (%(what)s). Return the card at the "
-                        "card desk first: it pays out the balance and the deposit. Then move the employee.",
-                        employee=employee.name, company=holder.company_id.name, what=", ".join(what)))
+                        "%s %s" % (kinds[w.kind], w.currency_id.format(w.balance))
+                        for w in money
+                    ]
+                    raise UserError(
+                        self.env._(
+                            "%(employee)s still has a card account in %(company)s (%(what)s). Return the card at the "
+                            "card desk first: it pays out the balance and the deposit. Then move the employee.",
+                            employee=employee.name,
+                            company=holder.company_id.name,
+                            what=", ".join(what),
+                        )
+                    )
         return moved
 
     def _onecard_follow_company(self):
         """The account of an employee who moved: the old one is archived with its history in
         the old company, a new one opened in the new company (when it creates them)."""
         for employee in self:
-            old = employee.sudo().onecard_cardholder_ids.filtered(lambda h: h.company_id != employee.company_id)
+            old = employee.sudo().onecard_cardholder_ids.filtered(
+                lambda h: h.company_id != employee.company_id
+            )
             old.write({"active": False})
-            old.flush_recordset(["active"])  # before the new holder takes the code (unique index)
-        self.filtered(lambda e: e.company_id.onecard_auto_cardholder and not e.sudo().onecard_cardholder_ids) \
-            ._onecard_create_cardholders()
+            old.flush_recordset(
+                ["active"]
+            )  # before the new holder takes the code (unique index)
+        self.filtered(
+            lambda e: e.company_id.onecard_auto_cardholder
+            and not e.sudo().onecard_cardholder_ids
+        )._onecard_create_cardholders()
 
     def _onecard_create_cardholders(self):
-        return self.env["onecard.cardholder"].sudo().create([{
-            "name": employee.name,
-            "code": employee.barcode or "E%06d" % employee.id,
-            "employee_id": employee.id,
-            "department_id": employee.department_id.id,
-            "company_id": employee.company_id.id,
-        } for employee in self])
+        return (
+            self.env["onecard.cardholder"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": employee.name,
+                        "code": employee.barcode or "E%06d" % employee.id,
+                        "employee_id": employee.id,
+                        "department_id": employee.department_id.id,
+                        "company_id": employee.company_id.id,
+                    }
+                    for employee in self
+                ]
+            )
+        )

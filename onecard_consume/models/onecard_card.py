@@ -5,7 +5,11 @@ from ..tools import normalize_uid
 
 LIVE_STATES = ("active", "lost", "frozen")
 CARD_STATES = [
-    ("active", "Active"), ("lost", "Lost"), ("frozen", "Frozen"), ("returned", "Returned"), ("expired", "Expired"),
+    ("active", "Active"),
+    ("lost", "Lost"),
+    ("frozen", "Frozen"),
+    ("returned", "Returned"),
+    ("expired", "Expired"),
 ]
 
 
@@ -16,22 +20,52 @@ class OnecardCard(models.Model):
     _order = "id desc"
     _rec_name = "number"
 
-    number = fields.Char(string="Card Number", required=True, copy=False, default="/", tracking=True)
-    uid = fields.Char(string="UID", required=True, copy=False, tracking=True, index=True, help="Chip serial number, hex.")
+    number = fields.Char(
+        string="Card Number", required=True, copy=False, default="/", tracking=True
+    )
+    uid = fields.Char(
+        string="UID",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        help="Chip serial number, hex.",
+    )
     kind = fields.Selection(
-        [("official", "Official"), ("temporary", "Temporary"), ("admin", "Admin"), ("operator", "Operator")],
-        default="official", required=True)
+        [
+            ("official", "Official"),
+            ("temporary", "Temporary"),
+            ("admin", "Admin"),
+            ("operator", "Operator"),
+        ],
+        default="official",
+        required=True,
+    )
     state = fields.Selection(
-        CARD_STATES, default="active", required=True, readonly=True, tracking=True)
-    cardholder_id = fields.Many2one("onecard.cardholder", required=True, ondelete="restrict", index=True)
+        CARD_STATES, default="active", required=True, readonly=True, tracking=True
+    )
+    cardholder_id = fields.Many2one(
+        "onecard.cardholder", required=True, ondelete="restrict", index=True
+    )
     company_id = fields.Many2one(related="cardholder_id.company_id", store=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    user_id = fields.Many2one("res.users", string="Odoo User", help="Admin and operator cards log this user in.")
-    deposit = fields.Monetary(readonly=True, help="Deposit taken when the card was issued.")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Odoo User",
+        help="Admin and operator cards log this user in.",
+    )
+    deposit = fields.Monetary(
+        readonly=True, help="Deposit taken when the card was issued."
+    )
     expiry_date = fields.Date()
     history_ids = fields.One2many("onecard.card.history", "card_id", string="History")
-    replaced_by_id = fields.Many2one("onecard.card", string="Replaced By", readonly=True, copy=False,
-                                     help="A replaced card stays blocked for good: it cannot be unlocked.")
+    replaced_by_id = fields.Many2one(
+        "onecard.card",
+        string="Replaced By",
+        readonly=True,
+        copy=False,
+        help="A replaced card stays blocked for good: it cannot be unlocked.",
+    )
 
     # Unique among live cards only: a returned card's UID may be issued again.
     def init(self):
@@ -44,7 +78,9 @@ class OnecardCard(models.Model):
     def _check_user(self):
         for card in self:
             if card.kind in ("admin", "operator") and not card.user_id:
-                raise ValidationError(_("Admin and operator cards must be linked to an Odoo user."))
+                raise ValidationError(
+                    _("Admin and operator cards must be linked to an Odoo user.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -54,10 +90,17 @@ class OnecardCard(models.Model):
         for vals in vals_list:
             uid = normalize_uid(vals.get("uid"))
             if not uid:
-                raise ValidationError(self.env._("“%s” is not a valid card UID (4 to 10 bytes in hex).", vals.get("uid") or ""))
+                raise ValidationError(
+                    self.env._(
+                        "“%s” is not a valid card UID (4 to 10 bytes in hex).",
+                        vals.get("uid") or "",
+                    )
+                )
             vals["uid"] = uid
             if vals.get("number", "/") == "/":
-                vals["number"] = self.env["ir.sequence"].next_by_code("onecard.card") or uid
+                vals["number"] = (
+                    self.env["ir.sequence"].next_by_code("onecard.card") or uid
+                )
         self._check_uid_free([v["uid"] for v in vals_list])
         cards = super().create(vals_list)
         cards._log_state(False, self.env._("Issued"))
@@ -65,14 +108,27 @@ class OnecardCard(models.Model):
 
     def write(self, vals):
         if "uid" in vals:
-            raise UserError(_("A card UID cannot be changed: replace the card instead."))
+            raise UserError(
+                _("A card UID cannot be changed: replace the card instead.")
+            )
         return super().write(vals)
 
     def _check_uid_free(self, uids):
         company = self.env.company
-        taken = self.sudo().search([("uid", "in", uids), ("state", "in", LIVE_STATES), ("company_id", "=", company.id)])
+        taken = self.sudo().search(
+            [
+                ("uid", "in", uids),
+                ("state", "in", LIVE_STATES),
+                ("company_id", "=", company.id),
+            ]
+        )
         if taken or len(set(uids)) != len(uids):
-            raise ValidationError(_("Card UID %s is already in use.", ", ".join(taken.mapped("uid")) or uids[0]))
+            raise ValidationError(
+                _(
+                    "Card UID %s is already in use.",
+                    ", ".join(taken.mapped("uid")) or uids[0],
+                )
+            )
 
     def action_report_lost(self):
         """Report these cards lost (public: the desk's wizard, and RPC for HR, portals, hotlines).
@@ -91,16 +147,29 @@ class OnecardCard(models.Model):
         """Change card state with history; refuses illegal transitions clearly."""
         for card in self:
             if allowed_from and card.state not in allowed_from:
-                raise UserError(_("Card %(card)s is %(state)s: this operation is not possible.",
-                                  card=card.number, state=card._state_label()))
+                raise UserError(
+                    _(
+                        "Card %(card)s is %(state)s: this operation is not possible.",
+                        card=card.number,
+                        state=card._state_label(),
+                    )
+                )
             old = card.state
             card.sudo().write({"state": state})
             card._log_state(old, reason)
 
     def _log_state(self, old_state, reason):
-        self.env["onecard.card.history"].sudo().create([{
-            "card_id": card.id, "old_state": old_state, "new_state": card.state, "reason": reason,
-        } for card in self])
+        self.env["onecard.card.history"].sudo().create(
+            [
+                {
+                    "card_id": card.id,
+                    "old_state": old_state,
+                    "new_state": card.state,
+                    "reason": reason,
+                }
+                for card in self
+            ]
+        )
 
     def _state_label(self):
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
@@ -115,5 +184,14 @@ class OnecardCard(models.Model):
         if not uid:
             return self.browse()
         company = company or self.env.company
-        live = self.sudo().search([("uid", "=", uid), ("company_id", "=", company.id), ("state", "in", LIVE_STATES)], limit=1)
-        return live or self.sudo().search([("uid", "=", uid), ("company_id", "=", company.id)], limit=1)
+        live = self.sudo().search(
+            [
+                ("uid", "=", uid),
+                ("company_id", "=", company.id),
+                ("state", "in", LIVE_STATES),
+            ],
+            limit=1,
+        )
+        return live or self.sudo().search(
+            [("uid", "=", uid), ("company_id", "=", company.id)], limit=1
+        )

@@ -8,9 +8,13 @@ class OnecardCardHistory(models.Model):
     _description = "Card State History"
     _order = "id desc"
 
-    card_id = fields.Many2one("onecard.card", required=True, ondelete="cascade", index=True)
+    card_id = fields.Many2one(
+        "onecard.card", required=True, ondelete="cascade", index=True
+    )
     old_state = fields.Selection(CARD_STATES)
     new_state = fields.Selection(CARD_STATES, required=True)
     reason = fields.Char()
-    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, required=True)
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, required=True
+    )
     date = fields.Datetime(default=fields.Datetime.now, required=True)

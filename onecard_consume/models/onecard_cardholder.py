@@ -15,16 +15,29 @@ class OnecardCardholder(models.Model):
     _order = "code"
 
     name = fields.Char(required=True, tracking=True)
-    code = fields.Char(required=True, tracking=True, help="Employee number; the key HR syncs on.")
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    code = fields.Char(
+        required=True, tracking=True, help="Employee number; the key HR syncs on."
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    employee_id = fields.Many2one("hr.employee", ondelete="set null", index="btree_not_null")
+    employee_id = fields.Many2one(
+        "hr.employee", ondelete="set null", index="btree_not_null"
+    )
     department_id = fields.Many2one("hr.department", tracking=True)
-    category_id = fields.Many2one("onecard.cardholder.category", string="Category", tracking=True)
+    category_id = fields.Many2one(
+        "onecard.cardholder.category", string="Category", tracking=True
+    )
     state = fields.Selection(
         [("active", "Active"), ("frozen", "Frozen"), ("closed", "Closed")],
-        default="active", required=True, tracking=True)
-    refund_pending = fields.Boolean(help="The employee left: pay out the balance and take the card back.")
+        default="active",
+        required=True,
+        tracking=True,
+    )
+    refund_pending = fields.Boolean(
+        help="The employee left: pay out the balance and take the card back."
+    )
     card_ids = fields.One2many("onecard.card", "cardholder_id", string="Cards")
     wallet_ids = fields.One2many("onecard.wallet", "cardholder_id", string="Wallets")
     cash_balance = fields.Monetary(compute="_compute_balances")
@@ -43,8 +56,12 @@ class OnecardCardholder(models.Model):
     usage_meal_amount = fields.Monetary(readonly=True, copy=False)
     usage_meal_count = fields.Integer(readonly=True, copy=False)
     last_swipe_at = fields.Datetime(readonly=True, copy=False)
-    subsidy_pending = fields.Boolean(readonly=True, copy=False, help="Subsidy waiting to be collected at a swipe.")
-    last_swipe_terminal_id = fields.Many2one("onecard.terminal", readonly=True, copy=False)
+    subsidy_pending = fields.Boolean(
+        readonly=True, copy=False, help="Subsidy waiting to be collected at a swipe."
+    )
+    last_swipe_terminal_id = fields.Many2one(
+        "onecard.terminal", readonly=True, copy=False
+    )
     active = fields.Boolean(default=True)
 
     def init(self):
@@ -66,21 +83,32 @@ class OnecardCardholder(models.Model):
             holder.deposit_balance = by_kind.get("deposit", 0.0)
 
     def _compute_pin_set(self):
-        for holder, pin_hash in zip(self, self.sudo().mapped("pin_hash")):
+        for holder, pin_hash in zip(self, self.sudo().mapped("pin_hash"), strict=False):
             holder.pin_set = bool(pin_hash)
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_codes_free([(vals["code"], vals.get("company_id") or self.env.company.id)
-                                for vals in vals_list if vals.get("active", True) and vals.get("code")])
+        self._check_codes_free(
+            [
+                (vals["code"], vals.get("company_id") or self.env.company.id)
+                for vals in vals_list
+                if vals.get("active", True) and vals.get("code")
+            ]
+        )
         holders = super().create(vals_list)
         holders._create_wallets()
         return holders
 
     def write(self, vals):
         if {"code", "company_id", "active"} & set(vals):
-            self._check_codes_free([(vals.get("code", h.code), vals.get("company_id", h.company_id.id))
-                                    for h in self if vals.get("active", h.active)], exclude=self.ids)
+            self._check_codes_free(
+                [
+                    (vals.get("code", h.code), vals.get("company_id", h.company_id.id))
+                    for h in self
+                    if vals.get("active", h.active)
+                ],
+                exclude=self.ids,
+            )
         return super().write(vals)
 
     def _check_codes_free(self, pairs, exclude=()):
@@ -89,22 +117,41 @@ class OnecardCardholder(models.Model):
         if not pairs:
             return
         self.flush_model(["code", "company_id", "active"])
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT h.code, c.name FROM onecard_cardholder h JOIN res_company c ON c.id = h.company_id
               JOIN unnest(%s::varchar[], %s::int[]) p(code, company_id)
                 ON h.code = p.code AND h.company_id = p.company_id
              WHERE h.active AND h.id != ALL(%s) LIMIT 1
-        """, [[code for code, _c in pairs], [company for _c, company in pairs], list(exclude)])
+        """,
+            [
+                [code for code, _c in pairs],
+                [company for _c, company in pairs],
+                list(exclude),
+            ],
+        )
         taken = self.env.cr.fetchone()
         if taken:
-            raise ValidationError(_("The cardholder code %(code)s is already used in %(company)s.",
-                                    code=taken[0], company=taken[1]))
+            raise ValidationError(
+                _(
+                    "The cardholder code %(code)s is already used in %(company)s.",
+                    code=taken[0],
+                    company=taken[1],
+                )
+            )
 
     def _create_wallets(self):
-        self.env["onecard.wallet"].sudo().create([
-            {"cardholder_id": holder.id, "kind": kind, "company_id": holder.company_id.id}
-            for holder in self for kind in WALLET_KINDS
-        ])
+        self.env["onecard.wallet"].sudo().create(
+            [
+                {
+                    "cardholder_id": holder.id,
+                    "kind": kind,
+                    "company_id": holder.company_id.id,
+                }
+                for holder in self
+                for kind in WALLET_KINDS
+            ]
+        )
 
     def _wallet(self, kind):
         self.ensure_one()
@@ -115,7 +162,9 @@ class OnecardCardholder(models.Model):
         pin = str(pin or "")
         if not (pin.isdigit() and 4 <= len(pin) <= 6):
             raise ValidationError(_("A PIN is 4 to 6 digits."))
-        self.sudo().write({"pin_hash": hash_pin(pin), "pin_failures": 0, "pin_locked_until": False})
+        self.sudo().write(
+            {"pin_hash": hash_pin(pin), "pin_failures": 0, "pin_locked_until": False}
+        )
 
     def _check_usable(self, payout=False):
         """Raise a clear error when an operator acts on a closed account.

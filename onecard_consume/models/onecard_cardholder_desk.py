@@ -7,22 +7,42 @@ class OnecardCardholder(models.Model):
     _inherit = "onecard.cardholder"
 
     last_operation_ids = fields.Many2many(
-        "onecard.operation", string="Last Operations", compute="_compute_last_operation_ids")
-    operation_count = fields.Integer(string="Operations", compute="_compute_last_operation_ids")
-    live_card_count = fields.Integer(string="Live Cards", compute="_compute_last_operation_ids")
+        "onecard.operation",
+        string="Last Operations",
+        compute="_compute_last_operation_ids",
+    )
+    operation_count = fields.Integer(
+        string="Operations", compute="_compute_last_operation_ids"
+    )
+    live_card_count = fields.Integer(
+        string="Live Cards", compute="_compute_last_operation_ids"
+    )
 
     def _compute_last_operation_ids(self):
         Operation = self.env["onecard.operation"]
-        counts = dict(Operation._read_group([("cardholder_id", "in", self.ids)], ["cardholder_id"], ["__count"]))
+        counts = dict(
+            Operation._read_group(
+                [("cardholder_id", "in", self.ids)], ["cardholder_id"], ["__count"]
+            )
+        )
         for holder in self:
-            holder.last_operation_ids = Operation.search([("cardholder_id", "=", holder.id)], limit=20) \
-                if holder.id else Operation
+            holder.last_operation_ids = (
+                Operation.search([("cardholder_id", "=", holder.id)], limit=20)
+                if holder.id
+                else Operation
+            )
             holder.operation_count = counts.get(holder, 0)
-            holder.live_card_count = len(holder.card_ids.filtered(lambda c: c.state in ("active", "lost", "frozen")))
+            holder.live_card_count = len(
+                holder.card_ids.filtered(
+                    lambda c: c.state in ("active", "lost", "frozen")
+                )
+            )
 
     def action_open_operations(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("onecard_consume.onecard_operation_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "onecard_consume.onecard_operation_action"
+        )
         action["domain"] = [("cardholder_id", "=", self.id)]
         action["context"] = {"default_cardholder_id": self.id}
         return action

@@ -10,7 +10,11 @@ class OnecardConfigCache(models.AbstractModel):
     _onecard_cache_fields = None  # None: every field matters
 
     def _onecard_clear_cache(self, vals=None):
-        if vals is None or self._onecard_cache_fields is None or set(vals) & set(self._onecard_cache_fields):
+        if (
+            vals is None
+            or self._onecard_cache_fields is None
+            or set(vals) & set(self._onecard_cache_fields)
+        ):
             self.env.registry.clear_cache()
 
     @api.model_create_multi

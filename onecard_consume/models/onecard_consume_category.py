@@ -12,4 +12,6 @@ class OnecardConsumeCategory(models.Model):
     code = fields.Char(required=True)
     active = fields.Boolean(default=True)
 
-    _sql_constraints = [("code_uniq", "unique(code)", "The consumption category code must be unique.")]
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "The consumption category code must be unique.")
+    ]

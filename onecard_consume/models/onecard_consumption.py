@@ -21,6 +21,7 @@ a known key or (terminal, epoch, sequence) with another digest (a terminal
 whose counter restarted, a key reused for another swipe) is refused with
 ``sequence_conflict``: nothing booked, no operation, the terminal alerted.
 """
+
 import hashlib
 import logging
 import uuid
@@ -86,10 +87,22 @@ def request_digest(request, uid):
     if isinstance(amount, (int, float)) and not isinstance(amount, bool):
         amount = repr(float(amount))  # 12, 12.0 and 12.50 are the same amount
     when = request.get("business_time")
-    parts = (DIGEST_VERSION, request.get("kind") or "consume", request["terminal_id"], uid or "", amount,
-             request.get("key"), "1" if request.get("offline") else "0", when.isoformat() if when else "",
-             request.get("idempotency_key") or "", request.get("terminal_epoch") or 0, request.get("terminal_seq"))
-    return hashlib.sha256("\x1f".join("" if part is None else str(part) for part in parts).encode()).hexdigest()
+    parts = (
+        DIGEST_VERSION,
+        request.get("kind") or "consume",
+        request["terminal_id"],
+        uid or "",
+        amount,
+        request.get("key"),
+        "1" if request.get("offline") else "0",
+        when.isoformat() if when else "",
+        request.get("idempotency_key") or "",
+        request.get("terminal_epoch") or 0,
+        request.get("terminal_seq"),
+    )
+    return hashlib.sha256(
+        "\x1f".join("" if part is None else str(part) for part in parts).encode()
+    ).hexdigest()
 
 
 # One statement per batch: the stored answers of requests already processed, and the
@@ -131,8 +144,21 @@ class OnecardConsumption(models.AbstractModel):
     _description = "Consumption Engine"
 
     @api.model
-    def swipe(self, terminal, uid, amount=None, key=None, pin=None, idempotency_key=None,
-              terminal_seq=None, business_time=None, offline=False, kind="consume", note=None, terminal_epoch=0):
+    def swipe(
+        self,
+        terminal,
+        uid,
+        amount=None,
+        key=None,
+        pin=None,
+        idempotency_key=None,
+        terminal_seq=None,
+        business_time=None,
+        offline=False,
+        kind="consume",
+        note=None,
+        terminal_epoch=0,
+    ):
         """Charge a card at a terminal; return the answer dict (see module doc).
 
         offline=True: a record the terminal already accepted (the meal was
@@ -141,10 +167,24 @@ class OnecardConsumption(models.AbstractModel):
         terminal's sequence epoch (a new one after a legitimate counter
         reset); a record is identified by (terminal, epoch, sequence).
         """
-        return self.swipe_many([dict(
-            terminal_id=terminal.id, uid=uid, amount=amount, key=key, pin=pin, idempotency_key=idempotency_key,
-            terminal_seq=terminal_seq, business_time=business_time, offline=offline, kind=kind, note=note,
-            terminal_epoch=terminal_epoch)])[0]
+        return self.swipe_many(
+            [
+                dict(
+                    terminal_id=terminal.id,
+                    uid=uid,
+                    amount=amount,
+                    key=key,
+                    pin=pin,
+                    idempotency_key=idempotency_key,
+                    terminal_seq=terminal_seq,
+                    business_time=business_time,
+                    offline=offline,
+                    kind=kind,
+                    note=note,
+                    terminal_epoch=terminal_epoch,
+                )
+            ]
+        )[0]
 
     @api.model
     def swipe_many(self, requests):
@@ -166,13 +206,19 @@ class OnecardConsumption(models.AbstractModel):
         self._assign_past(items)
         stored, cards, wallets = self._lookup(items)
         conflicts = self._replays(items, answers, stored)
-        todo = [item for item, answer in zip(items, answers) if answer is None and item["duplicate_of"] is None]
+        todo = [
+            item
+            for item, answer in zip(items, answers, strict=False)
+            if answer is None and item["duplicate_of"] is None
+        ]
         holders = {card["holder"]["id"]: card["holder"] for card in cards.values()}
         for item in todo:
             item["card"] = cards.get((item["conf"]["company_id"], item["uid"]))
         collected = self._collect_pending(todo)
         for holder_id in collected:  # the subsidy just granted changed their wallets
-            wallets[holder_id] = self.env["onecard.ledger"]._lock_wallets(holder_id=holder_id)
+            wallets[holder_id] = self.env["onecard.ledger"]._lock_wallets(
+                holder_id=holder_id
+            )
         book = {"headers": [], "rows": [], "wallets": {}, "dirty": set(), "memo": memo}
         for item in todo:
             self._decide(item, wallets, book)
@@ -180,9 +226,15 @@ class OnecardConsumption(models.AbstractModel):
         for index, item in enumerate(items):
             if item["duplicate_of"] is not None:  # the same request twice in one batch
                 first = items[item["duplicate_of"]]
-                answers[index] = dict(first["header"]["result"], operation_id=first["header"]["id"], replay=True)
+                answers[index] = dict(
+                    first["header"]["result"],
+                    operation_id=first["header"]["id"],
+                    replay=True,
+                )
             elif answers[index] is None:
-                answers[index] = dict(item["header"]["result"], operation_id=item["header"]["id"])
+                answers[index] = dict(
+                    item["header"]["result"], operation_id=item["header"]["id"]
+                )
         if conflicts:  # rare: what it costs (the terminal's alert) is paid only then
             self._report_conflicts([items[index] for index in conflicts])
         return answers
@@ -190,7 +242,9 @@ class OnecardConsumption(models.AbstractModel):
     def _memo(self, memo, method, key, model=None):
         """Cached settings from ``_settings_memo`` (an ormcache hit costs more than a dict)."""
         if (method, key) not in memo:
-            memo[(method, key)] = getattr(model if model is not None else self, method)(key)
+            memo[(method, key)] = getattr(model if model is not None else self, method)(
+                key
+            )
         return memo[(method, key)]
 
     @api.model
@@ -217,13 +271,20 @@ class OnecardConsumption(models.AbstractModel):
 
     def _prepare(self, request, now, memo):
         conf = self._memo(memo, "_terminal_conf", request["terminal_id"])
-        header = dict(kind=request.get("kind") or "consume", company_id=conf["company_id"],
-                      terminal_id=conf["id"], canteen_id=conf["canteen_id"],
-                      consume_category_id=conf["consume_category_id"], analytic_account_id=conf["analytic_account_id"],
-                      payable_partner_id=conf["payable_partner_id"],
-                      business_time=request.get("business_time") or now, offline=bool(request.get("offline")),
-                      idempotency_key=request.get("idempotency_key"), terminal_seq=request.get("terminal_seq"),
-                      note=request.get("note"))
+        header = dict(
+            kind=request.get("kind") or "consume",
+            company_id=conf["company_id"],
+            terminal_id=conf["id"],
+            canteen_id=conf["canteen_id"],
+            consume_category_id=conf["consume_category_id"],
+            analytic_account_id=conf["analytic_account_id"],
+            payable_partner_id=conf["payable_partner_id"],
+            business_time=request.get("business_time") or now,
+            offline=bool(request.get("offline")),
+            idempotency_key=request.get("idempotency_key"),
+            terminal_seq=request.get("terminal_seq"),
+            note=request.get("note"),
+        )
         uid = normalize_uid(request.get("uid"))
         header["request_digest"] = request_digest(request, uid)
         # A request is the same as an earlier one by its key, or by the terminal's record number
@@ -234,8 +295,21 @@ class OnecardConsumption(models.AbstractModel):
             identities.append(("key", conf["company_id"], header["idempotency_key"]))
         if header["terminal_seq"] is not None:
             header["terminal_epoch"] = request.get("terminal_epoch") or 0
-            identities.append(("seq", conf["id"], "%s:%s" % (header["terminal_epoch"], header["terminal_seq"])))
-        return dict(request, conf=conf, header=header, identities=identities, uid=uid, duplicate_of=None)
+            identities.append(
+                (
+                    "seq",
+                    conf["id"],
+                    "%s:%s" % (header["terminal_epoch"], header["terminal_seq"]),
+                )
+            )
+        return dict(
+            request,
+            conf=conf,
+            header=header,
+            identities=identities,
+            uid=uid,
+            duplicate_of=None,
+        )
 
     def _assign_past(self, items):
         """Book records dated before their terminal's last move where the terminal was then.
@@ -244,11 +318,16 @@ class OnecardConsumption(models.AbstractModel):
         canteen and category of their business time, not of upload time. Only such records
         cost a statement (one for the batch); a batch of current swipes costs nothing here.
         """
-        past = [(index, item["conf"]["id"], item["header"]["business_time"]) for index, item in enumerate(items)
-                if item["conf"]["moved_at"] and item["header"]["business_time"] < item["conf"]["moved_at"]]
+        past = [
+            (index, item["conf"]["id"], item["header"]["business_time"])
+            for index, item in enumerate(items)
+            if item["conf"]["moved_at"]
+            and item["header"]["business_time"] < item["conf"]["moved_at"]
+        ]
         if not past:
             return
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT v.i, a.canteen_id, a.consume_category_id, c.analytic_account_id,
                    CASE WHEN c.posting = 'payable' THEN c.partner_id END
               FROM unnest(%s::int[], %s::int[], %s::timestamp[]) v(i, t, at)
@@ -256,11 +335,22 @@ class OnecardConsumption(models.AbstractModel):
                              WHERE a.terminal_id = v.t AND a.date_to > v.at
                              ORDER BY a.date_to LIMIT 1) a ON true
               JOIN onecard_canteen c ON c.id = a.canteen_id
-        """, [[p[0] for p in past], [p[1] for p in past], [p[2] for p in past]])
-        for index, canteen_id, category_id, analytic_id, partner_id in self.env.cr.fetchall():
-            items[index]["header"].update(canteen_id=canteen_id, consume_category_id=category_id or False,
-                                          analytic_account_id=analytic_id or False,
-                                          payable_partner_id=partner_id or False)
+        """,
+            [[p[0] for p in past], [p[1] for p in past], [p[2] for p in past]],
+        )
+        for (
+            index,
+            canteen_id,
+            category_id,
+            analytic_id,
+            partner_id,
+        ) in self.env.cr.fetchall():
+            items[index]["header"].update(
+                canteen_id=canteen_id,
+                consume_category_id=category_id or False,
+                analytic_account_id=analytic_id or False,
+                payable_partner_id=partner_id or False,
+            )
 
     def _lookup(self, items):
         """One statement: the stored answers of requests already processed, and the batch's
@@ -278,35 +368,96 @@ class OnecardConsumption(models.AbstractModel):
         head, kind)}}).
         """
         by_key = [i for item in items for i in item["identities"] if i[0] == "key"]
-        by_seq = [(item["header"]["terminal_id"], item["header"]["terminal_epoch"], item["header"]["terminal_seq"])
-                  for item in items if item["header"]["terminal_seq"] is not None]
-        wanted = {(item["conf"]["company_id"], item["uid"]) for item in items if item["uid"]}
-        execute_prepared(self.env.cr, "onecard_swipe_lookup", LOOKUP_SQL, [
-            list({uid for _c, uid in wanted}), list({company for company, _u in wanted}),
-            [i[1] for i in by_key], [i[2] for i in by_key],
-            [i[0] for i in by_seq], [i[1] for i in by_seq], [i[2] for i in by_seq],
-        ], log_exceptions=False)  # a serialization failure here is expected under load: the caller retries
+        by_seq = [
+            (
+                item["header"]["terminal_id"],
+                item["header"]["terminal_epoch"],
+                item["header"]["terminal_seq"],
+            )
+            for item in items
+            if item["header"]["terminal_seq"] is not None
+        ]
+        wanted = {
+            (item["conf"]["company_id"], item["uid"]) for item in items if item["uid"]
+        }
+        execute_prepared(
+            self.env.cr,
+            "onecard_swipe_lookup",
+            LOOKUP_SQL,
+            [
+                list({uid for _c, uid in wanted}),
+                list({company for company, _u in wanted}),
+                [i[1] for i in by_key],
+                [i[2] for i in by_key],
+                [i[0] for i in by_seq],
+                [i[1] for i in by_seq],
+                [i[2] for i in by_seq],
+            ],
+            log_exceptions=False,
+        )  # a serialization failure here is expected under load: the caller retries
         rows = self.env.cr.fetchall()
         stored = {}
         for kind, scope, value, op_id, result, digest in rows[0][0] or ():
-            stored[(kind, scope, value)] = (dict(result or {}, operation_id=op_id, replay=True), digest)
-        names = ("id", "name", "state", "active", "category_id", "department_id", "day", "day_amount", "meal_key",
-                 "meal_amount", "meal_count", "last_swipe", "last_terminal_id", "pin_failures", "pin_locked_until",
-                 "subsidy_pending", "pin_hash")
+            stored[(kind, scope, value)] = (
+                dict(result or {}, operation_id=op_id, replay=True),
+                digest,
+            )
+        names = (
+            "id",
+            "name",
+            "state",
+            "active",
+            "category_id",
+            "department_id",
+            "day",
+            "day_amount",
+            "meal_key",
+            "meal_amount",
+            "meal_count",
+            "last_swipe",
+            "last_terminal_id",
+            "pin_failures",
+            "pin_locked_until",
+            "subsidy_pending",
+            "pin_hash",
+        )
         holders, cards, wallets = {}, {}, {}
         for row in rows:
             if row[1] is None:  # no card at all: the one row only carries the replays
                 continue
-            company, uid, card_id, state, kind, expiry, wallet_id, balance, head, wallet_kind = row[1:11]
-            wallets.setdefault(row[11], {})[wallet_id] = (balance or 0.0, head, wallet_kind)
+            (
+                company,
+                uid,
+                card_id,
+                state,
+                kind,
+                expiry,
+                wallet_id,
+                balance,
+                head,
+                wallet_kind,
+            ) = row[1:11]
+            wallets.setdefault(row[11], {})[wallet_id] = (
+                balance or 0.0,
+                head,
+                wallet_kind,
+            )
             if (company, uid) not in wanted:
                 continue
-            holder = holders.setdefault(row[11], dict(zip(names, row[11:])))
+            holder = holders.setdefault(
+                row[11], dict(zip(names, row[11:], strict=False))
+            )
             rank = (state in ("active", "lost", "frozen"), card_id)
             best = cards.get((company, uid))
             if best is None or rank > best["rank"]:
-                cards[(company, uid)] = {"card_id": card_id, "card_state": state, "card_kind": kind,
-                                         "expiry_date": expiry, "holder": holder, "rank": rank}
+                cards[(company, uid)] = {
+                    "card_id": card_id,
+                    "card_state": state,
+                    "card_kind": kind,
+                    "expiry_date": expiry,
+                    "holder": holder,
+                    "rank": rank,
+                }
         return stored, cards, wallets
 
     def _replays(self, items, answers, stored):
@@ -336,43 +487,67 @@ class OnecardConsumption(models.AbstractModel):
                     conflicts.append(index)
                     continue
                 item["duplicate_of"] = earlier[0]
-            for identity in item["identities"]:  # a repeat's other identities lead to the request it repeats
+            for identity in item[
+                "identities"
+            ]:  # a repeat's other identities lead to the request it repeats
                 first.setdefault(identity, earlier[0] if earlier else index)
         return conflicts
 
     def _conflict(self, item):
         """The answer to a reused key or sequence number: a refusal that says nothing of the first request."""
-        return dict(self._result(None, "sequence_conflict", 0.0, {}, {}), operation_id=None)
+        return dict(
+            self._result(None, "sequence_conflict", 0.0, {}, {}), operation_id=None
+        )
 
     def _report_conflicts(self, items):
         """Log the conflicting requests and hand them to the terminals (onecard_devices raises an alert)."""
         conflicts = []
         for item in items:
             header = item["header"]
-            _logger.warning("sequence conflict: terminal %s epoch %s seq %s key %s reused by another request",
-                            header["terminal_id"], header.get("terminal_epoch"), header["terminal_seq"],
-                            header["idempotency_key"])
-            conflicts.append({
-                "terminal_id": header["terminal_id"], "epoch": header.get("terminal_epoch"),
-                "seq": header["terminal_seq"], "idempotency_key": header["idempotency_key"], "uid": item["uid"],
-                "amount": item.get("amount"), "key": item.get("key"), "offline": header["offline"],
-                "business_time": item.get("business_time")})
+            _logger.warning(
+                "sequence conflict: terminal %s epoch %s seq %s key %s reused by another request",
+                header["terminal_id"],
+                header.get("terminal_epoch"),
+                header["terminal_seq"],
+                header["idempotency_key"],
+            )
+            conflicts.append(
+                {
+                    "terminal_id": header["terminal_id"],
+                    "epoch": header.get("terminal_epoch"),
+                    "seq": header["terminal_seq"],
+                    "idempotency_key": header["idempotency_key"],
+                    "uid": item["uid"],
+                    "amount": item.get("amount"),
+                    "key": item.get("key"),
+                    "offline": header["offline"],
+                    "business_time": item.get("business_time"),
+                }
+            )
         # The refusal must reach the terminal even if raising the alert fails (mail, a lock): a
         # failing batch would be redone and fail again, and the terminal retry the record for ever.
         try:
             with self.env.cr.savepoint():
                 self.env["onecard.terminal"].sudo()._sequence_conflicts(conflicts)
         except Exception:  # noqa: BLE001 - logged; the conflicts are in the log line above too
-            _logger.exception("could not raise the sequence-conflict alert of terminal(s) %s",
-                              sorted({c["terminal_id"] for c in conflicts}))
+            _logger.exception(
+                "could not raise the sequence-conflict alert of terminal(s) %s",
+                sorted({c["terminal_id"] for c in conflicts}),
+            )
 
     def _collect_pending(self, items):
         """Collection-mode subsidies wait for the holder's next swipe with a live card; return those holders."""
         collected = []
         for item in items:
             card = item["card"]
-            if card and card["holder"]["subsidy_pending"] and card["card_state"] == "active":
-                self.env["onecard.subsidy.batch"]._collect(self.env["onecard.cardholder"].browse(card["holder"]["id"]))
+            if (
+                card
+                and card["holder"]["subsidy_pending"]
+                and card["card_state"] == "active"
+            ):
+                self.env["onecard.subsidy.batch"]._collect(
+                    self.env["onecard.cardholder"].browse(card["holder"]["id"])
+                )
                 card["holder"]["subsidy_pending"] = False
                 collected.append(card["holder"]["id"])
         self.env.flush_all()
@@ -385,18 +560,40 @@ class OnecardConsumption(models.AbstractModel):
         if not card:
             return self._decline(item, "unknown_card", book)
         holder = card["holder"]
-        header.update(card_id=card["card_id"], cardholder_id=holder["id"], department_id=holder["department_id"])
+        header.update(
+            card_id=card["card_id"],
+            cardholder_id=holder["id"],
+            department_id=holder["department_id"],
+        )
         when = header["business_time"]
         local = pytz.utc.localize(when).astimezone(pytz.timezone(conf["tz"]))
-        period_id = self._find_period(conf["company_id"], local,
-                                      self._memo(book["memo"], "_meal_periods", conf["company_id"]))
+        period_id = self._find_period(
+            conf["company_id"],
+            local,
+            self._memo(book["memo"], "_meal_periods", conf["company_id"]),
+        )
         header["meal_period_id"] = period_id
-        category = self._memo(book["memo"], "_category_conf", holder["category_id"] or 0)
-        price, code = self._price(conf, category, period_id, item.get("amount"), item.get("key"))
+        category = self._memo(
+            book["memo"], "_category_conf", holder["category_id"] or 0
+        )
+        price, code = self._price(
+            conf, category, period_id, item.get("amount"), item.get("key")
+        )
         if code and not (offline and price):
             return self._decline(item, code, book, wallets[holder["id"]])
         meal_key = "%s/%s" % (local.date(), period_id or 0)
-        code = self._check_rules(conf, category, card, period_id, price, when, local, meal_key, item.get("pin"), book)
+        code = self._check_rules(
+            conf,
+            category,
+            card,
+            period_id,
+            price,
+            when,
+            local,
+            meal_key,
+            item.get("pin"),
+            book,
+        )
         if code == "pin_wrong" and not offline:
             self._pin_attempt(holder, book)
         if code and not offline:
@@ -410,7 +607,9 @@ class OnecardConsumption(models.AbstractModel):
         header["idempotency_key"] = header["idempotency_key"] or uuid.uuid4().hex
         taken = {}
         for wallet_id, amount in lines:
-            wallet_kind = chain_row(state, header, wallet_id, amount, book["rows"], book["wallets"])
+            wallet_kind = chain_row(
+                state, header, wallet_id, amount, book["rows"], book["wallets"]
+            )
             taken[wallet_kind] = taken.get(wallet_kind, 0.0) - amount
         balances = {kind: balance for balance, _head, kind in state.values()}
         header["result"] = self._result(holder, "ok", price, taken, balances, flagged)
@@ -419,21 +618,42 @@ class OnecardConsumption(models.AbstractModel):
 
     def _decline(self, item, code, book, state=None):
         header, card = item["header"], item["card"]
-        header.update(state="declined", reason_code=code, message=str(REASONS[code]), amount=0.0)
+        header.update(
+            state="declined", reason_code=code, message=str(REASONS[code]), amount=0.0
+        )
         header["idempotency_key"] = header["idempotency_key"] or uuid.uuid4().hex
         balances = {kind: balance for balance, _head, kind in (state or {}).values()}
-        header["result"] = self._result(card and card["holder"], code, 0.0, {}, balances)
+        header["result"] = self._result(
+            card and card["holder"], code, 0.0, {}, balances
+        )
         book["headers"].append(header)
 
     def _write(self, book, holders):
         """Write the batch in one statement: operations, ledger rows, wallets, usage counters."""
         if not book["headers"]:
             return
-        usage = [tuple(holders[holder_id][name] for name in (
-            "id", "day", "day_amount", "meal_key", "meal_amount", "meal_count", "last_swipe", "last_terminal_id",
-            "pin_failures", "pin_locked_until")) for holder_id in book["dirty"]]
-        op_ids = self.env["onecard.ledger"]._write_book(book["headers"], book["rows"], book["wallets"], usage)
-        for header, op_id in zip(book["headers"], op_ids):
+        usage = [
+            tuple(
+                holders[holder_id][name]
+                for name in (
+                    "id",
+                    "day",
+                    "day_amount",
+                    "meal_key",
+                    "meal_amount",
+                    "meal_count",
+                    "last_swipe",
+                    "last_terminal_id",
+                    "pin_failures",
+                    "pin_locked_until",
+                )
+            )
+            for holder_id in book["dirty"]
+        ]
+        op_ids = self.env["onecard.ledger"]._write_book(
+            book["headers"], book["rows"], book["wallets"], usage
+        )
+        for header, op_id in zip(book["headers"], op_ids, strict=False):
             header["id"] = op_id
 
     # ----------------------------------------------------- cached settings
@@ -441,44 +661,72 @@ class OnecardConsumption(models.AbstractModel):
     @tools.ormcache("terminal_id")
     def _terminal_conf(self, terminal_id):
         """What the engine needs of a terminal and its company (never mutate it)."""
-        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
+        terminal = (
+            self.env["onecard.terminal"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse(terminal_id)
+        )
         company = terminal.company_id
         # From the table, not the one2many: the ORM cache of the terminal's history may predate a move.
         self.env["onecard.terminal.assignment"].flush_model(["terminal_id", "date_to"])
-        self.env.cr.execute("SELECT max(date_to) FROM onecard_terminal_assignment WHERE terminal_id = %s",
-                            [terminal_id])
+        self.env.cr.execute(
+            "SELECT max(date_to) FROM onecard_terminal_assignment WHERE terminal_id = %s",
+            [terminal_id],
+        )
         moved_at = self.env.cr.fetchone()[0]
         return {
-            "id": terminal.id, "company_id": company.id, "canteen_id": terminal.canteen_id.id,
+            "id": terminal.id,
+            "company_id": company.id,
+            "canteen_id": terminal.canteen_id.id,
             "consume_category_id": terminal.consume_category_id.id,
             "analytic_account_id": terminal.canteen_id.analytic_account_id.id,
-            "payable_partner_id": terminal.canteen_id.partner_id.id if terminal.canteen_id.posting == "payable"
+            "payable_partner_id": terminal.canteen_id.partner_id.id
+            if terminal.canteen_id.posting == "payable"
             else False,
-            "moved_at": moved_at, "mode": terminal.mode,
-            "fixed_amount": terminal.fixed_amount, "repeat_interval": terminal.repeat_interval,
-            "pin_threshold": terminal.pin_threshold, "keys": {k.key: k.amount for k in terminal.key_ids},
-            "rounding": company.currency_id.rounding, "tz": company.partner_id.tz or "UTC",
+            "moved_at": moved_at,
+            "mode": terminal.mode,
+            "fixed_amount": terminal.fixed_amount,
+            "repeat_interval": terminal.repeat_interval,
+            "pin_threshold": terminal.pin_threshold,
+            "keys": {k.key: k.amount for k in terminal.key_ids},
+            "rounding": company.currency_id.rounding,
+            "tz": company.partner_id.tz or "UTC",
             "spend_order": company.onecard_spend_order,
         }
 
     @api.model
     @tools.ormcache("category_id")
     def _category_conf(self, category_id):
-        category = self.env["onecard.cardholder.category"].sudo().browse(category_id or [])
+        category = (
+            self.env["onecard.cardholder.category"].sudo().browse(category_id or [])
+        )
         return {
-            "discount": category.discount_percent or 0.0, "meal_limit": category.meal_limit or 0.0,
-            "daily_limit": category.daily_limit or 0.0, "meals_per_period": max(category.meals_per_period or 1, 1),
-            "credit_limit": category.credit_limit or 0.0, "pin_threshold": category.pin_threshold or 0.0,
+            "discount": category.discount_percent or 0.0,
+            "meal_limit": category.meal_limit or 0.0,
+            "daily_limit": category.daily_limit or 0.0,
+            "meals_per_period": max(category.meals_per_period or 1, 1),
+            "credit_limit": category.credit_limit or 0.0,
+            "pin_threshold": category.pin_threshold or 0.0,
             "terminals": frozenset(category.allowed_terminal_ids.ids),
             "periods": frozenset(category.allowed_meal_period_ids.ids),
-            "prices": {price.meal_period_id.id: price.price for price in category.meal_price_ids},
+            "prices": {
+                price.meal_period_id.id: price.price
+                for price in category.meal_price_ids
+            },
         }
 
     @api.model
     @tools.ormcache("company_id")
     def _meal_periods(self, company_id):
-        periods = self.env["onecard.meal.period"].sudo().search([("company_id", "in", [company_id, False])])
-        return tuple((period.id, period.start_hour, period.end_hour) for period in periods)
+        periods = (
+            self.env["onecard.meal.period"]
+            .sudo()
+            .search([("company_id", "in", [company_id, False])])
+        )
+        return tuple(
+            (period.id, period.start_hour, period.end_hour) for period in periods
+        )
 
     def _find_period(self, company_id, local, periods=None):
         hour = local.hour + local.minute / 60.0
@@ -490,18 +738,31 @@ class OnecardConsumption(models.AbstractModel):
         message = str(REASONS[code])
         display = message
         if code == "ok":
-            display = "%s %.2f / %.2f" % (message, amount, balances.get("cash", 0.0) + balances.get("subsidy", 0.0))
+            display = "%s %.2f / %.2f" % (
+                message,
+                amount,
+                balances.get("cash", 0.0) + balances.get("subsidy", 0.0),
+            )
         return {
-            "approved": code == "ok", "code": code, "message": message, "display": display,
-            "amount": amount, "subsidy_amount": taken.get("subsidy", 0.0),
+            "approved": code == "ok",
+            "code": code,
+            "message": message,
+            "display": display,
+            "amount": amount,
+            "subsidy_amount": taken.get("subsidy", 0.0),
             "cash_amount": taken.get("cash", 0.0) + taken.get("temporary", 0.0),
-            "balances": balances, "holder": holder["name"] if holder else "", "flagged": flagged, "replay": False,
+            "balances": balances,
+            "holder": holder["name"] if holder else "",
+            "flagged": flagged,
+            "replay": False,
         }
 
     def _price(self, conf, category, period_id, amount, key):
         """Amount to charge by the terminal's mode, after discount; or a reason code."""
         mode, rounding = conf["mode"], conf["rounding"]
-        if mode in ("amount", "postpaid") and not (conf["fixed_amount"] and amount is None):
+        if mode in ("amount", "postpaid") and not (
+            conf["fixed_amount"] and amount is None
+        ):
             base = amount
         elif mode == "key":
             if not isinstance(key, int) or key not in conf["keys"]:
@@ -515,18 +776,32 @@ class OnecardConsumption(models.AbstractModel):
             base = category["prices"][period_id]
         else:  # fixed, count, postpaid with a preset price
             base = conf["fixed_amount"]
-        if isinstance(base, bool) or not isinstance(base, (int, float)) or base != base or base < 0 \
-                or (base == 0 and mode != "count") or base > 1e6 \
-                or abs(float_round(base, precision_rounding=rounding) - base) > rounding * 1e-6:  # no sub-cent
+        if (
+            isinstance(base, bool)
+            or not isinstance(base, (int, float))
+            or base != base
+            or base < 0
+            or (base == 0 and mode != "count")
+            or base > 1e6
+            or abs(float_round(base, precision_rounding=rounding) - base)
+            > rounding * 1e-6
+        ):  # no sub-cent
             return 0.0, "invalid_amount"
-        return float_round(base * (100 - category["discount"]) / 100.0, precision_rounding=rounding), None
+        return float_round(
+            base * (100 - category["discount"]) / 100.0, precision_rounding=rounding
+        ), None
 
-    def _check_rules(self, conf, category, card, period_id, price, when, local, meal_key, pin, book):
+    def _check_rules(
+        self, conf, category, card, period_id, price, when, local, meal_key, pin, book
+    ):
         """First rule that refuses the swipe, as a reason code; None if all pass."""
         holder = card["holder"]
         if card["card_state"] != "active":
-            return {"lost": "card_lost", "frozen": "card_frozen", "returned": "card_returned"}.get(
-                card["card_state"], "card_expired")
+            return {
+                "lost": "card_lost",
+                "frozen": "card_frozen",
+                "returned": "card_returned",
+            }.get(card["card_state"], "card_expired")
         if card["expiry_date"] and card["expiry_date"] < local.date():
             return "card_expired"
         if card["card_kind"] not in ("official", "temporary"):
@@ -541,22 +816,49 @@ class OnecardConsumption(models.AbstractModel):
         if period_id and category["periods"] and period_id not in category["periods"]:
             return "meal_period_not_allowed"
         same_meal = holder["meal_key"] == meal_key
-        if mode == "count" and same_meal and (holder["meal_count"] or 0) >= category["meals_per_period"]:
+        if (
+            mode == "count"
+            and same_meal
+            and (holder["meal_count"] or 0) >= category["meals_per_period"]
+        ):
             return "meal_count_exceeded"
-        if conf["repeat_interval"] and holder["last_swipe"] and \
-                timedelta(0) <= when - holder["last_swipe"] < timedelta(seconds=conf["repeat_interval"]):
+        if (
+            conf["repeat_interval"]
+            and holder["last_swipe"]
+            and timedelta(0)
+            <= when - holder["last_swipe"]
+            < timedelta(seconds=conf["repeat_interval"])
+        ):
             return "repeat_swipe"
         spent_meal = float(holder["meal_amount"] or 0.0) if same_meal else 0.0
-        if category["meal_limit"] and \
-                float_compare(spent_meal + price, category["meal_limit"], precision_rounding=rounding) > 0:
+        if (
+            category["meal_limit"]
+            and float_compare(
+                spent_meal + price, category["meal_limit"], precision_rounding=rounding
+            )
+            > 0
+        ):
             return "meal_limit"
-        spent_day = float(holder["day_amount"] or 0.0) if holder["day"] == local.date() else 0.0
-        if category["daily_limit"] and \
-                float_compare(spent_day + price, category["daily_limit"], precision_rounding=rounding) > 0:
+        spent_day = (
+            float(holder["day_amount"] or 0.0) if holder["day"] == local.date() else 0.0
+        )
+        if (
+            category["daily_limit"]
+            and float_compare(
+                spent_day + price, category["daily_limit"], precision_rounding=rounding
+            )
+            > 0
+        ):
             return "daily_limit"
         threshold = conf["pin_threshold"] or category["pin_threshold"]
-        if threshold and float_compare(price, threshold, precision_rounding=rounding) > 0:
-            if holder["pin_locked_until"] and holder["pin_locked_until"] > fields.Datetime.now():
+        if (
+            threshold
+            and float_compare(price, threshold, precision_rounding=rounding) > 0
+        ):
+            if (
+                holder["pin_locked_until"]
+                and holder["pin_locked_until"] > fields.Datetime.now()
+            ):
                 return "pin_locked"
             if not pin:
                 return "pin_required"
@@ -570,7 +872,11 @@ class OnecardConsumption(models.AbstractModel):
     def _pin_attempt(self, holder, book):
         """Count a wrong PIN; lock the PIN after repeated failures."""
         failures = (holder["pin_failures"] or 0) + 1
-        locked = fields.Datetime.now() + timedelta(minutes=PIN_LOCK_MINUTES) if failures >= PIN_MAX_FAILURES else None
+        locked = (
+            fields.Datetime.now() + timedelta(minutes=PIN_LOCK_MINUTES)
+            if failures >= PIN_MAX_FAILURES
+            else None
+        )
         holder.update(pin_failures=0 if locked else failures, pin_locked_until=locked)
         book["dirty"].add(holder["id"])
 
@@ -591,7 +897,9 @@ class OnecardConsumption(models.AbstractModel):
         credit = category["credit_limit"] if conf["mode"] == "postpaid" else 0.0
         lines, left = [], price
         for kind in order:
-            available = max(state[by_kind[kind]][0] + (credit if kind != "subsidy" else 0.0), 0.0)
+            available = max(
+                state[by_kind[kind]][0] + (credit if kind != "subsidy" else 0.0), 0.0
+            )
             take = min(available, left)
             if take > 0:
                 lines.append([by_kind[kind], -take])
@@ -616,14 +924,28 @@ class OnecardConsumption(models.AbstractModel):
         if holder["day"] and day < holder["day"]:
             day, day_amount = holder["day"], float(holder["day_amount"] or 0.0)
         else:
-            day_amount = (float(holder["day_amount"] or 0.0) if holder["day"] == day else 0.0) + price
+            day_amount = (
+                float(holder["day_amount"] or 0.0) if holder["day"] == day else 0.0
+            ) + price
         same_meal = holder["meal_key"] == meal_key
         if not same_meal and holder["last_swipe"] and when < holder["last_swipe"]:
-            meal_key, meal_amount, meal_count = holder["meal_key"], holder["meal_amount"], holder["meal_count"]
+            meal_key, meal_amount, meal_count = (
+                holder["meal_key"],
+                holder["meal_amount"],
+                holder["meal_count"],
+            )
         else:
-            meal_amount = (float(holder["meal_amount"] or 0.0) if same_meal else 0.0) + price
+            meal_amount = (
+                float(holder["meal_amount"] or 0.0) if same_meal else 0.0
+            ) + price
             meal_count = (holder["meal_count"] or 0 if same_meal else 0) + 1
-        holder.update(day=day, day_amount=day_amount, meal_key=meal_key, meal_amount=meal_amount,
-                      meal_count=meal_count, last_terminal_id=terminal_id,
-                      last_swipe=max(holder["last_swipe"] or when, when))
+        holder.update(
+            day=day,
+            day_amount=day_amount,
+            meal_key=meal_key,
+            meal_amount=meal_amount,
+            meal_count=meal_count,
+            last_terminal_id=terminal_id,
+            last_swipe=max(holder["last_swipe"] or when, when),
+        )
         book["dirty"].add(holder["id"])

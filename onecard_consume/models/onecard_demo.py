@@ -5,6 +5,7 @@ movement of money goes through the engine (onecard.ledger for the desk,
 onecard.consumption.swipe for terminals), so the demo ledger is exactly what
 production would have written. random.Random(42) keeps it reproducible.
 """
+
 import random
 from datetime import datetime, time, timedelta
 from functools import partial
@@ -15,8 +16,36 @@ from odoo import api, models
 
 SURNAMES = "张王李刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN_NAMES = [
-    "伟", "秀英", "敏", "静", "丽", "强", "磊", "芳", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-    "明", "超", "秀兰", "霞", "平", "刚", "桂英", "晨", "欣怡", "浩然", "子涵", "宇轩", "雨萱", "俊杰", "佳怡",
+    "伟",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "芳",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "晨",
+    "欣怡",
+    "浩然",
+    "子涵",
+    "宇轩",
+    "雨萱",
+    "俊杰",
+    "佳怡",
 ]
 DEPARTMENTS = [  # (xml id, job title of the staff); the first employee of each manages it
     ("hr.dep_administration", "行政专员"),
@@ -35,7 +64,11 @@ class OnecardDemo(models.AbstractModel):
 
     @api.model
     def _generate_demo(self):
-        if self.env["hr.employee"].with_context(active_test=False).search_count([("barcode", "=", "0001")]):
+        if (
+            self.env["hr.employee"]
+            .with_context(active_test=False)
+            .search_count([("barcode", "=", "0001")])
+        ):
             return  # already generated
         rng = random.Random(42)
         ref = self.env.ref
@@ -44,8 +77,13 @@ class OnecardDemo(models.AbstractModel):
         # An explicit lang: without one, _() in onecard.card.create mistakes its local `uid` for a user id.
         demo = self.with_context(lang=admin.lang or "en_US")
         ledger = demo.env["onecard.ledger"].with_user(admin)
-        methods = [ref("onecard_consume.payment_method_" + code) for code in ("cash", "wechat", "alipay", "bank")]
-        self.env["onecard.payment.method"].union(*methods).filtered(lambda m: not m.journal_id).action_setup()
+        methods = [
+            ref("onecard_consume.payment_method_" + code)
+            for code in ("cash", "wechat", "alipay", "bank")
+        ]
+        self.env["onecard.payment.method"].union(*methods).filtered(
+            lambda m: not m.journal_id
+        ).action_setup()
         holders = demo._demo_people()
         state = demo._demo_cards(ledger, rng, holders, methods)
         events = demo._demo_week(ledger, rng, state, methods)
@@ -56,33 +94,58 @@ class OnecardDemo(models.AbstractModel):
     def _demo_people(self):
         """Employees 0001..0050 (cardholders follow by themselves), one visitor, the admin."""
         ref = self.env.ref
-        staff, manager = ref("onecard_consume.demo_category_staff"), ref("onecard_consume.demo_category_manager")
-        employees = self.env["hr.employee"].create([{
-            "name": SURNAMES[i % len(SURNAMES)] + GIVEN_NAMES[i * 7 % len(GIVEN_NAMES)],
-            "barcode": "%04d" % (i + 1),  # hr wants digits only: 0001..0050
-            "department_id": ref(DEPARTMENTS[i % len(DEPARTMENTS)][0]).id,
-            "job_title": "部门经理" if i < len(DEPARTMENTS) else DEPARTMENTS[i % len(DEPARTMENTS)][1],
-        } for i in range(EMPLOYEES)])
+        staff, manager = (
+            ref("onecard_consume.demo_category_staff"),
+            ref("onecard_consume.demo_category_manager"),
+        )
+        employees = self.env["hr.employee"].create(
+            [
+                {
+                    "name": SURNAMES[i % len(SURNAMES)]
+                    + GIVEN_NAMES[i * 7 % len(GIVEN_NAMES)],
+                    "barcode": "%04d" % (i + 1),  # hr wants digits only: 0001..0050
+                    "department_id": ref(DEPARTMENTS[i % len(DEPARTMENTS)][0]).id,
+                    "job_title": "部门经理"
+                    if i < len(DEPARTMENTS)
+                    else DEPARTMENTS[i % len(DEPARTMENTS)][1],
+                }
+                for i in range(EMPLOYEES)
+            ]
+        )
         missing = employees.filtered(lambda e: not e.onecard_cardholder_ids)
         if missing:  # automatic cardholders switched off in this company
             missing._onecard_create_cardholders()
         holders = [employee.onecard_cardholder_ids[:1] for employee in employees]
-        for i, (employee, holder) in enumerate(zip(employees, holders)):
+        for i, (employee, holder) in enumerate(zip(employees, holders, strict=False)):
             holder.category_id = manager if i < len(DEPARTMENTS) else staff
             if i < len(DEPARTMENTS) and not employee.department_id.manager_id:
                 employee.department_id.manager_id = employee
         Holder = self.env["onecard.cardholder"]
-        visitor = Holder.create({"name": "访客 陈晨", "code": "V0001",
-                                 "category_id": ref("onecard_consume.demo_category_visitor").id})
+        visitor = Holder.create(
+            {
+                "name": "访客 陈晨",
+                "code": "V0001",
+                "category_id": ref("onecard_consume.demo_category_visitor").id,
+            }
+        )
         admin_employee = ref("hr.employee_admin", raise_if_not_found=False)
-        operator = admin_employee.onecard_cardholder_ids[:1] if admin_employee else Holder
+        operator = (
+            admin_employee.onecard_cardholder_ids[:1] if admin_employee else Holder
+        )
         if not operator:
-            operator = Holder.create({
-                "name": admin_employee.name if admin_employee else ref("base.user_admin").name, "code": "A0001",
-                "employee_id": admin_employee.id if admin_employee else False,
-                "department_id": admin_employee.department_id.id if admin_employee else False,
-                "category_id": manager.id,
-            })
+            operator = Holder.create(
+                {
+                    "name": admin_employee.name
+                    if admin_employee
+                    else ref("base.user_admin").name,
+                    "code": "A0001",
+                    "employee_id": admin_employee.id if admin_employee else False,
+                    "department_id": admin_employee.department_id.id
+                    if admin_employee
+                    else False,
+                    "category_id": manager.id,
+                }
+            )
         return {"staff": holders, "visitor": visitor, "operator": operator}
 
     def _demo_cards(self, ledger, rng, holders, methods):
@@ -96,12 +159,34 @@ class OnecardDemo(models.AbstractModel):
             taken.add(uid)
             return uid
 
-        cards = [ledger.issue_card(holder, new_uid(), deposit=20.0, topup=rng.choice([300.0, 300.0, 400.0, 500.0]),
-                                   method=rng.choice(methods)) for holder in holders["staff"]]
+        cards = [
+            ledger.issue_card(
+                holder,
+                new_uid(),
+                deposit=20.0,
+                topup=rng.choice([300.0, 300.0, 400.0, 500.0]),
+                method=rng.choice(methods),
+            )
+            for holder in holders["staff"]
+        ]
         today = self._demo_today()
-        cards.append(ledger.issue_card(holders["visitor"], new_uid(), kind="temporary", deposit=20.0, topup=150.0,
-                                       method=methods[1], expiry_date=today + timedelta(days=30)))
-        ledger.issue_card(holders["operator"], new_uid(), kind="operator", user=self.env.ref("base.user_admin"))
+        cards.append(
+            ledger.issue_card(
+                holders["visitor"],
+                new_uid(),
+                kind="temporary",
+                deposit=20.0,
+                topup=150.0,
+                method=methods[1],
+                expiry_date=today + timedelta(days=30),
+            )
+        )
+        ledger.issue_card(
+            holders["operator"],
+            new_uid(),
+            kind="operator",
+            user=self.env.ref("base.user_admin"),
+        )
         return {"cards": cards, "new_uid": new_uid}
 
     # -------------------------------------------------------------- week
@@ -113,24 +198,36 @@ class OnecardDemo(models.AbstractModel):
 
     def _demo_at(self, day, minutes):
         """Naive UTC datetime of ``minutes`` after local midnight of ``day``."""
-        local = self._demo_tz().localize(datetime.combine(day, time()) + timedelta(minutes=minutes))
+        local = self._demo_tz().localize(
+            datetime.combine(day, time()) + timedelta(minutes=minutes)
+        )
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _demo_week(self, ledger, rng, state, methods):
         """Events (utc time, action) of the last DAYS days, ending yesterday."""
         ref = self.env.ref
-        term = {code: ref("onecard_consume.demo_terminal_%s" % code) for code in
-                ("101", "102", "103", "104", "201", "202", "203", "204")}
+        term = {
+            code: ref("onecard_consume.demo_terminal_%s" % code)
+            for code in ("101", "102", "103", "104", "201", "202", "203", "204")
+        }
         cards, events, answers = state["cards"], [], {}
 
         def swipe(i, code, when, tag=None, **kwargs):
-            answer = self.env["onecard.consumption"].swipe(term[code], cards[i].uid, business_time=when, **kwargs)
+            answer = self.env["onecard.consumption"].swipe(
+                term[code], cards[i].uid, business_time=when, **kwargs
+            )
             answers[tag] = answer
 
         def add(day, minutes, action, *args, **kwargs):
             when = self._demo_at(day, minutes)
-            events.append((when, partial(action, *args, when, **kwargs) if action is swipe else
-                           partial(action, *args, **kwargs)))
+            events.append(
+                (
+                    when,
+                    partial(action, *args, when, **kwargs)
+                    if action is swipe
+                    else partial(action, *args, **kwargs),
+                )
+            )
 
         def topup(i, amount, method):
             ledger.topup(cards[i], amount, method)
@@ -140,7 +237,10 @@ class OnecardDemo(models.AbstractModel):
 
         def correct(tag, reason):
             if answers.get(tag, {}).get("approved"):
-                ledger.correct(self.env["onecard.operation"].browse(answers[tag]["operation_id"]), reason)
+                ledger.correct(
+                    self.env["onecard.operation"].browse(answers[tag]["operation_id"]),
+                    reason,
+                )
 
         def refund(i, amount, method):
             if cards[i].cardholder_id.cash_balance >= amount:
@@ -152,13 +252,26 @@ class OnecardDemo(models.AbstractModel):
             date = today - timedelta(days=offset)
             for i in range(EMPLOYEES):
                 if rng.random() < 0.7:
-                    add(date, 7 * 60 + rng.randint(0, 105), swipe, i, rng.choice(["103", "101"]))
+                    add(
+                        date,
+                        7 * 60 + rng.randint(0, 105),
+                        swipe,
+                        i,
+                        rng.choice(["103", "101"]),
+                    )
                 if rng.random() < 0.95:
                     pick, minutes = rng.random(), 11 * 60 + 15 + rng.randint(0, 120)
                     if pick < 0.5:
                         add(date, minutes, swipe, i, rng.choice(["101", "102"]))
                     elif pick < 0.75:
-                        add(date, minutes, swipe, i, "201", amount=rng.randrange(24, 57) / 2)
+                        add(
+                            date,
+                            minutes,
+                            swipe,
+                            i,
+                            "201",
+                            amount=rng.randrange(24, 57) / 2,
+                        )
                     else:
                         add(date, minutes, swipe, i, "202")
                 if rng.random() < 0.6:
@@ -166,21 +279,57 @@ class OnecardDemo(models.AbstractModel):
                     if pick < 0.5:
                         add(date, minutes, swipe, i, "102")
                     elif pick < 0.8:
-                        add(date, minutes, swipe, i, "201", amount=rng.randrange(20, 51) / 2)
+                        add(
+                            date,
+                            minutes,
+                            swipe,
+                            i,
+                            "201",
+                            amount=rng.randrange(20, 51) / 2,
+                        )
                     else:
-                        add(date, minutes, swipe, i, "203", amount=rng.randrange(30, 81) / 2)
+                        add(
+                            date,
+                            minutes,
+                            swipe,
+                            i,
+                            "203",
+                            amount=rng.randrange(30, 81) / 2,
+                        )
                 if rng.random() < 0.35:
-                    add(date, 9 * 60 + 30 + rng.randint(0, 390), swipe, i, "104", key=rng.randint(1, 4))
+                    add(
+                        date,
+                        9 * 60 + 30 + rng.randint(0, 390),
+                        swipe,
+                        i,
+                        "104",
+                        key=rng.randint(1, 4),
+                    )
                 if rng.random() < 0.2:
-                    add(date, 12 * 60 + rng.randint(0, 420), swipe, i, "204", amount=rng.randrange(10, 121) / 2)
-            if offset <= 3:  # the visitor eats lunch; breakfast is not allowed for visitors
+                    add(
+                        date,
+                        12 * 60 + rng.randint(0, 420),
+                        swipe,
+                        i,
+                        "204",
+                        amount=rng.randrange(10, 121) / 2,
+                    )
+            if (
+                offset <= 3
+            ):  # the visitor eats lunch; breakfast is not allowed for visitors
                 add(date, 12 * 60 + rng.randint(0, 60), swipe, visitor, "101")
                 if offset == 3:
                     add(date, 8 * 60 + 10, swipe, visitor, "101")
             if offset in (4, 2):  # a few top-ups at the desk, mid-morning
                 for i in rng.sample(range(EMPLOYEES), 4):
-                    add(date, 10 * 60 + rng.randint(0, 30), topup, i, rng.choice([100.0, 200.0]),
-                        rng.choice(methods[:3]))
+                    add(
+                        date,
+                        10 * 60 + rng.randint(0, 30),
+                        topup,
+                        i,
+                        rng.choice([100.0, 200.0]),
+                        rng.choice(methods[:3]),
+                    )
 
         def day(offset):
             return today - timedelta(days=offset)
@@ -193,6 +342,8 @@ class OnecardDemo(models.AbstractModel):
         add(day(1), 16 * 60, refund, 19, 50.0, methods[0])
         add(day(1), 9 * 60 + 45, topup, 6, 200.0, methods[1])
         add(day(1), 12 * 60 + 5, swipe, 6, "201", amount=18.5, tag="first")
-        add(day(1), 12 * 60 + 5.3, swipe, 6, "201", amount=18.5, tag="double")  # keyed twice by the cashier
+        add(
+            day(1), 12 * 60 + 5.3, swipe, 6, "201", amount=18.5, tag="double"
+        )  # keyed twice by the cashier
         add(day(1), 14 * 60, correct, "double", "收银员重复扣款 / charged twice")
         return events

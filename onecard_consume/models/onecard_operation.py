@@ -2,10 +2,18 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 OPERATION_KINDS = [
-    ("issue", "Card Issue"), ("topup", "Top-up"), ("consume", "Consumption"), ("back_entry", "Back-entry"),
-    ("refund", "Refund"), ("return", "Card Return"), ("transfer", "Transfer"),
-    ("deposit_in", "Deposit In"), ("deposit_out", "Deposit Out"),
-    ("subsidy_grant", "Subsidy Grant"), ("subsidy_clear", "Subsidy Clear"), ("subsidy_expire", "Subsidy Expiry"),
+    ("issue", "Card Issue"),
+    ("topup", "Top-up"),
+    ("consume", "Consumption"),
+    ("back_entry", "Back-entry"),
+    ("refund", "Refund"),
+    ("return", "Card Return"),
+    ("transfer", "Transfer"),
+    ("deposit_in", "Deposit In"),
+    ("deposit_out", "Deposit Out"),
+    ("subsidy_grant", "Subsidy Grant"),
+    ("subsidy_clear", "Subsidy Clear"),
+    ("subsidy_expire", "Subsidy Expiry"),
     ("correction", "Correction"),
 ]
 
@@ -24,38 +32,73 @@ class OnecardOperation(models.Model):
 
     name = fields.Char(string="Reference", readonly=True)
     kind = fields.Selection(OPERATION_KINDS, required=True, readonly=True)
-    state = fields.Selection([("approved", "Approved"), ("declined", "Declined")], required=True, readonly=True)
+    state = fields.Selection(
+        [("approved", "Approved"), ("declined", "Declined")],
+        required=True,
+        readonly=True,
+    )
     reason_code = fields.Char(readonly=True)
     message = fields.Char(readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    cardholder_id = fields.Many2one("onecard.cardholder", readonly=True, ondelete="restrict", index=True)
+    cardholder_id = fields.Many2one(
+        "onecard.cardholder", readonly=True, ondelete="restrict", index=True
+    )
     card_id = fields.Many2one("onecard.card", readonly=True, ondelete="restrict")
-    terminal_id = fields.Many2one("onecard.terminal", readonly=True, ondelete="restrict")
-    meal_period_id = fields.Many2one("onecard.meal.period", readonly=True, ondelete="restrict")
-    payment_method_id = fields.Many2one("onecard.payment.method", readonly=True, ondelete="restrict")
+    terminal_id = fields.Many2one(
+        "onecard.terminal", readonly=True, ondelete="restrict"
+    )
+    meal_period_id = fields.Many2one(
+        "onecard.meal.period", readonly=True, ondelete="restrict"
+    )
+    payment_method_id = fields.Many2one(
+        "onecard.payment.method", readonly=True, ondelete="restrict"
+    )
     amount = fields.Monetary(readonly=True)
-    business_time = fields.Datetime(readonly=True, help="When it happened, by the terminal's clock.")
+    business_time = fields.Datetime(
+        readonly=True, help="When it happened, by the terminal's clock."
+    )
     offline = fields.Boolean(readonly=True)
-    flagged = fields.Boolean(readonly=True, help="Booked although a rule would have refused it (offline record).")
+    flagged = fields.Boolean(
+        readonly=True,
+        help="Booked although a rule would have refused it (offline record).",
+    )
     idempotency_key = fields.Char(readonly=True)
     terminal_seq = fields.Integer(readonly=True)
     terminal_epoch = fields.Integer(
-        string="Sequence Epoch", readonly=True, default=0,
-        help="The terminal's sequence epoch: a new one starts after a legitimate counter reset.")
+        string="Sequence Epoch",
+        readonly=True,
+        default=0,
+        help="The terminal's sequence epoch: a new one starts after a legitimate counter reset.",
+    )
     request_digest = fields.Char(
-        readonly=True, help="Digest of the request (card, amount, key, time, ...): a request that comes back "
-                            "under the same key or sequence number is a replay only with the same digest.")
+        readonly=True,
+        help="Digest of the request (card, amount, key, time, ...): a request that comes back "
+        "under the same key or sequence number is a replay only with the same digest.",
+    )
     note = fields.Char(readonly=True)
     result = fields.Json(readonly=True, help="The answer given the first time.")
-    reversal_of_id = fields.Many2one("onecard.operation", readonly=True, ondelete="restrict")
-    reversed_by_id = fields.Many2one("onecard.operation", readonly=True, ondelete="restrict")
-    transaction_ids = fields.One2many("onecard.transaction", "operation_id", string="Ledger Rows")
+    reversal_of_id = fields.Many2one(
+        "onecard.operation", readonly=True, ondelete="restrict"
+    )
+    reversed_by_id = fields.Many2one(
+        "onecard.operation", readonly=True, ondelete="restrict"
+    )
+    transaction_ids = fields.One2many(
+        "onecard.transaction", "operation_id", string="Ledger Rows"
+    )
 
     _sql_constraints = [
-        ("key_uniq", "unique(company_id, idempotency_key)", "Idempotency keys are unique."),
-        ("terminal_seq_uniq", "unique(terminal_id, terminal_epoch, terminal_seq)",
-         "Terminal sequences are unique per terminal and sequence epoch."),
+        (
+            "key_uniq",
+            "unique(company_id, idempotency_key)",
+            "Idempotency keys are unique.",
+        ),
+        (
+            "terminal_seq_uniq",
+            "unique(terminal_id, terminal_epoch, terminal_seq)",
+            "Terminal sequences are unique per terminal and sequence epoch.",
+        ),
     ]
 
     @api.model_create_multi

@@ -16,12 +16,17 @@ class OnecardPaymentMethod(models.Model):
     code = fields.Char(required=True)
     sequence = fields.Integer(default=10)
     journal_id = fields.Many2one(
-        "account.journal", company_dependent=True, domain=[("type", "in", ("cash", "bank"))],
+        "account.journal",
+        company_dependent=True,
+        domain=[("type", "in", ("cash", "bank"))],
         help="Journal whose account receives top-ups and pays refunds in this company. "
-             "A method without a journal in a company cannot be used there.")
+        "A method without a journal in a company cannot be used there.",
+    )
     active = fields.Boolean(default=True)
 
-    _sql_constraints = [("code_uniq", "unique(code)", "The payment method code must be unique.")]
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "The payment method code must be unique.")
+    ]
 
     def action_setup(self):
         """Set the methods up in the current company: the chart's cash or bank journal,
@@ -39,15 +44,27 @@ class OnecardPaymentMethod(models.Model):
         domain = [*Journal._check_company_domain(company)]
         if self._needs_clearing_journal():
             code = CLEARING_JOURNALS[self.code]
-            journal = Journal.search(domain + [("code", "=", code)], limit=1) or Journal.create({
-                "name": self.with_context(lang=self.env.user.lang).name, "code": code, "type": "bank",
-                "company_id": company.root_id.id,
-            })
+            journal = Journal.search(
+                domain + [("code", "=", code)], limit=1
+            ) or Journal.create(
+                {
+                    "name": self.with_context(lang=self.env.user.lang).name,
+                    "code": code,
+                    "type": "bank",
+                    "company_id": company.root_id.id,
+                }
+            )
         else:
             # Not a clearing journal: "other" would otherwise land on Alipay's,
             # whose code sorts before the chart's bank journal.
-            journal = Journal.search(domain + [("type", "=", "cash" if self.code == "cash" else "bank"),
-                                               ("code", "not in", list(CLEARING_JOURNALS.values()))], limit=1)
+            journal = Journal.search(
+                domain
+                + [
+                    ("type", "=", "cash" if self.code == "cash" else "bank"),
+                    ("code", "not in", list(CLEARING_JOURNALS.values())),
+                ],
+                limit=1,
+            )
         self.with_company(company).journal_id = journal
 
     def _journal_for(self, company):
@@ -59,7 +76,12 @@ class OnecardPaymentMethod(models.Model):
         """
         journal = self.with_company(company).sudo().journal_id
         if not journal and company.chart_template:
-            raise UserError(_("The payment method %(method)s is not set up in %(company)s: a card "
-                              "manager sets it up in One-Card > Configuration > Payment Methods.",
-                              method=self.name, company=company.name))
+            raise UserError(
+                _(
+                    "The payment method %(method)s is not set up in %(company)s: a card "
+                    "manager sets it up in One-Card > Configuration > Payment Methods.",
+                    method=self.name,
+                    company=company.name,
+                )
+            )
         return journal

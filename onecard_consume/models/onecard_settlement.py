@@ -8,6 +8,7 @@ record, back-entry) is simply taken by the next settlement and shown as late.
 Totals group by what the rows were booked with (canteen, analytic account,
 department), never by today's configuration.
 """
+
 import logging
 import zlib
 from datetime import datetime, time, timedelta
@@ -28,8 +29,10 @@ PAYMENT_KINDS = ("topup", "refund", "return", "deposit_in", "deposit_out")
 CONSUME_KINDS = ("consume", "back_entry", "correction")
 SUBSIDY_KINDS = ("subsidy_grant", "subsidy_clear", "subsidy_expire")
 WALLET_ACCOUNT = {
-    "cash": "onecard_cash_account_id", "temporary": "onecard_cash_account_id",
-    "subsidy": "onecard_subsidy_account_id", "deposit": "onecard_deposit_account_id",
+    "cash": "onecard_cash_account_id",
+    "temporary": "onecard_cash_account_id",
+    "subsidy": "onecard_subsidy_account_id",
+    "deposit": "onecard_deposit_account_id",
 }
 
 
@@ -40,19 +43,33 @@ class OnecardSettlement(models.Model):
     _order = "date_from desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    period = fields.Selection([("day", "Day"), ("month", "Month")], required=True, default="day")
+    period = fields.Selection(
+        [("day", "Day"), ("month", "Month")], required=True, default="day"
+    )
     date_from = fields.Date(required=True)
     date_to = fields.Date(compute="_compute_date_to", store=True)
-    state = fields.Selection([("posted", "Posted"), ("reversed", "Reversed")], default="posted", required=True,
-                             readonly=True, tracking=True)
+    state = fields.Selection(
+        [("posted", "Posted"), ("reversed", "Reversed")],
+        default="posted",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
     reversal_move_id = fields.Many2one("account.move", readonly=True)
-    line_ids = fields.One2many("onecard.settlement.line", "settlement_id", string="Totals", readonly=True)
+    line_ids = fields.One2many(
+        "onecard.settlement.line", "settlement_id", string="Totals", readonly=True
+    )
     transaction_count = fields.Integer(readonly=True)
-    late_count = fields.Integer(readonly=True, help="Rows booked here although dated before the period or in a "
-                                                    "period already settled.")
+    late_count = fields.Integer(
+        readonly=True,
+        help="Rows booked here although dated before the period or in a "
+        "period already settled.",
+    )
     note = fields.Char(readonly=True)
 
     def init(self):
@@ -69,48 +86,81 @@ class OnecardSettlement(models.Model):
     def _compute_name(self):
         for settlement in self:
             fmt = "%Y-%m-%d" if settlement.period == "day" else "%Y-%m"
-            settlement.name = "%s %s" % (_("Settlement"), settlement.date_from.strftime(fmt)) \
-                if settlement.date_from else _("Settlement")
+            settlement.name = (
+                "%s %s" % (_("Settlement"), settlement.date_from.strftime(fmt))
+                if settlement.date_from
+                else _("Settlement")
+            )
 
     @api.depends("period", "date_from")
     def _compute_date_to(self):
         for settlement in self:
             start = settlement.date_from
-            settlement.date_to = start and (start if settlement.period == "day"
-                                            else start + relativedelta(months=1, days=-1))
+            settlement.date_to = start and (
+                start
+                if settlement.period == "day"
+                else start + relativedelta(months=1, days=-1)
+            )
 
     # ------------------------------------------------------------- settling
     @api.model
     def settle(self, company, period, day):
         """Settle the day (or the month containing it) for a company; idempotent."""
         start = day if period == "day" else day.replace(day=1)
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SETTLE_LOCK, company.id])
-        done = self.search([("company_id", "=", company.id), ("period", "=", period), ("date_from", "=", start),
-                            ("state", "=", "posted")], limit=1)
+        self.env.cr.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [SETTLE_LOCK, company.id]
+        )
+        done = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("period", "=", period),
+                ("date_from", "=", start),
+                ("state", "=", "posted"),
+            ],
+            limit=1,
+        )
         if done:
             return done
-        settlement = self.create({"company_id": company.id, "period": period, "date_from": start})
+        settlement = self.create(
+            {"company_id": company.id, "period": period, "date_from": start}
+        )
         settlement._claim_and_post()
         return settlement
 
     def _utc_bound(self, day):
         tz = pytz.timezone(self.company_id.partner_id.tz or "UTC")
-        return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        return (
+            tz.localize(datetime.combine(day, time.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
 
     def _claim_and_post(self):
         self.ensure_one()
-        start, end = self._utc_bound(self.date_from), self._utc_bound(self.date_to + timedelta(days=1))
+        start, end = (
+            self._utc_bound(self.date_from),
+            self._utc_bound(self.date_to + timedelta(days=1)),
+        )
         self.env.flush_all()
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE onecard_transaction SET settlement_id = %s
              WHERE company_id = %s AND settlement_id IS NULL AND business_time < %s
-        """, self.id, self.company_id.id, end))
+        """,
+                self.id,
+                self.company_id.id,
+                end,
+            )
+        )
         self.env["onecard.transaction"].invalidate_model(["settlement_id"])
         # Late: posted outside its own period, i.e. dated before this period, or in a period an
         # earlier posted settlement already covered (a day settled, then a month: the day's late
         # records are late in the month too), whatever the kind of this settlement.
         settled_from, settled_to = self._settled_periods()
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT kind, wallet_kind, payment_method_id, canteen_id, meal_period_id,
                    CASE WHEN kind IN %s THEN department_id END, analytic_account_id, payable_partner_id,
                    business_time < %s OR EXISTS (
@@ -119,14 +169,34 @@ class OnecardSettlement(models.Model):
                    count(*), sum(amount)
               FROM onecard_transaction WHERE settlement_id = %s
              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-        """, SUBSIDY_KINDS, start, settled_from, settled_to, self.id))
+        """,
+                SUBSIDY_KINDS,
+                start,
+                settled_from,
+                settled_to,
+                self.id,
+            )
+        )
         groups = self.env.cr.fetchall()
         # Totals are written only here (sudo): nobody edits them afterwards.
-        self.sudo().line_ids = [Command.create({
-            "kind": kind, "wallet_kind": wallet_kind, "payment_method_id": method, "canteen_id": canteen,
-            "meal_period_id": meal, "department_id": department, "analytic_account_id": analytic,
-            "partner_id": partner, "late": late, "count": count, "amount": amount,
-        }) for kind, wallet_kind, method, canteen, meal, department, analytic, partner, late, count, amount in groups]
+        self.sudo().line_ids = [
+            Command.create(
+                {
+                    "kind": kind,
+                    "wallet_kind": wallet_kind,
+                    "payment_method_id": method,
+                    "canteen_id": canteen,
+                    "meal_period_id": meal,
+                    "department_id": department,
+                    "analytic_account_id": analytic,
+                    "partner_id": partner,
+                    "late": late,
+                    "count": count,
+                    "amount": amount,
+                }
+            )
+            for kind, wallet_kind, method, canteen, meal, department, analytic, partner, late, count, amount in groups
+        ]
         self.transaction_count = sum(g[9] for g in groups)
         self.late_count = sum(g[9] for g in groups if g[8])
         move_lines = self._move_lines()
@@ -134,10 +204,20 @@ class OnecardSettlement(models.Model):
             self.note = _("Nothing to post.")
             return
         date, note = self._posting_date()
-        move = self.env["account.move"].sudo().create({
-            "journal_id": self._journal().id, "date": date, "ref": self.name, "move_type": "entry",
-            "company_id": self.company_id.id, "line_ids": move_lines,
-        })
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "journal_id": self._journal().id,
+                    "date": date,
+                    "ref": self.name,
+                    "move_type": "entry",
+                    "company_id": self.company_id.id,
+                    "line_ids": move_lines,
+                }
+            )
+        )
         move._post(soft=False)
         self.write({"move_id": move.id, "note": note})
 
@@ -145,22 +225,39 @@ class OnecardSettlement(models.Model):
         """The time other posted settlements of the company cover from this period's start on,
         as UTC bounds (a list of starts, a list of ends), merged: a year of day settlements is
         one interval. Before the start every row is late anyway."""
-        others = self.search([("company_id", "=", self.company_id.id), ("state", "=", "posted"),
-                              ("id", "!=", self.id), ("date_to", ">=", self.date_from)], order="date_from")
+        others = self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "posted"),
+                ("id", "!=", self.id),
+                ("date_to", ">=", self.date_from),
+            ],
+            order="date_from",
+        )
         merged = []
         for other in others:
-            lo, hi = max(other.date_from, self.date_from), other.date_to + timedelta(days=1)
+            lo, hi = (
+                max(other.date_from, self.date_from),
+                other.date_to + timedelta(days=1),
+            )
             if merged and lo <= merged[-1][1]:
                 merged[-1][1] = max(merged[-1][1], hi)
             else:
                 merged.append([lo, hi])
-        return [self._utc_bound(lo) for lo, _hi in merged], [self._utc_bound(hi) for _lo, hi in merged]
+        return [self._utc_bound(lo) for lo, _hi in merged], [
+            self._utc_bound(hi) for _lo, hi in merged
+        ]
 
     def _journal(self):
         # sudo: card accountants settle without needing Accounting rights
         journal = self.company_id.onecard_journal_id.sudo()
         if not journal:
-            raise UserError(_("Set the card settlement journal in the One-Card settings of %s.", self.company_id.name))
+            raise UserError(
+                _(
+                    "Set the card settlement journal in the One-Card settings of %s.",
+                    self.company_id.name,
+                )
+            )
         return journal
 
     def _posting_date(self):
@@ -175,16 +272,27 @@ class OnecardSettlement(models.Model):
     def _account(self, field):
         account = self.company_id[field]
         if not account:
-            raise UserError(_("Set the card accounts in the One-Card settings of %s.", self.company_id.name))
+            raise UserError(
+                _(
+                    "Set the card accounts in the One-Card settings of %s.",
+                    self.company_id.name,
+                )
+            )
         return account
 
     def _counterpart(self, line):
         """(account, partner, analytic account, label) receiving the other side of a total."""
         if line.kind in PAYMENT_KINDS:
-            journal = line.payment_method_id.with_company(self.company_id).journal_id.sudo()
+            journal = line.payment_method_id.with_company(
+                self.company_id
+            ).journal_id.sudo()
             if not journal.default_account_id:
-                raise UserError(_("Map the payment method %s to a journal with an account.",
-                                  line.payment_method_id.name or _("(none)")))
+                raise UserError(
+                    _(
+                        "Map the payment method %s to a journal with an account.",
+                        line.payment_method_id.name or _("(none)"),
+                    )
+                )
             return journal.default_account_id, None, None, line.payment_method_id.name
         if line.kind in CONSUME_KINDS:
             # To whom the rows were owed when booked, not the canteen's contract of today: a
@@ -192,19 +300,37 @@ class OnecardSettlement(models.Model):
             canteen, partner = line.canteen_id, line.partner_id
             if not partner and canteen.posting == "payable" and not canteen.partner_id:
                 # rows of an outsourced canteen set up without its caterer (before that was refused)
-                raise UserError(_("Canteen %s posts to a payable: set its operator.", canteen.name))
+                raise UserError(
+                    _("Canteen %s posts to a payable: set its operator.", canteen.name)
+                )
             if partner:
-                return (partner.with_company(self.company_id).property_account_payable_id, partner,
-                        line.analytic_account_id, canteen.name)
-            return (self._account("onecard_revenue_account_id"), None, line.analytic_account_id,
-                    canteen.name or _("Desk"))
+                return (
+                    partner.with_company(self.company_id).property_account_payable_id,
+                    partner,
+                    line.analytic_account_id,
+                    canteen.name,
+                )
+            return (
+                self._account("onecard_revenue_account_id"),
+                None,
+                line.analytic_account_id,
+                canteen.name or _("Desk"),
+            )
         if line.kind in SUBSIDY_KINDS:
-            return (self._account("onecard_subsidy_expense_account_id"), None,
-                    line.analytic_account_id, line.department_id.name or "")
+            return (
+                self._account("onecard_subsidy_expense_account_id"),
+                None,
+                line.analytic_account_id,
+                line.department_id.name or "",
+            )
         return None  # transfers: both sides are card liabilities and net out
 
     def _move_lines(self):
-        kinds = dict(self.env["onecard.transaction"]._fields["kind"]._description_selection(self.env))
+        kinds = dict(
+            self.env["onecard.transaction"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
         legs = {}
 
         def add(account, partner, analytic, label, balance):
@@ -213,22 +339,45 @@ class OnecardSettlement(models.Model):
 
         for line in self.line_ids:
             label = kinds[line.kind]
-            add(self._account(WALLET_ACCOUNT[line.wallet_kind]), None, None, label, -line.amount)
+            add(
+                self._account(WALLET_ACCOUNT[line.wallet_kind]),
+                None,
+                None,
+                label,
+                -line.amount,
+            )
             counterpart = self._counterpart(line)
             if counterpart:
                 account, partner, analytic, detail = counterpart
-                add(account, partner, analytic, "%s - %s" % (label, detail) if detail else label, line.amount)
+                add(
+                    account,
+                    partner,
+                    analytic,
+                    "%s - %s" % (label, detail) if detail else label,
+                    line.amount,
+                )
         currency = self.currency_id
         commands = []
-        for (account_id, partner_id, analytic_id, label), balance in sorted(legs.items(), key=lambda i: str(i[0])):
+        for (account_id, partner_id, analytic_id, label), balance in sorted(
+            legs.items(), key=lambda i: str(i[0])
+        ):
             balance = currency.round(balance)
             if currency.is_zero(balance):
                 continue
-            commands.append(Command.create({
-                "name": label, "account_id": account_id, "partner_id": partner_id,
-                "debit": balance if balance > 0 else 0.0, "credit": -balance if balance < 0 else 0.0,
-                "analytic_distribution": {str(analytic_id): 100} if analytic_id else False,
-            }))
+            commands.append(
+                Command.create(
+                    {
+                        "name": label,
+                        "account_id": account_id,
+                        "partner_id": partner_id,
+                        "debit": balance if balance > 0 else 0.0,
+                        "credit": -balance if balance < 0 else 0.0,
+                        "analytic_distribution": {str(analytic_id): 100}
+                        if analytic_id
+                        else False,
+                    }
+                )
+            )
         return commands
 
     # ------------------------------------------------------------- actions
@@ -239,28 +388,47 @@ class OnecardSettlement(models.Model):
                 raise UserError(_("Only a posted settlement can be reversed."))
             move = settlement.move_id.sudo()
             if move:
-                if settlement.company_id._get_violated_lock_dates(move.date, False, move.journal_id):
-                    raise UserError(_("The entry %s is in a locked period: it cannot be reversed.", move.name))
+                if settlement.company_id._get_violated_lock_dates(
+                    move.date, False, move.journal_id
+                ):
+                    raise UserError(
+                        _(
+                            "The entry %s is in a locked period: it cannot be reversed.",
+                            move.name,
+                        )
+                    )
                 # Accountants of the card office need no Accounting rights: the
                 # entry was created as superuser too (see _claim_and_post).
-                reversal = move._reverse_moves([{"date": move.date, "ref": _("Reversal of %s", settlement.name)}],
-                                               cancel=True)
+                reversal = move._reverse_moves(
+                    [{"date": move.date, "ref": _("Reversal of %s", settlement.name)}],
+                    cancel=True,
+                )
                 settlement.reversal_move_id = reversal
-            self.env.cr.execute("UPDATE onecard_transaction SET settlement_id = NULL WHERE settlement_id = %s",
-                                [settlement.id])
+            self.env.cr.execute(
+                "UPDATE onecard_transaction SET settlement_id = NULL WHERE settlement_id = %s",
+                [settlement.id],
+            )
             self.env["onecard.transaction"].invalidate_model(["settlement_id"])
             settlement.state = "reversed"
 
     def _action_open(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
-                "view_mode": "form", "views": [(False, "form")], "target": "current"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
 
     @api.model
     def action_settle_yesterday(self):
         """Settle yesterday (in the company's time zone) for the current company and show it."""
         company = self.env.company
-        return self.settle(company, "day", self._company_yesterday(company))._action_open()
+        return self.settle(
+            company, "day", self._company_yesterday(company)
+        )._action_open()
 
     @api.model
     def _company_yesterday(self, company):
@@ -271,9 +439,13 @@ class OnecardSettlement(models.Model):
     def _cron_settle_yesterday(self):
         """Settle yesterday for every company that wants it; one company's
         problem (no accounts yet) neither blocks nor rolls back the others."""
-        for company in self.env["res.company"].search([("onecard_auto_settle", "=", True)]):
+        for company in self.env["res.company"].search(
+            [("onecard_auto_settle", "=", True)]
+        ):
             try:
                 with self.env.cr.savepoint():
-                    self.with_company(company).settle(company, "day", self._company_yesterday(company))
+                    self.with_company(company).settle(
+                        company, "day", self._company_yesterday(company)
+                    )
             except UserError as error:
                 _logger.warning("One-Card: settling %s failed: %s", company.name, error)

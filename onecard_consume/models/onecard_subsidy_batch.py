@@ -19,24 +19,53 @@ class OnecardSubsidyBatch(models.Model):
     _order = "id desc"
 
     name = fields.Char(required=True, default=lambda self: _("New"), copy=False)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(
-        [("draft", "Draft"), ("confirmed", "Confirmed"), ("done", "Done"), ("cancel", "Cancelled")],
-        default="draft", required=True, readonly=True, tracking=True)
+        [
+            ("draft", "Draft"),
+            ("confirmed", "Confirmed"),
+            ("done", "Done"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
     mode = fields.Selection(
-        [("accumulate", "Accumulate"), ("reset", "Reset (clear unspent subsidy first)")],
-        default="accumulate", required=True)
+        [
+            ("accumulate", "Accumulate"),
+            ("reset", "Reset (clear unspent subsidy first)"),
+        ],
+        default="accumulate",
+        required=True,
+    )
     distribution = fields.Selection(
-        [("immediate", "Immediately on confirmation"), ("collect", "On collection (next swipe or kiosk)")],
-        default="immediate", required=True)
-    expiry_date = fields.Date(help="After this day what is left of this grant is cleared automatically.")
+        [
+            ("immediate", "Immediately on confirmation"),
+            ("collect", "On collection (next swipe or kiosk)"),
+        ],
+        default="immediate",
+        required=True,
+    )
+    expiry_date = fields.Date(
+        help="After this day what is left of this grant is cleared automatically."
+    )
     expired = fields.Boolean(readonly=True)
-    amount = fields.Monetary(string="Amount per Person", help="Used when lines are built from a selection.")
+    amount = fields.Monetary(
+        string="Amount per Person", help="Used when lines are built from a selection."
+    )
     department_ids = fields.Many2many("hr.department", string="Departments")
-    category_ids = fields.Many2many("onecard.cardholder.category", string="Cardholder Categories")
+    category_ids = fields.Many2many(
+        "onecard.cardholder.category", string="Cardholder Categories"
+    )
     cardholder_ids = fields.Many2many("onecard.cardholder", string="Cardholders")
-    import_file = fields.Binary(string="CSV / XLSX File", help="Columns: cardholder code, amount.")
+    import_file = fields.Binary(
+        string="CSV / XLSX File", help="Columns: cardholder code, amount."
+    )
     import_filename = fields.Char()
     line_ids = fields.One2many("onecard.subsidy.line", "batch_id", string="Lines")
     line_count = fields.Integer(compute="_compute_totals")
@@ -47,7 +76,10 @@ class OnecardSubsidyBatch(models.Model):
     @api.depends("line_ids.state", "line_ids.amount", "line_ids.granted_amount")
     def _compute_totals(self):
         groups = self.env["onecard.subsidy.line"]._read_group(
-            [("batch_id", "in", self.ids)], ["batch_id", "state"], ["__count", "amount:sum", "granted_amount:sum"])
+            [("batch_id", "in", self.ids)],
+            ["batch_id", "state"],
+            ["__count", "amount:sum", "granted_amount:sum"],
+        )
         totals = {}
         for batch, state, count, amount, granted in groups:
             t = totals.setdefault(batch.id, [0, 0, 0.0, 0.0])
@@ -56,14 +88,20 @@ class OnecardSubsidyBatch(models.Model):
             t[2] += amount if state != "skipped" else 0.0
             t[3] += granted
         for batch in self:
-            batch.line_count, batch.skipped_count, batch.total_amount, batch.granted_amount = \
-                totals.get(batch.id, [0, 0, 0.0, 0.0])
+            (
+                batch.line_count,
+                batch.skipped_count,
+                batch.total_amount,
+                batch.granted_amount,
+            ) = totals.get(batch.id, [0, 0, 0.0, 0.0])
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("onecard.subsidy.batch") or _("New")
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "onecard.subsidy.batch"
+                ) or _("New")
         return super().create(vals_list)
 
     # ------------------------------------------------------------ building
@@ -83,7 +121,9 @@ class OnecardSubsidyBatch(models.Model):
             parts.append([("id", "in", self.cardholder_ids.ids)])
         if not parts:
             raise UserError(_("Choose departments, categories or cardholders."))
-        holders = self.env["onecard.cardholder"].search(domain + ["|"] * (len(parts) - 1) + sum(parts, []))
+        holders = self.env["onecard.cardholder"].search(
+            domain + ["|"] * (len(parts) - 1) + sum(parts, [])
+        )
         self._add_lines({holder.id: self.amount for holder in holders})
 
     def action_import_file(self):
@@ -92,9 +132,18 @@ class OnecardSubsidyBatch(models.Model):
         self._check_state("draft")
         if not self.import_file:
             raise UserError(_("Choose a file to import."))
-        rows = self._read_rows(base64.b64decode(self.import_file), self.import_filename or "")
-        holders = {h.code: h.id for h in self.env["onecard.cardholder"].search(
-            [("code", "in", [r[0] for r in rows]), ("company_id", "=", self.company_id.id)])}
+        rows = self._read_rows(
+            base64.b64decode(self.import_file), self.import_filename or ""
+        )
+        holders = {
+            h.code: h.id
+            for h in self.env["onecard.cardholder"].search(
+                [
+                    ("code", "in", [r[0] for r in rows]),
+                    ("company_id", "=", self.company_id.id),
+                ]
+            )
+        }
         errors, amounts = [], {}
         for number, (code, amount) in enumerate(rows, 1):
             try:
@@ -102,9 +151,17 @@ class OnecardSubsidyBatch(models.Model):
             except (TypeError, ValueError):
                 value = None
             if code not in holders:
-                errors.append(_("Row %(row)s: unknown cardholder code “%(code)s”.", row=number, code=code))
+                errors.append(
+                    _(
+                        "Row %(row)s: unknown cardholder code “%(code)s”.",
+                        row=number,
+                        code=code,
+                    )
+                )
             elif not value or value <= 0:
-                errors.append(_("Row %(row)s: the amount must be a positive number.", row=number))
+                errors.append(
+                    _("Row %(row)s: the amount must be a positive number.", row=number)
+                )
             else:
                 amounts[holders[code]] = value
         if errors:
@@ -116,25 +173,43 @@ class OnecardSubsidyBatch(models.Model):
     def _read_rows(data, filename):
         if filename.lower().endswith(".xlsx"):
             import openpyxl
+
             sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
             rows = [[c for c in row[:2]] for row in sheet.iter_rows(values_only=True)]
         else:
             rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        rows = [(str(r[0]).strip(), r[1] if len(r) > 1 else None) for r in rows if r and r[0] not in (None, "")]
-        if rows and rows[0][1] is not None and not str(rows[0][1]).replace(".", "", 1).isdigit():
+        rows = [
+            (str(r[0]).strip(), r[1] if len(r) > 1 else None)
+            for r in rows
+            if r and r[0] not in (None, "")
+        ]
+        if (
+            rows
+            and rows[0][1] is not None
+            and not str(rows[0][1]).replace(".", "", 1).isdigit()
+        ):
             rows = rows[1:]  # header
         return rows
 
     def _add_lines(self, amounts):
         present = set(self.line_ids.cardholder_id.ids)
-        self.env["onecard.subsidy.line"].create([
-            {"batch_id": self.id, "cardholder_id": holder_id, "amount": amount}
-            for holder_id, amount in amounts.items() if holder_id not in present])
+        self.env["onecard.subsidy.line"].create(
+            [
+                {"batch_id": self.id, "cardholder_id": holder_id, "amount": amount}
+                for holder_id, amount in amounts.items()
+                if holder_id not in present
+            ]
+        )
 
     def _check_state(self, *states):
         for batch in self:
             if batch.state not in states:
-                raise UserError(_("Subsidy batch %s cannot do this in its current state.", batch.name))
+                raise UserError(
+                    _(
+                        "Subsidy batch %s cannot do this in its current state.",
+                        batch.name,
+                    )
+                )
 
     # ------------------------------------------------------------ confirming
     def action_confirm(self):
@@ -154,7 +229,8 @@ class OnecardSubsidyBatch(models.Model):
     def _skip_invalid_lines(self):
         """Mark lines whose holder cannot receive money as skipped, with the reason; return the others."""
         self.env.flush_all()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT l.id, h.active, h.state,
                    array_agg(DISTINCT c.state) FILTER (WHERE c.id IS NOT NULL)
               FROM onecard_subsidy_line l
@@ -162,7 +238,9 @@ class OnecardSubsidyBatch(models.Model):
               LEFT JOIN onecard_card c ON c.cardholder_id = h.id
              WHERE l.batch_id = %s
              GROUP BY l.id, h.active, h.state
-        """, [self.id])
+        """,
+            [self.id],
+        )
         reasons = {}
         for line_id, active, state, card_states in self.env.cr.fetchall():
             card_states = set(card_states or [])
@@ -193,27 +271,50 @@ class OnecardSubsidyBatch(models.Model):
         self.ensure_one()
         # Set-based on purpose (10,000 lines): plain reads and one UPDATE, no ORM per line.
         self.env.flush_all()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT l.id, l.cardholder_id, l.amount, w.id
               FROM onecard_subsidy_line l
               JOIN onecard_wallet w ON w.cardholder_id = l.cardholder_id AND w.kind = 'subsidy'
              WHERE l.id = ANY(%s) ORDER BY l.id
-        """, [lines.ids])
+        """,
+            [lines.ids],
+        )
         entries = []
         for line_id, holder_id, amount, wallet_id in self.env.cr.fetchall():
             if self.mode == "reset":
-                entries.append({"cardholder_id": holder_id, "key": "sub-%s-reset" % line_id, "kind": "subsidy_clear",
-                                "lines": [(wallet_id, "drain")]})
-            entries.append({"cardholder_id": holder_id, "key": "sub-%s-grant" % line_id,
-                            "lines": [(wallet_id, float(amount))]})
-        self.env["onecard.ledger"]._book_many("subsidy_grant", self.company_id, entries, note=self.name)
-        self.env.cr.execute("""
+                entries.append(
+                    {
+                        "cardholder_id": holder_id,
+                        "key": "sub-%s-reset" % line_id,
+                        "kind": "subsidy_clear",
+                        "lines": [(wallet_id, "drain")],
+                    }
+                )
+            entries.append(
+                {
+                    "cardholder_id": holder_id,
+                    "key": "sub-%s-grant" % line_id,
+                    "lines": [(wallet_id, float(amount))],
+                }
+            )
+        self.env["onecard.ledger"]._book_many(
+            "subsidy_grant", self.company_id, entries, note=self.name
+        )
+        self.env.cr.execute(
+            """
             UPDATE onecard_subsidy_line
                SET state = 'granted', granted_amount = amount, write_uid = %s, write_date = %s
              WHERE id = ANY(%s)
-        """, [self.env.uid, fields.Datetime.now(), lines.ids])
-        lines.invalidate_recordset(["state", "granted_amount", "write_uid", "write_date"])
-        lines.batch_id.invalidate_recordset(["line_count", "skipped_count", "total_amount", "granted_amount"])
+        """,
+            [self.env.uid, fields.Datetime.now(), lines.ids],
+        )
+        lines.invalidate_recordset(
+            ["state", "granted_amount", "write_uid", "write_date"]
+        )
+        lines.batch_id.invalidate_recordset(
+            ["line_count", "skipped_count", "total_amount", "granted_amount"]
+        )
 
     def _take_back(self, lines, kind, state):
         """Clear what is left of granted lines (never more than the balance).
@@ -224,7 +325,8 @@ class OnecardSubsidyBatch(models.Model):
         of a newer one, and a grant already cleared by a reset is worth zero.
         """
         self.env.flush_all()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT l.id, l.cardholder_id, w.id,
                    GREATEST(LEAST(w.balance - COALESCE(newer.total, 0), l.granted_amount), 0)
               FROM onecard_subsidy_line l
@@ -238,11 +340,21 @@ class OnecardSubsidyBatch(models.Model):
                    WHERE o.cardholder_id = l.cardholder_id AND o.state = 'granted' AND og.id > g.id
               ) newer ON TRUE
              WHERE l.id = ANY(%(lines)s)
-        """, {"company": self.company_id.id, "lines": lines.ids})
-        entries = [{"cardholder_id": holder_id, "key": "sub-%s-%s" % (line_id, state),
-                    "lines": [(wallet_id, ("upto", float(left)))]}
-                   for line_id, holder_id, wallet_id, left in self.env.cr.fetchall() if left > 0]
-        self.env["onecard.ledger"]._book_many(kind, self.company_id, entries, note=self.name)
+        """,
+            {"company": self.company_id.id, "lines": lines.ids},
+        )
+        entries = [
+            {
+                "cardholder_id": holder_id,
+                "key": "sub-%s-%s" % (line_id, state),
+                "lines": [(wallet_id, ("upto", float(left)))],
+            }
+            for line_id, holder_id, wallet_id, left in self.env.cr.fetchall()
+            if left > 0
+        ]
+        self.env["onecard.ledger"]._book_many(
+            kind, self.company_id, entries, note=self.name
+        )
         lines.write({"state": state})
 
     def action_cancel(self):
@@ -252,30 +364,45 @@ class OnecardSubsidyBatch(models.Model):
             granted = batch.line_ids.filtered(lambda line: line.state == "granted")
             if granted:
                 batch._take_back(granted, "subsidy_clear", "cancelled")
-            batch.line_ids.filtered(lambda line: line.state in ("draft", "pending")).write({"state": "cancelled"})
+            batch.line_ids.filtered(
+                lambda line: line.state in ("draft", "pending")
+            ).write({"state": "cancelled"})
             batch.state = "cancel"
 
     @api.model
     def _cron_expire(self):
         """Clear the unspent part of grants whose expiry date has passed."""
         today = fields.Date.context_today(self)
-        for batch in self.search([("state", "in", ("confirmed", "done")), ("expired", "=", False),
-                                  ("expiry_date", "<", today)]):
+        for batch in self.search(
+            [
+                ("state", "in", ("confirmed", "done")),
+                ("expired", "=", False),
+                ("expiry_date", "<", today),
+            ]
+        ):
             granted = batch.line_ids.filtered(lambda line: line.state == "granted")
             if granted:
                 batch._take_back(granted, "subsidy_expire", "expired")
-            batch.line_ids.filtered(lambda line: line.state == "pending").write({"state": "expired"})
+            batch.line_ids.filtered(lambda line: line.state == "pending").write(
+                {"state": "expired"}
+            )
             batch.write({"expired": True, "state": "done"})
 
     @api.model
     def _collect(self, holder):
         """Credit a holder's pending subsidies (called by the engine at a swipe or kiosk visit)."""
-        lines = self.env["onecard.subsidy.line"].sudo().search(
-            [("cardholder_id", "=", holder.id), ("state", "=", "pending")])
+        lines = (
+            self.env["onecard.subsidy.line"]
+            .sudo()
+            .search([("cardholder_id", "=", holder.id), ("state", "=", "pending")])
+        )
         for batch in lines.batch_id:
             batch.sudo()._grant(lines.filtered(lambda line: line.batch_id == batch))
             if not batch.line_ids.filtered(lambda line: line.state == "pending"):
                 batch.state = "done"
-        self.env.cr.execute("UPDATE onecard_cardholder SET subsidy_pending = false WHERE id = %s", [holder.id])
+        self.env.cr.execute(
+            "UPDATE onecard_cardholder SET subsidy_pending = false WHERE id = %s",
+            [holder.id],
+        )
         holder.invalidate_recordset(["subsidy_pending"])
         return sum(lines.mapped("amount"))

@@ -16,8 +16,17 @@ class OnecardTerminal(models.Model):
 
     _name = "onecard.terminal"
     _inherit = ["onecard.config.cache"]
-    _onecard_cache_fields = ("company_id", "canteen_id", "consume_category_id", "mode", "fixed_amount", "key_ids",
-                             "repeat_interval", "pin_threshold", "active")
+    _onecard_cache_fields = (
+        "company_id",
+        "canteen_id",
+        "consume_category_id",
+        "mode",
+        "fixed_amount",
+        "key_ids",
+        "repeat_interval",
+        "pin_threshold",
+        "active",
+    )
     _description = "Terminal"
     _order = "canteen_id, code"
 
@@ -26,18 +35,36 @@ class OnecardTerminal(models.Model):
     company_id = fields.Many2one(related="canteen_id.company_id", store=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     canteen_id = fields.Many2one("onecard.canteen", required=True)
-    consume_category_id = fields.Many2one("onecard.consume.category", string="Consumption Category")
+    consume_category_id = fields.Many2one(
+        "onecard.consume.category", string="Consumption Category"
+    )
     mode = fields.Selection(MODES, required=True, default="amount")
-    fixed_amount = fields.Monetary(help="Fixed and count modes: the price of one swipe.")
+    fixed_amount = fields.Monetary(
+        help="Fixed and count modes: the price of one swipe."
+    )
     key_ids = fields.One2many("onecard.terminal.key", "terminal_id", string="Keys")
     repeat_interval = fields.Integer(
-        default=0, help="Seconds during which a second swipe of the same card is refused (0 = off).")
-    pin_threshold = fields.Monetary(help="Above this amount a PIN is required (0 = use the cardholder category).")
+        default=0,
+        help="Seconds during which a second swipe of the same card is refused (0 = off).",
+    )
+    pin_threshold = fields.Monetary(
+        help="Above this amount a PIN is required (0 = use the cardholder category)."
+    )
     active = fields.Boolean(default=True)
-    assignment_ids = fields.One2many("onecard.terminal.assignment", "terminal_id", string="Canteen History",
-                                     readonly=True)
+    assignment_ids = fields.One2many(
+        "onecard.terminal.assignment",
+        "terminal_id",
+        string="Canteen History",
+        readonly=True,
+    )
 
-    _sql_constraints = [("code_uniq", "unique(code, company_id)", "The terminal code must be unique per company.")]
+    _sql_constraints = [
+        (
+            "code_uniq",
+            "unique(code, company_id)",
+            "The terminal code must be unique per company.",
+        )
+    ]
 
     @api.model
     def _sequence_conflicts(self, conflicts):
@@ -51,8 +78,14 @@ class OnecardTerminal(models.Model):
     @api.constrains("fixed_amount", "repeat_interval", "pin_threshold")
     def _check_values(self):
         for terminal in self:
-            if terminal.fixed_amount < 0 or terminal.repeat_interval < 0 or terminal.pin_threshold < 0:
-                raise ValidationError(_("Terminal amounts and intervals cannot be negative."))
+            if (
+                terminal.fixed_amount < 0
+                or terminal.repeat_interval < 0
+                or terminal.pin_threshold < 0
+            ):
+                raise ValidationError(
+                    _("Terminal amounts and intervals cannot be negative.")
+                )
 
     def write(self, vals):
         """A new canteen or category is a move: the assignment it ends goes to the history first,
@@ -61,11 +94,21 @@ class OnecardTerminal(models.Model):
             now, moves = fields.Datetime.now(), []
             for terminal in self:
                 old = (terminal.canteen_id.id, terminal.consume_category_id.id)
-                new = (vals.get("canteen_id", old[0]) or False, vals.get("consume_category_id", old[1]) or False)
+                new = (
+                    vals.get("canteen_id", old[0]) or False,
+                    vals.get("consume_category_id", old[1]) or False,
+                )
                 if new != old and old[0]:
                     last = terminal.sudo().assignment_ids[:1]  # newest first (_order)
-                    moves.append({"terminal_id": terminal.id, "canteen_id": old[0], "consume_category_id": old[1],
-                                  "date_from": last.date_to or False, "date_to": now})
+                    moves.append(
+                        {
+                            "terminal_id": terminal.id,
+                            "canteen_id": old[0],
+                            "consume_category_id": old[1],
+                            "date_from": last.date_to or False,
+                            "date_to": now,
+                        }
+                    )
             if moves:
                 self.env["onecard.terminal.assignment"].sudo().create(moves)
                 self.invalidate_recordset(["assignment_ids"])

@@ -14,13 +14,27 @@ class OnecardTerminalAssignment(models.Model):
     _description = "Terminal Canteen History"
     _order = "terminal_id, date_to desc"
 
-    terminal_id = fields.Many2one("onecard.terminal", required=True, readonly=True, ondelete="cascade")
-    canteen_id = fields.Many2one("onecard.canteen", required=True, readonly=True, ondelete="restrict")
-    consume_category_id = fields.Many2one("onecard.consume.category", string="Consumption Category",
-                                          readonly=True, ondelete="restrict")
-    date_from = fields.Datetime(string="From", readonly=True, help="Empty: since the terminal was set up.")
-    date_to = fields.Datetime(string="Until", required=True, readonly=True,
-                              help="When the terminal moved on (server time); records dated before belong here.")
+    terminal_id = fields.Many2one(
+        "onecard.terminal", required=True, readonly=True, ondelete="cascade"
+    )
+    canteen_id = fields.Many2one(
+        "onecard.canteen", required=True, readonly=True, ondelete="restrict"
+    )
+    consume_category_id = fields.Many2one(
+        "onecard.consume.category",
+        string="Consumption Category",
+        readonly=True,
+        ondelete="restrict",
+    )
+    date_from = fields.Datetime(
+        string="From", readonly=True, help="Empty: since the terminal was set up."
+    )
+    date_to = fields.Datetime(
+        string="Until",
+        required=True,
+        readonly=True,
+        help="When the terminal moved on (server time); records dated before belong here.",
+    )
 
     def init(self):
         # The engine looks up the first assignment ending after a record's business time.

@@ -16,6 +16,10 @@ class OnecardTerminalKey(models.Model):
     amount = fields.Monetary(required=True)
 
     _sql_constraints = [
-        ("key_uniq", "unique(terminal_id, key)", "Each key is defined once per terminal."),
+        (
+            "key_uniq",
+            "unique(terminal_id, key)",
+            "Each key is defined once per terminal.",
+        ),
         ("amount_positive", "check(amount > 0)", "A key amount must be positive."),
     ]

@@ -16,26 +16,46 @@ class OnecardTransaction(models.Model):
     _description = "Card Ledger Row"
     _order = "id desc"
 
-    operation_id = fields.Many2one("onecard.operation", required=True, readonly=True, index=True)
+    operation_id = fields.Many2one(
+        "onecard.operation", required=True, readonly=True, index=True
+    )
     kind = fields.Selection(OPERATION_KINDS, required=True, readonly=True)
     wallet_id = fields.Many2one("onecard.wallet", required=True, readonly=True)
     wallet_kind = fields.Selection(WALLET_KIND_SELECTION, required=True, readonly=True)
-    cardholder_id = fields.Many2one("onecard.cardholder", required=True, readonly=True, index=True)
+    cardholder_id = fields.Many2one(
+        "onecard.cardholder", required=True, readonly=True, index=True
+    )
     department_id = fields.Many2one("hr.department", readonly=True, ondelete="restrict")
     card_id = fields.Many2one("onecard.card", readonly=True, ondelete="restrict")
-    terminal_id = fields.Many2one("onecard.terminal", readonly=True, ondelete="restrict")
+    terminal_id = fields.Many2one(
+        "onecard.terminal", readonly=True, ondelete="restrict"
+    )
     canteen_id = fields.Many2one("onecard.canteen", readonly=True, ondelete="restrict")
-    meal_period_id = fields.Many2one("onecard.meal.period", readonly=True, ondelete="restrict")
-    consume_category_id = fields.Many2one("onecard.consume.category", readonly=True, ondelete="restrict")
+    meal_period_id = fields.Many2one(
+        "onecard.meal.period", readonly=True, ondelete="restrict"
+    )
+    consume_category_id = fields.Many2one(
+        "onecard.consume.category", readonly=True, ondelete="restrict"
+    )
     analytic_account_id = fields.Many2one(
-        "account.analytic.account", string="Analytic Account", readonly=True, ondelete="restrict",
+        "account.analytic.account",
+        string="Analytic Account",
+        readonly=True,
+        ondelete="restrict",
         help="As booked: the canteen's (consumption) or the department's (subsidy) analytic account at that "
-             "time. Settlement posts with it, whatever the canteen or department carry today.")
+        "time. Settlement posts with it, whatever the canteen or department carry today.",
+    )
     payable_partner_id = fields.Many2one(
-        "res.partner", string="Owed To", readonly=True, ondelete="restrict",
+        "res.partner",
+        string="Owed To",
+        readonly=True,
+        ondelete="restrict",
         help="Consumption at an outsourced canteen: the caterer owed it when it was booked (empty: the canteen's "
-             "own revenue). Settlement posts to this payable, whatever the canteen's contract is today.")
-    payment_method_id = fields.Many2one("onecard.payment.method", readonly=True, ondelete="restrict")
+        "own revenue). Settlement posts to this payable, whatever the canteen's contract is today.",
+    )
+    payment_method_id = fields.Many2one(
+        "onecard.payment.method", readonly=True, ondelete="restrict"
+    )
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(readonly=True, help="Signed: positive credits the wallet.")
@@ -45,8 +65,12 @@ class OnecardTransaction(models.Model):
     idempotency_key = fields.Char(readonly=True)
     prev_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True)
-    settlement_id = fields.Many2one("onecard.settlement", readonly=True, index=True,
-                                    help="The settlement that posted this row; settled rows are locked.")
+    settlement_id = fields.Many2one(
+        "onecard.settlement",
+        readonly=True,
+        index=True,
+        help="The settlement that posted this row; settled rows are locked.",
+    )
 
     def init(self):
         # Wallet ledgers are walked in id order (chain verify, statements).

@@ -5,7 +5,10 @@ from ..tools import chain_hash
 from ..tools.chain import GENESIS
 
 WALLET_KIND_SELECTION = [
-    ("cash", "Cash"), ("subsidy", "Subsidy"), ("temporary", "Temporary Card"), ("deposit", "Deposit"),
+    ("cash", "Cash"),
+    ("subsidy", "Subsidy"),
+    ("temporary", "Temporary Card"),
+    ("deposit", "Deposit"),
 ]
 
 
@@ -17,20 +20,37 @@ class OnecardWallet(models.Model):
     _order = "cardholder_id, kind"
     _rec_names_search = ["cardholder_id"]
 
-    cardholder_id = fields.Many2one("onecard.cardholder", required=True, ondelete="restrict", index=True)
+    cardholder_id = fields.Many2one(
+        "onecard.cardholder", required=True, ondelete="restrict", index=True
+    )
     kind = fields.Selection(WALLET_KIND_SELECTION, required=True)
     company_id = fields.Many2one("res.company", required=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     balance = fields.Monetary(readonly=True, default=0.0)
-    chain_head = fields.Char(readonly=True, default=GENESIS, help="Hash of the last ledger row of this wallet.")
-    transaction_ids = fields.One2many("onecard.transaction", "wallet_id", string="Ledger")
+    chain_head = fields.Char(
+        readonly=True,
+        default=GENESIS,
+        help="Hash of the last ledger row of this wallet.",
+    )
+    transaction_ids = fields.One2many(
+        "onecard.transaction", "wallet_id", string="Ledger"
+    )
 
-    _sql_constraints = [("holder_kind_uniq", "unique(cardholder_id, kind)", "One wallet of each kind per cardholder.")]
+    _sql_constraints = [
+        (
+            "holder_kind_uniq",
+            "unique(cardholder_id, kind)",
+            "One wallet of each kind per cardholder.",
+        )
+    ]
 
     def _compute_display_name(self):
         kinds = dict(WALLET_KIND_SELECTION)
         for wallet in self:
-            wallet.display_name = "%s / %s" % (wallet.cardholder_id.name, _(kinds[wallet.kind]))
+            wallet.display_name = "%s / %s" % (
+                wallet.cardholder_id.name,
+                _(kinds[wallet.kind]),
+            )
 
     def write(self, vals):
         if {"balance", "chain_head", "cardholder_id", "kind"} & set(vals):
@@ -50,33 +70,66 @@ class OnecardWallet(models.Model):
         self.flush_recordset()
         problems = []
         for wallet in self:
-            self.env.cr.execute("""
+            self.env.cr.execute(
+                """
                 SELECT id, prev_hash, hash, idempotency_key, amount, balance_after, business_time
                   FROM onecard_transaction WHERE wallet_id = %s ORDER BY id
-            """, [wallet.id])
+            """,
+                [wallet.id],
+            )
             prev, total = GENESIS, 0.0
-            for row_id, prev_hash, row_hash, key, amount, balance_after, when in self.env.cr.fetchall():
+            for (
+                row_id,
+                prev_hash,
+                row_hash,
+                key,
+                amount,
+                balance_after,
+                when,
+            ) in self.env.cr.fetchall():
                 total += float(amount)
-                expected = chain_hash(prev, wallet.id, key, float(amount), float(balance_after), when)
-                if prev_hash != prev or row_hash != expected or abs(total - float(balance_after)) > 0.001:
+                expected = chain_hash(
+                    prev, wallet.id, key, float(amount), float(balance_after), when
+                )
+                if (
+                    prev_hash != prev
+                    or row_hash != expected
+                    or abs(total - float(balance_after)) > 0.001
+                ):
                     problems.append({"wallet_id": wallet.id, "transaction_id": row_id})
                     break
                 prev = row_hash
             else:
-                self.env.cr.execute("SELECT balance, chain_head FROM onecard_wallet WHERE id = %s", [wallet.id])
+                self.env.cr.execute(
+                    "SELECT balance, chain_head FROM onecard_wallet WHERE id = %s",
+                    [wallet.id],
+                )
                 balance, head = self.env.cr.fetchone()
-                if head != prev or wallet.currency_id.compare_amounts(float(balance), total):
+                if head != prev or wallet.currency_id.compare_amounts(
+                    float(balance), total
+                ):
                     problems.append({"wallet_id": wallet.id, "transaction_id": False})
         return problems
 
     def action_verify_chain(self):
         problems = self._verify_chain()
         if not problems:
-            message, kind = _("%s wallet(s) verified: every ledger row is intact.", len(self)), "success"
+            message, kind = (
+                _("%s wallet(s) verified: every ledger row is intact.", len(self)),
+                "success",
+            )
         else:
             rows = ", ".join(
-                self.env._("wallet %(w)s row %(r)s", w=p["wallet_id"], r=p["transaction_id"] or self.env._("(head/balance)"))
-                for p in problems)
+                self.env._(
+                    "wallet %(w)s row %(r)s",
+                    w=p["wallet_id"],
+                    r=p["transaction_id"] or self.env._("(head/balance)"),
+                )
+                for p in problems
+            )
             message, kind = _("Tampering detected: %s", rows), "danger"
-        return {"type": "ir.actions.client", "tag": "display_notification",
-                "params": {"message": message, "type": kind, "sticky": bool(problems)}}
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": bool(problems)},
+        }

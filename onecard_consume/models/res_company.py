@@ -3,8 +3,18 @@ from odoo import _, fields, models
 # (field, code, name, account type): what a company needs to post card money.
 ONECARD_ACCOUNTS = [
     ("onecard_cash_account_id", "OC2201", "Card cash liability", "liability_current"),
-    ("onecard_subsidy_account_id", "OC2202", "Card subsidy liability", "liability_current"),
-    ("onecard_deposit_account_id", "OC2203", "Card deposit liability", "liability_current"),
+    (
+        "onecard_subsidy_account_id",
+        "OC2202",
+        "Card subsidy liability",
+        "liability_current",
+    ),
+    (
+        "onecard_deposit_account_id",
+        "OC2203",
+        "Card deposit liability",
+        "liability_current",
+    ),
     ("onecard_subsidy_expense_account_id", "OC6601", "Meal subsidy expense", "expense"),
     ("onecard_revenue_account_id", "OC6001", "Canteen revenue", "income"),
 ]
@@ -14,21 +24,44 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     onecard_spend_order = fields.Selection(
-        [("subsidy_first", "Subsidy first, then cash"), ("cash_first", "Cash first, then subsidy")],
-        string="Card Spend Order", default="subsidy_first", required=True)
+        [
+            ("subsidy_first", "Subsidy first, then cash"),
+            ("cash_first", "Cash first, then subsidy"),
+        ],
+        string="Card Spend Order",
+        default="subsidy_first",
+        required=True,
+    )
     onecard_auto_cardholder = fields.Boolean(
-        string="Cardholder per Employee", default=True,
-        help="Create a cardholder automatically for every new or imported employee.")
-    onecard_cash_account_id = fields.Many2one("account.account", string="Card Cash Liability")
-    onecard_subsidy_account_id = fields.Many2one("account.account", string="Subsidy Liability")
-    onecard_deposit_account_id = fields.Many2one("account.account", string="Deposit Liability")
-    onecard_subsidy_expense_account_id = fields.Many2one("account.account", string="Subsidy Expense")
-    onecard_revenue_account_id = fields.Many2one("account.account", string="Canteen Revenue")
+        string="Cardholder per Employee",
+        default=True,
+        help="Create a cardholder automatically for every new or imported employee.",
+    )
+    onecard_cash_account_id = fields.Many2one(
+        "account.account", string="Card Cash Liability"
+    )
+    onecard_subsidy_account_id = fields.Many2one(
+        "account.account", string="Subsidy Liability"
+    )
+    onecard_deposit_account_id = fields.Many2one(
+        "account.account", string="Deposit Liability"
+    )
+    onecard_subsidy_expense_account_id = fields.Many2one(
+        "account.account", string="Subsidy Expense"
+    )
+    onecard_revenue_account_id = fields.Many2one(
+        "account.account", string="Canteen Revenue"
+    )
     onecard_journal_id = fields.Many2one(
-        "account.journal", string="Card Settlement Journal", domain=[("type", "=", "general")])
+        "account.journal",
+        string="Card Settlement Journal",
+        domain=[("type", "=", "general")],
+    )
     onecard_auto_settle = fields.Boolean(
-        string="Settle Yesterday Automatically", default=True,
-        help="A scheduled action settles the previous day every night.")
+        string="Settle Yesterday Automatically",
+        default=True,
+        help="A scheduled action settles the previous day every night.",
+    )
 
     def write(self, vals):
         result = super().write(vals)
@@ -51,8 +84,12 @@ class ResCompany(models.Model):
             root = company.root_id
             if root != company:
                 root._onecard_ensure_accounting()
-                names = [field for field, *_rest in ONECARD_ACCOUNTS] + ["onecard_journal_id"]
-                company.sudo().write({name: root[name].id for name in names if not company[name]})
+                names = [field for field, *_rest in ONECARD_ACCOUNTS] + [
+                    "onecard_journal_id"
+                ]
+                company.sudo().write(
+                    {name: root[name].id for name in names if not company[name]}
+                )
                 company._onecard_map_payment_methods()
                 continue
             vals = {}
@@ -60,17 +97,41 @@ class ResCompany(models.Model):
                 if company[field]:
                     continue
                 account = Account.with_company(company).search(
-                    [*Account._check_company_domain(company), ("code", "=", code)], limit=1)
-                vals[field] = (account or Account.with_company(company).create({
-                    "code": code, "name": _(name), "account_type": account_type, "company_ids": [company.id],
-                    "reconcile": False,
-                })).id
+                    [*Account._check_company_domain(company), ("code", "=", code)],
+                    limit=1,
+                )
+                vals[field] = (
+                    account
+                    or Account.with_company(company).create(
+                        {
+                            "code": code,
+                            "name": _(name),
+                            "account_type": account_type,
+                            "company_ids": [company.id],
+                            "reconcile": False,
+                        }
+                    )
+                ).id
             if not company.onecard_journal_id:
-                journal = self.env["account.journal"].sudo().search(
-                    [("code", "=", "CARD"), ("company_id", "=", company.id)], limit=1)
-                vals["onecard_journal_id"] = (journal or journal.create({
-                    "name": _("Card Settlement"), "code": "CARD", "type": "general", "company_id": company.id,
-                })).id
+                journal = (
+                    self.env["account.journal"]
+                    .sudo()
+                    .search(
+                        [("code", "=", "CARD"), ("company_id", "=", company.id)],
+                        limit=1,
+                    )
+                )
+                vals["onecard_journal_id"] = (
+                    journal
+                    or journal.create(
+                        {
+                            "name": _("Card Settlement"),
+                            "code": "CARD",
+                            "type": "general",
+                            "company_id": company.id,
+                        }
+                    )
+                ).id
             company.sudo().write(vals)
             company._onecard_map_payment_methods()
 

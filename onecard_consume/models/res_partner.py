@@ -6,6 +6,8 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if ("tz" in vals or "lang" in vals) and self.env["res.company"].sudo().search_count([("partner_id", "in", self.ids)]):
+        if ("tz" in vals or "lang" in vals) and self.env[
+            "res.company"
+        ].sudo().search_count([("partner_id", "in", self.ids)]):
             self.env.registry.clear_cache()  # the engine caches each company's time zone and language
         return result

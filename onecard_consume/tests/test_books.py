@@ -4,6 +4,7 @@ reconciliation read, whatever the configuration became since (issue 14, items 6-
 Times as in test_settlement: the company lives in Asia/Shanghai, swipe() takes
 naive UTC business times, desk operations run under freeze_time.
 """
+
 from datetime import date, timedelta
 
 from freezegun import freeze_time
@@ -19,33 +20,54 @@ D1, D2, D3 = DAY, DAY + timedelta(days=1), DAY + timedelta(days=2)
 
 @tagged("post_install", "-at_install")
 class TestBooks(CardMoneyCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         Category = cls.env["onecard.consume.category"]
-        cls.hot, cls.snack = Category.create([{"name": "Hot meals", "code": "B_HOT"},
-                                              {"name": "Snacks", "code": "B_SNACK"}])
+        cls.hot, cls.snack = Category.create(
+            [
+                {"name": "Hot meals", "code": "B_HOT"},
+                {"name": "Snacks", "code": "B_SNACK"},
+            ]
+        )
         cls.lunch = cls.env["onecard.meal.period"].create(
-            {"name": "Books lunch", "code": "B_LUNCH", "sequence": 0, "start_hour": 11.0, "end_hour": 13.5})
+            {
+                "name": "Books lunch",
+                "code": "B_LUNCH",
+                "sequence": 0,
+                "start_hour": 11.0,
+                "end_hour": 13.5,
+            }
+        )
         cls.office = cls.env["hr.department"].create({"name": "Office"})
         cls.an_new = cls.env["account.analytic.account"].create(
-            {"name": "South canteen (new contract)", "plan_id": cls.an_south.plan_id.id})
+            {"name": "South canteen (new contract)", "plan_id": cls.an_south.plan_id.id}
+        )
         # South's terminal of these tests, created with its category (a write would be a move, dated now)
-        cls.t_out = cls.env["onecard.terminal"].create({"name": "South 2", "code": "B_S2", "mode": "amount",
-                                                        "canteen_id": cls.south.id, "consume_category_id": cls.hot.id})
+        cls.t_out = cls.env["onecard.terminal"].create(
+            {
+                "name": "South 2",
+                "code": "B_S2",
+                "mode": "amount",
+                "canteen_id": cls.south.id,
+                "consume_category_id": cls.hot.id,
+            }
+        )
 
     def tearDown(self):
         self.assertLedgerInvariant()
         super().tearDown()
 
     def rows(self, answer, operation=None):
-        operation = operation or self.env["onecard.operation"].browse(answer["operation_id"])
+        operation = operation or self.env["onecard.operation"].browse(
+            answer["operation_id"]
+        )
         return operation.transaction_ids.sorted(lambda row: row.wallet_id.id)
 
     def move_lines(self, settlement, **where):
         return settlement.move_id.line_ids.filtered(
-            lambda line: all(line[name] == value for name, value in where.items()))
+            lambda line: all(line[name] == value for name, value in where.items())
+        )
 
     # ------------------------------------------------------------ item 6
     def test_correction_mirrors_the_sale(self):
@@ -57,24 +79,46 @@ class TestBooks(CardMoneyCase):
         sale = self.swipe(self.t_out, card, 40.0, utc(D1, 12))  # subsidy 10 + cash 30
         with self.on(D2, 1):
             s1 = self.settle(D1)
-        self.assertAlmostEqual(-sum(self.move_lines(s1, partner_id=self.caterer).mapped("balance")), 40.0, 2)
+        self.assertAlmostEqual(
+            -sum(self.move_lines(s1, partner_id=self.caterer).mapped("balance")),
+            40.0,
+            2,
+        )
 
         with self.on(D2, 9):
-            self.t_out.write({"canteen_id": self.north.id, "consume_category_id": self.snack.id})
+            self.t_out.write(
+                {"canteen_id": self.north.id, "consume_category_id": self.snack.id}
+            )
         self.ann.department_id = self.office
         self.south.analytic_account_id = self.an_new
         with self.on(D2, 14):
             operation = self.env["onecard.operation"].browse(sale["operation_id"])
-            self.as_operator().correct(operation.with_user(self.operator), "Charged the wrong amount")
-        originals, reversals = self.rows(sale), self.rows(None, operation.reversed_by_id)
+            self.as_operator().correct(
+                operation.with_user(self.operator), "Charged the wrong amount"
+            )
+        originals, reversals = (
+            self.rows(sale),
+            self.rows(None, operation.reversed_by_id),
+        )
         self.assertEqual(len(originals), 2)
         self.assertEqual(reversals.wallet_id, originals.wallet_id)
         self.assertTrue(originals.meal_period_id)
-        for original, reversal in zip(originals, reversals):
+        for original, reversal in zip(originals, reversals, strict=False):
             self.assertAlmostEqual(reversal.amount, -original.amount, 2)
-            for name in ("canteen_id", "consume_category_id", "meal_period_id", "department_id",
-                         "analytic_account_id", "payable_partner_id", "terminal_id"):
-                self.assertEqual(reversal[name], original[name], "the reversal's %s is not the sale's" % name)
+            for name in (
+                "canteen_id",
+                "consume_category_id",
+                "meal_period_id",
+                "department_id",
+                "analytic_account_id",
+                "payable_partner_id",
+                "terminal_id",
+            ):
+                self.assertEqual(
+                    reversal[name],
+                    original[name],
+                    "the reversal's %s is not the sale's" % name,
+                )
         self.assertEqual(originals.canteen_id, self.south)
         self.assertEqual(originals.consume_category_id, self.hot)
         self.assertEqual(originals.department_id, self.workshop)
@@ -84,13 +128,24 @@ class TestBooks(CardMoneyCase):
             s2 = self.settle(D2)
         self.assertPostedBalanced(s2)
         payable = self.move_lines(s2, partner_id=self.caterer)
-        self.assertAlmostEqual(sum(payable.mapped("balance")), 40.0, 2, "the caterer gives back what it was paid")
-        self.assertEqual({tuple(line.analytic_distribution.items()) for line in payable},
-                         {((str(self.an_south.id), 100.0),)})
-        revenue = self.move_lines(s2, account_id=self.company.onecard_revenue_account_id)
+        self.assertAlmostEqual(
+            sum(payable.mapped("balance")),
+            40.0,
+            2,
+            "the caterer gives back what it was paid",
+        )
+        self.assertEqual(
+            {tuple(line.analytic_distribution.items()) for line in payable},
+            {((str(self.an_south.id), 100.0),)},
+        )
+        revenue = self.move_lines(
+            s2, account_id=self.company.onecard_revenue_account_id
+        )
         self.assertFalse(revenue, "North's revenue took a correction of a South sale")
         caterer_total = self.move_lines(s1, partner_id=self.caterer) | payable
-        self.assertFalse(self.currency.compare_amounts(sum(caterer_total.mapped("balance")), 0.0))
+        self.assertFalse(
+            self.currency.compare_amounts(sum(caterer_total.mapped("balance")), 0.0)
+        )
         self.assertNothingUnsettled()
         self.assertGLMatchesWallets()
 
@@ -102,20 +157,38 @@ class TestBooks(CardMoneyCase):
         sale = self.swipe(self.t_out, card, 25.0, utc(D1, 12))
         with self.on(D2, 1):
             s1 = self.settle(D1)
-        self.assertAlmostEqual(-sum(self.move_lines(s1, partner_id=self.caterer).mapped("balance")), 25.0, 2)
+        self.assertAlmostEqual(
+            -sum(self.move_lines(s1, partner_id=self.caterer).mapped("balance")),
+            25.0,
+            2,
+        )
         self.south.write({"posting": "revenue", "partner_id": False})
-        later = self.swipe(self.t_out, card, 6.0, utc(D2, 12))  # the canteen's own sale now
+        later = self.swipe(
+            self.t_out, card, 6.0, utc(D2, 12)
+        )  # the canteen's own sale now
         with self.on(D2, 14):
             operation = self.env["onecard.operation"].browse(sale["operation_id"])
-            self.as_operator().correct(operation.with_user(self.operator), "Meal not served")
+            self.as_operator().correct(
+                operation.with_user(self.operator), "Meal not served"
+            )
         with self.on(D3, 1):
             s2 = self.settle(D2)
         self.assertPostedBalanced(s2)
-        self.assertAlmostEqual(sum(self.move_lines(s2, partner_id=self.caterer).mapped("balance")), 25.0, 2,
-                               "the caterer gives back what it was paid for the sale")
-        revenue = self.move_lines(s2, account_id=self.company.onecard_revenue_account_id)
-        self.assertAlmostEqual(-sum(revenue.mapped("balance")), 6.0, 2, "revenue is the new own sale only")
-        self.assertEqual(self.rows(None, operation.reversed_by_id).payable_partner_id, self.caterer)
+        self.assertAlmostEqual(
+            sum(self.move_lines(s2, partner_id=self.caterer).mapped("balance")),
+            25.0,
+            2,
+            "the caterer gives back what it was paid for the sale",
+        )
+        revenue = self.move_lines(
+            s2, account_id=self.company.onecard_revenue_account_id
+        )
+        self.assertAlmostEqual(
+            -sum(revenue.mapped("balance")), 6.0, 2, "revenue is the new own sale only"
+        )
+        self.assertEqual(
+            self.rows(None, operation.reversed_by_id).payable_partner_id, self.caterer
+        )
         self.assertFalse(self.rows(later).payable_partner_id)
         self.assertNothingUnsettled()
         self.assertGLMatchesWallets()
@@ -135,22 +208,41 @@ class TestBooks(CardMoneyCase):
             self.t_out.write({"consume_category_id": self.snack.id})
             self.t_out.write({"name": "North 2"})  # no move: no history
         # the terminal was offline all day; its records come in the next morning
-        early = self.swipe(self.t_out, card, 10.0, utc(D1, 12), offline=True, terminal_seq=1)
-        middle = self.swipe(self.t_out, card, 11.0, utc(D1, 16), offline=True, terminal_seq=2)
-        evening = self.swipe(self.t_out, card, 12.0, utc(D1, 19), offline=True, terminal_seq=3)
-        back = self.consumption.swipe(self.t_out, card.uid, amount=13.0, business_time=utc(D1, 12, 30),
-                                      offline=True, kind="back_entry", note="Forgot to swipe")
+        early = self.swipe(
+            self.t_out, card, 10.0, utc(D1, 12), offline=True, terminal_seq=1
+        )
+        middle = self.swipe(
+            self.t_out, card, 11.0, utc(D1, 16), offline=True, terminal_seq=2
+        )
+        evening = self.swipe(
+            self.t_out, card, 12.0, utc(D1, 19), offline=True, terminal_seq=3
+        )
+        back = self.consumption.swipe(
+            self.t_out,
+            card.uid,
+            amount=13.0,
+            business_time=utc(D1, 12, 30),
+            offline=True,
+            kind="back_entry",
+            note="Forgot to swipe",
+        )
         self.assertTrue(back["approved"], back)
-        expected = [(early, self.south, self.hot, self.an_south), (back, self.south, self.hot, self.an_south),
-                    (middle, self.north, self.hot, self.an_north), (evening, self.north, self.snack, self.an_north)]
+        expected = [
+            (early, self.south, self.hot, self.an_south),
+            (back, self.south, self.hot, self.an_south),
+            (middle, self.north, self.hot, self.an_north),
+            (evening, self.north, self.snack, self.an_north),
+        ]
         for answer, canteen, category, analytic in expected:
             rows = self.rows(answer)
             self.assertEqual(rows.canteen_id, canteen, rows.business_time)
             self.assertEqual(rows.consume_category_id, category, rows.business_time)
             self.assertEqual(rows.analytic_account_id, analytic, rows.business_time)
         history = self.t_out.assignment_ids.sorted("date_to")
-        self.assertEqual([(h.canteen_id, h.consume_category_id, h.date_to) for h in history],
-                         [(self.south, self.hot, utc(D1, 15)), (self.north, self.hot, utc(D1, 18))])
+        self.assertEqual(
+            [(h.canteen_id, h.consume_category_id, h.date_to) for h in history],
+            [(self.south, self.hot, utc(D1, 15)), (self.north, self.hot, utc(D1, 18))],
+        )
 
         # online swipes (now) read the terminal as it is, in the same two statements as before
         self.swipe(self.t_out, card, 1.0, utc(D2, 12))
@@ -163,11 +255,19 @@ class TestBooks(CardMoneyCase):
         with self.on(D2, 1):
             s1 = self.settle(D1)
         self.assertPostedBalanced(s1)
-        self.assertAlmostEqual(-sum(self.move_lines(s1, partner_id=self.caterer).mapped("balance")), 10 + 13, 2)
-        revenue = self.move_lines(s1, account_id=self.company.onecard_revenue_account_id)
+        self.assertAlmostEqual(
+            -sum(self.move_lines(s1, partner_id=self.caterer).mapped("balance")),
+            10 + 13,
+            2,
+        )
+        revenue = self.move_lines(
+            s1, account_id=self.company.onecard_revenue_account_id
+        )
         self.assertAlmostEqual(-sum(revenue.mapped("balance")), 11 + 12, 2)
-        self.assertEqual({tuple(line.analytic_distribution.items()) for line in revenue},
-                         {((str(self.an_north.id), 100.0),)})
+        self.assertEqual(
+            {tuple(line.analytic_distribution.items()) for line in revenue},
+            {((str(self.an_north.id), 100.0),)},
+        )
 
     # ------------------------------------------------------------ item 7
     def test_month_settlement_flags_rows_of_settled_days(self):
@@ -178,17 +278,30 @@ class TestBooks(CardMoneyCase):
         with self.on(D2, 1):
             day = self.settle(D1)
         self.assertEqual(day.late_count, 0)
-        late = self.swipe(self.t_north, card, 7.0, utc(D1, 18), offline=True, terminal_seq=1)
-        on_time = self.swipe(self.t_north, card, 3.0, utc(D2, 12))  # D2 was never settled by itself
+        late = self.swipe(
+            self.t_north, card, 7.0, utc(D1, 18), offline=True, terminal_seq=1
+        )
+        on_time = self.swipe(
+            self.t_north, card, 3.0, utc(D2, 12)
+        )  # D2 was never settled by itself
         with self.on(date(2025, 4, 1), 9):
             month = self.settle(D1, "month")
         self.assertPostedBalanced(month)
         self.assertEqual(self.rows(late).settlement_id, month)
         self.assertEqual(self.rows(on_time).settlement_id, month)
         self.assertEqual(month.late_count, len(self.rows(late)))
-        self.assertAlmostEqual(sum(month.line_ids.filtered("late").mapped("amount")), -7.0, 2)
-        self.assertAlmostEqual(sum(month.line_ids.filtered(lambda line: not line.late and line.kind == "consume")
-                                   .mapped("amount")), -3.0, 2)
+        self.assertAlmostEqual(
+            sum(month.line_ids.filtered("late").mapped("amount")), -7.0, 2
+        )
+        self.assertAlmostEqual(
+            sum(
+                month.line_ids.filtered(
+                    lambda line: not line.late and line.kind == "consume"
+                ).mapped("amount")
+            ),
+            -3.0,
+            2,
+        )
         self.assertNothingUnsettled()
         self.assertGLMatchesWallets()
 
@@ -218,16 +331,42 @@ class TestBooks(CardMoneyCase):
 
         cash_account = self.company.onecard_cash_account_id
         misc = self.env["account.journal"].search(
-            [("company_id", "=", self.company.id), ("type", "=", "general"), ("code", "!=", "CARD")], limit=1)
-        bank_account = self.bank.with_company(self.company).journal_id.default_account_id
-        manual = self.env["account.move"].create({
-            "journal_id": misc.id, "date": D1, "ref": "Adjust card money", "move_type": "entry",
-            "line_ids": [Command.create({"account_id": bank_account.id, "debit": 25.0, "name": "adjust"}),
-                         Command.create({"account_id": cash_account.id, "credit": 25.0, "name": "adjust"})]})
+            [
+                ("company_id", "=", self.company.id),
+                ("type", "=", "general"),
+                ("code", "!=", "CARD"),
+            ],
+            limit=1,
+        )
+        bank_account = self.bank.with_company(
+            self.company
+        ).journal_id.default_account_id
+        manual = self.env["account.move"].create(
+            {
+                "journal_id": misc.id,
+                "date": D1,
+                "ref": "Adjust card money",
+                "move_type": "entry",
+                "line_ids": [
+                    Command.create(
+                        {"account_id": bank_account.id, "debit": 25.0, "name": "adjust"}
+                    ),
+                    Command.create(
+                        {
+                            "account_id": cash_account.id,
+                            "credit": 25.0,
+                            "name": "adjust",
+                        }
+                    ),
+                ],
+            }
+        )
         manual.action_post()
 
         rec = self.reconcile(D1)
-        self.assertFalse(rec.balanced, "a manual entry on a card liability account is not 'balanced'")
+        self.assertFalse(
+            rec.balanced, "a manual entry on a card liability account is not 'balanced'"
+        )
         cash_line = rec.line_ids.filtered(lambda line: line.section == "account")[0]
         self.assertAlmostEqual(cash_line.gl_amount, 90.0 + 25.0, 2)
         self.assertAlmostEqual(cash_line.manual_amount, 25.0, 2)
@@ -252,7 +391,13 @@ class TestBooks(CardMoneyCase):
         self.assertTrue(rec.balanced)
         explained = rec.line_ids.filtered(lambda line: line.section == "manual")
         self.assertEqual(explained.move_id, manual | reversal)
-        self.assertFalse(self.currency.compare_amounts(sum(explained.mapped("gl_amount")), 0.0))
+        self.assertFalse(
+            self.currency.compare_amounts(sum(explained.mapped("gl_amount")), 0.0)
+        )
         with self.on(D3, 1):
             self.settle(D2)
-        self.assertFalse(self.currency.compare_amounts(self.gl(cash_account), self.wallet_sums()["cash"]))
+        self.assertFalse(
+            self.currency.compare_amounts(
+                self.gl(cash_account), self.wallet_sums()["cash"]
+            )
+        )

@@ -4,6 +4,7 @@ TransactionCase does not put the registry in test mode, so registry.cursor()
 opens real, separate connections. The data is committed by this class and
 deleted again, row by row, at class teardown.
 """
+
 import threading
 import time
 import uuid
@@ -20,26 +21,51 @@ THREADS = 50
 
 @tagged("post_install", "-at_install")
 class TestConcurrency(TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.tag = uuid.uuid4().hex[:8].upper()
         cls.created = {}
         with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True,
-                                                     "mail_create_nosubscribe": True})
+            env = api.Environment(
+                cr,
+                SUPERUSER_ID,
+                {
+                    "tracking_disable": True,
+                    "mail_create_nolog": True,
+                    "mail_create_nosubscribe": True,
+                },
+            )
             company = env.company
-            canteen = env["onecard.canteen"].create({"name": "Concurrency %s" % cls.tag, "code": "CC%s" % cls.tag})
-            terminal = env["onecard.terminal"].create({
-                "name": "Concurrency", "code": "CT%s" % cls.tag, "canteen_id": canteen.id, "mode": "amount"})
-            holder = env["onecard.cardholder"].create({"name": "Racer", "code": "CR%s" % cls.tag,
-                                                       "company_id": company.id})
+            canteen = env["onecard.canteen"].create(
+                {"name": "Concurrency %s" % cls.tag, "code": "CC%s" % cls.tag}
+            )
+            terminal = env["onecard.terminal"].create(
+                {
+                    "name": "Concurrency",
+                    "code": "CT%s" % cls.tag,
+                    "canteen_id": canteen.id,
+                    "mode": "amount",
+                }
+            )
+            holder = env["onecard.cardholder"].create(
+                {"name": "Racer", "code": "CR%s" % cls.tag, "company_id": company.id}
+            )
             uid = "C0" + cls.tag[:6]
             card = env["onecard.ledger"].issue_card(
-                holder, uid, topup=20.0, method=env.ref("onecard_consume.payment_method_cash"))
-            cls.created = {"canteen": canteen.id, "terminal": terminal.id, "holder": holder.id, "card": card.id,
-                           "wallets": holder.wallet_ids.ids, "company": company.id}
+                holder,
+                uid,
+                topup=20.0,
+                method=env.ref("onecard_consume.payment_method_cash"),
+            )
+            cls.created = {
+                "canteen": canteen.id,
+                "terminal": terminal.id,
+                "holder": holder.id,
+                "card": card.id,
+                "wallets": holder.wallet_ids.ids,
+                "company": company.id,
+            }
             cls.card_uid = card.uid
             cr.commit()
         cls.addClassCleanup(cls._delete_committed_data)
@@ -50,20 +76,39 @@ class TestConcurrency(TransactionCase):
         if not ids:
             return
         with cls.registry.cursor() as cr:
-            cr.execute("SELECT id FROM onecard_operation WHERE cardholder_id = %s OR terminal_id = %s",
-                       [ids["holder"], ids["terminal"]])
+            cr.execute(
+                "SELECT id FROM onecard_operation WHERE cardholder_id = %s OR terminal_id = %s",
+                [ids["holder"], ids["terminal"]],
+            )
             ops = [r[0] for r in cr.fetchall()]
-            cr.execute("DELETE FROM onecard_transaction WHERE operation_id = ANY(%s) OR wallet_id = ANY(%s)",
-                       [ops, ids["wallets"]])
-            cr.execute("UPDATE onecard_operation SET reversal_of_id = NULL, reversed_by_id = NULL WHERE id = ANY(%s)",
-                       [ops])
+            cr.execute(
+                "DELETE FROM onecard_transaction WHERE operation_id = ANY(%s) OR wallet_id = ANY(%s)",
+                [ops, ids["wallets"]],
+            )
+            cr.execute(
+                "UPDATE onecard_operation SET reversal_of_id = NULL, reversed_by_id = NULL WHERE id = ANY(%s)",
+                [ops],
+            )
             cr.execute("DELETE FROM onecard_operation WHERE id = ANY(%s)", [ops])
-            cr.execute("DELETE FROM onecard_card_history WHERE card_id = %s", [ids["card"]])
-            for model, res_ids in (("onecard.card", [ids["card"]]), ("onecard.cardholder", [ids["holder"]])):
-                cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, res_ids])
-                cr.execute("DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)", [model, res_ids])
+            cr.execute(
+                "DELETE FROM onecard_card_history WHERE card_id = %s", [ids["card"]]
+            )
+            for model, res_ids in (
+                ("onecard.card", [ids["card"]]),
+                ("onecard.cardholder", [ids["holder"]]),
+            ):
+                cr.execute(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
+                    [model, res_ids],
+                )
+                cr.execute(
+                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)",
+                    [model, res_ids],
+                )
             cr.execute("DELETE FROM onecard_card WHERE id = %s", [ids["card"]])
-            cr.execute("DELETE FROM onecard_wallet WHERE id = ANY(%s)", [ids["wallets"]])
+            cr.execute(
+                "DELETE FROM onecard_wallet WHERE id = ANY(%s)", [ids["wallets"]]
+            )
             cr.execute("DELETE FROM onecard_cardholder WHERE id = %s", [ids["holder"]])
             cr.execute("DELETE FROM onecard_terminal WHERE id = %s", [ids["terminal"]])
             cr.execute("DELETE FROM onecard_canteen WHERE id = %s", [ids["canteen"]])
@@ -97,11 +142,17 @@ class TestConcurrency(TransactionCase):
                 with cursor as cr:
                     env = self._env(cr)
                     try:
-                        terminal = env["onecard.terminal"].browse(self.created["terminal"])
-                        answer = env["onecard.consumption"].swipe(terminal, self.card_uid, amount=1.0,
-                                                                  idempotency_key=key)
+                        terminal = env["onecard.terminal"].browse(
+                            self.created["terminal"]
+                        )
+                        answer = env["onecard.consumption"].swipe(
+                            terminal, self.card_uid, amount=1.0, idempotency_key=key
+                        )
                         cr.commit()
-                    except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
+                    except (
+                        psycopg2.errors.SerializationFailure,
+                        psycopg2.errors.UniqueViolation,
+                    ):
                         # a concurrent request won the row or the key: ask again, a replay will answer
                         cr.rollback()
                         retries += 1
@@ -114,8 +165,12 @@ class TestConcurrency(TransactionCase):
     def _run(self, keys):
         barrier = threading.Barrier(len(keys))
         results = [None] * len(keys)
-        threads = [threading.Thread(target=self._swipe_in_thread, args=(barrier, key, results, i))
-                   for i, key in enumerate(keys)]
+        threads = [
+            threading.Thread(
+                target=self._swipe_in_thread, args=(barrier, key, results, i)
+            )
+            for i, key in enumerate(keys)
+        ]
         # serialization failures are expected and retried: keep them out of the error log
         with mute_logger("odoo.sql_db"):
             for thread in threads:
@@ -125,7 +180,9 @@ class TestConcurrency(TransactionCase):
                 thread.join(timeout=max(deadline - time.monotonic(), 0.1))
         errors = [r for r in results if r is None or isinstance(r[0], Exception)]
         self.assertFalse(errors, errors[:3])
-        return [answer for answer, _retries in results], sum(retries for _a, retries in results)
+        return [answer for answer, _retries in results], sum(
+            retries for _a, retries in results
+        )
 
     def _committed(self, query, params):
         with self.registry.cursor() as cr:
@@ -133,27 +190,39 @@ class TestConcurrency(TransactionCase):
             return cr.fetchall()
 
     def _cash(self):
-        return self._committed("SELECT w.balance, (SELECT COALESCE(SUM(amount), 0) FROM onecard_transaction "
-                               "WHERE wallet_id = w.id) FROM onecard_wallet w WHERE w.id = ANY(%s) AND w.kind = 'cash'",
-                               [self.created["wallets"]])[0]
+        return self._committed(
+            "SELECT w.balance, (SELECT COALESCE(SUM(amount), 0) FROM onecard_transaction "
+            "WHERE wallet_id = w.id) FROM onecard_wallet w WHERE w.id = ANY(%s) AND w.kind = 'cash'",
+            [self.created["wallets"]],
+        )[0]
 
     def _check_chain(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            self.assertEqual(env["onecard.wallet"].browse(self.created["wallets"])._verify_chain(), [])
-            cr.execute("""SELECT count(*) FROM onecard_transaction
-                           WHERE wallet_id = ANY(%s) AND balance_after < 0""", [self.created["wallets"]])
+            self.assertEqual(
+                env["onecard.wallet"].browse(self.created["wallets"])._verify_chain(),
+                [],
+            )
+            cr.execute(
+                """SELECT count(*) FROM onecard_transaction
+                           WHERE wallet_id = ANY(%s) AND balance_after < 0""",
+                [self.created["wallets"]],
+            )
             self.assertEqual(cr.fetchone()[0], 0, "the balance was never negative")
 
     # --------------------------------------------------------------- tests
     def test_01_fifty_parallel_swipes_on_twenty(self):
         """50 requests of 1.00 race for 20.00: exactly 20 pass, never below zero."""
         self.assertEqual(float(self._cash()[0]), 20.0)
-        answers, retries = self._run(["race-%s-%d" % (self.tag, i) for i in range(THREADS)])
+        answers, retries = self._run(
+            ["race-%s-%d" % (self.tag, i) for i in range(THREADS)]
+        )
         approved = [a for a in answers if a["approved"]]
         declined = [a for a in answers if not a["approved"]]
-        print("\n%d parallel swipes: %d approved, %d declined, %d serialization retries"  # noqa: T201
-              % (THREADS, len(approved), len(declined), retries))
+        print(
+            "\n%d parallel swipes: %d approved, %d declined, %d serialization retries"  # noqa: T201
+            % (THREADS, len(approved), len(declined), retries)
+        )
         self.assertEqual(len(approved), 20)
         self.assertEqual(len(declined), 30)
         self.assertEqual({a["code"] for a in declined}, {"insufficient_balance"})
@@ -162,8 +231,11 @@ class TestConcurrency(TransactionCase):
         balance, total = self._cash()
         self.assertEqual(float(balance), 0.0)
         self.assertEqual(float(total), 0.0, "stored balance == sum of the ledger rows")
-        rows = self._committed("SELECT count(*) FROM onecard_transaction t JOIN onecard_operation o "
-                               "ON o.id = t.operation_id WHERE o.terminal_id = %s", [self.created["terminal"]])
+        rows = self._committed(
+            "SELECT count(*) FROM onecard_transaction t JOIN onecard_operation o "
+            "ON o.id = t.operation_id WHERE o.terminal_id = %s",
+            [self.created["terminal"]],
+        )
         self.assertEqual(rows[0][0], 20)
         self._check_chain()
 
@@ -171,17 +243,27 @@ class TestConcurrency(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             card = env["onecard.card"].browse(self.created["card"])
-            env["onecard.ledger"].topup(card, 5.0, env.ref("onecard_consume.payment_method_bank"))
+            env["onecard.ledger"].topup(
+                card, 5.0, env.ref("onecard_consume.payment_method_bank")
+            )
             cr.commit()
         before = float(self._cash()[0])
         key = "replay-%s" % self.tag
         answers, _retries = self._run([key] * 20)
-        self.assertEqual({a["operation_id"] for a in answers}, {answers[0]["operation_id"]}, "one operation")
+        self.assertEqual(
+            {a["operation_id"] for a in answers},
+            {answers[0]["operation_id"]},
+            "one operation",
+        )
         self.assertTrue(all(a["approved"] for a in answers))
-        self.assertEqual(sum(1 for a in answers if not a["replay"]), 1, "exactly one first answer")
+        self.assertEqual(
+            sum(1 for a in answers if not a["replay"]), 1, "exactly one first answer"
+        )
         balance, total = self._cash()
         self.assertAlmostEqual(float(balance), before - 1.0, places=2)
         self.assertEqual(float(balance), float(total))
-        ops = self._committed("SELECT count(*) FROM onecard_operation WHERE idempotency_key = %s", [key])
+        ops = self._committed(
+            "SELECT count(*) FROM onecard_operation WHERE idempotency_key = %s", [key]
+        )
         self.assertEqual(ops[0][0], 1)
         self._check_chain()

@@ -10,37 +10,63 @@ class TestDeskTour(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.operator = new_test_user(
-            cls.env, login="onecard_desk_operator", groups="onecard_consume.group_onecard_operator",
-            name="Desk Operator")
+            cls.env,
+            login="onecard_desk_operator",
+            groups="onecard_consume.group_onecard_operator",
+            name="Desk Operator",
+        )
         cls.cash = cls.env.ref("onecard_consume.payment_method_cash")
-        canteen = cls.env["onecard.canteen"].create({"name": "Desk Test Canteen", "code": "DTC"})
-        cls.terminal = cls.env["onecard.terminal"].create({
-            "name": "Desk Test Till", "code": "DT-01", "canteen_id": canteen.id, "mode": "amount"})
+        canteen = cls.env["onecard.canteen"].create(
+            {"name": "Desk Test Canteen", "code": "DTC"}
+        )
+        cls.terminal = cls.env["onecard.terminal"].create(
+            {
+                "name": "Desk Test Till",
+                "code": "DT-01",
+                "canteen_id": canteen.id,
+                "mode": "amount",
+            }
+        )
 
     def _assert_wallets_consistent(self, holder):
         wallets = self.env["onecard.wallet"].search([("cardholder_id", "=", holder.id)])
         self.assertFalse(wallets._verify_chain())
         for wallet in wallets:
-            rows = self.env["onecard.transaction"].search([("wallet_id", "=", wallet.id)])
-            self.assertFalse(wallet.currency_id.compare_amounts(wallet.balance, sum(rows.mapped("amount"))))
+            rows = self.env["onecard.transaction"].search(
+                [("wallet_id", "=", wallet.id)]
+            )
+            self.assertFalse(
+                wallet.currency_id.compare_amounts(
+                    wallet.balance, sum(rows.mapped("amount"))
+                )
+            )
 
     def test_desk_tour(self):
-        self.start_tour("/odoo/action-onecard_consume.onecard_desk_action", "onecard_desk_tour",
-                        login=self.operator.login)
+        self.start_tour(
+            "/odoo/action-onecard_consume.onecard_desk_action",
+            "onecard_desk_tour",
+            login=self.operator.login,
+        )
         card = self.env["onecard.card"].search([("uid", "=", "04A1B2C3D4")])
         self.assertEqual(len(card), 1)
         self.assertEqual(card.state, "active")
         self.assertEqual(card.cardholder_id.code, "TOUR-001")
         self.assertEqual(card.create_uid, self.operator)
-        self.assertEqual(card.history_ids.mapped("new_state"), ["active", "lost", "active"])
+        self.assertEqual(
+            card.history_ids.mapped("new_state"), ["active", "lost", "active"]
+        )
         holder = card.cardholder_id
         cash = holder._wallet("cash")
         currency = cash.currency_id
         rows = self.env["onecard.transaction"].search([("wallet_id", "=", cash.id)])
-        self.assertFalse(currency.compare_amounts(cash.balance, sum(rows.mapped("amount"))))
+        self.assertFalse(
+            currency.compare_amounts(cash.balance, sum(rows.mapped("amount")))
+        )
         self.assertFalse(currency.compare_amounts(cash.balance, 150.0))
         self.assertEqual(sorted(rows.mapped("amount")), [50.0, 100.0])
-        self.assertFalse(currency.compare_amounts(holder._wallet("deposit").balance, 20.0))
+        self.assertFalse(
+            currency.compare_amounts(holder._wallet("deposit").balance, 20.0)
+        )
         self.assertFalse(currency.compare_amounts(card.deposit, 20.0))
         self._assert_wallets_consistent(holder)
 
@@ -61,7 +87,9 @@ class TestDeskTour(HttpCase):
             issue.deposit = 10.0
             issue.topup = 100.0
             issue.payment_method_id = self.cash
-        self.assertEqual(issue.record.action_confirm()["type"], "ir.actions.act_window_close")
+        self.assertEqual(
+            issue.record.action_confirm()["type"], "ir.actions.act_window_close"
+        )
         self.assertEqual(desk.card_state, "active")
         self.assertEqual(desk.cash_balance, 100.0)
         self.assertFalse(desk.message)
@@ -69,7 +97,9 @@ class TestDeskTour(HttpCase):
 
         def run(operation, **values):
             action = desk.with_context(onecard_operation=operation).action_operation()
-            with Form(env[action["res_model"]].with_context(**action["context"])) as wizard:
+            with Form(
+                env[action["res_model"]].with_context(**action["context"])
+            ) as wizard:
                 for name, value in values.items():
                     setattr(wizard, name, value)
             return wizard.record.action_confirm()
@@ -86,9 +116,16 @@ class TestDeskTour(HttpCase):
         self.assertEqual((desk.cash_balance, desk.temporary_balance), (100.0, 20.0))
         run("transfer", amount=20.0, direction="to_official")
         self.assertEqual((desk.cash_balance, desk.temporary_balance), (120.0, 0.0))
-        run("back_entry", terminal_id=self.terminal, amount=12.5, reason="Reader down at lunch")
+        run(
+            "back_entry",
+            terminal_id=self.terminal,
+            amount=12.5,
+            reason="Reader down at lunch",
+        )
         self.assertEqual(desk.cash_balance, 107.5)
-        back_entry = env["onecard.operation"].search([("cardholder_id", "=", holder.id), ("kind", "=", "back_entry")])
+        back_entry = env["onecard.operation"].search(
+            [("cardholder_id", "=", holder.id), ("kind", "=", "back_entry")]
+        )
         self.assertTrue(back_entry.offline)
         run("correction", operation_id=back_entry, reason="Charged twice")
         self.assertEqual(desk.cash_balance, 120.0)
@@ -106,16 +143,22 @@ class TestDeskTour(HttpCase):
         self.assertTrue(desk.can_issue)
         self._assert_wallets_consistent(holder)
         # The replaced card stays blocked, even when found again.
-        wizard = env["onecard.card.operation.wizard"].with_context(
-            default_operation="unlock", default_card_id=card.id).create({})
+        wizard = (
+            env["onecard.card.operation.wizard"]
+            .with_context(default_operation="unlock", default_card_id=card.id)
+            .create({})
+        )
         with self.assertRaisesRegex(UserError, "was replaced"):
             wizard.action_confirm()
         self.assertEqual(card.state, "lost")
         # From the card form (no desk): the wizard closes with a notification.
         spare = env["onecard.ledger"].issue_card(holder, "0A0B0C0F")
         env["onecard.ledger"].report_lost(spare)
-        wizard = env["onecard.card.operation.wizard"].with_context(
-            default_operation="unlock", default_card_id=spare.id).create({})
+        wizard = (
+            env["onecard.card.operation.wizard"]
+            .with_context(default_operation="unlock", default_card_id=spare.id)
+            .create({})
+        )
         self.assertEqual(wizard.action_confirm()["tag"], "display_notification")
         self.assertEqual(spare.state, "active")
 
@@ -133,7 +176,10 @@ class TestDeskTour(HttpCase):
         """The cardholder form's Issue Card button: a temporary card for an existing account."""
         env = self.env(user=self.operator)
         holder = env["onecard.cardholder"].create({"name": "Visitor", "code": "V-001"})
-        context = {"default_holder_mode": "existing", "default_cardholder_id": holder.id}
+        context = {
+            "default_holder_mode": "existing",
+            "default_cardholder_id": holder.id,
+        }
         with Form(env["onecard.issue.wizard"].with_context(**context)) as issue:
             issue.uid = "11 22 33 44"
             self.assertEqual(issue.uid, "11223344")
@@ -142,6 +188,8 @@ class TestDeskTour(HttpCase):
             issue.payment_method_id = self.cash
         action = issue.record.action_confirm()
         card = env["onecard.card"].browse(action["res_id"])
-        self.assertEqual((card.cardholder_id, card.kind, card.state), (holder, "temporary", "active"))
+        self.assertEqual(
+            (card.cardholder_id, card.kind, card.state), (holder, "temporary", "active")
+        )
         self.assertEqual((holder.temporary_balance, holder.cash_balance), (30.0, 0.0))
         self._assert_wallets_consistent(holder)

@@ -5,6 +5,7 @@ When this fails, run ./scripts/i18n_update.sh: it re-exports the templates,
 merges them into i18n/zh_CN.po and lists what is left untranslated; translate
 those entries in the .po (the only source of the translations, docs/i18n.md).
 """
+
 import os
 import re
 
@@ -12,7 +13,11 @@ import polib
 
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
-from odoo.tools.translate import TranslationImporter, TranslationModuleReader, get_translation
+from odoo.tools.translate import (
+    TranslationImporter,
+    TranslationModuleReader,
+    get_translation,
+)
 
 # printf-style (%s, %d, %(name)s, %%), str.format / JS-style ({name}, {{ }})
 # and markup tags: all must be kept by the translation.
@@ -42,7 +47,9 @@ def _dummy_args(msgid):
     named = re.findall(r"%\(([A-Za-z0-9_]+)\)", msgid)
     if named:
         return {name: 1 for name in named}
-    positional = [p for p in PLACEHOLDER_RE.findall(msgid) if p.startswith("%") and p != "%%"]
+    positional = [
+        p for p in PLACEHOLDER_RE.findall(msgid) if p.startswith("%") and p != "%%"
+    ]
     if positional:
         return tuple(1 for _p in positional)
     return None
@@ -70,7 +77,9 @@ class I18nCompletenessMixin:
 
     def _exported_msgids(self):
         reader = TranslationModuleReader(self.env.cr, [self.MODULE])
-        return {src for module, _t, _n, _r, src, _v, _c in reader if module == self.MODULE}
+        return {
+            src for module, _t, _n, _r, src, _v, _c in reader if module == self.MODULE
+        }
 
     def test_i18n_po_complete(self):
         """Every entry of i18n/<lang>.po is translated, not fuzzy, placeholders kept."""
@@ -79,16 +88,26 @@ class I18nCompletenessMixin:
         self.assertTrue(entries, "%s.po has no entries" % self.LANG)
         untranslated = [e.msgid for e in entries if not e.msgstr.strip()]
         fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
-        self.assertFalse(untranslated, "%s: %d untranslated entries in i18n/%s.po (%s):\n%s"
-                         % (self.MODULE, len(untranslated), self.LANG, HINT, _short(untranslated)))
-        self.assertFalse(fuzzy, "%s: %d fuzzy entries in i18n/%s.po:\n%s"
-                         % (self.MODULE, len(fuzzy), self.LANG, _short(fuzzy)))
+        self.assertFalse(
+            untranslated,
+            "%s: %d untranslated entries in i18n/%s.po (%s):\n%s"
+            % (self.MODULE, len(untranslated), self.LANG, HINT, _short(untranslated)),
+        )
+        self.assertFalse(
+            fuzzy,
+            "%s: %d fuzzy entries in i18n/%s.po:\n%s"
+            % (self.MODULE, len(fuzzy), self.LANG, _short(fuzzy)),
+        )
         mismatched = [
-            "%r -> %r" % (e.msgid, e.msgstr) for e in entries
+            "%r -> %r" % (e.msgid, e.msgstr)
+            for e in entries
             if placeholders(e.msgid) != placeholders(e.msgstr)
         ]
-        self.assertFalse(mismatched, "%s: placeholders or markup differ between msgid and msgstr:\n%s"
-                         % (self.MODULE, "\n".join(mismatched)))
+        self.assertFalse(
+            mismatched,
+            "%s: placeholders or markup differ between msgid and msgstr:\n%s"
+            % (self.MODULE, "\n".join(mismatched)),
+        )
 
     def test_i18n_files_up_to_date(self):
         """The .pot and .po hold every term the installed module exports."""
@@ -98,10 +117,16 @@ class I18nCompletenessMixin:
         po_ids = {e.msgid for e in self._po() if not e.obsolete}
         missing_pot = exported - pot_ids
         missing_po = exported - po_ids
-        self.assertFalse(missing_pot, "%s: %d exported terms missing from i18n/%s.pot (%s):\n%s"
-                         % (self.MODULE, len(missing_pot), self.MODULE, HINT, _short(missing_pot)))
-        self.assertFalse(missing_po, "%s: %d exported terms missing from i18n/%s.po (%s):\n%s"
-                         % (self.MODULE, len(missing_po), self.LANG, HINT, _short(missing_po)))
+        self.assertFalse(
+            missing_pot,
+            "%s: %d exported terms missing from i18n/%s.pot (%s):\n%s"
+            % (self.MODULE, len(missing_pot), self.MODULE, HINT, _short(missing_pot)),
+        )
+        self.assertFalse(
+            missing_po,
+            "%s: %d exported terms missing from i18n/%s.po (%s):\n%s"
+            % (self.MODULE, len(missing_po), self.LANG, HINT, _short(missing_po)),
+        )
 
     def _load_translations(self):
         """Activate LANG and load this module's .po into the (rolled back) database."""
@@ -120,33 +145,61 @@ class I18nCompletenessMixin:
         checked = 0
         for entry in self._po():
             for occurrence, _line in entry.occurrences:
-                if not occurrence.startswith(prefix) or entry.obsolete or not entry.msgstr:
+                if (
+                    not occurrence.startswith(prefix)
+                    or entry.obsolete
+                    or not entry.msgstr
+                ):
                     continue
-                rec = self.env.ref(occurrence.split(":", 2)[2], raise_if_not_found=False)
-                if not rec or rec.model not in self.env or rec.name not in self.env[rec.model]._fields:
+                rec = self.env.ref(
+                    occurrence.split(":", 2)[2], raise_if_not_found=False
+                )
+                if (
+                    not rec
+                    or rec.model not in self.env
+                    or rec.name not in self.env[rec.model]._fields
+                ):
                     continue
                 if self.env[rec.model]._fields[rec.name].string != entry.msgid:
                     continue  # label overridden by another module
-                desc = self.env[rec.model].with_context(lang=self.LANG).fields_get([rec.name], ["string"])
-                self.assertEqual(desc[rec.name]["string"], entry.msgstr,
-                                 "%s.%s is not shown in %s" % (rec.model, rec.name, self.LANG))
+                desc = (
+                    self.env[rec.model]
+                    .with_context(lang=self.LANG)
+                    .fields_get([rec.name], ["string"])
+                )
+                self.assertEqual(
+                    desc[rec.name]["string"],
+                    entry.msgstr,
+                    "%s.%s is not shown in %s" % (rec.model, rec.name, self.LANG),
+                )
                 checked += 1
         self.assertTrue(checked, "no field label of %s could be checked" % self.MODULE)
 
         # Python strings (_()): what get_translation() returns for the module,
         # and the translation formats with the same arguments as the source.
         for entry in self._po():
-            if entry.obsolete or not entry.msgstr or "odoo-python" not in (entry.comment or ""):
+            if (
+                entry.obsolete
+                or not entry.msgstr
+                or "odoo-python" not in (entry.comment or "")
+            ):
                 continue  # untranslated entries are reported by test_i18n_po_complete
-            self.assertEqual(get_translation(self.MODULE, self.LANG, entry.msgid, ()), entry.msgstr,
-                             "%s: the Python string %r is not translated at run time "
-                             "(is i18n/%s.pot up to date?)" % (self.MODULE, entry.msgid, self.MODULE))
+            self.assertEqual(
+                get_translation(self.MODULE, self.LANG, entry.msgid, ()),
+                entry.msgstr,
+                "%s: the Python string %r is not translated at run time "
+                "(is i18n/%s.pot up to date?)"
+                % (self.MODULE, entry.msgid, self.MODULE),
+            )
             args = _dummy_args(entry.msgid)
             if args is not None:
                 try:
                     entry.msgstr % args
                 except (TypeError, ValueError, KeyError) as e:
-                    self.fail("%s: %r cannot be formatted like %r: %s" % (self.MODULE, entry.msgstr, entry.msgid, e))
+                    self.fail(
+                        "%s: %r cannot be formatted like %r: %s"
+                        % (self.MODULE, entry.msgstr, entry.msgid, e)
+                    )
 
 
 @tagged("post_install", "-at_install", "i18n")
@@ -159,8 +212,14 @@ class TestOnecardConsumeI18n(I18nCompletenessMixin, TransactionCase):
         """A few labels of the operator's main screens, in Chinese."""
         po = self._load_translations()
         Card = self.env["onecard.card"].with_context(lang=self.LANG)
-        self.assertEqual(Card.fields_get(["state"], ["string"])["state"]["string"], po["State"])
-        selection = dict(Card.fields_get(["state"], ["selection"])["state"]["selection"])
+        self.assertEqual(
+            Card.fields_get(["state"], ["string"])["state"]["string"], po["State"]
+        )
+        selection = dict(
+            Card.fields_get(["state"], ["selection"])["state"]["selection"]
+        )
         self.assertEqual(selection.get("lost"), po["Lost"])
-        model = self.env["ir.model"].with_context(lang=self.LANG)._get("onecard.cardholder")
+        model = (
+            self.env["ir.model"].with_context(lang=self.LANG)._get("onecard.cardholder")
+        )
         self.assertEqual(model.name, po[self.env["onecard.cardholder"]._description])

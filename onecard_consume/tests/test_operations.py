@@ -10,7 +10,9 @@ class TestOperations(OnecardCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.carl = cls.env["onecard.cardholder"].create({"name": "Carl", "code": "T010", "category_id": cls.staff.id})
+        cls.carl = cls.env["onecard.cardholder"].create(
+            {"name": "Carl", "code": "T010", "category_id": cls.staff.id}
+        )
 
     def setUp(self):
         super().setUp()
@@ -24,17 +26,29 @@ class TestOperations(OnecardCase):
         super().tearDown()
 
     def rows(self, answer):
-        return self.env["onecard.operation"].browse(answer["operation_id"]).transaction_ids
+        return (
+            self.env["onecard.operation"].browse(answer["operation_id"]).transaction_ids
+        )
 
     # ---------------------------------------------------------------- issue
     def test_issue_with_deposit_and_topup(self):
-        card = self.op_ledger.issue_card(self.op(self.carl), "0a:0b:0c:0d", deposit=20.0, topup=50.0, method=self.bank)
+        card = self.op_ledger.issue_card(
+            self.op(self.carl),
+            "0a:0b:0c:0d",
+            deposit=20.0,
+            topup=50.0,
+            method=self.bank,
+        )
         self.assertEqual(card.uid, "0A0B0C0D", "the UID is stored in canonical hex")
         self.assertEqual(card.state, "active")
         self.assertTrue(card.number and card.number != "/")
         self.assertEqual(card.deposit, 20.0)
-        self.assertBalances(self.carl, cash=50.0, deposit=20.0, subsidy=0.0, temporary=0.0)
-        ops = self.env["onecard.operation"].search([("card_id", "=", card.id)], order="id")
+        self.assertBalances(
+            self.carl, cash=50.0, deposit=20.0, subsidy=0.0, temporary=0.0
+        )
+        ops = self.env["onecard.operation"].search(
+            [("card_id", "=", card.id)], order="id"
+        )
         self.assertEqual(ops.mapped("kind"), ["deposit_in", "topup"])
         self.assertEqual(ops.mapped("payment_method_id"), self.bank | self.bank)
         self.assertEqual(ops.mapped("amount"), [20.0, 50.0])
@@ -43,7 +57,9 @@ class TestOperations(OnecardCase):
 
     def test_issue_without_money(self):
         card = self.op_ledger.issue_card(self.op(self.carl), "0A0B0C0E")
-        self.assertFalse(self.env["onecard.operation"].search([("card_id", "=", card.id)]))
+        self.assertFalse(
+            self.env["onecard.operation"].search([("card_id", "=", card.id)])
+        )
         self.assertBalances(self.carl, cash=0.0, deposit=0.0)
 
     def test_issue_refused(self):
@@ -58,12 +74,18 @@ class TestOperations(OnecardCase):
         with self.assertRefused("payment method"):
             self.op_ledger.issue_card(holder, "0A0B0C0F", deposit=10.0)
         with self.assertRefused("negative"):
-            self.op_ledger.issue_card(holder, "0A0B0C0F", deposit=-10.0, method=self.cash)
+            self.op_ledger.issue_card(
+                holder, "0A0B0C0F", deposit=-10.0, method=self.cash
+            )
         for bad in (float("nan"), float("inf"), 10.001, "10"):
             with self.assertRefused():
-                self.op_ledger.issue_card(holder, "0A0B0C0F", deposit=bad, method=self.cash)
+                self.op_ledger.issue_card(
+                    holder, "0A0B0C0F", deposit=bad, method=self.cash
+                )
             with self.assertRefused():
-                self.op_ledger.issue_card(holder, "0A0B0C0F", topup=bad, method=self.cash)
+                self.op_ledger.issue_card(
+                    holder, "0A0B0C0F", topup=bad, method=self.cash
+                )
         self.carl.state = "closed"
         with self.assertRefused("closed"):
             self.op_ledger.issue_card(holder, "0A0B0C0F")
@@ -74,26 +96,41 @@ class TestOperations(OnecardCase):
         again = self.op_ledger.issue_card(self.op(self.carl), "0A0B0C10")
         self.assertEqual(again.state, "active")
         self.assertEqual(card.state, "returned")
-        self.assertEqual(self.env["onecard.card"]._find_by_uid("0A0B0C10", self.company), again,
-                         "the live card wins over the returned one")
+        self.assertEqual(
+            self.env["onecard.card"]._find_by_uid("0A0B0C10", self.company),
+            again,
+            "the live card wins over the returned one",
+        )
         with self.assertRefused("already in use"):
             self.op_ledger.issue_card(self.op(self.alice), "0A0B0C10")
 
     # --------------------------------------------------------------- top-up
     def test_topup_each_payment_method(self):
         card = self.op(self.alice_card)
-        for method, amount in ((self.cash, 10.0), (self.bank, 20.5), (self.wechat, 0.01), (self.alipay, 99.99)):
+        for method, amount in (
+            (self.cash, 10.0),
+            (self.bank, 20.5),
+            (self.wechat, 0.01),
+            (self.alipay, 99.99),
+        ):
             answer = self.op_ledger.topup(card, amount, method)
             self.assertTrue(answer["approved"])
             operation = self.env["onecard.operation"].browse(answer["operation_id"])
-            self.assertEqual((operation.kind, operation.payment_method_id, operation.amount), ("topup", method, amount))
+            self.assertEqual(
+                (operation.kind, operation.payment_method_id, operation.amount),
+                ("topup", method, amount),
+            )
             self.assertEqual(operation.transaction_ids.mapped("amount"), [amount])
             self.assertEqual(operation.transaction_ids.wallet_kind, "cash")
         self.assertBalances(self.alice, cash=100.0 + 130.5, subsidy=50.0)
 
     def test_topup_key_is_idempotent(self):
-        first = self.op_ledger.topup(self.op(self.alice_card), 10.0, self.cash, key="desk-1")
-        second = self.op_ledger.topup(self.op(self.alice_card), 10.0, self.cash, key="desk-1")
+        first = self.op_ledger.topup(
+            self.op(self.alice_card), 10.0, self.cash, key="desk-1"
+        )
+        second = self.op_ledger.topup(
+            self.op(self.alice_card), 10.0, self.cash, key="desk-1"
+        )
         self.assertEqual(second["operation_id"], first["operation_id"])
         self.assertTrue(second["replay"])
         self.assertBalances(self.alice, cash=110.0)
@@ -131,7 +168,10 @@ class TestOperations(OnecardCase):
         self.assertTrue(self.swipe(self.t_fixed, card)["approved"])
         with self.assertRefused("Active"):
             self.op_ledger.unlock(card)
-        self.assertEqual(card.history_ids.sorted("id").mapped("new_state"), ["active", "lost", "active"])
+        self.assertEqual(
+            card.history_ids.sorted("id").mapped("new_state"),
+            ["active", "lost", "active"],
+        )
         self.assertBalances(self.alice, subsidy=42.0, cash=100.0)
 
     def test_freeze_unfreeze(self):
@@ -150,15 +190,24 @@ class TestOperations(OnecardCase):
 
     # -------------------------------------------------------------- replace
     def test_replace_card(self):
-        card = self.ledger.issue_card(self.carl, "0A0B0C20", deposit=20.0, topup=30.0, method=self.cash)
+        card = self.ledger.issue_card(
+            self.carl, "0A0B0C20", deposit=20.0, topup=30.0, method=self.cash
+        )
         new = self.op_ledger.replace_card(self.op(card), "0A0B0C21")
         self.assertEqual(card.state, "lost")
-        self.assertEqual((new.state, new.cardholder_id, new.deposit, card.deposit), ("active", self.carl, 20.0, 0.0))
-        self.assertBalances(self.carl, cash=30.0, deposit=20.0)  # the balance follows (wallets are the holder's)
+        self.assertEqual(
+            (new.state, new.cardholder_id, new.deposit, card.deposit),
+            ("active", self.carl, 20.0, 0.0),
+        )
+        self.assertBalances(
+            self.carl, cash=30.0, deposit=20.0
+        )  # the balance follows (wallets are the holder's)
         answer = self.swipe(self.t_fixed, new)
         self.assertTrue(answer["approved"])
         self.assertAlmostEqual(answer["cash_amount"], 8.0)
-        self.assertDeclined(self.swipe(self.t_fixed, card, at=local_to_utc(12, 1)), "card_lost")
+        self.assertDeclined(
+            self.swipe(self.t_fixed, card, at=local_to_utc(12, 1)), "card_lost"
+        )
         self.assertBalances(self.carl, cash=22.0)
         # the replaced card stays blocked: finding it again does not revive it
         with self.assertRefused("was replaced"):
@@ -192,26 +241,43 @@ class TestOperations(OnecardCase):
 
     # --------------------------------------------------------------- return
     def test_return_card(self):
-        card = self.ledger.issue_card(self.carl, "0A0B0C30", deposit=20.0, topup=45.5, method=self.cash)
+        card = self.ledger.issue_card(
+            self.carl, "0A0B0C30", deposit=20.0, topup=45.5, method=self.cash
+        )
         self.grant_subsidy(self.carl, 15.0)
         answer = self.op_ledger.return_card(self.op(card), self.cash)
         self.assertTrue(answer["approved"])
-        self.assertAlmostEqual(answer["amount"], 65.5, msg="pays cash balance + deposit")
+        self.assertAlmostEqual(
+            answer["amount"], 65.5, msg="pays cash balance + deposit"
+        )
         rows = self.rows(answer)
         self.assertEqual(sorted(rows.mapped("amount")), [-45.5, -20.0])
-        self.assertEqual(self.env["onecard.operation"].browse(answer["operation_id"]).payment_method_id, self.cash)
-        clear = self.env["onecard.operation"].search([("card_id", "=", card.id), ("kind", "=", "subsidy_clear")])
-        self.assertEqual(clear.transaction_ids.mapped("amount"), [-15.0], "subsidy is cleared, never paid out")
+        self.assertEqual(
+            self.env["onecard.operation"]
+            .browse(answer["operation_id"])
+            .payment_method_id,
+            self.cash,
+        )
+        clear = self.env["onecard.operation"].search(
+            [("card_id", "=", card.id), ("kind", "=", "subsidy_clear")]
+        )
+        self.assertEqual(
+            clear.transaction_ids.mapped("amount"),
+            [-15.0],
+            "subsidy is cleared, never paid out",
+        )
         self.assertEqual((card.state, card.deposit), ("returned", 0.0))
         self.assertBalances(self.carl, cash=0.0, subsidy=0.0, deposit=0.0)
         # a returned card is dead for every operation
-        for call in (lambda: self.op_ledger.topup(self.op(card), 5.0, self.cash),
-                     lambda: self.op_ledger.refund(self.op(card), 5.0, self.cash),
-                     lambda: self.op_ledger.report_lost(self.op(card)),
-                     lambda: self.op_ledger.freeze(self.op(card)),
-                     lambda: self.op_ledger.unlock(self.op(card)),
-                     lambda: self.op_ledger.replace_card(self.op(card), "0A0B0C31"),
-                     lambda: self.op_ledger.return_card(self.op(card), self.cash)):
+        for call in (
+            lambda: self.op_ledger.topup(self.op(card), 5.0, self.cash),
+            lambda: self.op_ledger.refund(self.op(card), 5.0, self.cash),
+            lambda: self.op_ledger.report_lost(self.op(card)),
+            lambda: self.op_ledger.freeze(self.op(card)),
+            lambda: self.op_ledger.unlock(self.op(card)),
+            lambda: self.op_ledger.replace_card(self.op(card), "0A0B0C31"),
+            lambda: self.op_ledger.return_card(self.op(card), self.cash),
+        ):
             with self.assertRefused("Returned"):
                 call()
         self.assertDeclined(self.swipe(self.t_fixed, card), "card_returned")
@@ -224,11 +290,17 @@ class TestOperations(OnecardCase):
 
     def test_return_collects_postpaid_debt(self):
         self.op_ledger.refund(self.op(self.alice_card), 100.0, self.cash)
-        self.assertTrue(self.swipe(self.t_postpaid, self.alice_card, amount=30.0)["approved"])
-        self.assertTrue(self.swipe(self.t_postpaid, self.alice_card, amount=30.0)["approved"])
+        self.assertTrue(
+            self.swipe(self.t_postpaid, self.alice_card, amount=30.0)["approved"]
+        )
+        self.assertTrue(
+            self.swipe(self.t_postpaid, self.alice_card, amount=30.0)["approved"]
+        )
         self.assertBalances(self.alice, cash=-10.0, subsidy=0.0)
         answer = self.op_ledger.return_card(self.op(self.alice_card), self.cash)
-        self.assertEqual(self.rows(answer).mapped("amount"), [10.0], "the debt is collected")
+        self.assertEqual(
+            self.rows(answer).mapped("amount"), [10.0], "the debt is collected"
+        )
         self.assertBalances(self.alice, cash=0.0)
 
     # ------------------------------------------------------------- transfer
@@ -264,16 +336,22 @@ class TestOperations(OnecardCase):
         self.assertEqual(reversal.reversal_of_id, original)
         self.assertEqual(original.reversed_by_id, reversal)
         self.assertEqual(sorted(reversal.transaction_ids.mapped("amount")), [5.0, 50.0])
-        self.assertEqual(reversal.transaction_ids.wallet_id, original.transaction_ids.wallet_id)
+        self.assertEqual(
+            reversal.transaction_ids.wallet_id, original.transaction_ids.wallet_id
+        )
         self.assertBalances(self.alice, subsidy=50.0, cash=100.0)
         with self.assertRefused("already corrected"):
             self.op_ledger.correct(self.op(original), "again")
         with self.assertRefused("Only approved consumptions"):
             self.op_ledger.correct(self.op(reversal), "reverse the reversal")
-        topup = self.env["onecard.operation"].search([("cardholder_id", "=", self.alice.id), ("kind", "=", "topup")])
+        topup = self.env["onecard.operation"].search(
+            [("cardholder_id", "=", self.alice.id), ("kind", "=", "topup")]
+        )
         with self.assertRefused("Only approved consumptions"):
             self.op_ledger.correct(self.op(topup[:1]), "no")
-        declined = self.env["onecard.operation"].search([("state", "=", "declined")], limit=1)
+        declined = self.env["onecard.operation"].search(
+            [("state", "=", "declined")], limit=1
+        )
         with self.assertRefused("Only approved consumptions"):
             self.op_ledger.correct(self.op(declined), "no")
 
@@ -281,12 +359,19 @@ class TestOperations(OnecardCase):
         """A meal the terminal missed, keyed at the desk with the time it happened."""
         when = local_to_utc(11, 30)
         answer = self.consumption.with_user(self.operator).swipe(
-            self.op(self.t_amount), self.alice_card.uid, amount=12.0, kind="back_entry", business_time=when,
-            note="terminal down")
+            self.op(self.t_amount),
+            self.alice_card.uid,
+            amount=12.0,
+            kind="back_entry",
+            business_time=when,
+            note="terminal down",
+        )
         self.assertTrue(answer["approved"])
         operation = self.env["onecard.operation"].browse(answer["operation_id"])
-        self.assertEqual((operation.kind, operation.business_time, operation.note),
-                         ("back_entry", when, "terminal down"))
+        self.assertEqual(
+            (operation.kind, operation.business_time, operation.note),
+            ("back_entry", when, "terminal down"),
+        )
         self.assertEqual(operation.transaction_ids.business_time, when)
         self.assertEqual(operation.meal_period_id, self.lunch)
         self.assertBalances(self.alice, subsidy=38.0, cash=100.0)
@@ -297,12 +382,19 @@ class TestOperations(OnecardCase):
         """action_report_lost: the documented public way (RPC) to block a card, for operators only."""
         from odoo.exceptions import AccessError, UserError
         from odoo.tests import new_test_user
-        reader = new_test_user(self.env, login="oc_test_accountant", groups="onecard_consume.group_onecard_accountant")
+
+        reader = new_test_user(
+            self.env,
+            login="oc_test_accountant",
+            groups="onecard_consume.group_onecard_accountant",
+        )
         with self.assertRaises(AccessError):
             self.alice_card.with_user(reader).action_report_lost()
         self.assertEqual(self.alice_card.state, "active")
         self.assertTrue(self.alice_card.with_user(self.operator).action_report_lost())
         self.assertEqual(self.alice_card.state, "lost")
         self.assertEqual(self.swipe(self.t_fixed, self.alice_card)["code"], "card_lost")
-        with self.assertRaises(UserError):  # already lost: refused clearly, nothing changes
+        with self.assertRaises(
+            UserError
+        ):  # already lost: refused clearly, nothing changes
             self.alice_card.with_user(self.operator).action_report_lost()

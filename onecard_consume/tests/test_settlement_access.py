@@ -15,11 +15,14 @@ class TestSettlementAccess(test_settlement.CardMoneyCase):
     def setUpClass(cls):
         super().setUpClass()
         with cls._frozen(DAY):
-            cls.card = cls.env["onecard.ledger"].issue_card(cls.ann, "5C000001", topup=50.0, method=cls.cash)
+            cls.card = cls.env["onecard.ledger"].issue_card(
+                cls.ann, "5C000001", topup=50.0, method=cls.cash
+            )
 
     @classmethod
     def _frozen(cls, day):
         from freezegun import freeze_time
+
         return freeze_time(test_settlement.utc(day, 10))
 
     def test_operator_cannot_settle(self):
@@ -27,9 +30,13 @@ class TestSettlementAccess(test_settlement.CardMoneyCase):
         with self.assertRaises(AccessError):
             Settlement.settle(self.company, "day", DAY)
         with self.assertRaises(AccessError):
-            self.env["onecard.settle.wizard"].with_user(self.operator).create({"date": DAY})
+            self.env["onecard.settle.wizard"].with_user(self.operator).create(
+                {"date": DAY}
+            )
         with self.assertRaises(AccessError):
-            self.env["onecard.reconciliation"].with_user(self.operator).create({"date": DAY})
+            self.env["onecard.reconciliation"].with_user(self.operator).create(
+                {"date": DAY}
+            )
         settlement = self.settle(DAY)
         with self.assertRaises(AccessError):
             settlement.with_user(self.operator).action_reverse()
@@ -38,10 +45,18 @@ class TestSettlementAccess(test_settlement.CardMoneyCase):
     def test_operator_cannot_change_card_accounts(self):
         company = self.company.with_user(self.operator)
         other = self.env["account.account"].search(
-            [("account_type", "=", "liability_current"), ("company_ids", "in", self.company.id),
-             ("id", "!=", self.company.onecard_cash_account_id.id)], limit=1)
-        for field, value in (("onecard_cash_account_id", other.id), ("onecard_journal_id", False),
-                             ("onecard_auto_settle", False)):
+            [
+                ("account_type", "=", "liability_current"),
+                ("company_ids", "in", self.company.id),
+                ("id", "!=", self.company.onecard_cash_account_id.id),
+            ],
+            limit=1,
+        )
+        for field, value in (
+            ("onecard_cash_account_id", other.id),
+            ("onecard_journal_id", False),
+            ("onecard_auto_settle", False),
+        ):
             with self.assertRaises(AccessError):
                 company.write({field: value})
         self.assertNotEqual(self.company.onecard_cash_account_id, other)
@@ -54,10 +69,13 @@ class TestSettlementAccess(test_settlement.CardMoneyCase):
         with self.assertRaises(UserError):  # AccessError is a UserError
             ledger.issue_card(holder, "5C000002")
         with self.assertRaises(UserError):  # AccessError is a UserError
-            ledger.issue_card(holder, "5C000003", deposit=10.0, topup=20.0, method=self.cash)
+            ledger.issue_card(
+                holder, "5C000003", deposit=10.0, topup=20.0, method=self.cash
+            )
         with self.assertRaises(AccessError):
-            self.env["onecard.card"].with_user(self.accountant).create({"cardholder_id": self.ben.id,
-                                                                         "uid": "5C000004"})
+            self.env["onecard.card"].with_user(self.accountant).create(
+                {"cardholder_id": self.ben.id, "uid": "5C000004"}
+            )
         self.assertEqual(self.env["onecard.card"].search_count([]), cards)
         self.assertEqual(self.wallet_sums()["cash"], 50.0, "no money moved")
 
@@ -72,8 +90,12 @@ class TestSettlementAccess(test_settlement.CardMoneyCase):
         self.assertPostedBalanced(settlement)
         self.assertGLMatchesWallets()
         with self._frozen(DAY + timedelta(days=1)):
-            action = self.Settlement.with_user(self.accountant).action_settle_yesterday()
-        self.assertEqual(action["res_id"], settlement.id, "settling again shows the same settlement")
+            action = self.Settlement.with_user(
+                self.accountant
+            ).action_settle_yesterday()
+        self.assertEqual(
+            action["res_id"], settlement.id, "settling again shows the same settlement"
+        )
         rec = self.reconcile(DAY)
         self.assertTrue(rec.balanced)
         settlement.with_user(self.accountant).action_reverse()

@@ -21,22 +21,34 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         Department = cls.env["hr.department"]
         cls.office = Department.create({"name": "Office"})
         cls.office_it = Department.create({"name": "IT", "parent_id": cls.office.id})
-        cls.managers = cls.env["onecard.cardholder.category"].create({"name": "Subsidy test managers"})
+        cls.managers = cls.env["onecard.cardholder.category"].create(
+            {"name": "Subsidy test managers"}
+        )
         Holder = cls.env["onecard.cardholder"]
-        cls.eva, cls.fay, cls.gus, cls.hal = Holder.create([
-            {"name": "Eva", "code": "U001", "department_id": cls.office.id},
-            {"name": "Fay", "code": "U002", "department_id": cls.office_it.id},
-            {"name": "Gus", "code": "U003", "department_id": cls.workshop.id, "category_id": cls.managers.id},
-            {"name": "Hal", "code": "U004", "department_id": cls.workshop.id},
-        ])
+        cls.eva, cls.fay, cls.gus, cls.hal = Holder.create(
+            [
+                {"name": "Eva", "code": "U001", "department_id": cls.office.id},
+                {"name": "Fay", "code": "U002", "department_id": cls.office_it.id},
+                {
+                    "name": "Gus",
+                    "code": "U003",
+                    "department_id": cls.workshop.id,
+                    "category_id": cls.managers.id,
+                },
+                {"name": "Hal", "code": "U004", "department_id": cls.workshop.id},
+            ]
+        )
         with cls._at(DAY):
             cls.cards = {}
             for number, holder in enumerate(cls.eva | cls.fay | cls.gus | cls.hal):
-                cls.cards[holder] = cls.ledger.issue_card(holder, "5D00000%d" % number, topup=50.0, method=cls.cash)
+                cls.cards[holder] = cls.ledger.issue_card(
+                    holder, "5D00000%d" % number, topup=50.0, method=cls.cash
+                )
 
     @classmethod
     def _at(cls, day, hour=10):
         from freezegun import freeze_time
+
         return freeze_time(utc(day, hour))
 
     def setUp(self):
@@ -55,14 +67,21 @@ class TestSubsidy(test_settlement.CardMoneyCase):
 
     def balances(self, holder):
         self.env.flush_all()
-        self.env.cr.execute("SELECT kind, balance FROM onecard_wallet WHERE cardholder_id = %s", [holder.id])
+        self.env.cr.execute(
+            "SELECT kind, balance FROM onecard_wallet WHERE cardholder_id = %s",
+            [holder.id],
+        )
         return {kind: float(balance) for kind, balance in self.env.cr.fetchall()}
 
     # ---------------------------------------------------------------- loading
     def test_load_from_department(self):
         batch = self.batch(department_ids=[Command.set(self.office.ids)])
         batch.action_load_lines()
-        self.assertEqual(batch.line_ids.cardholder_id, self.eva | self.fay, "sub-departments are included")
+        self.assertEqual(
+            batch.line_ids.cardholder_id,
+            self.eva | self.fay,
+            "sub-departments are included",
+        )
         batch.action_load_lines()
         self.assertEqual(len(batch.line_ids), 2, "loading twice adds nobody twice")
         self.assertEqual((batch.line_count, batch.total_amount), (2, 60.0))
@@ -70,9 +89,13 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         self.assertEqual(batch.state, "done")
         self.assertEqual(set(batch.line_ids.mapped("state")), {"granted"})
         self.assertEqual(batch.granted_amount, 60.0)
-        self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay), self.subsidy(self.gus)), (30.0, 30.0, 0.0))
-        rows = self.env["onecard.transaction"].search([("cardholder_id", "=", self.fay.id),
-                                                       ("kind", "=", "subsidy_grant")])
+        self.assertEqual(
+            (self.subsidy(self.eva), self.subsidy(self.fay), self.subsidy(self.gus)),
+            (30.0, 30.0, 0.0),
+        )
+        rows = self.env["onecard.transaction"].search(
+            [("cardholder_id", "=", self.fay.id), ("kind", "=", "subsidy_grant")]
+        )
         self.assertEqual(rows.department_id, self.office_it)
         self.assertEqual(rows.create_uid, self.accountant)
 
@@ -80,26 +103,45 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         batch = self.batch(category_ids=[Command.set(self.managers.ids)])
         batch.action_load_lines()
         self.assertEqual(batch.line_ids.cardholder_id, self.gus)
-        batch.write({"category_ids": [Command.clear()], "cardholder_ids": [Command.set((self.eva | self.hal).ids)],
-                     "amount": 12.5})
+        batch.write(
+            {
+                "category_ids": [Command.clear()],
+                "cardholder_ids": [Command.set((self.eva | self.hal).ids)],
+                "amount": 12.5,
+            }
+        )
         batch.action_load_lines()
         self.assertEqual(batch.line_ids.cardholder_id, self.eva | self.gus | self.hal)
         self.assertEqual(sorted(batch.line_ids.mapped("amount")), [12.5, 12.5, 30.0])
         with self.assertRaises(UserError):
             self.batch().action_load_lines()  # nothing chosen
         with self.assertRaises(UserError):
-            self.batch(amount=0.0, cardholder_ids=[Command.set(self.eva.ids)]).action_load_lines()
+            self.batch(
+                amount=0.0, cardholder_ids=[Command.set(self.eva.ids)]
+            ).action_load_lines()
         batch.action_confirm()
-        self.assertEqual((self.subsidy(self.eva), self.subsidy(self.gus), self.subsidy(self.hal)), (12.5, 30.0, 12.5))
+        self.assertEqual(
+            (self.subsidy(self.eva), self.subsidy(self.gus), self.subsidy(self.hal)),
+            (12.5, 30.0, 12.5),
+        )
 
     def test_import_csv(self):
         data = "Code,Amount\nU001,10\nU003,12.5\nU004,\n".encode("utf-8-sig")
-        batch = self.batch(import_file=base64.b64encode(data), import_filename="grant.csv")
+        batch = self.batch(
+            import_file=base64.b64encode(data), import_filename="grant.csv"
+        )
         batch.action_import_file()
         self.assertFalse(batch.import_file)
         amounts = {line.cardholder_id: line.amount for line in batch.line_ids}
-        self.assertEqual(amounts, {self.eva: 10.0, self.gus: 12.5, self.hal: 30.0}, "empty amount = per person")
-        bad = self.batch(import_file=base64.b64encode(b"U001,5\nNOPE,3\nU002,-1\n"), import_filename="bad.csv")
+        self.assertEqual(
+            amounts,
+            {self.eva: 10.0, self.gus: 12.5, self.hal: 30.0},
+            "empty amount = per person",
+        )
+        bad = self.batch(
+            import_file=base64.b64encode(b"U001,5\nNOPE,3\nU002,-1\n"),
+            import_filename="bad.csv",
+        )
         with self.assertRaisesRegex(UserError, "NOPE"):
             bad.action_import_file()
         self.assertFalse(bad.line_ids, "a bad file loads nothing")
@@ -108,6 +150,7 @@ class TestSubsidy(test_settlement.CardMoneyCase):
 
     def test_import_xlsx(self):
         import openpyxl
+
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.append(["Cardholder", "Amount"])
@@ -115,9 +158,15 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         sheet.append(["U004", 9.5])
         buffer = io.BytesIO()
         book.save(buffer)
-        batch = self.batch(import_file=base64.b64encode(buffer.getvalue()), import_filename="GRANT.XLSX")
+        batch = self.batch(
+            import_file=base64.b64encode(buffer.getvalue()),
+            import_filename="GRANT.XLSX",
+        )
         batch.action_import_file()
-        self.assertEqual({line.cardholder_id: line.amount for line in batch.line_ids}, {self.fay: 8.0, self.hal: 9.5})
+        self.assertEqual(
+            {line.cardholder_id: line.amount for line in batch.line_ids},
+            {self.fay: 8.0, self.hal: 9.5},
+        )
         batch.action_confirm()
         self.assertEqual((self.subsidy(self.fay), self.subsidy(self.hal)), (8.0, 9.5))
 
@@ -127,32 +176,55 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         first = self.batch(cardholder_ids=[Command.set(holders.ids)], amount=30.0)
         first.action_load_lines()
         first.action_confirm()
-        self.swipe(self.t_north, self.cards[self.eva], 10.0, utc(DAY, 12))  # Eva: 20 left
-        second = self.batch(cardholder_ids=[Command.set(holders.ids)], amount=20.0, mode="accumulate")
+        self.swipe(
+            self.t_north, self.cards[self.eva], 10.0, utc(DAY, 12)
+        )  # Eva: 20 left
+        second = self.batch(
+            cardholder_ids=[Command.set(holders.ids)], amount=20.0, mode="accumulate"
+        )
         second.action_load_lines()
         second.action_confirm()
         self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay)), (40.0, 50.0))
-        reset = self.batch(cardholder_ids=[Command.set(holders.ids)], amount=25.0, mode="reset")
+        reset = self.batch(
+            cardholder_ids=[Command.set(holders.ids)], amount=25.0, mode="reset"
+        )
         reset.action_load_lines()
         reset.action_confirm()
-        self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay)), (25.0, 25.0), "reset clears unspent first")
-        cleared = self.env["onecard.transaction"].search([("kind", "=", "subsidy_clear"),
-                                                          ("cardholder_id", "in", holders.ids)])
+        self.assertEqual(
+            (self.subsidy(self.eva), self.subsidy(self.fay)),
+            (25.0, 25.0),
+            "reset clears unspent first",
+        )
+        cleared = self.env["onecard.transaction"].search(
+            [("kind", "=", "subsidy_clear"), ("cardholder_id", "in", holders.ids)]
+        )
         self.assertEqual(sorted(cleared.mapped("amount")), [-50.0, -40.0])
         self.assertEqual(self.balances(self.eva)["cash"], 50.0, "cash is never touched")
 
     def test_collect_on_next_swipe(self):
-        batch = self.batch(cardholder_ids=[Command.set((self.eva | self.fay).ids)], distribution="collect")
+        batch = self.batch(
+            cardholder_ids=[Command.set((self.eva | self.fay).ids)],
+            distribution="collect",
+        )
         batch.action_load_lines()
         batch.action_confirm()
         self.assertEqual(batch.state, "confirmed")
         self.assertEqual(set(batch.line_ids.mapped("state")), {"pending"})
-        self.assertEqual(self.subsidy(self.eva), 0.0, "nothing credited before collection")
+        self.assertEqual(
+            self.subsidy(self.eva), 0.0, "nothing credited before collection"
+        )
         self.assertTrue(self.eva.subsidy_pending)
         answer = self.swipe(self.t_north, self.cards[self.eva], 12.0, utc(DAY, 12))
-        self.assertEqual(answer["subsidy_amount"], 12.0, "the swipe collects the subsidy, then spends it")
+        self.assertEqual(
+            answer["subsidy_amount"],
+            12.0,
+            "the swipe collects the subsidy, then spends it",
+        )
         self.assertEqual(answer["cash_amount"], 0.0)
-        self.assertEqual(self.balances(self.eva), {"cash": 50.0, "subsidy": 18.0, "temporary": 0.0, "deposit": 0.0})
+        self.assertEqual(
+            self.balances(self.eva),
+            {"cash": 50.0, "subsidy": 18.0, "temporary": 0.0, "deposit": 0.0},
+        )
         eva_line = batch.line_ids.filtered(lambda line: line.cardholder_id == self.eva)
         self.assertEqual((eva_line.state, eva_line.granted_amount), ("granted", 30.0))
         self.assertFalse(self.eva.subsidy_pending)
@@ -160,7 +232,9 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         self.swipe(self.t_north, self.cards[self.fay], 1.0, utc(DAY, 12, 5))
         self.assertEqual(batch.state, "done")
         # a pending line is simply dropped on cancel: Hal never collected
-        other = self.batch(cardholder_ids=[Command.set(self.hal.ids)], distribution="collect")
+        other = self.batch(
+            cardholder_ids=[Command.set(self.hal.ids)], distribution="collect"
+        )
         other.action_load_lines()
         other.action_confirm()
         other.action_cancel()
@@ -171,10 +245,15 @@ class TestSubsidy(test_settlement.CardMoneyCase):
     # ---------------------------------------------------------------- invalid holders
     def test_skip_invalid_holders(self):
         Holder = self.env["onecard.cardholder"]
-        lost, frozen, returned, archived, cardless = Holder.create([
-            {"name": "Lost", "code": "U101"}, {"name": "Frozen", "code": "U102"}, {"name": "Returned", "code": "U103"},
-            {"name": "Archived", "code": "U104"}, {"name": "No card", "code": "U105"},
-        ])
+        lost, frozen, returned, archived, cardless = Holder.create(
+            [
+                {"name": "Lost", "code": "U101"},
+                {"name": "Frozen", "code": "U102"},
+                {"name": "Returned", "code": "U103"},
+                {"name": "Archived", "code": "U104"},
+                {"name": "No card", "code": "U105"},
+            ]
+        )
         with self._at(DAY):
             ledger = self.ledger.with_user(self.operator)
             ledger.report_lost(ledger.issue_card(lost, "5D000101"))
@@ -187,50 +266,91 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         self.assertEqual(len(batch.line_ids), 6)
         archived.active = False  # left after the lines were loaded
         batch.action_confirm()
-        reasons = {line.cardholder_id: (line.state, line.reason) for line in batch.line_ids}
-        self.assertEqual(reasons, {
-            self.eva: ("granted", False),
-            lost: ("skipped", "Card lost"),
-            frozen: ("skipped", "Card frozen"),
-            returned: ("skipped", "Card returned or expired"),
-            archived: ("skipped", "Cardholder archived"),
-            cardless: ("skipped", "No card"),
-        })
-        self.assertEqual((batch.skipped_count, batch.total_amount, batch.granted_amount), (5, 30.0, 30.0))
+        reasons = {
+            line.cardholder_id: (line.state, line.reason) for line in batch.line_ids
+        }
+        self.assertEqual(
+            reasons,
+            {
+                self.eva: ("granted", False),
+                lost: ("skipped", "Card lost"),
+                frozen: ("skipped", "Card frozen"),
+                returned: ("skipped", "Card returned or expired"),
+                archived: ("skipped", "Cardholder archived"),
+                cardless: ("skipped", "No card"),
+            },
+        )
+        self.assertEqual(
+            (batch.skipped_count, batch.total_amount, batch.granted_amount),
+            (5, 30.0, 30.0),
+        )
         for holder in lost | frozen | returned | archived | cardless:
             self.assertEqual(self.subsidy(holder), 0.0, holder.name)
         self.assertEqual(self.subsidy(self.eva), 30.0)
 
     # ---------------------------------------------------------------- taking back
     def test_cancel_takes_back_only_unspent(self):
-        batch = self.batch(cardholder_ids=[Command.set((self.eva | self.fay | self.gus).ids)])
+        batch = self.batch(
+            cardholder_ids=[Command.set((self.eva | self.fay | self.gus).ids)]
+        )
         batch.action_load_lines()
         batch.action_confirm()
-        self.swipe(self.t_north, self.cards[self.eva], 12.0, utc(DAY, 12))  # Eva: 18 left
-        self.swipe(self.t_north, self.cards[self.fay], 45.0, utc(DAY, 12, 1))  # Fay: all 30 + 15 cash
+        self.swipe(
+            self.t_north, self.cards[self.eva], 12.0, utc(DAY, 12)
+        )  # Eva: 18 left
+        self.swipe(
+            self.t_north, self.cards[self.fay], 45.0, utc(DAY, 12, 1)
+        )  # Fay: all 30 + 15 cash
         batch.action_cancel()
         self.assertEqual(batch.state, "cancel")
         self.assertEqual(set(batch.line_ids.mapped("state")), {"cancelled"})
-        self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay), self.subsidy(self.gus)), (0.0, 0.0, 0.0))
-        taken = {row.cardholder_id: row.amount for row in self.env["onecard.transaction"].search(
-            [("kind", "=", "subsidy_clear"), ("cardholder_id", "in", (self.eva | self.fay | self.gus).ids)])}
-        self.assertEqual(taken, {self.eva: -18.0, self.gus: -30.0}, "spent money is never taken back")
-        self.assertEqual((self.balances(self.eva)["cash"], self.balances(self.fay)["cash"]), (50.0, 35.0))
+        self.assertEqual(
+            (self.subsidy(self.eva), self.subsidy(self.fay), self.subsidy(self.gus)),
+            (0.0, 0.0, 0.0),
+        )
+        taken = {
+            row.cardholder_id: row.amount
+            for row in self.env["onecard.transaction"].search(
+                [
+                    ("kind", "=", "subsidy_clear"),
+                    ("cardholder_id", "in", (self.eva | self.fay | self.gus).ids),
+                ]
+            )
+        }
+        self.assertEqual(
+            taken, {self.eva: -18.0, self.gus: -30.0}, "spent money is never taken back"
+        )
+        self.assertEqual(
+            (self.balances(self.eva)["cash"], self.balances(self.fay)["cash"]),
+            (50.0, 35.0),
+        )
         with self.assertRaises(UserError):
             batch.action_cancel()
 
     def test_cancel_keeps_other_batches(self):
         """Subsidy is spent oldest grant first: cancelling a batch takes back what is left of
         its own grant, never the money of another batch."""
+
         def grant(amount, mode="accumulate"):
-            batch = self.batch(cardholder_ids=[Command.set((self.eva | self.fay).ids)], amount=amount, mode=mode)
+            batch = self.batch(
+                cardholder_ids=[Command.set((self.eva | self.fay).ids)],
+                amount=amount,
+                mode=mode,
+            )
             batch.action_load_lines()
             batch.action_confirm()
             return batch
+
         first, second = grant(30.0), grant(20.0)
-        self.swipe(self.t_north, self.cards[self.eva], 35.0, utc(DAY, 12))  # Eva: first spent, 15 of second left
+        self.swipe(
+            self.t_north, self.cards[self.eva], 35.0, utc(DAY, 12)
+        )  # Eva: first spent, 15 of second left
         first.action_cancel()
-        self.assertEqual(self.subsidy(self.eva), 15.0, "the first grant was spent: nothing to take back")
+        self.assertEqual(
+            self.subsidy(self.eva),
+            15.0,
+            "the first grant was spent: nothing to take back",
+        )
         self.assertEqual(self.subsidy(self.fay), 20.0, "Fay keeps the second grant")
         second.action_cancel()
         self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay)), (0.0, 0.0))
@@ -242,10 +362,19 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay)), (0.0, 0.0))
 
     def test_expiry_cron(self):
-        batch = self.batch(cardholder_ids=[Command.set((self.eva | self.fay).ids)], expiry_date=DAY + timedelta(days=1))
-        keep = self.batch(cardholder_ids=[Command.set(self.gus.ids)], expiry_date=DAY + timedelta(days=5))
-        pending = self.batch(cardholder_ids=[Command.set(self.hal.ids)], distribution="collect",
-                             expiry_date=DAY + timedelta(days=1))
+        batch = self.batch(
+            cardholder_ids=[Command.set((self.eva | self.fay).ids)],
+            expiry_date=DAY + timedelta(days=1),
+        )
+        keep = self.batch(
+            cardholder_ids=[Command.set(self.gus.ids)],
+            expiry_date=DAY + timedelta(days=5),
+        )
+        pending = self.batch(
+            cardholder_ids=[Command.set(self.hal.ids)],
+            distribution="collect",
+            expiry_date=DAY + timedelta(days=1),
+        )
         for each in batch | keep | pending:
             each.action_load_lines()
             each.action_confirm()
@@ -257,33 +386,60 @@ class TestSubsidy(test_settlement.CardMoneyCase):
             self.env["onecard.subsidy.batch"]._cron_expire()
         self.assertTrue(batch.expired)
         self.assertEqual(set(batch.line_ids.mapped("state")), {"expired"})
-        self.assertEqual((self.subsidy(self.eva), self.subsidy(self.fay), self.subsidy(self.gus)), (0.0, 0.0, 30.0))
+        self.assertEqual(
+            (self.subsidy(self.eva), self.subsidy(self.fay), self.subsidy(self.gus)),
+            (0.0, 0.0, 30.0),
+        )
         rows = self.env["onecard.transaction"].search([("kind", "=", "subsidy_expire")])
         self.assertEqual(sorted(rows.mapped("amount")), [-30.0, -23.0])
         self.assertFalse(keep.expired)
         self.assertEqual((pending.expired, pending.line_ids.state), (True, "expired"))
-        self.swipe(self.t_north, self.cards[self.hal], 1.0, utc(DAY + timedelta(days=2), 12))
-        self.assertEqual(self.subsidy(self.hal), 0.0, "an expired pending line is not collected")
+        self.swipe(
+            self.t_north, self.cards[self.hal], 1.0, utc(DAY + timedelta(days=2), 12)
+        )
+        self.assertEqual(
+            self.subsidy(self.hal), 0.0, "an expired pending line is not collected"
+        )
         with self._at(DAY + timedelta(days=3), 12):
             self.env["onecard.subsidy.batch"]._cron_expire()
-        self.assertEqual(len(self.env["onecard.transaction"].search([("kind", "=", "subsidy_expire")])), 2)
+        self.assertEqual(
+            len(
+                self.env["onecard.transaction"].search(
+                    [("kind", "=", "subsidy_expire")]
+                )
+            ),
+            2,
+        )
 
     # ---------------------------------------------------------------- volume
     def test_confirm_10000_lines(self):
         count = 10000
-        category = self.env["onecard.cardholder.category"].create({"name": "Subsidy bulk"})
+        category = self.env["onecard.cardholder.category"].create(
+            {"name": "Subsidy bulk"}
+        )
         started = time.perf_counter()
-        holders = self.env["onecard.cardholder"].create([
-            {"name": "Bulk %05d" % n, "code": "B%05d" % n, "category_id": category.id} for n in range(count)])
+        holders = self.env["onecard.cardholder"].create(
+            [
+                {
+                    "name": "Bulk %05d" % n,
+                    "code": "B%05d" % n,
+                    "category_id": category.id,
+                }
+                for n in range(count)
+            ]
+        )
         # cards straight in SQL: issuing 10,000 cards is not what this test measures
         self.env.flush_all()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             INSERT INTO onecard_card (number, uid, kind, state, cardholder_id, company_id, deposit,
                                       create_uid, create_date, write_uid, write_date)
             SELECT 'BULK' || h.id, upper(lpad(to_hex(h.id), 8, '0')) || 'EE', 'official', 'active', h.id,
                    h.company_id, 0, 1, now(), 1, now()
               FROM onecard_cardholder h WHERE h.id = ANY(%s)
-        """, [holders.ids])
+        """,
+            [holders.ids],
+        )
         prepared = time.perf_counter()
         batch = self.batch(category_ids=[Command.set(category.ids)], amount=15.0)
         batch.action_load_lines()
@@ -291,21 +447,37 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         batch.action_confirm()
         self.env.flush_all()
         confirmed = time.perf_counter()
-        print("\n10,000-line subsidy batch: holders %.1fs, load lines %.1fs, confirm %.1fs"
-              % (prepared - started, loaded - prepared, confirmed - loaded))
+        print(
+            "\n10,000-line subsidy batch: holders %.1fs, load lines %.1fs, confirm %.1fs"
+            % (prepared - started, loaded - prepared, confirmed - loaded)
+        )
         cr = self.env.cr
-        cr.execute("SELECT state, count(*), sum(amount), sum(granted_amount) FROM onecard_subsidy_line "
-                   "WHERE batch_id = %s GROUP BY state", [batch.id])
-        self.assertEqual([(s, c, float(a), float(g)) for s, c, a, g in cr.fetchall()],
-                         [("granted", count, 15.0 * count, 15.0 * count)])
-        cr.execute("""
+        cr.execute(
+            "SELECT state, count(*), sum(amount), sum(granted_amount) FROM onecard_subsidy_line "
+            "WHERE batch_id = %s GROUP BY state",
+            [batch.id],
+        )
+        self.assertEqual(
+            [(s, c, float(a), float(g)) for s, c, a, g in cr.fetchall()],
+            [("granted", count, 15.0 * count, 15.0 * count)],
+        )
+        cr.execute(
+            """
             SELECT count(*), sum(t.amount), count(DISTINCT t.wallet_id), count(DISTINCT t.operation_id)
               FROM onecard_transaction t JOIN onecard_subsidy_line l ON l.cardholder_id = t.cardholder_id
              WHERE l.batch_id = %s AND t.kind = 'subsidy_grant'
-        """, [batch.id])
+        """,
+            [batch.id],
+        )
         rows, total, wallets, operations = cr.fetchone()
-        self.assertEqual((rows, float(total), wallets, operations), (count, 15.0 * count, count, count))
-        cr.execute("SELECT count(*), sum(w.balance) FROM onecard_wallet w JOIN onecard_cardholder h "
-                   "ON h.id = w.cardholder_id WHERE w.kind = 'subsidy' AND h.category_id = %s", [category.id])
+        self.assertEqual(
+            (rows, float(total), wallets, operations),
+            (count, 15.0 * count, count, count),
+        )
+        cr.execute(
+            "SELECT count(*), sum(w.balance) FROM onecard_wallet w JOIN onecard_cardholder h "
+            "ON h.id = w.cardholder_id WHERE w.kind = 'subsidy' AND h.category_id = %s",
+            [category.id],
+        )
         self.assertEqual(tuple(map(float, cr.fetchone())), (count, 15.0 * count))
         self.assertEqual(batch.state, "done")

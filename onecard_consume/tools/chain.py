@@ -9,12 +9,14 @@ def chain_hash(prev_hash, wallet_id, key, amount, balance_after, business_time):
     Amounts are formatted with two decimals so the same row always gives the
     same text whether it comes from Python floats or PostgreSQL numerics.
     """
-    text = "|".join((
-        prev_hash or GENESIS,
-        str(wallet_id),
-        key or "",
-        "%.2f" % amount,
-        "%.2f" % balance_after,
-        business_time.strftime("%Y-%m-%dT%H:%M:%S"),
-    ))
+    text = "|".join(
+        (
+            prev_hash or GENESIS,
+            str(wallet_id),
+            key or "",
+            "%.2f" % amount,
+            "%.2f" % balance_after,
+            business_time.strftime("%Y-%m-%dT%H:%M:%S"),
+        )
+    )
     return hashlib.sha256(text.encode()).hexdigest()

@@ -18,7 +18,9 @@ def check_pin(pin, stored):
         return False
     try:
         _algo, iterations, salt, digest = stored.split("$")
-        computed = hashlib.pbkdf2_hmac("sha256", str(pin).encode(), bytes.fromhex(salt), int(iterations))
+        computed = hashlib.pbkdf2_hmac(
+            "sha256", str(pin).encode(), bytes.fromhex(salt), int(iterations)
+        )
     except ValueError:
         return False
     return hmac.compare_digest(computed.hex(), digest)

@@ -18,6 +18,7 @@ same index scans). ``own_cursor`` therefore opens its connection with
 RESET). It applies only to prepared statements (ours, and PostgreSQL's own
 foreign-key checks), never to the ORM's queries, which are planned each time.
 """
+
 import contextlib
 import logging
 import re
@@ -36,7 +37,9 @@ def own_cursor(pool, dbname):
     """A cursor for an owner that keeps it for life, on a connection of ``pool`` (not Odoo's
     pool, which resets what it lends): generic plans, our statements prepared on it."""
     info = dict(sql_db.connection_info_for(dbname)[1])
-    info["options"] = ("%s -c plan_cache_mode=force_generic_plan" % info.get("options", "")).strip()
+    info["options"] = (
+        "%s -c plan_cache_mode=force_generic_plan" % info.get("options", "")
+    ).strip()
     cr = sql_db.Connection(pool, dbname, info).cursor()
     cr.onecard_prepared = set()
     return cr
@@ -49,10 +52,16 @@ def execute_prepared(cr, name, query, params, **kwargs):
         return cr.execute(query, params, **kwargs)
     if name not in prepared:
         numbers = iter(range(1, len(params) + 1))
-        numbered = _PLACEHOLDER.sub(lambda match: "%" if match.group() == "%%" else "$%d" % next(numbers), query)
+        numbered = _PLACEHOLDER.sub(
+            lambda match: "%" if match.group() == "%%" else "$%d" % next(numbers), query
+        )
         cr.execute("PREPARE %s AS %s" % (name, numbered))
-        prepared.add(name)  # PREPARE outlives a rollback: it belongs to the session, not the transaction
-    return cr.execute("EXECUTE %s(%s)" % (name, ", ".join(["%s"] * len(params))), params, **kwargs)
+        prepared.add(
+            name
+        )  # PREPARE outlives a rollback: it belongs to the session, not the transaction
+    return cr.execute(
+        "EXECUTE %s(%s)" % (name, ", ".join(["%s"] * len(params))), params, **kwargs
+    )
 
 
 class LongCursors:
@@ -73,8 +82,8 @@ class LongCursors:
     def __init__(self, keep=1):
         self.keep = keep
         self._pool = sql_db.ConnectionPool(keep)
-        self._free = {}   # database name -> [kept cursor not in use]
-        self._open = {}   # database name -> kept cursors, in use or not
+        self._free = {}  # database name -> [kept cursor not in use]
+        self._open = {}  # database name -> kept cursors, in use or not
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
@@ -110,7 +119,9 @@ class LongCursors:
     def _give_back(self, db, cr):
         try:
             cr.rollback()  # no round trip unless the caller left a transaction open
-        except psycopg2.Error as exc:  # the connection is broken: a fresh one comes next time
+        except (
+            psycopg2.Error
+        ) as exc:  # the connection is broken: a fresh one comes next time
             _logger.warning("kept cursor dropped: %s", exc)
             with contextlib.suppress(psycopg2.Error):
                 cr.close()

@@ -4,9 +4,17 @@ from odoo.exceptions import UserError
 from ..tools import normalize_uid
 
 OPERATIONS = [
-    ("topup", "Top Up"), ("refund", "Refund"), ("report_lost", "Report Lost"), ("unlock", "Unlock"),
-    ("freeze", "Freeze"), ("unfreeze", "Unfreeze"), ("replace", "Replace Card"), ("return", "Return Card"),
-    ("transfer", "Transfer"), ("correction", "Correction"), ("back_entry", "Back-entry"),
+    ("topup", "Top Up"),
+    ("refund", "Refund"),
+    ("report_lost", "Report Lost"),
+    ("unlock", "Unlock"),
+    ("freeze", "Freeze"),
+    ("unfreeze", "Unfreeze"),
+    ("replace", "Replace Card"),
+    ("return", "Return Card"),
+    ("transfer", "Transfer"),
+    ("correction", "Correction"),
+    ("back_entry", "Back-entry"),
 ]
 # Operations on the account rather than on one card.
 HOLDER_OPERATIONS = ("transfer", "correction")
@@ -21,32 +29,58 @@ class OnecardCardOperationWizard(models.TransientModel):
     operation = fields.Selection(OPERATIONS, required=True, default="topup")
     card_id = fields.Many2one("onecard.card", string="Card")
     cardholder_id = fields.Many2one(
-        "onecard.cardholder", string="Cardholder", compute="_compute_cardholder_id", store=True, readonly=False)
+        "onecard.cardholder",
+        string="Cardholder",
+        compute="_compute_cardholder_id",
+        store=True,
+        readonly=False,
+    )
     card_state = fields.Selection(related="card_id.state", string="Card State")
-    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id
+    )
     cash_balance = fields.Monetary(related="cardholder_id.cash_balance", string="Cash")
-    temporary_balance = fields.Monetary(related="cardholder_id.temporary_balance", string="Temporary")
+    temporary_balance = fields.Monetary(
+        related="cardholder_id.temporary_balance", string="Temporary"
+    )
     amount = fields.Monetary()
-    payment_method_id = fields.Many2one("onecard.payment.method", string="Payment Method")
+    payment_method_id = fields.Many2one(
+        "onecard.payment.method", string="Payment Method"
+    )
     reference = fields.Char(help="Receipt or payment reference of the top-up.")
     reason = fields.Char()
     direction = fields.Selection(
-        [("to_temporary", "Official → Temporary"), ("to_official", "Temporary → Official")],
-        default="to_temporary", required=True)
-    new_uid = fields.Char(string="New Card UID", help="Swipe the new card, or type its UID.")
-    new_number = fields.Char(string="New Card Number", help="Leave empty to number the card automatically.")
+        [
+            ("to_temporary", "Official → Temporary"),
+            ("to_official", "Temporary → Official"),
+        ],
+        default="to_temporary",
+        required=True,
+    )
+    new_uid = fields.Char(
+        string="New Card UID", help="Swipe the new card, or type its UID."
+    )
+    new_number = fields.Char(
+        string="New Card Number", help="Leave empty to number the card automatically."
+    )
     operation_id = fields.Many2one(
-        "onecard.operation", string="Consumption to Correct",
+        "onecard.operation",
+        string="Consumption to Correct",
         domain="[('cardholder_id', '=', cardholder_id), ('kind', 'in', ('consume', 'back_entry')),"
-               " ('state', '=', 'approved'), ('reversed_by_id', '=', False)]")
+        " ('state', '=', 'approved'), ('reversed_by_id', '=', False)]",
+    )
     terminal_id = fields.Many2one("onecard.terminal", string="Terminal")
-    business_time = fields.Datetime(default=fields.Datetime.now, help="When the meal was eaten.")
+    business_time = fields.Datetime(
+        default=fields.Datetime.now, help="When the meal was eaten."
+    )
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "payment_method_id" in fields_list and not values.get("payment_method_id"):
-            values["payment_method_id"] = self.env["onecard.payment.method"].search([], limit=1).id
+            values["payment_method_id"] = (
+                self.env["onecard.payment.method"].search([], limit=1).id
+            )
         return values
 
     @api.depends("card_id")
@@ -65,9 +99,13 @@ class OnecardCardOperationWizard(models.TransientModel):
     def _open_action(self, context):
         labels = dict(self._fields["operation"]._description_selection(self.env))
         return {
-            "type": "ir.actions.act_window", "name": labels.get(context.get("default_operation"), _("Card Operation")),
+            "type": "ir.actions.act_window",
+            "name": labels.get(context.get("default_operation"), _("Card Operation")),
             "res_model": self._name,
-            "view_mode": "form", "views": [(False, "form")], "target": "new", "context": context,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context,
         }
 
     def action_confirm(self):
@@ -77,22 +115,36 @@ class OnecardCardOperationWizard(models.TransientModel):
         if not self.cardholder_id:
             raise UserError(_("Choose the cardholder."))
         shown = getattr(self, "_do_%s" % self.operation)()
-        desk = self.env["onecard.desk"].browse(self.env.context.get("onecard_desk_id")).exists()
+        desk = (
+            self.env["onecard.desk"]
+            .browse(self.env.context.get("onecard_desk_id"))
+            .exists()
+        )
         if desk:
             return desk._show(shown or self.card_id.uid or desk.card_uid)
-        label = dict(self._fields["operation"]._description_selection(self.env))[self.operation]
+        label = dict(self._fields["operation"]._description_selection(self.env))[
+            self.operation
+        ]
         return {
-            "type": "ir.actions.client", "tag": "display_notification",
-            "params": {"message": _("%s done.", label), "type": "success",
-                       "next": {"type": "ir.actions.act_window_close"}},
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": _("%s done.", label),
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
         }
 
     # One method per operation; each returns the UID the desk should show next (or None).
     def _do_topup(self):
-        self.env["onecard.ledger"].topup(self.card_id, self.amount, self.payment_method_id, reference=self.reference)
+        self.env["onecard.ledger"].topup(
+            self.card_id, self.amount, self.payment_method_id, reference=self.reference
+        )
 
     def _do_refund(self):
-        self.env["onecard.ledger"].refund(self.card_id, self.amount, self.payment_method_id)
+        self.env["onecard.ledger"].refund(
+            self.card_id, self.amount, self.payment_method_id
+        )
 
     def _do_report_lost(self):
         self.env["onecard.ledger"].report_lost(self.card_id)
@@ -108,16 +160,26 @@ class OnecardCardOperationWizard(models.TransientModel):
 
     def _do_replace(self):
         if not normalize_uid(self.new_uid):
-            raise UserError(_("“%s” is not a card UID: 4 to 10 bytes in hexadecimal.", self.new_uid or ""))
-        new = self.env["onecard.ledger"].replace_card(self.card_id, self.new_uid, number=self.new_number or None)
+            raise UserError(
+                _(
+                    "“%s” is not a card UID: 4 to 10 bytes in hexadecimal.",
+                    self.new_uid or "",
+                )
+            )
+        new = self.env["onecard.ledger"].replace_card(
+            self.card_id, self.new_uid, number=self.new_number or None
+        )
         return new.uid
 
     def _do_return(self):
         self.env["onecard.ledger"].return_card(self.card_id, self.payment_method_id)
 
     def _do_transfer(self):
-        self.env["onecard.ledger"].transfer(self.cardholder_id, self.amount,
-                                            to_temporary=self.direction == "to_temporary")
+        self.env["onecard.ledger"].transfer(
+            self.cardholder_id,
+            self.amount,
+            to_temporary=self.direction == "to_temporary",
+        )
 
     def _do_correction(self):
         if not self.operation_id:
@@ -134,7 +196,15 @@ class OnecardCardOperationWizard(models.TransientModel):
         if not self.amount or self.amount <= 0:
             raise UserError(_("The amount must be a positive number."))
         answer = self.env["onecard.consumption"].swipe(
-            self.terminal_id, self.card_id.uid, amount=self.amount, business_time=self.business_time,
-            offline=True, kind="back_entry", note=self.reason)
+            self.terminal_id,
+            self.card_id.uid,
+            amount=self.amount,
+            business_time=self.business_time,
+            offline=True,
+            kind="back_entry",
+            note=self.reason,
+        )
         if not answer.get("approved"):
-            raise UserError(_("Back-entry refused: %s", answer.get("message") or answer.get("code")))
+            raise UserError(
+                _("Back-entry refused: %s", answer.get("message") or answer.get("code"))
+            )

@@ -12,23 +12,46 @@ class OnecardIssueWizard(models.TransientModel):
 
     holder_mode = fields.Selection(
         [("new", "New cardholder"), ("existing", "Existing cardholder")],
-        string="Account", default="new", required=True)
+        string="Account",
+        default="new",
+        required=True,
+    )
     cardholder_id = fields.Many2one("onecard.cardholder", string="Cardholder")
     name = fields.Char(string="Holder Name")
     code = fields.Char(help="Employee number, unique per company.")
     department_id = fields.Many2one("hr.department", string="Department")
     category_id = fields.Many2one("onecard.cardholder.category", string="Category")
-    uid = fields.Char(string="Card UID", help="Swipe the card on the desk reader, or type its UID.")
+    uid = fields.Char(
+        string="Card UID", help="Swipe the card on the desk reader, or type its UID."
+    )
     kind = fields.Selection(
-        [("official", "Official"), ("temporary", "Temporary"), ("admin", "Admin"), ("operator", "Operator")],
-        string="Card Kind", default="official", required=True)
-    number = fields.Char(string="Card Number", help="Leave empty to number the card automatically.")
+        [
+            ("official", "Official"),
+            ("temporary", "Temporary"),
+            ("admin", "Admin"),
+            ("operator", "Operator"),
+        ],
+        string="Card Kind",
+        default="official",
+        required=True,
+    )
+    number = fields.Char(
+        string="Card Number", help="Leave empty to number the card automatically."
+    )
     expiry_date = fields.Date()
-    user_id = fields.Many2one("res.users", string="Odoo User", help="Admin and operator cards log this user in.")
-    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Odoo User",
+        help="Admin and operator cards log this user in.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id
+    )
     deposit = fields.Monetary()
     topup = fields.Monetary(string="Opening Top-up")
-    payment_method_id = fields.Many2one("onecard.payment.method", string="Payment Method")
+    payment_method_id = fields.Many2one(
+        "onecard.payment.method", string="Payment Method"
+    )
 
     @api.onchange("uid")
     def _onchange_uid(self):
@@ -44,8 +67,13 @@ class OnecardIssueWizard(models.TransientModel):
     @api.model
     def _open_action(self, context):
         return {
-            "type": "ir.actions.act_window", "name": _("Issue a Card"), "res_model": self._name,
-            "view_mode": "form", "views": [(False, "form")], "target": "new", "context": context,
+            "type": "ir.actions.act_window",
+            "name": _("Issue a Card"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context,
         }
 
     def _get_holder(self):
@@ -55,21 +83,48 @@ class OnecardIssueWizard(models.TransientModel):
             return self.cardholder_id
         if not (self.name and self.code):
             raise UserError(_("A new cardholder needs a name and a code."))
-        return self.env["onecard.cardholder"].create({
-            "name": self.name.strip(), "code": self.code.strip(), "department_id": self.department_id.id,
-            "category_id": self.category_id.id,
-        })
+        return self.env["onecard.cardholder"].create(
+            {
+                "name": self.name.strip(),
+                "code": self.code.strip(),
+                "department_id": self.department_id.id,
+                "category_id": self.category_id.id,
+            }
+        )
 
     def action_confirm(self):
         self.ensure_one()
         if not normalize_uid(self.uid):
-            raise UserError(_("“%s” is not a card UID: 4 to 10 bytes in hexadecimal.", self.uid or ""))
+            raise UserError(
+                _(
+                    "“%s” is not a card UID: 4 to 10 bytes in hexadecimal.",
+                    self.uid or "",
+                )
+            )
         holder = self._get_holder()
         card = self.env["onecard.ledger"].issue_card(
-            holder, self.uid, kind=self.kind, deposit=self.deposit, topup=self.topup, method=self.payment_method_id,
-            number=self.number or None, expiry_date=self.expiry_date, user=self.user_id)
-        desk = self.env["onecard.desk"].browse(self.env.context.get("onecard_desk_id")).exists()
+            holder,
+            self.uid,
+            kind=self.kind,
+            deposit=self.deposit,
+            topup=self.topup,
+            method=self.payment_method_id,
+            number=self.number or None,
+            expiry_date=self.expiry_date,
+            user=self.user_id,
+        )
+        desk = (
+            self.env["onecard.desk"]
+            .browse(self.env.context.get("onecard_desk_id"))
+            .exists()
+        )
         if desk:
             return desk._show(card.uid)
-        return {"type": "ir.actions.act_window", "res_model": "onecard.card", "res_id": card.id,
-                "view_mode": "form", "views": [(False, "form")], "target": "current"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "onecard.card",
+            "res_id": card.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }

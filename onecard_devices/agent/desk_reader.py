@@ -21,6 +21,7 @@ pyscard``); no Odoo import. See docs/desk-reader.md.
 With --once it handles one card then exits: 0 delivered, 1 the card could not
 be read or Odoo did not take it, 2 no card before --timeout.
 """
+
 import argparse
 import json
 import logging
@@ -54,7 +55,10 @@ class CardReadError(Exception):
 
 def _error_text(hresult):
     try:
-        return "%s (0x%08X)" % (scard.SCardGetErrorMessage(hresult).strip(), hresult & 0xFFFFFFFF)
+        return "%s (0x%08X)" % (
+            scard.SCardGetErrorMessage(hresult).strip(),
+            hresult & 0xFFFFFFFF,
+        )
     except Exception:  # pragma: no cover - exotic hresult
         return "0x%08X" % (hresult & 0xFFFFFFFF)
 
@@ -88,7 +92,10 @@ class Pcsc:
 
     def readers(self):
         hresult, readers = scard.SCardListReaders(self.ensure(), [])
-        if hresult in (scard.SCARD_E_NO_READERS_AVAILABLE, getattr(scard, "SCARD_E_READER_UNAVAILABLE", None)):
+        if hresult in (
+            scard.SCARD_E_NO_READERS_AVAILABLE,
+            getattr(scard, "SCARD_E_READER_UNAVAILABLE", None),
+        ):
             return []
         if hresult != scard.SCARD_S_SUCCESS:
             raise PcscUnavailable(_error_text(hresult))
@@ -97,7 +104,10 @@ class Pcsc:
     def wait_change(self, states, timeout_ms):
         """SCardGetStatusChange over ``states`` {reader: current state}; returns {reader: (event state, atr)}."""
         hresult, new_states = scard.SCardGetStatusChange(
-            self.ensure(), timeout_ms, [(reader, state) for reader, state in states.items()])
+            self.ensure(),
+            timeout_ms,
+            [(reader, state) for reader, state in states.items()],
+        )
         if hresult == scard.SCARD_E_TIMEOUT:
             return {}
         if hresult != scard.SCARD_S_SUCCESS:
@@ -107,9 +117,17 @@ class Pcsc:
     def read_uid(self, reader):
         """Connect to the card on ``reader``, send FF CA 00 00 00, return the UID in upper-case hex."""
         hresult, card, protocol = scard.SCardConnect(
-            self.ensure(), reader, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+            self.ensure(),
+            reader,
+            scard.SCARD_SHARE_SHARED,
+            scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1,
+        )
         if hresult != scard.SCARD_S_SUCCESS:
-            if hresult in (scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED, scard.SCARD_E_INVALID_HANDLE):
+            if hresult in (
+                scard.SCARD_E_NO_SERVICE,
+                scard.SCARD_E_SERVICE_STOPPED,
+                scard.SCARD_E_INVALID_HANDLE,
+            ):
                 raise PcscUnavailable(_error_text(hresult))
             raise CardReadError("cannot connect to the card: %s" % _error_text(hresult))
         try:
@@ -120,11 +138,16 @@ class Pcsc:
                 sw1, sw2 = response[-2:]
             data = response[:-2]
             if (sw1, sw2) != (0x90, 0x00):
-                raise CardReadError("the card answered SW %02X %02X to GET UID (FF CA 00 00 00): "
-                                    "not a contactless card, or the reader does not support it" % (sw1, sw2))
+                raise CardReadError(
+                    "the card answered SW %02X %02X to GET UID (FF CA 00 00 00): "
+                    "not a contactless card, or the reader does not support it"
+                    % (sw1, sw2)
+                )
             if not 4 <= len(data) <= 10:
-                raise CardReadError("the card answered a %d-byte UID (%s); 4 to 10 bytes expected"
-                                    % (len(data), _hex(data)))
+                raise CardReadError(
+                    "the card answered a %d-byte UID (%s); 4 to 10 bytes expected"
+                    % (len(data), _hex(data))
+                )
             return bytes(data).hex().upper()
         finally:
             scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
@@ -133,9 +156,13 @@ class Pcsc:
     def _transmit(card, protocol, apdu):
         hresult, response = scard.SCardTransmit(card, protocol, apdu)
         if hresult != scard.SCARD_S_SUCCESS:
-            raise CardReadError("APDU %s failed: %s" % (_hex(apdu), _error_text(hresult)))
+            raise CardReadError(
+                "APDU %s failed: %s" % (_hex(apdu), _error_text(hresult))
+            )
         if len(response) < 2:
-            raise CardReadError("APDU %s: answer too short (%s)" % (_hex(apdu), _hex(response)))
+            raise CardReadError(
+                "APDU %s: answer too short (%s)" % (_hex(apdu), _hex(response))
+            )
         return response
 
 
@@ -145,26 +172,40 @@ class Odoo:
     def __init__(self, url, token, timeout=10.0):
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("--url must be an http(s) URL, e.g. https://odoo.example.com")
+            raise ValueError(
+                "--url must be an http(s) URL, e.g. https://odoo.example.com"
+            )
         if parts.path in ("", "/"):
-            url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, ENDPOINT, "", ""))
+            url = urllib.parse.urlunsplit(
+                (parts.scheme, parts.netloc, ENDPOINT, "", "")
+            )
         self.url, self.token, self.timeout = url, token, timeout
 
     def post(self, payload):
         """Return (status, decoded JSON answer or None); status 0 when Odoo could not be reached."""
-        request = urllib.request.Request(self.url, data=json.dumps(payload).encode("utf-8"), method="POST", headers={
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "Authorization": "Bearer " + self.token,
-            "User-Agent": "onecard-desk-reader/" + __version__,
-        })
+        request = urllib.request.Request(
+            self.url,
+            data=json.dumps(payload).encode("utf-8"),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "Authorization": "Bearer " + self.token,
+                "User-Agent": "onecard-desk-reader/" + __version__,
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 status, body = response.status, response.read()
         except urllib.error.HTTPError as exc:
             status, body = exc.code, exc.read()
         except (urllib.error.URLError, OSError) as exc:
-            return 0, {"error": {"code": "unreachable", "message": str(getattr(exc, "reason", exc))}}
+            return 0, {
+                "error": {
+                    "code": "unreachable",
+                    "message": str(getattr(exc, "reason", exc)),
+                }
+            }
         try:
             return status, json.loads(body.decode("utf-8"))
         except ValueError:
@@ -181,19 +222,31 @@ class Odoo:
     def check(self):
         status, answer = self.post({"ping": True})
         if status == 200 and isinstance(answer, dict) and answer.get("ok"):
-            log.info("token accepted by %s: reader %r, desk of user %r", self.url, answer.get("reader"),
-                     answer.get("user"))
+            log.info(
+                "token accepted by %s: reader %r, desk of user %r",
+                self.url,
+                answer.get("reader"),
+                answer.get("user"),
+            )
             return True
         self._log_refusal("token check failed", status, answer)
         return False
 
     def _log_refusal(self, what, status, answer):
         error = (answer or {}).get("error") if isinstance(answer, dict) else None
-        detail = "%s: %s" % (error.get("code"), error.get("message")) if isinstance(error, dict) else "no JSON answer"
+        detail = (
+            "%s: %s" % (error.get("code"), error.get("message"))
+            if isinstance(error, dict)
+            else "no JSON answer"
+        )
         if status == 0:
             log.error("%s: cannot reach Odoo at %s (%s)", what, self.url, detail)
         elif status == 401:
-            log.error("%s: Odoo refused the token (401 %s); generate a new one in Odoo", what, detail)
+            log.error(
+                "%s: Odoo refused the token (401 %s); generate a new one in Odoo",
+                what,
+                detail,
+            )
         else:
             log.error("%s: Odoo answered HTTP %s (%s)", what, status, detail)
 
@@ -202,9 +255,11 @@ class Agent:
     def __init__(self, pcsc, odoo, debounce=2.0, poll=1.0, retry=2.0):
         self.pcsc, self.odoo = pcsc, odoo
         self.debounce, self.poll, self.retry = debounce, poll, retry
-        self.states = {}          # reader -> last SCardGetStatusChange event state (without CHANGED)
-        self.last = (None, 0.0)   # (uid, monotonic time) of the last card sent
-        self._said = None         # last "waiting" message, so that it is logged once, not every poll
+        self.states = {}  # reader -> last SCardGetStatusChange event state (without CHANGED)
+        self.last = (None, 0.0)  # (uid, monotonic time) of the last card sent
+        self._said = (
+            None  # last "waiting" message, so that it is logged once, not every poll
+        )
 
     def _say_once(self, key, level, message, *args):
         """Log a "waiting" message once per situation ``key``, not at every poll."""
@@ -221,8 +276,14 @@ class Agent:
         try:
             readers = self.pcsc.readers()
             if not readers:
-                self._say_once("no-reader", logging.WARNING, "no PC/SC reader found%s; waiting for one",
-                               " matching %r" % self.pcsc.reader_filter if self.pcsc.reader_filter else "")
+                self._say_once(
+                    "no-reader",
+                    logging.WARNING,
+                    "no PC/SC reader found%s; waiting for one",
+                    " matching %r" % self.pcsc.reader_filter
+                    if self.pcsc.reader_filter
+                    else "",
+                )
                 self.states.clear()
                 time.sleep(self.poll)
                 return []
@@ -232,9 +293,16 @@ class Agent:
                 for reader in set(readers) - set(self.states):
                     log.info("reader found: %s", reader)
                 # A new reader starts as "unaware": the first status tells if a card is already on it.
-                self.states = {r: self.states.get(r, scard.SCARD_STATE_UNAWARE) for r in readers}
+                self.states = {
+                    r: self.states.get(r, scard.SCARD_STATE_UNAWARE) for r in readers
+                }
                 self._said = None
-            self._say_once("waiting", logging.INFO, "waiting for a card on %s", ", ".join(sorted(self.states)))
+            self._say_once(
+                "waiting",
+                logging.INFO,
+                "waiting for a card on %s",
+                ", ".join(sorted(self.states)),
+            )
             changes = self.pcsc.wait_change(self.states, int(self.poll * 1000))
             results = []
             for reader, (event, atr) in changes.items():
@@ -243,13 +311,23 @@ class Agent:
                 if event & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_IGNORE):
                     self.states.pop(reader, None)  # gone: re-listed next step
                     continue
-                inserted = event & scard.SCARD_STATE_PRESENT and not before & scard.SCARD_STATE_PRESENT
-                if before & scard.SCARD_STATE_PRESENT and not event & scard.SCARD_STATE_PRESENT:
+                inserted = (
+                    event & scard.SCARD_STATE_PRESENT
+                    and not before & scard.SCARD_STATE_PRESENT
+                )
+                if (
+                    before & scard.SCARD_STATE_PRESENT
+                    and not event & scard.SCARD_STATE_PRESENT
+                ):
                     log.info("card removed from %s", reader)
                 if not inserted:
                     continue
                 if event & scard.SCARD_STATE_MUTE:
-                    log.warning("card on %s does not answer (mute, ATR %s); ignored", reader, _hex(atr) or "-")
+                    log.warning(
+                        "card on %s does not answer (mute, ATR %s); ignored",
+                        reader,
+                        _hex(atr) or "-",
+                    )
                     results.append(False)
                     continue
                 log.info("card inserted on %s (ATR %s)", reader, _hex(atr) or "-")
@@ -257,10 +335,17 @@ class Agent:
             return results
         except PcscUnavailable as exc:
             if self.pcsc.context is not None:
-                log.warning("PC/SC service lost (%s); reconnecting every %ss", exc, self.retry)
+                log.warning(
+                    "PC/SC service lost (%s); reconnecting every %ss", exc, self.retry
+                )
                 self._said = "pcsc-down"
-            self._say_once("pcsc-down", logging.WARNING, "PC/SC service not available (%s); retrying every %ss",
-                           exc, self.retry)
+            self._say_once(
+                "pcsc-down",
+                logging.WARNING,
+                "PC/SC service not available (%s); retrying every %ss",
+                exc,
+                self.retry,
+            )
             self.pcsc.release()
             self.states.clear()
             time.sleep(self.retry)
@@ -275,7 +360,9 @@ class Agent:
         last_uid, last_time = self.last
         now = time.monotonic()
         if uid == last_uid and now - last_time < self.debounce:
-            log.info("card %s again within %.1fs: ignored (debounce)", uid, self.debounce)
+            log.info(
+                "card %s again within %.1fs: ignored (debounce)", uid, self.debounce
+            )
             return None
         log.info("card UID %s read on %s", uid, reader)
         delivered = self.odoo.deliver(uid)
@@ -304,35 +391,81 @@ def _token(args):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description="OneCard desk card reader agent: reads card UIDs on a PC/SC reader (APDU FF CA 00 00 00) "
-                    "and loads them into the operator's open Operator Desk in Odoo.")
-    parser.add_argument("--url", default=os.environ.get("ONECARD_URL"),
-                        help="Odoo base URL (https://odoo.example.com) or the full endpoint URL; env ONECARD_URL")
+        "and loads them into the operator's open Operator Desk in Odoo."
+    )
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("ONECARD_URL"),
+        help="Odoo base URL (https://odoo.example.com) or the full endpoint URL; env ONECARD_URL",
+    )
     token = parser.add_mutually_exclusive_group()
-    token.add_argument("--token", help="desk reader token from Odoo (visible in `ps`: prefer --token-file or "
-                                       "env ONECARD_DESK_TOKEN)")
+    token.add_argument(
+        "--token",
+        help="desk reader token from Odoo (visible in `ps`: prefer --token-file or "
+        "env ONECARD_DESK_TOKEN)",
+    )
     token.add_argument("--token-file", help="file holding the token")
-    parser.add_argument("--reader", help="use only readers whose name contains this text (case-insensitive)")
-    parser.add_argument("--once", action="store_true",
-                        help="handle one card, then exit (0 delivered, 1 not read / refused, 2 no card before "
-                             "--timeout)")
-    parser.add_argument("--timeout", type=float, help="stop after this many seconds (mostly with --once)")
-    parser.add_argument("--debounce", type=float, default=2.0,
-                        help="ignore the same card put back within this many seconds (default 2)")
-    parser.add_argument("--poll", type=float, default=1.0, help="PC/SC wait slice in seconds (default 1)")
-    parser.add_argument("--retry", type=float, default=2.0,
-                        help="seconds between reconnection attempts when the PC/SC service is down (default 2)")
-    parser.add_argument("--http-timeout", type=float, default=10.0, help="HTTP timeout in seconds (default 10)")
-    parser.add_argument("--check", action="store_true", help="only check that Odoo accepts the token, then exit")
-    parser.add_argument("--list-readers", action="store_true", help="print the PC/SC readers and exit")
+    parser.add_argument(
+        "--reader",
+        help="use only readers whose name contains this text (case-insensitive)",
+    )
+    parser.add_argument(
+        "--once",
+        action="store_true",
+        help="handle one card, then exit (0 delivered, 1 not read / refused, 2 no card before "
+        "--timeout)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        help="stop after this many seconds (mostly with --once)",
+    )
+    parser.add_argument(
+        "--debounce",
+        type=float,
+        default=2.0,
+        help="ignore the same card put back within this many seconds (default 2)",
+    )
+    parser.add_argument(
+        "--poll",
+        type=float,
+        default=1.0,
+        help="PC/SC wait slice in seconds (default 1)",
+    )
+    parser.add_argument(
+        "--retry",
+        type=float,
+        default=2.0,
+        help="seconds between reconnection attempts when the PC/SC service is down (default 2)",
+    )
+    parser.add_argument(
+        "--http-timeout",
+        type=float,
+        default=10.0,
+        help="HTTP timeout in seconds (default 10)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that Odoo accepts the token, then exit",
+    )
+    parser.add_argument(
+        "--list-readers", action="store_true", help="print the PC/SC readers and exit"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    parser.add_argument("--version", action="version", version="%(prog)s " + __version__)
+    parser.add_argument(
+        "--version", action="version", version="%(prog)s " + __version__
+    )
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s desk_reader: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s desk_reader: %(message)s",
+        stream=sys.stderr,
+    )
     if args.list_readers:
         if scard is None:
             log.error("pyscard is not installed: pip install pyscard")
@@ -346,7 +479,9 @@ def main(argv=None):
         return EXIT_OK
     token = _token(args)
     if not args.url or not token:
-        log.error("--url and a token (--token, --token-file or env ONECARD_DESK_TOKEN) are required")
+        log.error(
+            "--url and a token (--token, --token-file or env ONECARD_DESK_TOKEN) are required"
+        )
         return EXIT_FAILED
     try:
         odoo = Odoo(args.url, token, timeout=args.http_timeout)
@@ -356,11 +491,23 @@ def main(argv=None):
     if args.check:
         return EXIT_OK if odoo.check() else EXIT_FAILED
     if scard is None:
-        log.error("pyscard is not installed: pip install pyscard (Linux: also apt install pcscd)")
+        log.error(
+            "pyscard is not installed: pip install pyscard (Linux: also apt install pcscd)"
+        )
         return EXIT_FAILED
-    log.info("desk reader agent %s: sending card UIDs to %s%s", __version__, odoo.url,
-             " (readers matching %r)" % args.reader if args.reader else "")
-    agent = Agent(Pcsc(args.reader), odoo, debounce=args.debounce, poll=args.poll, retry=args.retry)
+    log.info(
+        "desk reader agent %s: sending card UIDs to %s%s",
+        __version__,
+        odoo.url,
+        " (readers matching %r)" % args.reader if args.reader else "",
+    )
+    agent = Agent(
+        Pcsc(args.reader),
+        odoo,
+        debounce=args.debounce,
+        poll=args.poll,
+        retry=args.retry,
+    )
     try:
         return agent.run(once=args.once, timeout=args.timeout)
     except KeyboardInterrupt:

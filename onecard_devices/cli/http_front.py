@@ -15,6 +15,7 @@ found, wrong method, too large) are in the request's Accept-Language among
 the installed languages, like the Odoo controller's; everything the service
 answers is in the terminal's language.
 """
+
 import asyncio
 import json
 
@@ -29,23 +30,47 @@ from ..lib.routes import FORM_TYPES, MAX_BODY, MESSAGES, PREFIX
 _lt = LazyTranslate(__name__)
 # The refusals this server gives before a request reaches the service.
 REFUSALS = {  # name: (HTTP status, error code, message)
-    "header_too_large": (431, "header_too_large", _lt("Request headers are too large.")),
+    "header_too_large": (
+        431,
+        "header_too_large",
+        _lt("Request headers are too large."),
+    ),
     "bad_request": (400, "bad_request", _lt("Malformed HTTP request.")),
-    "length_required": (411, "length_required", _lt("Send the body with a Content-Length.")),
+    "length_required": (
+        411,
+        "length_required",
+        _lt("Send the body with a Content-Length."),
+    ),
     "bad_length": (400, "bad_request", _lt("Invalid Content-Length.")),
     "body_too_large": (413, "body_too_large", _lt("The body is larger than 1 MiB.")),
     "not_found": (404, "not_found", _lt("No such endpoint.")),
     "method_not_allowed": (405, "method_not_allowed", _lt("Use POST.")),
-    "unsupported_media_type": (415, "unsupported_media_type", _lt("Send the body as application/json.")),
+    "unsupported_media_type": (
+        415,
+        "unsupported_media_type",
+        _lt("Send the body as application/json."),
+    ),
     "busy": (503, "busy", _lt("The server is busy, try again.")),
     "server_error": (500, "server_error", _lt("Internal server error.")),
 }
 
 MAX_HEAD = 16384
-REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 409: "Conflict", 411: "Length Required", 413: "Payload Too Large",
-           415: "Unsupported Media Type", 422: "Unprocessable Entity", 431: "Request Header Fields Too Large",
-           500: "Internal Server Error", 503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    411: "Length Required",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Entity",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 class HttpFront:
@@ -58,15 +83,23 @@ class HttpFront:
         try:
             while not self.gateway.stopping:
                 try:
-                    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.gateway.opts.http_idle)
+                    head = await asyncio.wait_for(
+                        reader.readuntil(b"\r\n\r\n"), self.gateway.opts.http_idle
+                    )
                 except asyncio.LimitOverrunError:
                     await self.send(writer, *self.refuse("header_too_large", {}), False)
                     break
-                except (asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionError):
+                except (
+                    asyncio.IncompleteReadError,
+                    asyncio.TimeoutError,
+                    ConnectionError,
+                ):
                     break
                 try:
                     status, answer, keep = await self.request(head, reader)
-                except asyncio.IncompleteReadError:  # the client left in the middle of its body
+                except (
+                    asyncio.IncompleteReadError
+                ):  # the client left in the middle of its body
                     break
                 await self.send(writer, status, answer, keep)
                 if not keep:
@@ -81,13 +114,23 @@ class HttpFront:
         try:
             lines = head.decode("latin-1").split("\r\n")
             method, target, version = lines[0].split(" ")
-            headers = dict((name.strip().lower(), value.strip())
-                           for name, _sep, value in (line.partition(":") for line in lines[1:] if line))
+            headers = dict(
+                (name.strip().lower(), value.strip())
+                for name, _sep, value in (
+                    line.partition(":") for line in lines[1:] if line
+                )
+            )
         except ValueError:
             return *self.refuse("bad_request", {}), False
-        keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
+        keep = (
+            version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
+        )
         path = target.split("?", 1)[0]
-        message = MESSAGES.get(path[len(PREFIX) + 1:]) if path.startswith(PREFIX + "/") else None
+        message = (
+            MESSAGES.get(path[len(PREFIX) + 1 :])
+            if path.startswith(PREFIX + "/")
+            else None
+        )
         if "chunked" in headers.get("transfer-encoding", "").lower():
             return *self.refuse("length_required", headers), False
         try:
@@ -103,23 +146,35 @@ class HttpFront:
             return *self.refuse("method_not_allowed", headers), keep
         if headers.get("content-type", "").split(";")[0].strip().lower() in FORM_TYPES:
             return *self.refuse("unsupported_media_type", headers), keep
-        signed = {"serial": headers.get("x-terminal"), "method": method, "path": path,
-                  "timestamp": headers.get("x-timestamp"), "body": body, "signature": headers.get("x-signature"),
-                  "nonce": headers.get("x-nonce")}
+        signed = {
+            "serial": headers.get("x-terminal"),
+            "method": method,
+            "path": path,
+            "timestamp": headers.get("x-timestamp"),
+            "body": body,
+            "signature": headers.get("x-signature"),
+            "nonce": headers.get("x-nonce"),
+        }
         self.gateway.inflight += 1  # a graceful stop waits for it (commit, then answer)
         try:
             if message == "swipe":
                 result = await self.gateway.queue_swipe("http", signed)
             else:
                 result = await asyncio.get_running_loop().run_in_executor(
-                    self.gateway.pool, self.gateway.handle_signed, message, signed)
+                    self.gateway.pool, self.gateway.handle_signed, message, signed
+                )
         finally:
             self.gateway.inflight -= 1
         self.gateway._count("http_requests")
         if isinstance(result, TerminalError):
             return result.status, result.as_dict(), keep
-        if isinstance(result, Exception):  # GatewayError: busy or server fault (logged), the terminal retries
-            return *self.refuse("busy" if getattr(result, "code", "") == "busy" else "server_error", headers), keep
+        if isinstance(
+            result, Exception
+        ):  # GatewayError: busy or server fault (logged), the terminal retries
+            return *self.refuse(
+                "busy" if getattr(result, "code", "") == "busy" else "server_error",
+                headers,
+            ), keep
         return 200, result, keep
 
     def refuse(self, name, headers):
@@ -128,13 +183,25 @@ class HttpFront:
         languages = getattr(self.gateway, "languages", None) or ["en_US"]
         accepted = parse_accept_header(headers.get("accept-language"), LanguageAccept)
         best = accepted.best_match([lang.replace("_", "-") for lang in languages])
-        return status, error(code, message._translate(best.replace("-", "_") if best else "en_US"))
+        return status, error(
+            code, message._translate(best.replace("-", "_") if best else "en_US")
+        )
 
     async def send(self, writer, status, answer, keep):
         body = json.dumps(answer).encode()
-        writer.write(("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n%s\r\n" % (
-            status, REASONS.get(status, "Error"), len(body),
-            ("" if keep else "Connection: close\r\n") + ("Allow: POST\r\n" if status == 405 else ""))).encode() + body)
+        writer.write(
+            (
+                "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n%s\r\n"
+                % (
+                    status,
+                    REASONS.get(status, "Error"),
+                    len(body),
+                    ("" if keep else "Connection: close\r\n")
+                    + ("Allow: POST\r\n" if status == 405 else ""),
+                )
+            ).encode()
+            + body
+        )
         await writer.drain()
 
 

@@ -20,6 +20,7 @@ terminal's swipe still goes alone at once. If a batch fails for anything but
 a retryable conflict, its swipes are redone one per transaction so that one
 bad request cannot refuse the others.
 """
+
 import argparse
 import asyncio
 import gc
@@ -33,7 +34,10 @@ from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED, ISOLATION_LEVEL_REPEATABLE_READ
+from psycopg2.extensions import (
+    ISOLATION_LEVEL_READ_COMMITTED,
+    ISOLATION_LEVEL_REPEATABLE_READ,
+)
 
 import odoo
 from odoo.cli.command import Command
@@ -49,11 +53,28 @@ from .http_front import MAX_HEAD, HttpFront
 
 _logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
 
-RETRY_PGCODES = {"40001", "40P01", "55P03", "23505"}  # serialization, deadlock, lock, unique (racing replays)
+RETRY_PGCODES = {
+    "40001",
+    "40P01",
+    "55P03",
+    "23505",
+}  # serialization, deadlock, lock, unique (racing replays)
 # The counters of the status lines and of the end-of-run totals, in this order (0 when nothing happened:
 # an operator grepping "naks=" must find it).
-TOTALS = ("frames", "http_requests", "approved", "declined", "replays", "conflicts", "batches", "uploaded", "naks",
-          "retries", "crc_errors", "poll_timeouts")
+TOTALS = (
+    "frames",
+    "http_requests",
+    "approved",
+    "declined",
+    "replays",
+    "conflicts",
+    "batches",
+    "uploaded",
+    "naks",
+    "retries",
+    "crc_errors",
+    "poll_timeouts",
+)
 
 
 class GatewayError(Exception):
@@ -70,10 +91,14 @@ class Gateway:
         self.dbname = dbname
         self.opts = opts
         self.registry = odoo.modules.registry.Registry(dbname)
-        self.pool = ThreadPoolExecutor(max_workers=opts.workers, thread_name_prefix="gw-db")
-        self.db_pool = odoo.sql_db.ConnectionPool(opts.workers)  # one connection per worker thread, kept
+        self.pool = ThreadPoolExecutor(
+            max_workers=opts.workers, thread_name_prefix="gw-db"
+        )
+        self.db_pool = odoo.sql_db.ConnectionPool(
+            opts.workers
+        )  # one connection per worker thread, kept
         self.local = threading.local()
-        self.cursors = []          # every worker thread's cursor, closed at shutdown (see close_cursors)
+        self.cursors = []  # every worker thread's cursor, closed at shutdown (see close_cursors)
         self.cursors_lock = threading.Lock()
         self.stats = Counter()
         self.stats_lock = threading.Lock()
@@ -81,11 +106,13 @@ class Gateway:
         self.stopping = False
         self.inflight = 0
         self.tasks = set()
-        self.terminals = {}        # id -> dict(serial, secret, port_url, bus_address)
+        self.terminals = {}  # id -> dict(serial, secret, port_url, bus_address)
         self.by_serial = {}
         self.by_bus = {}
-        self.swipes = deque()      # (kind, data, future) waiting for the next batch (see handle_swipes)
-        self.swipes_ready = None   # asyncio.Event, created in the loop
+        self.swipes = (
+            deque()
+        )  # (kind, data, future) waiting for the next batch (see handle_swipes)
+        self.swipes_ready = None  # asyncio.Event, created in the loop
 
     # ---- DB side (worker threads) ----
     def _cursor(self):
@@ -133,12 +160,27 @@ class Gateway:
             env.cr.execute("""SELECT id, serial_number, secret, port_url, bus_address, connection
                                 FROM onecard_terminal WHERE active""")
             return env.cr.fetchall()
+
         rows = self.run_db(work)
-        self.terminals = {r[0]: {"id": r[0], "serial": r[1], "secret": r[2], "port_url": r[3],
-                                 "bus_address": r[4], "connection": r[5]} for r in rows}
-        self.by_serial = {t["serial"]: t for t in self.terminals.values() if t["serial"]}
-        self.by_bus = {(t["port_url"], t["bus_address"]): t for t in self.terminals.values()
-                       if t["port_url"] and t["bus_address"]}
+        self.terminals = {
+            r[0]: {
+                "id": r[0],
+                "serial": r[1],
+                "secret": r[2],
+                "port_url": r[3],
+                "bus_address": r[4],
+                "connection": r[5],
+            }
+            for r in rows
+        }
+        self.by_serial = {
+            t["serial"]: t for t in self.terminals.values() if t["serial"]
+        }
+        self.by_bus = {
+            (t["port_url"], t["bus_address"]): t
+            for t in self.terminals.values()
+            if t["port_url"] and t["bus_address"]
+        }
 
     def run_db(self, func, tries=None, isolation=None):
         """Run func(env) in its own transaction on this thread's cursor; commit; retry at once.
@@ -159,7 +201,9 @@ class Gateway:
         for attempt in range(1, tries + 1):
             cr = self._cursor()
             if isolation is not None:
-                cr.connection.set_isolation_level(isolation)  # no transaction open here: applied at BEGIN
+                cr.connection.set_isolation_level(
+                    isolation
+                )  # no transaction open here: applied at BEGIN
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             try:
                 result = func(env)
@@ -170,7 +214,9 @@ class Gateway:
                 if exc.pgcode in RETRY_PGCODES and attempt < tries:
                     self._count("retries")
                     continue
-                if exc.pgcode is None or cr.closed:  # connection lost: reconnect at the next try
+                if (
+                    exc.pgcode is None or cr.closed
+                ):  # connection lost: reconnect at the next try
                     self._drop_cursor()
                     self._count("reconnects")
                     if attempt < tries:
@@ -179,7 +225,9 @@ class Gateway:
                 raise
             except psycopg2.IntegrityError as exc:
                 self._rollback(cr)
-                if exc.pgcode in RETRY_PGCODES and attempt < tries:  # a racing replay: the next try sees it
+                if (
+                    exc.pgcode in RETRY_PGCODES and attempt < tries
+                ):  # a racing replay: the next try sees it
                     self._count("retries")
                     continue
                 raise
@@ -245,9 +293,17 @@ class Gateway:
             # set by run_db below).
             service = env["onecard.terminal.service"]
             results = [None] * len(batch)
-            for (i, _data), result in zip(frames, service.handle_swipes([data for _i, data in frames])):
+            for (i, _data), result in zip(
+                frames,
+                service.handle_swipes([data for _i, data in frames]),
+                strict=False,
+            ):
                 results[i] = result
-            for (i, _data), result in zip(https, service.serve_signed_swipes([data for _i, data in https])):
+            for (i, _data), result in zip(
+                https,
+                service.serve_signed_swipes([data for _i, data in https]),
+                strict=False,
+            ):
                 results[i] = result
             return results
 
@@ -255,11 +311,19 @@ class Gateway:
             results = self.run_db(work, isolation=ISOLATION_LEVEL_READ_COMMITTED)
         except Exception as exc:  # noqa: BLE001 - redo one by one: a bad request must not refuse the others
             self._count("batch_splits")
-            _logger.warning("batch of %d swipe(s) failed (%s); deciding them one by one", len(batch), exc)
-            return [self._one_swipe(*data) if kind == "frame" else self.handle_signed("swipe", data)
-                    for kind, data in batch]
+            _logger.warning(
+                "batch of %d swipe(s) failed (%s); deciding them one by one",
+                len(batch),
+                exc,
+            )
+            return [
+                self._one_swipe(*data)
+                if kind == "frame"
+                else self.handle_signed("swipe", data)
+                for kind, data in batch
+            ]
         answers = []
-        for (kind, data), result in zip(batch, results):
+        for (kind, data), result in zip(batch, results, strict=False):
             if isinstance(result, Exception):
                 answers.append(result)
             elif kind == "frame":
@@ -272,7 +336,11 @@ class Gateway:
     def handle_signed(self, message, signed):
         """Worker thread: one signed HTTP request in its own transaction -> answer or exception."""
         try:
-            result = self.run_db(lambda env: env["onecard.terminal.service"].serve_signed(message, signed))
+            result = self.run_db(
+                lambda env: env["onecard.terminal.service"].serve_signed(
+                    message, signed
+                )
+            )
         except (GatewayError, TerminalError) as exc:
             return exc
         except Exception:  # noqa: BLE001 - a server fault is a 500; the terminal retries
@@ -312,7 +380,10 @@ class Gateway:
         loop = asyncio.get_running_loop()
         while True:
             await self.swipes_ready.wait()
-            batch = [self.swipes.popleft() for _i in range(min(len(self.swipes), self.opts.batch_size))]
+            batch = [
+                self.swipes.popleft()
+                for _i in range(min(len(self.swipes), self.opts.batch_size))
+            ]
             if not self.swipes:
                 self.swipes_ready.clear()
             if not batch:
@@ -320,13 +391,16 @@ class Gateway:
             try:
                 started = time.perf_counter()
                 results = await loop.run_in_executor(
-                    self.pool, self.handle_swipes, [(kind, data) for kind, data, _f in batch])
+                    self.pool,
+                    self.handle_swipes,
+                    [(kind, data) for kind, data, _f in batch],
+                )
                 self._count("batches")
                 self._count("batched", len(batch))
                 self._count("batch_us", int((time.perf_counter() - started) * 1e6))
             except Exception as exc:  # noqa: BLE001 - e.g. the pool is shut down: refuse, the terminal retries
                 results = [GatewayError("server_error", str(exc)[:100])] * len(batch)
-            for (_kind, _data, future), result in zip(batch, results):
+            for (_kind, _data, future), result in zip(batch, results, strict=False):
                 if not future.done():
                     future.set_result(result)
 
@@ -357,8 +431,9 @@ class Gateway:
                     raise result
                 rtype, result = result
             else:
-                rtype, result = await loop.run_in_executor(self.pool, self.handle_request, terminal["id"],
-                                                           frame.type, body)
+                rtype, result = await loop.run_in_executor(
+                    self.pool, self.handle_request, terminal["id"], frame.type, body
+                )
         except (GatewayError, TerminalError) as exc:
             return self.nak(frame, exc.code, exc.message, key), None
         finally:
@@ -370,7 +445,9 @@ class Gateway:
         except FrameError as exc:
             _logger.error("cannot encode answer %s: %s", result, exc)
             return self.nak(frame, "server_error", "bad answer", key), None
-        return encode(rtype, payload, frame.address, frame.seq, FLAG_RESPONSE, key), body
+        return encode(
+            rtype, payload, frame.address, frame.seq, FLAG_RESPONSE, key
+        ), body
 
     def requires_mac(self, terminal):
         return terminal.get("via") == "tcp" and not self.opts.allow_unsigned
@@ -379,7 +456,9 @@ class Gateway:
         """A NAK frame; counted here, where every NAK is made (bad MAC, unknown terminal, bad payload,
         refusals of the service): it was counted on the service's refusals only."""
         self._count("naks")
-        payload = M.encode_message(M.NAK, {"code": code, "message": (message or "")[:200]})
+        payload = M.encode_message(
+            M.NAK, {"code": code, "message": (message or "")[:200]}
+        )
         return encode(M.NAK, payload, frame.address, frame.seq, FLAG_RESPONSE, key)
 
     async def serve_tcp(self, reader, writer):
@@ -387,6 +466,7 @@ class Gateway:
         sock = writer.get_extra_info("socket")
         if sock is not None:
             import socket
+
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         peer = writer.get_extra_info("peername")
         self._count("connections")
@@ -401,7 +481,13 @@ class Gateway:
                 if terminal is None:
                     terminal = await self.bind_tcp(frame)
                     if terminal is None:
-                        await link.send(self.nak(frame, "unknown_terminal", "send a heartbeat with your serial first"))
+                        await link.send(
+                            self.nak(
+                                frame,
+                                "unknown_terminal",
+                                "send a heartbeat with your serial first",
+                            )
+                        )
                         continue
                 answer, _body = await self.dispatch(terminal, frame)
                 await link.send(answer)
@@ -422,7 +508,9 @@ class Gateway:
             return None
         terminal = self.by_serial.get(serial)
         if terminal is None:  # created since start: reload once
-            await asyncio.get_running_loop().run_in_executor(self.pool, self.load_terminals)
+            await asyncio.get_running_loop().run_in_executor(
+                self.pool, self.load_terminals
+            )
             terminal = self.by_serial.get(serial)
         return dict(terminal, via="tcp") if terminal else None
 
@@ -433,7 +521,9 @@ class Gateway:
             link = SerialLink(url, self.opts.baudrate)
             try:
                 await link.open()
-                _logger.info("serial %s open, polling addresses %s", url, sorted(addresses))
+                _logger.info(
+                    "serial %s open, polling addresses %s", url, sorted(addresses)
+                )
                 backoff = 0.5
                 seq = 0
                 while not self.stopping:
@@ -446,15 +536,27 @@ class Gateway:
                         if frame is None:
                             self._count("poll_timeouts")
                             continue
-                        if frame.address != address or not frame.is_response and frame.type == M.POLL:
+                        if (
+                            frame.address != address
+                            or not frame.is_response
+                            and frame.type == M.POLL
+                        ):
                             self._count("bus_errors")
                             link.drop_input()
                             continue
                         if frame.type == M.IDLE:
                             continue
-                        terminal = dict(self.by_bus.get((url, address)) or {}, via="serial")
+                        terminal = dict(
+                            self.by_bus.get((url, address)) or {}, via="serial"
+                        )
                         if "id" not in terminal:
-                            await link.send(self.nak(frame, "unknown_terminal", "no terminal at this address"))
+                            await link.send(
+                                self.nak(
+                                    frame,
+                                    "unknown_terminal",
+                                    "no terminal at this address",
+                                )
+                            )
                             continue
                         answer, _body = await self.dispatch(terminal, frame)
                         await link.send(answer)
@@ -484,17 +586,26 @@ class Gateway:
             delta = {k: now[k] - last[k] for k in now}
             _logger.info(
                 "status: %s connections=%d inflight=%d p50=%.1fms p99=%.1fms "
-                "batch=%.1f swipes/%.1fms (last %ds)", self._totals(delta),
-                now.get("connections", 0), self.inflight, p50, p99,
+                "batch=%.1f swipes/%.1fms (last %ds)",
+                self._totals(delta),
+                now.get("connections", 0),
+                self.inflight,
+                p50,
+                p99,
                 # what group commit achieves: swipes per batch, and how long a batch takes (queue to commit)
                 delta.get("batched", 0) / max(delta.get("batches", 0), 1),
-                delta.get("batch_us", 0) / 1000 / max(delta.get("batches", 0), 1), self.opts.status_interval)
+                delta.get("batch_us", 0) / 1000 / max(delta.get("batches", 0), 1),
+                self.opts.status_interval,
+            )
             last = now
 
     @staticmethod
     def _totals(counts):
         """ "frames=3 http=0 ... naks=2 ...": every counter of TOTALS, zeros included."""
-        return " ".join("%s=%d" % ("http" if key == "http_requests" else key, counts.get(key, 0)) for key in TOTALS)
+        return " ".join(
+            "%s=%d" % ("http" if key == "http_requests" else key, counts.get(key, 0))
+            for key in TOTALS
+        )
 
     async def main(self):
         loop = asyncio.get_running_loop()
@@ -508,37 +619,68 @@ class Gateway:
         # Frozen, collections only walk what was allocated since.
         gc.freeze()
         self.swipes_ready = asyncio.Event()
-        batchers = [asyncio.create_task(self.batch_loop()) for _i in range(self.opts.batchers)]
+        batchers = [
+            asyncio.create_task(self.batch_loop()) for _i in range(self.opts.batchers)
+        ]
         servers = []
         if self.opts.tcp_port is not None and self.opts.tcp_port >= 0:
-            server = await asyncio.start_server(self.serve_tcp, self.opts.tcp_host, self.opts.tcp_port,
-                                                backlog=512, reuse_port=self.opts.processes > 1)
+            server = await asyncio.start_server(
+                self.serve_tcp,
+                self.opts.tcp_host,
+                self.opts.tcp_port,
+                backlog=512,
+                reuse_port=self.opts.processes > 1,
+            )
             servers.append(server)
             ports = [s.getsockname()[1] for s in server.sockets]
-            _logger.info("onecard-gateway listening on %s:%s (db %s, %d workers)", self.opts.tcp_host,
-                         ports[0], self.dbname, self.opts.workers)
+            _logger.info(
+                "onecard-gateway listening on %s:%s (db %s, %d workers)",
+                self.opts.tcp_host,
+                ports[0],
+                self.dbname,
+                self.opts.workers,
+            )
             if self.opts.port_file:
                 with open(self.opts.port_file, "w") as handle:
                     handle.write(str(ports[0]))
         if self.opts.http_port is not None and self.opts.http_port >= 0:
-            server = await asyncio.start_server(HttpFront(self).serve, self.opts.tcp_host, self.opts.http_port,
-                                                backlog=512, limit=MAX_HEAD, reuse_port=self.opts.processes > 1)
+            server = await asyncio.start_server(
+                HttpFront(self).serve,
+                self.opts.tcp_host,
+                self.opts.http_port,
+                backlog=512,
+                limit=MAX_HEAD,
+                reuse_port=self.opts.processes > 1,
+            )
             servers.append(server)
-            _logger.info("onecard-gateway serving the terminal HTTP API on %s:%s", self.opts.tcp_host,
-                         server.sockets[0].getsockname()[1])
+            _logger.info(
+                "onecard-gateway serving the terminal HTTP API on %s:%s",
+                self.opts.tcp_host,
+                server.sockets[0].getsockname()[1],
+            )
         ports = {}
         # Extra processes (--processes) only share the TCP port: one process polls the buses.
         for terminal in self.terminals.values() if self.opts.serial_owner else ():
-            if terminal["connection"] == "serial" and terminal["port_url"] and not self.opts.no_db_ports:
-                ports.setdefault(terminal["port_url"], set()).add(terminal["bus_address"])
+            if (
+                terminal["connection"] == "serial"
+                and terminal["port_url"]
+                and not self.opts.no_db_ports
+            ):
+                ports.setdefault(terminal["port_url"], set()).add(
+                    terminal["bus_address"]
+                )
         for url in (self.opts.serial or []) if self.opts.serial_owner else ():
-            ports.setdefault(url, set()).update(
-                a for (u, a) in self.by_bus if u == url)
-        tasks = [asyncio.create_task(self.poll_port(url, addrs)) for url, addrs in ports.items()]
+            ports.setdefault(url, set()).update(a for (u, a) in self.by_bus if u == url)
+        tasks = [
+            asyncio.create_task(self.poll_port(url, addrs))
+            for url, addrs in ports.items()
+        ]
         tasks.append(asyncio.create_task(self.status_loop()))
         print("onecard-gateway ready", flush=True)
         await stop.wait()
-        _logger.info("onecard-gateway stopping: finishing %d in-flight frame(s)", self.inflight)
+        _logger.info(
+            "onecard-gateway stopping: finishing %d in-flight frame(s)", self.inflight
+        )
         self.stopping = True
         for server in servers:
             server.close()
@@ -552,8 +694,12 @@ class Gateway:
         self.close_cursors()
         with self.stats_lock:
             stats = Counter(self.stats)
-        _logger.info("onecard-gateway stopped: %s connections=%d batched=%d (since start)", self._totals(stats),
-                     stats.get("connections", 0), stats.get("batched", 0))
+        _logger.info(
+            "onecard-gateway stopped: %s connections=%d batched=%d (since start)",
+            self._totals(stats),
+            stats.get("connections", 0),
+            stats.get("batched", 0),
+        )
 
 
 class OnecardGateway(Command):
@@ -562,33 +708,84 @@ class OnecardGateway(Command):
     name = "onecard-gateway"
 
     def run(self, cmdargs):
-        parser = argparse.ArgumentParser(prog="odoo-bin onecard-gateway", description=self.__doc__,
-                                         epilog="Other options are Odoo's (-d, --db_host, -c, --addons-path, ...).")
+        parser = argparse.ArgumentParser(
+            prog="odoo-bin onecard-gateway",
+            description=self.__doc__,
+            epilog="Other options are Odoo's (-d, --db_host, -c, --addons-path, ...).",
+        )
         parser.add_argument("--tcp-host", default="0.0.0.0")
-        parser.add_argument("--tcp-port", type=int, default=9100, help="-1: no TCP server; 0: any free port")
+        parser.add_argument(
+            "--tcp-port",
+            type=int,
+            default=9100,
+            help="-1: no TCP server; 0: any free port",
+        )
         parser.add_argument("--port-file", help="write the bound TCP port to this file")
-        parser.add_argument("--http-port", type=int, default=-1,
-                            help="also serve the terminal HTTP API (same endpoints and signatures as Odoo's "
-                                 "/onecard/api/v1) on this port, with group commit; -1: off")
-        parser.add_argument("--http-idle", type=float, default=60.0, help="seconds an idle keep-alive connection stays")
-        parser.add_argument("--serial", action="append", metavar="URL",
-                            help="RS-485 port to poll (pyserial URL); repeatable. Ports of serial terminals in "
-                                 "the database are polled anyway.")
-        parser.add_argument("--no-db-ports", action="store_true", help="poll only the --serial ports")
+        parser.add_argument(
+            "--http-port",
+            type=int,
+            default=-1,
+            help="also serve the terminal HTTP API (same endpoints and signatures as Odoo's "
+            "/onecard/api/v1) on this port, with group commit; -1: off",
+        )
+        parser.add_argument(
+            "--http-idle",
+            type=float,
+            default=60.0,
+            help="seconds an idle keep-alive connection stays",
+        )
+        parser.add_argument(
+            "--serial",
+            action="append",
+            metavar="URL",
+            help="RS-485 port to poll (pyserial URL); repeatable. Ports of serial terminals in "
+            "the database are polled anyway.",
+        )
+        parser.add_argument(
+            "--no-db-ports", action="store_true", help="poll only the --serial ports"
+        )
         parser.add_argument("--baudrate", type=int, default=115200)
-        parser.add_argument("--poll-timeout", type=float, default=0.2, help="seconds to wait for a polled terminal")
-        parser.add_argument("--workers", type=int, default=8, help="database worker threads (cursors)")
-        parser.add_argument("--processes", type=int, default=1,
-                            help="gateway processes sharing the TCP port (SO_REUSEPORT): one Python process is "
-                                 "bound to one CPU by the GIL; the first one also polls the serial ports")
-        parser.add_argument("--batch-size", type=int, default=200,
-                            help="most swipes decided and committed together (group commit); 1 = one per commit")
-        parser.add_argument("--batchers", type=int, default=2,
-                            help="batches in progress at once (each on its own cursor)")
-        parser.add_argument("--max-tries", type=int, default=8, help="tries per frame on serialization failures")
+        parser.add_argument(
+            "--poll-timeout",
+            type=float,
+            default=0.2,
+            help="seconds to wait for a polled terminal",
+        )
+        parser.add_argument(
+            "--workers", type=int, default=8, help="database worker threads (cursors)"
+        )
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="gateway processes sharing the TCP port (SO_REUSEPORT): one Python process is "
+            "bound to one CPU by the GIL; the first one also polls the serial ports",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=200,
+            help="most swipes decided and committed together (group commit); 1 = one per commit",
+        )
+        parser.add_argument(
+            "--batchers",
+            type=int,
+            default=2,
+            help="batches in progress at once (each on its own cursor)",
+        )
+        parser.add_argument(
+            "--max-tries",
+            type=int,
+            default=8,
+            help="tries per frame on serialization failures",
+        )
         parser.add_argument("--status-interval", type=float, default=60.0)
         parser.add_argument("--shutdown-timeout", type=float, default=10.0)
-        parser.add_argument("--allow-unsigned", action="store_true", help="accept TCP frames without a MAC")
+        parser.add_argument(
+            "--allow-unsigned",
+            action="store_true",
+            help="accept TCP frames without a MAC",
+        )
         opts, odoo_args = parser.parse_known_args(cmdargs)
         config.parse_config(odoo_args, setup_logging=True)
         dbname = config["db_name"]
@@ -598,7 +795,10 @@ class OnecardGateway(Command):
             dbname = dbname.split(",")[0]
         if not dbname:
             sys.exit("onecard-gateway: give the database with -d")
-        opts.batch_size, opts.batchers = max(opts.batch_size, 1), max(min(opts.batchers, opts.workers), 1)
+        opts.batch_size, opts.batchers = (
+            max(opts.batch_size, 1),
+            max(min(opts.batchers, opts.workers), 1),
+        )
         config["db_maxconn"] = max(config["db_maxconn"], opts.workers + 4)
         if opts.processes > 1 and (not opts.tcp_port or opts.http_port == 0):
             sys.exit("onecard-gateway: --processes needs fixed ports")

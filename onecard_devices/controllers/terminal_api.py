@@ -5,6 +5,7 @@ transaction committed BEFORE the answer is sent (lib/retry.run_committed),
 turn every refusal into ``{"error": {"code", "message"}}`` with a 4xx status.
 Only a genuine server fault gives a 500 (logged).
 """
+
 import logging
 
 from odoo import SUPERUSER_ID, api, http
@@ -24,9 +25,14 @@ LONG_CURSORS = LongCursors()
 
 
 class TerminalApi(http.Controller):
-
-    @http.route([PREFIX + "/<string:name>", PREFIX + "/<string:group>/<string:name>"], type="http", auth="none",
-                csrf=False, save_session=False, readonly=False)
+    @http.route(
+        [PREFIX + "/<string:name>", PREFIX + "/<string:group>/<string:name>"],
+        type="http",
+        auth="none",
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
     def terminal_api(self, name, group=None, **_kw):
         message = MESSAGES.get("%s/%s" % (group, name) if group else name)
         env = api.Environment(request.env.cr, SUPERUSER_ID, {"lang": self._lang()})
@@ -36,30 +42,57 @@ class TerminalApi(http.Controller):
                 raise TerminalError("not_found", env._("No such endpoint."))
             if request.httprequest.method != "POST":
                 raise TerminalError("method_not_allowed", env._("Use POST."))
-            if request.httprequest.mimetype in FORM_TYPES:  # werkzeug consumed the body as a form
-                raise TerminalError("unsupported_media_type", env._("Send the body as application/json."))
+            if (
+                request.httprequest.mimetype in FORM_TYPES
+            ):  # werkzeug consumed the body as a form
+                raise TerminalError(
+                    "unsupported_media_type",
+                    env._("Send the body as application/json."),
+                )
             length = request.httprequest.content_length
             if length is not None and length > MAX_BODY:
-                raise TerminalError("body_too_large", env._("The body is larger than 1 MiB."))
+                raise TerminalError(
+                    "body_too_large", env._("The body is larger than 1 MiB.")
+                )
             body = request.httprequest.get_data(cache=True)
             if len(body) > MAX_BODY:
-                raise TerminalError("body_too_large", env._("The body is larger than 1 MiB."))
+                raise TerminalError(
+                    "body_too_large", env._("The body is larger than 1 MiB.")
+                )
             answer = self._serve(env, message, body)
         except TerminalError as exc:
             headers = [("Allow", "POST")] if exc.status == 405 else None
-            return request.make_json_response(exc.as_dict(), headers=headers, status=exc.status)
+            return request.make_json_response(
+                exc.as_dict(), headers=headers, status=exc.status
+            )
         except RetriesExhausted:
             return request.make_json_response(
-                {"error": {"code": "busy", "message": env._("The server is busy, try again.")}}, status=503)
+                {
+                    "error": {
+                        "code": "busy",
+                        "message": env._("The server is busy, try again."),
+                    }
+                },
+                status=503,
+            )
         except Exception:
             _logger.exception("terminal API %s failed", message)
             return request.make_json_response(
-                {"error": {"code": "server_error", "message": env._("Internal server error.")}}, status=500)
+                {
+                    "error": {
+                        "code": "server_error",
+                        "message": env._("Internal server error."),
+                    }
+                },
+                status=500,
+            )
         return request.make_json_response(answer)
 
     def _lang(self):
         langs = [code for code, _name in request.env["res.lang"].sudo().get_installed()]
-        best = request.httprequest.accept_languages.best_match([code.replace("_", "-") for code in langs])
+        best = request.httprequest.accept_languages.best_match(
+            [code.replace("_", "-") for code in langs]
+        )
         return best.replace("-", "_") if best else "en_US"
 
     def _serve(self, env, message, body):
@@ -69,10 +102,22 @@ class TerminalApi(http.Controller):
         one COMMIT per request, and a request that fails leaves no trace.
         """
         headers, httprequest = request.httprequest.headers, request.httprequest
-        signed = {"serial": headers.get("X-Terminal"), "method": httprequest.method, "path": httprequest.path,
-                  "timestamp": headers.get("X-Timestamp"), "body": body, "signature": headers.get("X-Signature"),
-                  "nonce": headers.get("X-Nonce")}
-        with LONG_CURSORS.cursor(env.registry) as cr:  # None: in use, or Odoo's test mode
+        signed = {
+            "serial": headers.get("X-Terminal"),
+            "method": httprequest.method,
+            "path": httprequest.path,
+            "timestamp": headers.get("X-Timestamp"),
+            "body": body,
+            "signature": headers.get("X-Signature"),
+            "nonce": headers.get("X-Nonce"),
+        }
+        with LONG_CURSORS.cursor(
+            env.registry
+        ) as cr:  # None: in use, or Odoo's test mode
             env = env(cr=cr) if cr else env
             service = env["onecard.terminal.service"]
-            return run_committed(env.cr, lambda: service.serve_signed(message, signed), reset=env.invalidate_all)
+            return run_committed(
+                env.cr,
+                lambda: service.serve_signed(message, signed),
+                reset=env.invalidate_all,
+            )

@@ -20,13 +20,14 @@ Payload: a sequence of TLV fields, ``tag`` (1 byte), ``len`` (2 bytes),
 (messages.py). Every malformed input raises :class:`FrameError`, never
 another exception (fuzzed with hypothesis and tests/bench/fuzz_frames.py).
 """
+
 import hmac
 import struct
 
 MAGIC = b"\xa5\x5a"
 VERSION = 1
 HEADER = struct.Struct(">2sHBBBBI")  # magic, length, version, type, address, flags, seq
-HEADER_SIZE = HEADER.size            # 12
+HEADER_SIZE = HEADER.size  # 12
 CRC_SIZE = 2
 MAC_SIZE = 8
 MAX_PAYLOAD = 16384
@@ -64,8 +65,10 @@ _CRC_TABLE = _crc_table()
 # Two bytes per step: after XOR-ing the little-endian word w into the 16-bit
 # register, two byte steps depend on w alone. Half the Python loop turns
 # (2.7x faster on 200 bytes); 64 Ki entries, built once at import (~20 ms).
-_CRC_TABLE16 = tuple((_CRC_TABLE[w & 0xFF] >> 8) ^ _CRC_TABLE[((w >> 8) ^ _CRC_TABLE[w & 0xFF]) & 0xFF]
-                     for w in range(0x10000))
+_CRC_TABLE16 = tuple(
+    (_CRC_TABLE[w & 0xFF] >> 8) ^ _CRC_TABLE[((w >> 8) ^ _CRC_TABLE[w & 0xFF]) & 0xFF]
+    for w in range(0x10000)
+)
 
 
 def crc16_modbus_py(data, crc=0xFFFF):
@@ -111,7 +114,9 @@ def compute_mac(key, data):
 class Frame:
     __slots__ = ("type", "address", "flags", "seq", "payload", "mac", "signed_part")
 
-    def __init__(self, type, address=0, seq=0, payload=b"", flags=0, mac=None, signed_part=None):
+    def __init__(
+        self, type, address=0, seq=0, payload=b"", flags=0, mac=None, signed_part=None
+    ):
         self.type = type
         self.address = address
         self.flags = flags
@@ -131,13 +136,28 @@ class Frame:
         return hmac.compare_digest(self.mac, compute_mac(key, self.signed_part))
 
     def __eq__(self, other):
-        return isinstance(other, Frame) and (self.type, self.address, self.flags & ~FLAG_MAC, self.seq,
-                                             self.payload) == (other.type, other.address,
-                                                               other.flags & ~FLAG_MAC, other.seq, other.payload)
+        return isinstance(other, Frame) and (
+            self.type,
+            self.address,
+            self.flags & ~FLAG_MAC,
+            self.seq,
+            self.payload,
+        ) == (
+            other.type,
+            other.address,
+            other.flags & ~FLAG_MAC,
+            other.seq,
+            other.payload,
+        )
 
     def __repr__(self):
         return "Frame(type=0x%02X, address=%d, seq=%d, flags=0x%02X, payload=%s)" % (
-            self.type, self.address, self.seq, self.flags, self.payload.hex())
+            self.type,
+            self.address,
+            self.seq,
+            self.flags,
+            self.payload.hex(),
+        )
 
 
 def encode(type, payload=b"", address=0, seq=0, flags=0, key=None):
@@ -148,7 +168,9 @@ def encode(type, payload=b"", address=0, seq=0, flags=0, key=None):
         raise FrameError("payload too long (%d > %d)" % (len(payload), MAX_PAYLOAD))
     flags = (flags | FLAG_MAC) if key is not None else (flags & ~FLAG_MAC)
     length = 8 + len(payload) + (MAC_SIZE if key is not None else 0)
-    body = HEADER.pack(MAGIC, length, VERSION, type, address, flags, seq) + bytes(payload)
+    body = HEADER.pack(MAGIC, length, VERSION, type, address, flags, seq) + bytes(
+        payload
+    )
     if key is not None:
         body += compute_mac(key, body[2:])
     crc = crc16_modbus(memoryview(body)[2:])
@@ -163,7 +185,7 @@ def _parse(buf, start=0):
     """Parse one frame at buf[start]; return (Frame, end). Raises Incomplete/FrameError."""
     avail = len(buf) - start
     if avail < 4:
-        if bytes(buf[start:start + 2]) != MAGIC[:min(avail, 2)]:
+        if bytes(buf[start : start + 2]) != MAGIC[: min(avail, 2)]:
             raise FrameError("bad magic")
         raise Incomplete("need more bytes")
     if buf[start] != 0xA5 or buf[start + 1] != 0x5A:
@@ -174,7 +196,7 @@ def _parse(buf, start=0):
     end = start + 4 + length + CRC_SIZE
     if len(buf) < end:
         raise Incomplete("need more bytes")
-    crc = crc16_modbus(memoryview(buf)[start + 2:end - 2])
+    crc = crc16_modbus(memoryview(buf)[start + 2 : end - 2])
     if buf[end - 2] != (crc & 0xFF) or buf[end - 1] != (crc >> 8):
         raise FrameError("bad CRC")
     _magic, _len, version, type_, address, flags, seq = HEADER.unpack_from(buf, start)
@@ -188,9 +210,9 @@ def _parse(buf, start=0):
         if length < 8 + MAC_SIZE:
             raise FrameError("MAC flag set but frame too short")
         payload_end -= MAC_SIZE
-        mac = bytes(buf[payload_end:payload_end + MAC_SIZE])
-    payload = bytes(buf[start + HEADER_SIZE:payload_end])
-    signed = bytes(buf[start + 2:payload_end]) if mac is not None else None
+        mac = bytes(buf[payload_end : payload_end + MAC_SIZE])
+    payload = bytes(buf[start + HEADER_SIZE : payload_end])
+    signed = bytes(buf[start + 2 : payload_end]) if mac is not None else None
     return Frame(type_, address, seq, payload, flags, mac, signed), end
 
 
@@ -279,6 +301,6 @@ def tlv_decode(payload):
         pos += 3
         if pos + length > size:
             raise FrameError("TLV field %d overruns the payload" % tag)
-        fields.append((tag, bytes(payload[pos:pos + length])))
+        fields.append((tag, bytes(payload[pos : pos + length])))
         pos += length
     return fields

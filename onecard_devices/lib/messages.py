@@ -30,6 +30,7 @@ binary protocol carries everything the HTTP API does). Unknown tags are
 skipped (newer terminals may send more); a missing required field or a value
 of the wrong size raises FrameError.
 """
+
 import json
 import struct
 
@@ -37,12 +38,12 @@ from .frame import FrameError, tlv_decode, tlv_encode
 
 # Message types (requests; the answer is type | RESPONSE_BIT). Names are the
 # messages of onecard.terminal.service / the HTTP API.
-POLL = 0x00            # RS-485 master poll; answered by IDLE (0x80) or by a pending request
+POLL = 0x00  # RS-485 master poll; answered by IDLE (0x80) or by a pending request
 HEARTBEAT = 0x01
 CONFIG = 0x02
 LISTS = 0x03
-SWIPE = 0x04           # answer 0x84 = swipe answer
-UPLOAD = 0x05          # offline records; answer 0x85 = ack
+SWIPE = 0x04  # answer 0x84 = swipe answer
+UPLOAD = 0x05  # offline records; answer 0x85 = ack
 TOTALS = 0x06
 OPERATOR_LOGIN = 0x07
 OPERATOR_LOGOUT = 0x08
@@ -52,19 +53,32 @@ KIOSK_BALANCE = 0x0B
 KIOSK_COLLECT = 0x0C
 KIOSK_TOPUP = 0x0D
 SEQUENCE_RESET = 0x0E  # start a new sequence epoch; answer 0x8E carries it
-ERROR = 0x7F           # answer 0xFF = NAK: the request itself was refused (code, message)
+ERROR = 0x7F  # answer 0xFF = NAK: the request itself was refused (code, message)
 RESPONSE_BIT = 0x80
 IDLE = POLL | RESPONSE_BIT
 SWIPE_ANSWER = SWIPE | RESPONSE_BIT
 ACK = UPLOAD | RESPONSE_BIT
 NAK = ERROR | RESPONSE_BIT
-EXTRA_TAG = 0xFE       # in any message: JSON object of fields without a tag of their own
+EXTRA_TAG = 0xFE  # in any message: JSON object of fields without a tag of their own
 
-NAMES = {POLL: "poll", HEARTBEAT: "heartbeat", CONFIG: "config", LISTS: "lists", SWIPE: "swipe",
-         UPLOAD: "upload", TOTALS: "totals", OPERATOR_LOGIN: "operator_login", OPERATOR_LOGOUT: "operator_logout",
-         CASHIER_TOPUP: "cashier_topup", CASHIER_REFUND: "cashier_refund", KIOSK_BALANCE: "kiosk_balance",
-         KIOSK_COLLECT: "kiosk_collect", KIOSK_TOPUP: "kiosk_topup", SEQUENCE_RESET: "sequence_reset",
-         ERROR: "error"}
+NAMES = {
+    POLL: "poll",
+    HEARTBEAT: "heartbeat",
+    CONFIG: "config",
+    LISTS: "lists",
+    SWIPE: "swipe",
+    UPLOAD: "upload",
+    TOTALS: "totals",
+    OPERATOR_LOGIN: "operator_login",
+    OPERATOR_LOGOUT: "operator_logout",
+    CASHIER_TOPUP: "cashier_topup",
+    CASHIER_REFUND: "cashier_refund",
+    KIOSK_BALANCE: "kiosk_balance",
+    KIOSK_COLLECT: "kiosk_collect",
+    KIOSK_TOPUP: "kiosk_topup",
+    SEQUENCE_RESET: "sequence_reset",
+    ERROR: "error",
+}
 TYPES = {name: code for code, name in NAMES.items()}
 SERVICE_MESSAGES = {code for code in NAMES if code not in (POLL, ERROR)}
 
@@ -72,17 +86,26 @@ SERVICE_MESSAGES = {code for code in NAMES if code not in (POLL, ERROR)}
 def name_of(msg_type):
     base = NAMES.get(msg_type & 0x7F, "0x%02X" % msg_type)
     if msg_type & RESPONSE_BIT:
-        return {IDLE: "idle", SWIPE_ANSWER: "swipe_answer", ACK: "ack", NAK: "nak"}.get(msg_type, base + "_answer")
+        return {IDLE: "idle", SWIPE_ANSWER: "swipe_answer", ACK: "ack", NAK: "nak"}.get(
+            msg_type, base + "_answer"
+        )
     return base
 
 
 class F:
     """One field of a schema."""
+
     __slots__ = ("tag", "name", "kind", "required", "repeated", "sub")
 
     def __init__(self, tag, name, kind, required=False, repeated=False, sub=None):
-        self.tag, self.name, self.kind, self.required, self.repeated, self.sub = \
-            tag, name, kind, required, repeated, sub
+        self.tag, self.name, self.kind, self.required, self.repeated, self.sub = (
+            tag,
+            name,
+            kind,
+            required,
+            repeated,
+            sub,
+        )
 
 
 RECORD = [  # one offline record
@@ -96,80 +119,180 @@ RECORD = [  # one offline record
 ]
 BALANCES = F(0x20, "balances", "map")
 ANSWER = [  # the engine's answer to a swipe (also one result of an upload)
-    F(0x01, "seq", "u32"), F(0x02, "approved", "bool", required=True), F(0x03, "code", "str", required=True),
-    F(0x04, "message", "str"), F(0x05, "display", "str"), F(0x06, "amount", "money"),
-    F(0x07, "subsidy_amount", "money"), F(0x08, "cash_amount", "money"), F(0x09, "holder", "str"),
-    F(0x0A, "replay", "bool"), F(0x0B, "flagged", "bool"), F(0x0C, "operation_id", "u32"),
-    F(0x0D, "epoch", "u32"), BALANCES,
+    F(0x01, "seq", "u32"),
+    F(0x02, "approved", "bool", required=True),
+    F(0x03, "code", "str", required=True),
+    F(0x04, "message", "str"),
+    F(0x05, "display", "str"),
+    F(0x06, "amount", "money"),
+    F(0x07, "subsidy_amount", "money"),
+    F(0x08, "cash_amount", "money"),
+    F(0x09, "holder", "str"),
+    F(0x0A, "replay", "bool"),
+    F(0x0B, "flagged", "bool"),
+    F(0x0C, "operation_id", "u32"),
+    F(0x0D, "epoch", "u32"),
+    BALANCES,
 ]
 COUNT = [F(0x01, "count", "u32"), F(0x02, "amount", "money"), F(0x03, "period", "str")]
 
 SCHEMAS = {
     POLL: [],
     IDLE: [],
-    HEARTBEAT: [F(0x01, "list_version", "u32"), F(0x02, "config_version", "str"), F(0x03, "firmware", "str"),
-                F(0x04, "time", "time"), F(0x05, "last_seq", "u32"), F(0x06, "results", "json"),
-                F(0x10, "serial", "str")],  # serial: binds a TCP connection; not passed to the service
-    HEARTBEAT | RESPONSE_BIT: [F(0x01, "server_time", "time"), F(0x02, "list_version", "u32"),
-                               F(0x03, "config_version", "str"), F(0x04, "config_changed", "bool"),
-                               F(0x05, "lists_changed", "bool"), F(0x06, "commands", "json"),
-                               F(0x07, "list_delta", "json"), F(0x08, "epoch", "u32")],
+    HEARTBEAT: [
+        F(0x01, "list_version", "u32"),
+        F(0x02, "config_version", "str"),
+        F(0x03, "firmware", "str"),
+        F(0x04, "time", "time"),
+        F(0x05, "last_seq", "u32"),
+        F(0x06, "results", "json"),
+        F(0x10, "serial", "str"),
+    ],  # serial: binds a TCP connection; not passed to the service
+    HEARTBEAT | RESPONSE_BIT: [
+        F(0x01, "server_time", "time"),
+        F(0x02, "list_version", "u32"),
+        F(0x03, "config_version", "str"),
+        F(0x04, "config_changed", "bool"),
+        F(0x05, "lists_changed", "bool"),
+        F(0x06, "commands", "json"),
+        F(0x07, "list_delta", "json"),
+        F(0x08, "epoch", "u32"),
+    ],
     CONFIG: [],
-    CONFIG | RESPONSE_BIT: [F(0x01, "terminal", "str"), F(0x02, "name", "str"), F(0x03, "kind", "str"),
-                            F(0x04, "mode", "str"), F(0x05, "online", "bool"), F(0x06, "fixed_amount", "money"),
-                            F(0x07, "offline_limit", "money"), F(0x08, "repeat_interval", "u32"),
-                            F(0x09, "pin_threshold", "money"),
-                            F(0x0A, "keys", "struct", repeated=True,
-                              sub=[F(0x01, "key", "u8"), F(0x02, "name", "str"), F(0x03, "amount", "money")]),
-                            F(0x0B, "meal_periods", "json"), F(0x0C, "timezone", "str"), F(0x0D, "currency", "str"),
-                            F(0x0E, "decimals", "u8"), F(0x0F, "heartbeat_interval", "u32"),
-                            F(0x10, "config_version", "str"), F(0x11, "server_time", "time")],
+    CONFIG | RESPONSE_BIT: [
+        F(0x01, "terminal", "str"),
+        F(0x02, "name", "str"),
+        F(0x03, "kind", "str"),
+        F(0x04, "mode", "str"),
+        F(0x05, "online", "bool"),
+        F(0x06, "fixed_amount", "money"),
+        F(0x07, "offline_limit", "money"),
+        F(0x08, "repeat_interval", "u32"),
+        F(0x09, "pin_threshold", "money"),
+        F(
+            0x0A,
+            "keys",
+            "struct",
+            repeated=True,
+            sub=[
+                F(0x01, "key", "u8"),
+                F(0x02, "name", "str"),
+                F(0x03, "amount", "money"),
+            ],
+        ),
+        F(0x0B, "meal_periods", "json"),
+        F(0x0C, "timezone", "str"),
+        F(0x0D, "currency", "str"),
+        F(0x0E, "decimals", "u8"),
+        F(0x0F, "heartbeat_interval", "u32"),
+        F(0x10, "config_version", "str"),
+        F(0x11, "server_time", "time"),
+    ],
     LISTS: [F(0x01, "since", "u32")],
-    LISTS | RESPONSE_BIT: [F(0x01, "version", "u32"), F(0x02, "full", "bool"),
-                           F(0x03, "blacklist", "uid", repeated=True), F(0x04, "whitelist", "uid", repeated=True),
-                           F(0x05, "entries", "json")],
-    SWIPE: [F(0x01, "seq", "u32"), F(0x02, "uid", "uid", required=True), F(0x03, "amount", "money"),
-            F(0x04, "key", "u8"), F(0x05, "time", "time"), F(0x06, "pin", "str"),
-            F(0x07, "idempotency_key", "str"), F(0x08, "epoch", "u32")],
+    LISTS | RESPONSE_BIT: [
+        F(0x01, "version", "u32"),
+        F(0x02, "full", "bool"),
+        F(0x03, "blacklist", "uid", repeated=True),
+        F(0x04, "whitelist", "uid", repeated=True),
+        F(0x05, "entries", "json"),
+    ],
+    SWIPE: [
+        F(0x01, "seq", "u32"),
+        F(0x02, "uid", "uid", required=True),
+        F(0x03, "amount", "money"),
+        F(0x04, "key", "u8"),
+        F(0x05, "time", "time"),
+        F(0x06, "pin", "str"),
+        F(0x07, "idempotency_key", "str"),
+        F(0x08, "epoch", "u32"),
+    ],
     SWIPE_ANSWER: ANSWER,
     UPLOAD: [F(0x10, "records", "struct", repeated=True, sub=RECORD)],
-    ACK: [F(0x01, "accepted", "u32"), F(0x02, "last_seq", "u32"), F(0x03, "gaps", "json"),
-          F(0x10, "results", "struct", repeated=True, sub=ANSWER)],
+    ACK: [
+        F(0x01, "accepted", "u32"),
+        F(0x02, "last_seq", "u32"),
+        F(0x03, "gaps", "json"),
+        F(0x10, "results", "struct", repeated=True, sub=ANSWER),
+    ],
     TOTALS: [F(0x01, "uid", "uid")],
-    TOTALS | RESPONSE_BIT: [F(0x01, "holder", "str"), F(0x02, "terminal", "str"),
-                            F(0x03, "today", "struct", sub=COUNT), F(0x04, "meal", "struct", sub=COUNT)],
+    TOTALS | RESPONSE_BIT: [
+        F(0x01, "holder", "str"),
+        F(0x02, "terminal", "str"),
+        F(0x03, "today", "struct", sub=COUNT),
+        F(0x04, "meal", "struct", sub=COUNT),
+    ],
     OPERATOR_LOGIN: [F(0x01, "uid", "uid", required=True), F(0x02, "pin", "str")],
-    OPERATOR_LOGIN | RESPONSE_BIT: [F(0x01, "session", "str"), F(0x02, "operator", "str")],
+    OPERATOR_LOGIN | RESPONSE_BIT: [
+        F(0x01, "session", "str"),
+        F(0x02, "operator", "str"),
+    ],
     OPERATOR_LOGOUT: [F(0x01, "session", "str", required=True)],
     OPERATOR_LOGOUT | RESPONSE_BIT: [F(0x01, "ok", "bool")],
-    CASHIER_TOPUP: [F(0x01, "session", "str", required=True), F(0x02, "uid", "uid", required=True),
-                    F(0x03, "amount", "money", required=True), F(0x04, "method", "str"),
-                    F(0x05, "request_id", "str", required=True)],
-    CASHIER_REFUND: [F(0x01, "session", "str", required=True), F(0x02, "uid", "uid", required=True),
-                     F(0x03, "amount", "money", required=True), F(0x04, "method", "str"),
-                     F(0x05, "request_id", "str", required=True)],
+    CASHIER_TOPUP: [
+        F(0x01, "session", "str", required=True),
+        F(0x02, "uid", "uid", required=True),
+        F(0x03, "amount", "money", required=True),
+        F(0x04, "method", "str"),
+        F(0x05, "request_id", "str", required=True),
+    ],
+    CASHIER_REFUND: [
+        F(0x01, "session", "str", required=True),
+        F(0x02, "uid", "uid", required=True),
+        F(0x03, "amount", "money", required=True),
+        F(0x04, "method", "str"),
+        F(0x05, "request_id", "str", required=True),
+    ],
     KIOSK_BALANCE: [F(0x01, "uid", "uid", required=True)],
-    KIOSK_BALANCE | RESPONSE_BIT: [F(0x01, "holder", "str"), F(0x02, "card_state", "str"),
-                                   F(0x03, "subsidy_pending", "bool"), BALANCES],
+    KIOSK_BALANCE | RESPONSE_BIT: [
+        F(0x01, "holder", "str"),
+        F(0x02, "card_state", "str"),
+        F(0x03, "subsidy_pending", "bool"),
+        BALANCES,
+    ],
     KIOSK_COLLECT: [F(0x01, "uid", "uid", required=True)],
-    KIOSK_COLLECT | RESPONSE_BIT: [F(0x01, "holder", "str"), F(0x02, "collected", "money"), BALANCES],
-    KIOSK_TOPUP: [F(0x01, "uid", "uid", required=True), F(0x02, "amount", "money", required=True),
-                  F(0x03, "method", "str", required=True), F(0x04, "reference", "str", required=True)],
+    KIOSK_COLLECT | RESPONSE_BIT: [
+        F(0x01, "holder", "str"),
+        F(0x02, "collected", "money"),
+        BALANCES,
+    ],
+    KIOSK_TOPUP: [
+        F(0x01, "uid", "uid", required=True),
+        F(0x02, "amount", "money", required=True),
+        F(0x03, "method", "str", required=True),
+        F(0x04, "reference", "str", required=True),
+    ],
     SEQUENCE_RESET: [],
-    SEQUENCE_RESET | RESPONSE_BIT: [F(0x01, "epoch", "u32"), F(0x02, "server_time", "time")],
+    SEQUENCE_RESET | RESPONSE_BIT: [
+        F(0x01, "epoch", "u32"),
+        F(0x02, "server_time", "time"),
+    ],
     ERROR: [],
     NAK: [F(0x01, "code", "str", required=True), F(0x02, "message", "str")],
 }
 # Cashier and kiosk top-up answers: the ledger's answer plus holder/operator/balances.
-_MONEY_ANSWER = [F(0x01, "approved", "bool"), F(0x02, "code", "str"), F(0x03, "kind", "str"),
-                 F(0x04, "amount", "money"), F(0x05, "operation_id", "u32"), F(0x06, "replay", "bool"),
-                 F(0x07, "holder", "str"), F(0x08, "operator", "str"), BALANCES]
+_MONEY_ANSWER = [
+    F(0x01, "approved", "bool"),
+    F(0x02, "code", "str"),
+    F(0x03, "kind", "str"),
+    F(0x04, "amount", "money"),
+    F(0x05, "operation_id", "u32"),
+    F(0x06, "replay", "bool"),
+    F(0x07, "holder", "str"),
+    F(0x08, "operator", "str"),
+    BALANCES,
+]
 for _t in (CASHIER_TOPUP, CASHIER_REFUND, KIOSK_TOPUP):
     SCHEMAS[_t | RESPONSE_BIT] = _MONEY_ANSWER
 
-_U = {"u8": struct.Struct(">B"), "u16": struct.Struct(">H"), "u32": struct.Struct(">I"),
-      "i32": struct.Struct(">i"), "money": struct.Struct(">q"), "time": struct.Struct(">I"),
-      "date": struct.Struct(">I")}
+_U = {
+    "u8": struct.Struct(">B"),
+    "u16": struct.Struct(">H"),
+    "u32": struct.Struct(">I"),
+    "i32": struct.Struct(">i"),
+    "money": struct.Struct(">q"),
+    "time": struct.Struct(">I"),
+    "date": struct.Struct(">I"),
+}
 
 
 def _enc_value(field, value):
@@ -187,19 +310,31 @@ def _enc_value(field, value):
         if kind == "str":
             return str(value).encode("utf-8")
         if kind == "uid":
-            raw = bytes.fromhex(str(value).replace(":", "").replace(" ", "")) \
-                if not isinstance(value, (bytes, bytearray)) else bytes(value)
+            raw = (
+                bytes.fromhex(str(value).replace(":", "").replace(" ", ""))
+                if not isinstance(value, (bytes, bytearray))
+                else bytes(value)
+            )
             if not 4 <= len(raw) <= 10:
                 raise ValueError("UID must be 4 to 10 bytes")
             return raw
         if kind == "struct":
             return encode_fields(field.sub, value)
         if kind == "map":
-            return tlv_encode([pair for k, v in value.items()
-                               for pair in ((0x01, str(k).encode("utf-8")),
-                                            (0x02, _U["money"].pack(int(round(float(v or 0.0) * 100)))))])
+            return tlv_encode(
+                [
+                    pair
+                    for k, v in value.items()
+                    for pair in (
+                        (0x01, str(k).encode("utf-8")),
+                        (0x02, _U["money"].pack(int(round(float(v or 0.0) * 100)))),
+                    )
+                ]
+            )
         if kind == "json":
-            return json.dumps(value, separators=(",", ":"), default=str, ensure_ascii=False).encode("utf-8")
+            return json.dumps(
+                value, separators=(",", ":"), default=str, ensure_ascii=False
+            ).encode("utf-8")
     except (ValueError, TypeError, OverflowError, struct.error) as exc:
         raise FrameError("cannot encode %s=%r: %s" % (field.name, value, exc)) from None
     raise FrameError("unknown field kind %s" % kind)
@@ -210,7 +345,9 @@ def _dec_value(field, raw):
     if kind in _U:
         codec = _U[kind]
         if len(raw) != codec.size:
-            raise FrameError("field %s: %d bytes, expected %d" % (field.name, len(raw), codec.size))
+            raise FrameError(
+                "field %s: %d bytes, expected %d" % (field.name, len(raw), codec.size)
+            )
         value = codec.unpack(raw)[0]
         if kind == "money":
             return round(value / 100.0, 2)
@@ -237,13 +374,17 @@ def _dec_value(field, raw):
         return decode_fields(field.sub, raw)
     if kind == "map":
         pairs = tlv_decode(raw)
-        if len(pairs) % 2 or any(tag != 0x01 + i % 2 for i, (tag, _v) in enumerate(pairs)):
+        if len(pairs) % 2 or any(
+            tag != 0x01 + i % 2 for i, (tag, _v) in enumerate(pairs)
+        ):
             raise FrameError("field %s: bad map" % field.name)
         result = {}
-        for (_t, key), (_t2, value) in zip(pairs[::2], pairs[1::2]):
+        for (_t, key), (_t2, value) in zip(pairs[::2], pairs[1::2], strict=False):
             if len(value) != 8:
                 raise FrameError("field %s: bad map value" % field.name)
-            result[_dec_value(_TEXT, key)] = round(_U["money"].unpack(value)[0] / 100.0, 2)
+            result[_dec_value(_TEXT, key)] = round(
+                _U["money"].unpack(value)[0] / 100.0, 2
+            )
         return result
     if kind == "json":
         return _json(field.name, raw)
@@ -275,7 +416,7 @@ def encode_fields(schema, values):
             continue
         if field.repeated and not isinstance(value, (list, tuple)):
             raise FrameError("field %s must be a list" % field.name)
-        for item in (value if field.repeated else [value]):
+        for item in value if field.repeated else [value]:
             out.append((field.tag, _enc_value(field, item)))
     names = {field.name for field in schema}
     extra = {k: v for k, v in values.items() if k not in names and v is not None}

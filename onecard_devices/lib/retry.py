@@ -7,9 +7,10 @@ rolls back and re-runs the whole unit immediately -- no sleep, unlike
 ``odoo.service.model.retrying`` -- and only answers the terminal after COMMIT
 succeeded, so an acknowledged swipe is always durable.
 """
+
 import logging
 
-from psycopg2 import errorcodes, OperationalError
+from psycopg2 import OperationalError, errorcodes
 
 _logger = logging.getLogger(__name__)
 
@@ -43,7 +44,12 @@ def run_committed(cr, func, reset=None, max_tries=MAX_TRIES):
                 reset()
             if exc.pgcode not in RETRY_CODES:
                 raise
-            _logger.info("%s, try %s of %s, retrying at once", errorcodes.lookup(exc.pgcode), tryno, max_tries)
+            _logger.info(
+                "%s, try %s of %s, retrying at once",
+                errorcodes.lookup(exc.pgcode),
+                tryno,
+                max_tries,
+            )
         except Exception:
             cr.rollback()
             if reset:

@@ -23,6 +23,7 @@ nonce (a counter or random string); sending one on every request is advised.
 The server refuses a timestamp more than ``MAX_SKEW`` seconds away from its
 clock and a signature it has already accepted (replay).
 """
+
 import hashlib
 import hmac
 import secrets
@@ -52,7 +53,17 @@ def sign(secret, method, path, timestamp, body, nonce=None):
     return hmac.new(_bytes(secret), msg, hashlib.sha256).hexdigest()
 
 
-def verify(secret, method, path, timestamp, body, signature, now=None, max_skew=MAX_SKEW, nonce=None):
+def verify(
+    secret,
+    method,
+    path,
+    timestamp,
+    body,
+    signature,
+    now=None,
+    max_skew=MAX_SKEW,
+    nonce=None,
+):
     """Return None when valid, else an error code: ``bad_timestamp``,
     ``stale_timestamp`` or ``bad_signature``. Constant-time comparison."""
     try:
@@ -64,8 +75,12 @@ def verify(secret, method, path, timestamp, body, signature, now=None, max_skew=
         return "stale_timestamp"
     if not secret or not isinstance(signature, str):
         return "bad_signature"
-    if nonce is not None and not (isinstance(nonce, str) and 0 < len(nonce) <= 64 and nonce.isprintable()
-                                  and nonce.isascii()):
+    if nonce is not None and not (
+        isinstance(nonce, str)
+        and 0 < len(nonce) <= 64
+        and nonce.isprintable()
+        and nonce.isascii()
+    ):
         return "bad_signature"
     expected = sign(secret, method, path, str(timestamp).strip(), body, nonce or None)
     if not hmac.compare_digest(expected, signature.strip().lower()):
@@ -77,7 +92,11 @@ def headers(serial, secret, method, path, body, timestamp=None, nonce=None):
     """Convenience for clients: the auth headers for one request (a random nonce unless given; "" = none)."""
     ts = str(int(time.time() if timestamp is None else timestamp))
     nonce = secrets.token_hex(8) if nonce is None else nonce
-    result = {"X-Terminal": serial, "X-Timestamp": ts, "X-Signature": sign(secret, method, path, ts, body, nonce)}
+    result = {
+        "X-Terminal": serial,
+        "X-Timestamp": ts,
+        "X-Signature": sign(secret, method, path, ts, body, nonce),
+    }
     if nonce:
         result["X-Nonce"] = nonce
     return result

@@ -7,6 +7,7 @@ one thread that does the blocking reads and writes; the asyncio side awaits
 it. ``fd://N`` wraps an already-open file descriptor (the master side of
 ``os.openpty()``, used by the simulator and tests).
 """
+
 import asyncio
 import os
 import select
@@ -30,10 +31,13 @@ class TcpLink:
 
     @classmethod
     async def connect(cls, host, port, timeout=5.0):
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port), timeout
+        )
         sock = writer.get_extra_info("socket")
         if sock is not None:
             import socket
+
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return cls(reader, writer)
 
@@ -118,7 +122,10 @@ def open_serial(url, baudrate=115200, timeout=0.05):
         port.timeout = timeout
         return port
     import serial  # pyserial; imported lazily so TCP-only users need not have it
-    return serial.serial_for_url(url, baudrate=baudrate, timeout=timeout, write_timeout=2.0)
+
+    return serial.serial_for_url(
+        url, baudrate=baudrate, timeout=timeout, write_timeout=2.0
+    )
 
 
 class SerialLink:
@@ -140,7 +147,9 @@ class SerialLink:
     async def open(self):
         if self.port is None:
             loop = asyncio.get_running_loop()
-            self.port = await loop.run_in_executor(self.executor, open_serial, self.url, self.baudrate)
+            self.port = await loop.run_in_executor(
+                self.executor, open_serial, self.url, self.baudrate
+            )
         return self
 
     def _read_some(self):

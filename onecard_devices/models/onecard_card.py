@@ -10,7 +10,12 @@ class OnecardCard(models.Model):
     def create(self, vals_list):
         cards = super().create(vals_list)
         entries = self.env["onecard.list.entry"]
-        entries._record([(card, set(), entries._membership(card.state, card.kind)) for card in cards])
+        entries._record(
+            [
+                (card, set(), entries._membership(card.state, card.kind))
+                for card in cards
+            ]
+        )
         return cards
 
     def write(self, vals):
@@ -19,5 +24,10 @@ class OnecardCard(models.Model):
         entries = self.env["onecard.list.entry"]
         before = {card.id: entries._membership(card.state, card.kind) for card in self}
         result = super().write(vals)
-        entries._record([(card, before[card.id], entries._membership(card.state, card.kind)) for card in self])
+        entries._record(
+            [
+                (card, before[card.id], entries._membership(card.state, card.kind))
+                for card in self
+            ]
+        )
         return result

@@ -6,6 +6,7 @@ on the bus to the token's user, whose open Operator Desk form loads the card.
 Only the SHA-256 of the token is stored; the token itself is shown once, when it
 is generated.
 """
+
 import hashlib
 import secrets
 
@@ -25,18 +26,38 @@ class OnecardDeskReader(models.Model):
     _description = "Desk Card Reader Agent"
     _order = "name"
 
-    name = fields.Char(required=True, help="Where the reader is, e.g. “Card office, window 2”.")
+    name = fields.Char(
+        required=True, help="Where the reader is, e.g. “Card office, window 2”."
+    )
     user_id = fields.Many2one(
-        "res.users", string="Operator", required=True, ondelete="cascade",
-        domain=lambda self: [("share", "=", False),
-                             ("groups_id", "in", self.env.ref("onecard_consume.group_onecard_operator").ids)],
-        help="Card UIDs read by this agent are loaded into this user's open Operator Desk.")
-    token_hash = fields.Char(copy=False, readonly=True, index=True, groups="base.group_system")
-    token_hint = fields.Char(copy=False, readonly=True, string="Token",
-                             help="Start of the token, to tell tokens apart. The token itself is not stored.")
+        "res.users",
+        string="Operator",
+        required=True,
+        ondelete="cascade",
+        domain=lambda self: [
+            ("share", "=", False),
+            (
+                "groups_id",
+                "in",
+                self.env.ref("onecard_consume.group_onecard_operator").ids,
+            ),
+        ],
+        help="Card UIDs read by this agent are loaded into this user's open Operator Desk.",
+    )
+    token_hash = fields.Char(
+        copy=False, readonly=True, index=True, groups="base.group_system"
+    )
+    token_hint = fields.Char(
+        copy=False,
+        readonly=True,
+        string="Token",
+        help="Start of the token, to tell tokens apart. The token itself is not stored.",
+    )
     has_token = fields.Boolean(compute="_compute_has_token")
     active = fields.Boolean(default=True)
-    last_seen = fields.Datetime(readonly=True, copy=False, help="Last request of the agent that Odoo accepted.")
+    last_seen = fields.Datetime(
+        readonly=True, copy=False, help="Last request of the agent that Odoo accepted."
+    )
     last_uid = fields.Char(readonly=True, copy=False, string="Last Card UID")
 
     _sql_constraints = [
@@ -54,7 +75,12 @@ class OnecardDeskReader(models.Model):
         if not self.active:
             raise UserError(_("Archived reader agents cannot get a token."))
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        self.sudo().write({"token_hash": hash_token(token), "token_hint": token[:len(TOKEN_PREFIX) + 6] + "…"})
+        self.sudo().write(
+            {
+                "token_hash": hash_token(token),
+                "token_hint": token[: len(TOKEN_PREFIX) + 6] + "…",
+            }
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "onecard.desk.reader.token.show",

@@ -21,7 +21,9 @@ class OnecardListEntry(models.Model):
     version = fields.Integer(required=True)
     card_id = fields.Many2one("onecard.card", ondelete="set null")
     uid = fields.Char(string="Card UID", required=True)
-    list_type = fields.Selection([("blacklist", "Blacklist"), ("whitelist", "Whitelist")], required=True)
+    list_type = fields.Selection(
+        [("blacklist", "Blacklist"), ("whitelist", "Whitelist")], required=True
+    )
     action = fields.Selection([("add", "Add"), ("remove", "Remove")], required=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
 
@@ -52,13 +54,28 @@ class OnecardListEntry(models.Model):
         for company_id, rows in rows_by_company.items():
             if not rows or not company_id:
                 continue
-            self.env.cr.execute("""
+            self.env.cr.execute(
+                """
                 UPDATE res_company SET onecard_list_version = onecard_list_version + 1 WHERE id = %s
                 RETURNING onecard_list_version
-            """, [company_id])
+            """,
+                [company_id],
+            )
             version = self.env.cr.fetchone()[0]
-            self.sudo().create([{"company_id": company_id, "version": version, "card_id": card.id, "uid": card.uid,
-                                 "list_type": name, "action": action, "date": now} for card, name, action in rows])
+            self.sudo().create(
+                [
+                    {
+                        "company_id": company_id,
+                        "version": version,
+                        "card_id": card.id,
+                        "uid": card.uid,
+                        "list_type": name,
+                        "action": action,
+                        "date": now,
+                    }
+                    for card, name, action in rows
+                ]
+            )
         self.env["res.company"].invalidate_model(["onecard_list_version"])
 
     @api.model
@@ -66,23 +83,32 @@ class OnecardListEntry(models.Model):
         """Changes after version ``since``, last action per (uid, list); None when a full list is cheaper."""
         if since is None or since > company.onecard_list_version:
             return None
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT DISTINCT ON (uid, list_type) uid, list_type, action, version
               FROM onecard_list_entry WHERE company_id = %s AND version > %s
              ORDER BY uid, list_type, version DESC, id DESC
-        """, [company.id, since])
+        """,
+            [company.id, since],
+        )
         rows = self.env.cr.fetchall()
         if limit and len(rows) > limit:
             return None
         rows.sort(key=lambda r: (r[3], r[0], r[1]))
-        return [{"uid": uid, "list": name, "action": action, "version": version} for uid, name, action, version in rows]
+        return [
+            {"uid": uid, "list": name, "action": action, "version": version}
+            for uid, name, action, version in rows
+        ]
 
     @api.model
     def _full(self, company):
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT uid, state, kind FROM onecard_card
              WHERE company_id = %s AND state IN ('active', 'lost', 'frozen') ORDER BY uid
-        """, [company.id])
+        """,
+            [company.id],
+        )
         blacklist, whitelist = [], []
         for uid, state, kind in self.env.cr.fetchall():
             lists = self._membership(state, kind)

@@ -24,15 +24,20 @@ class OnecardTerminalNonce(models.Model):
     signature = fields.Char(required=True)
     received = fields.Datetime(required=True)
 
-    _sql_constraints = [("signature_uniq", "unique(signature)", "A signed request is accepted once.")]
+    _sql_constraints = [
+        ("signature_uniq", "unique(signature)", "A signed request is accepted once.")
+    ]
 
     @api.model
     def _use(self, terminal, signature):
         """Record a signature; False when it was already used."""
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             INSERT INTO onecard_terminal_nonce (terminal_id, signature, received) VALUES (%s, %s, %s)
             ON CONFLICT (signature) DO NOTHING RETURNING id
-        """, [terminal.id, signature, fields.Datetime.now()])
+        """,
+            [terminal.id, signature, fields.Datetime.now()],
+        )
         return bool(self.env.cr.fetchone())
 
     @api.model
@@ -41,14 +46,20 @@ class OnecardTerminalNonce(models.Model):
         if not signatures:
             return set()
         now = fields.Datetime.now()
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             INSERT INTO onecard_terminal_nonce (terminal_id, signature, received)
             SELECT t, s, %s FROM unnest(%s::int[], %s::varchar[]) v(t, s)
             ON CONFLICT (signature) DO NOTHING RETURNING signature
-        """, [now, list(signatures.values()), list(signatures)], log_exceptions=False)  # racing replays: retried
+        """,
+            [now, list(signatures.values()), list(signatures)],
+            log_exceptions=False,
+        )  # racing replays: retried
         return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model
     def _purge(self):
-        self.env.cr.execute("DELETE FROM onecard_terminal_nonce WHERE received < %s",
-                            [fields.Datetime.now() - timedelta(seconds=2 * MAX_SKEW)])
+        self.env.cr.execute(
+            "DELETE FROM onecard_terminal_nonce WHERE received < %s",
+            [fields.Datetime.now() - timedelta(seconds=2 * MAX_SKEW)],
+        )

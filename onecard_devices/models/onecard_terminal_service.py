@@ -37,11 +37,13 @@ kiosk_balance   {uid*:str} -> {holder, balances, subsidy_pending}
 kiosk_collect   {uid*:str} -> {collected, balances}
 kiosk_topup     {uid*:str, amount*:number, method*:str, reference*:str}
 """
+
 import hashlib
 import json
 import math
 import secrets
-from datetime import datetime, time as dtime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from datetime import time as dtime
 
 import pytz
 
@@ -55,7 +57,7 @@ from odoo.addons.onecard_consume.tools import check_pin, normalize_uid
 from ..lib.errors import TerminalError
 from ..lib.signing import MAX_SKEW, verify
 
-MAX_INT = 2 ** 31 - 1
+MAX_INT = 2**31 - 1
 MAX_AMOUNT = 1000000
 MAX_UPLOAD = 500
 SMALL_DELTA = 200
@@ -66,34 +68,75 @@ LIST = "list"
 
 # message -> {field: (type, required, max length / bounds)}
 SCHEMAS = {
-    "heartbeat": {"list_version": (INT, False), "config_version": (str, False), "firmware": (str, False),
-                  "time": (INT, False), "last_seq": (INT, False), "results": (LIST, False)},
+    "heartbeat": {
+        "list_version": (INT, False),
+        "config_version": (str, False),
+        "firmware": (str, False),
+        "time": (INT, False),
+        "last_seq": (INT, False),
+        "results": (LIST, False),
+    },
     "config": {},
     "lists": {"since": (INT, False)},
-    "swipe": {"uid": (str, True), "amount": (NUM, False), "key": (INT, False), "pin": (str, False),
-              "seq": (INT, False), "epoch": (INT, False), "idempotency_key": (str, False), "time": (INT, False)},
+    "swipe": {
+        "uid": (str, True),
+        "amount": (NUM, False),
+        "key": (INT, False),
+        "pin": (str, False),
+        "seq": (INT, False),
+        "epoch": (INT, False),
+        "idempotency_key": (str, False),
+        "time": (INT, False),
+    },
     "upload": {"records": (LIST, True)},
     "sequence_reset": {},
     "totals": {"uid": (str, False)},
     "operator_login": {"uid": (str, True), "pin": (str, False)},
     "operator_logout": {"session": (str, True)},
-    "cashier_topup": {"session": (str, True), "uid": (str, True), "amount": (NUM, True), "method": (str, False),
-                      "request_id": (str, True)},
-    "cashier_refund": {"session": (str, True), "uid": (str, True), "amount": (NUM, True), "method": (str, False),
-                       "request_id": (str, True)},
+    "cashier_topup": {
+        "session": (str, True),
+        "uid": (str, True),
+        "amount": (NUM, True),
+        "method": (str, False),
+        "request_id": (str, True),
+    },
+    "cashier_refund": {
+        "session": (str, True),
+        "uid": (str, True),
+        "amount": (NUM, True),
+        "method": (str, False),
+        "request_id": (str, True),
+    },
     "kiosk_balance": {"uid": (str, True)},
     "kiosk_collect": {"uid": (str, True)},
-    "kiosk_topup": {"uid": (str, True), "amount": (NUM, True), "method": (str, True), "reference": (str, True)},
+    "kiosk_topup": {
+        "uid": (str, True),
+        "amount": (NUM, True),
+        "method": (str, True),
+        "reference": (str, True),
+    },
 }
-RECORD_SCHEMA = {"seq": (INT, True), "epoch": (INT, False), "uid": (str, True), "amount": (NUM, False),
-                 "key": (INT, False), "time": (INT, True), "pin": (str, False)}
+RECORD_SCHEMA = {
+    "seq": (INT, True),
+    "epoch": (INT, False),
+    "uid": (str, True),
+    "amount": (NUM, False),
+    "key": (INT, False),
+    "time": (INT, True),
+    "pin": (str, False),
+}
 RESULT_SCHEMA = {"id": (INT, True), "ok": (BOOL, True), "result": (str, False)}
 # Terminal kinds allowed to send a message (None = every kind).
 KINDS = {
-    "swipe": ("consume", "cashier"), "upload": ("consume", "cashier"), "sequence_reset": ("consume", "cashier"),
-    "operator_login": ("cashier",), "operator_logout": ("cashier",),
-    "cashier_topup": ("cashier",), "cashier_refund": ("cashier",),
-    "kiosk_balance": ("kiosk", "subsidy", "cashier"), "kiosk_collect": ("kiosk", "subsidy"),
+    "swipe": ("consume", "cashier"),
+    "upload": ("consume", "cashier"),
+    "sequence_reset": ("consume", "cashier"),
+    "operator_login": ("cashier",),
+    "operator_logout": ("cashier",),
+    "cashier_topup": ("cashier",),
+    "cashier_refund": ("cashier",),
+    "kiosk_balance": ("kiosk", "subsidy", "cashier"),
+    "kiosk_collect": ("kiosk", "subsidy"),
     "kiosk_topup": ("kiosk",),
 }
 
@@ -106,47 +149,84 @@ def _check_value(name, value, kind):
     """Type and range check of one JSON value; raises TerminalError."""
     if kind is INT:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise TerminalError("invalid_type", _("Field %(field)s must be an integer.", field=name))
+            raise TerminalError(
+                "invalid_type", _("Field %(field)s must be an integer.", field=name)
+            )
         if not 0 <= value <= MAX_INT and name not in ("time",):
-            raise TerminalError("out_of_range", _("Field %(field)s is out of range.", field=name))
-        if name == "time" and not 946684800 <= value <= 4102444800:  # 2000-01-01 .. 2100-01-01
-            raise TerminalError("out_of_range", _("Field %(field)s is not a plausible time.", field=name))
+            raise TerminalError(
+                "out_of_range", _("Field %(field)s is out of range.", field=name)
+            )
+        if (
+            name == "time" and not 946684800 <= value <= 4102444800
+        ):  # 2000-01-01 .. 2100-01-01
+            raise TerminalError(
+                "out_of_range",
+                _("Field %(field)s is not a plausible time.", field=name),
+            )
     elif kind is NUM:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TerminalError("invalid_type", _("Field %(field)s must be a number.", field=name))
-        if isinstance(value, float) and not math.isfinite(value) or not 0 <= value <= MAX_AMOUNT:
-            raise TerminalError("out_of_range", _("Field %(field)s is out of range.", field=name))
+            raise TerminalError(
+                "invalid_type", _("Field %(field)s must be a number.", field=name)
+            )
+        if (
+            isinstance(value, float)
+            and not math.isfinite(value)
+            or not 0 <= value <= MAX_AMOUNT
+        ):
+            raise TerminalError(
+                "out_of_range", _("Field %(field)s is out of range.", field=name)
+            )
     elif kind is BOOL:
         if not isinstance(value, bool):
-            raise TerminalError("invalid_type", _("Field %(field)s must be true or false.", field=name))
+            raise TerminalError(
+                "invalid_type", _("Field %(field)s must be true or false.", field=name)
+            )
     elif kind is LIST:
         if not isinstance(value, list):
-            raise TerminalError("invalid_type", _("Field %(field)s must be a list.", field=name))
+            raise TerminalError(
+                "invalid_type", _("Field %(field)s must be a list.", field=name)
+            )
     elif kind is str:
         if not isinstance(value, str):
-            raise TerminalError("invalid_type", _("Field %(field)s must be a string.", field=name))
+            raise TerminalError(
+                "invalid_type", _("Field %(field)s must be a string.", field=name)
+            )
         if len(value) > 128:
-            raise TerminalError("out_of_range", _("Field %(field)s is too long.", field=name))
+            raise TerminalError(
+                "out_of_range", _("Field %(field)s is too long.", field=name)
+            )
         try:
             value.encode("utf-8")  # lone surrogates ("\\udc00") cannot be stored
         except UnicodeEncodeError:
-            raise TerminalError("invalid_value", _("Field %(field)s is not valid text.", field=name)) from None
+            raise TerminalError(
+                "invalid_value", _("Field %(field)s is not valid text.", field=name)
+            ) from None
         if "\x00" in value:
-            raise TerminalError("invalid_value", _("Field %(field)s contains a NUL character.", field=name))
+            raise TerminalError(
+                "invalid_value",
+                _("Field %(field)s contains a NUL character.", field=name),
+            )
 
 
 def validate(payload, schema, where=""):
     """Strictly check a JSON object against a schema; return it as a dict."""
     if not isinstance(payload, dict):
-        raise TerminalError("invalid_body", _("The body must be a JSON object%(where)s.", where=where))
+        raise TerminalError(
+            "invalid_body", _("The body must be a JSON object%(where)s.", where=where)
+        )
     unknown = sorted(set(payload) - set(schema))
     if unknown:
-        raise TerminalError("unknown_field", _("Unknown field: %(field)s.", field=", ".join(map(str, unknown))[:200]))
+        raise TerminalError(
+            "unknown_field",
+            _("Unknown field: %(field)s.", field=", ".join(map(str, unknown))[:200]),
+        )
     for name, (kind, required) in schema.items():
         value = payload.get(name)
         if value is None:
             if required:
-                raise TerminalError("missing_field", _("Missing field: %(field)s.", field=name))
+                raise TerminalError(
+                    "missing_field", _("Missing field: %(field)s.", field=name)
+                )
             continue
         _check_value(name, value, kind)
     return payload
@@ -158,7 +238,9 @@ class OnecardTerminalService(models.AbstractModel):
 
     # ------------------------------------------------------------ entry points
     @api.model
-    def authenticate(self, serial, method, path, timestamp, body, signature, now=None, nonce=None):
+    def authenticate(
+        self, serial, method, path, timestamp, body, signature, now=None, nonce=None
+    ):
         """Check the signature of a request; return the (sudo) terminal.
 
         Raises TerminalError 401 for a missing header, an unknown or archived
@@ -169,28 +251,52 @@ class OnecardTerminalService(models.AbstractModel):
         first one commits, then finds it (replayed); if the first one rolls
         back, nothing of it happened and the copy may go ahead.
         """
-        terminal_id = self._check_signature(serial, method, path, timestamp, body, signature, now=now, nonce=nonce)
-        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
-        if not self.env["onecard.terminal.nonce"]._use(terminal, signature.strip().lower()):
+        terminal_id = self._check_signature(
+            serial, method, path, timestamp, body, signature, now=now, nonce=nonce
+        )
+        terminal = (
+            self.env["onecard.terminal"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse(terminal_id)
+        )
+        if not self.env["onecard.terminal.nonce"]._use(
+            terminal, signature.strip().lower()
+        ):
             raise self._replayed()
         return terminal
 
     def _replayed(self):
-        return TerminalError("replayed", _("This request was already received; sign again with a new timestamp."))
+        return TerminalError(
+            "replayed",
+            _("This request was already received; sign again with a new timestamp."),
+        )
 
-    def _check_signature(self, serial, method, path, timestamp, body, signature, now=None, nonce=None):
+    def _check_signature(
+        self, serial, method, path, timestamp, body, signature, now=None, nonce=None
+    ):
         """The id of the active terminal that signed this request (the nonce is not burnt here)."""
         if not serial or not timestamp or not signature:
-            raise TerminalError("missing_auth", _("X-Terminal, X-Timestamp and X-Signature headers are required."))
+            raise TerminalError(
+                "missing_auth",
+                _("X-Terminal, X-Timestamp and X-Signature headers are required."),
+            )
         terminal_id, secret, active = self._terminal_secret(serial)
         if not terminal_id or not secret:
             raise TerminalError("unknown_terminal", _("Unknown terminal."))
-        error = verify(secret, method, path, timestamp, body, signature, now=now, nonce=nonce)
+        error = verify(
+            secret, method, path, timestamp, body, signature, now=now, nonce=nonce
+        )
         if error == "bad_timestamp":
             raise TerminalError(error, _("X-Timestamp must be unix seconds."))
         if error == "stale_timestamp":
-            raise TerminalError(error, _("The request time is more than %(skew)s seconds away from the server clock.",
-                                         skew=MAX_SKEW))
+            raise TerminalError(
+                error,
+                _(
+                    "The request time is more than %(skew)s seconds away from the server clock.",
+                    skew=MAX_SKEW,
+                ),
+            )
         if error:
             raise TerminalError("bad_signature", _("Invalid signature."))
         if not active:
@@ -206,8 +312,15 @@ class OnecardTerminalService(models.AbstractModel):
         the JSON body and handles the message; the caller owns the transaction
         and commits it before answering.
         """
-        terminal = self.authenticate(request["serial"], request["method"], request["path"], request["timestamp"],
-                                     request["body"], request["signature"], nonce=request.get("nonce"))
+        terminal = self.authenticate(
+            request["serial"],
+            request["method"],
+            request["path"],
+            request["timestamp"],
+            request["body"],
+            request["signature"],
+            nonce=request.get("nonce"),
+        )
         payload = self._decode(request["body"])
         _kind, _company, lang = self._terminal_meta(terminal.id)
         handler = self.with_context(lang=lang or self.env.lang)
@@ -225,8 +338,14 @@ class OnecardTerminalService(models.AbstractModel):
         for index, request in enumerate(requests):
             try:
                 terminal_id = self._check_signature(
-                    request["serial"], request["method"], request["path"], request["timestamp"], request["body"],
-                    request["signature"], nonce=request.get("nonce"))
+                    request["serial"],
+                    request["method"],
+                    request["path"],
+                    request["timestamp"],
+                    request["body"],
+                    request["signature"],
+                    nonce=request.get("nonce"),
+                )
                 signature = request["signature"].strip().lower()
                 if signature in burn:
                     raise self._replayed()
@@ -240,20 +359,30 @@ class OnecardTerminalService(models.AbstractModel):
             try:
                 if signature not in fresh:
                     raise self._replayed()
-                swipes.append((index, terminal_id, self._decode(requests[index]["body"])))
+                swipes.append(
+                    (index, terminal_id, self._decode(requests[index]["body"]))
+                )
             except TerminalError as exc:
                 results[index] = exc
-        answers = self.handle_swipes([(terminal_id, payload) for _i, terminal_id, payload in swipes])
-        for (index, _t, _p), answer in zip(swipes, answers):
+        answers = self.handle_swipes(
+            [(terminal_id, payload) for _i, terminal_id, payload in swipes]
+        )
+        for (index, _t, _p), answer in zip(swipes, answers, strict=False):
             results[index] = answer
         return results
 
     def _decode(self, body):
         """The JSON body as Python values; any malformed body is a 400, never a 500."""
         try:
-            return json.loads(body.decode("utf-8"), parse_constant=_reject_constant) if body.strip() else {}
+            return (
+                json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+                if body.strip()
+                else {}
+            )
         except (ValueError, RecursionError) as exc:
-            raise TerminalError("invalid_json", _("The body is not valid JSON.")) from exc
+            raise TerminalError(
+                "invalid_json", _("The body is not valid JSON.")
+            ) from exc
 
     @api.model
     @tools.ormcache("serial")
@@ -262,8 +391,12 @@ class OnecardTerminalService(models.AbstractModel):
 
         Cleared when a terminal's serial, secret or active flag changes (onecard.config.cache).
         """
-        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).search(
-            [("serial_number", "=", serial)], limit=1)
+        terminal = (
+            self.env["onecard.terminal"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("serial_number", "=", serial)], limit=1)
+        )
         return terminal.id, terminal.secret, terminal.active
 
     @api.model
@@ -276,22 +409,32 @@ class OnecardTerminalService(models.AbstractModel):
         terminal's company; the caller owns the transaction.
         """
         if message not in SCHEMAS:
-            raise TerminalError("not_found", _("Unknown message %(message)s.", message=str(message)[:64]))
+            raise TerminalError(
+                "not_found",
+                _("Unknown message %(message)s.", message=str(message)[:64]),
+            )
         if payload is None:
             payload = {}
         payload = validate(payload, SCHEMAS[message])
         kind, company_id, _lang = self._terminal_meta(terminal.id)
         kinds = KINDS.get(message)
         if kinds and kind not in kinds:
-            raise TerminalError("wrong_terminal_kind", _("This terminal cannot send %(message)s.", message=message))
+            raise TerminalError(
+                "wrong_terminal_kind",
+                _("This terminal cannot send %(message)s.", message=message),
+            )
         terminal = terminal.sudo().with_company(company_id)
         self = self.sudo().with_company(company_id)
         try:
             return getattr(self, "_msg_" + message)(terminal, payload)
         except IdempotencyConflict as exc:
-            raise TerminalError("idempotency_conflict", str(exc.args[0] if exc.args else exc)) from exc
+            raise TerminalError(
+                "idempotency_conflict", str(exc.args[0] if exc.args else exc)
+            ) from exc
         except (UserError, ValidationError) as exc:
-            raise TerminalError("refused", str(exc.args[0] if exc.args else exc)) from exc
+            raise TerminalError(
+                "refused", str(exc.args[0] if exc.args else exc)
+            ) from exc
 
     # ------------------------------------------------------------ status / setup
     def _msg_heartbeat(self, terminal, payload):
@@ -299,48 +442,84 @@ class OnecardTerminalService(models.AbstractModel):
         for result in payload.get("results") or []:
             validate(result, RESULT_SCHEMA, where=" (results)")
         now = fields.Datetime.now()
-        drift = int(payload["time"] - now.replace(tzinfo=timezone.utc).timestamp()) if payload.get("time") else None
-        self.env.cr.execute("""
+        drift = (
+            int(payload["time"] - now.replace(tzinfo=timezone.utc).timestamp())
+            if payload.get("time")
+            else None
+        )
+        self.env.cr.execute(
+            """
             UPDATE onecard_terminal SET last_seen = %s, clock_drift = COALESCE(%s, clock_drift),
                    firmware = COALESCE(%s, firmware), list_version = COALESCE(%s, list_version), silent = false
              WHERE id = %s
-        """, [now, drift, payload.get("firmware"), payload.get("list_version"), terminal.id])
-        terminal.invalidate_recordset(["last_seen", "clock_drift", "firmware", "list_version", "silent"])
-        self.env["onecard.terminal.command"]._report(terminal, payload.get("results") or [])
+        """,
+            [
+                now,
+                drift,
+                payload.get("firmware"),
+                payload.get("list_version"),
+                terminal.id,
+            ],
+        )
+        terminal.invalidate_recordset(
+            ["last_seen", "clock_drift", "firmware", "list_version", "silent"]
+        )
+        self.env["onecard.terminal.command"]._report(
+            terminal, payload.get("results") or []
+        )
         version = terminal.company_id.onecard_list_version
         config_version = self._config_version(terminal)
         answer = {
             "server_time": int(now.replace(tzinfo=timezone.utc).timestamp()),
             "list_version": version,
             "config_version": config_version,
-            "config_changed": payload.get("config_version") not in (None, config_version),
-            "lists_changed": payload.get("list_version") is not None and payload["list_version"] != version,
+            "config_changed": payload.get("config_version")
+            not in (None, config_version),
+            "lists_changed": payload.get("list_version") is not None
+            and payload["list_version"] != version,
             "commands": self.env["onecard.terminal.command"]._hand_out(terminal),
             "epoch": terminal.seq_epoch,
         }
         since = payload.get("list_version")
         if since is not None and since != version:
-            delta = self.env["onecard.list.entry"]._delta(terminal.company_id, since, limit=SMALL_DELTA)
+            delta = self.env["onecard.list.entry"]._delta(
+                terminal.company_id, since, limit=SMALL_DELTA
+            )
             if delta is not None:
                 answer["list_delta"] = delta
         return answer
 
     def _config_values(self, terminal):
         currency = terminal.currency_id
-        periods = self.env["onecard.meal.period"].search([("company_id", "in", [terminal.company_id.id, False])])
+        periods = self.env["onecard.meal.period"].search(
+            [("company_id", "in", [terminal.company_id.id, False])]
+        )
         return {
-            "terminal": terminal.code, "name": terminal.name, "kind": terminal.terminal_kind,
-            "mode": terminal.mode, "online": terminal.online_mode,
+            "terminal": terminal.code,
+            "name": terminal.name,
+            "kind": terminal.terminal_kind,
+            "mode": terminal.mode,
+            "online": terminal.online_mode,
             "fixed_amount": currency.round(terminal.fixed_amount),
             "offline_limit": currency.round(terminal.offline_limit),
             "repeat_interval": terminal.repeat_interval,
             "pin_threshold": currency.round(terminal.pin_threshold),
-            "keys": [{"key": k.key, "name": k.name or "", "amount": currency.round(k.amount)}
-                     for k in terminal.key_ids.sorted("key")],
-            "meal_periods": [{"code": p.code, "name": p.name, "start": p.start_hour, "end": p.end_hour}
-                             for p in periods],
+            "keys": [
+                {"key": k.key, "name": k.name or "", "amount": currency.round(k.amount)}
+                for k in terminal.key_ids.sorted("key")
+            ],
+            "meal_periods": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "start": p.start_hour,
+                    "end": p.end_hour,
+                }
+                for p in periods
+            ],
             "timezone": terminal.company_id.partner_id.tz or "UTC",
-            "currency": currency.name, "decimals": currency.decimal_places,
+            "currency": currency.name,
+            "decimals": currency.decimal_places,
             "heartbeat_interval": terminal._heartbeat_interval(),
         }
 
@@ -352,7 +531,8 @@ class OnecardTerminalService(models.AbstractModel):
         """Settings the terminal applies, with the server clock (set_time)."""
         values = self._config_values(terminal)
         values["config_version"] = hashlib.sha256(
-            json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
+            json.dumps(values, sort_keys=True, default=str).encode()
+        ).hexdigest()[:16]
         values["server_time"] = int(datetime.now(timezone.utc).timestamp())
         return values
 
@@ -369,7 +549,10 @@ class OnecardTerminalService(models.AbstractModel):
                 answer = {"version": version, "full": False, "entries": delta}
         if answer is None:
             answer = dict(entries._full(company), version=version, full=True)
-        self.env.cr.execute("UPDATE onecard_terminal SET list_version = %s WHERE id = %s", [version, terminal.id])
+        self.env.cr.execute(
+            "UPDATE onecard_terminal SET list_version = %s WHERE id = %s",
+            [version, terminal.id],
+        )
         terminal.invalidate_recordset(["list_version"])
         return answer
 
@@ -381,15 +564,24 @@ class OnecardTerminalService(models.AbstractModel):
 
     def _msg_swipe(self, terminal, payload):
         """Real-time swipe: the engine's answer (idempotent by key or seq)."""
-        return self.env["onecard.consumption"].swipe_many([self._swipe_request(terminal.id, payload)])[0]
+        return self.env["onecard.consumption"].swipe_many(
+            [self._swipe_request(terminal.id, payload)]
+        )[0]
 
     def _swipe_request(self, terminal_id, payload, offline=False):
         key = payload.get("idempotency_key")
-        return {"terminal_id": terminal_id, "uid": payload["uid"], "amount": payload.get("amount"),
-                "key": payload.get("key"), "pin": payload.get("pin"),
-                "idempotency_key": key and "T%s:%s" % (terminal_id, key), "terminal_seq": payload.get("seq"),
-                "terminal_epoch": payload.get("epoch") or 0,
-                "business_time": self._business_time(payload.get("time")), "offline": offline}
+        return {
+            "terminal_id": terminal_id,
+            "uid": payload["uid"],
+            "amount": payload.get("amount"),
+            "key": payload.get("key"),
+            "pin": payload.get("pin"),
+            "idempotency_key": key and "T%s:%s" % (terminal_id, key),
+            "terminal_seq": payload.get("seq"),
+            "terminal_epoch": payload.get("epoch") or 0,
+            "business_time": self._business_time(payload.get("time")),
+            "offline": offline,
+        }
 
     @api.model
     def handle_swipes(self, swipes):
@@ -403,22 +595,40 @@ class OnecardTerminalService(models.AbstractModel):
         """
         results, groups = [None] * len(swipes), {}
         settings = self.env["onecard.consumption"]
-        memo = settings._settings_memo()  # the terminal's kind, company, language: once per process
+        memo = (
+            settings._settings_memo()
+        )  # the terminal's kind, company, language: once per process
         for index, (terminal_id, payload) in enumerate(swipes):
-            kind, company_id, lang = settings._memo(memo, "_terminal_meta", terminal_id, model=self)
+            kind, company_id, lang = settings._memo(
+                memo, "_terminal_meta", terminal_id, model=self
+            )
             try:
-                payload = validate(payload if payload is not None else {}, SCHEMAS["swipe"])
+                payload = validate(
+                    payload if payload is not None else {}, SCHEMAS["swipe"]
+                )
                 if kind not in KINDS["swipe"]:
-                    raise TerminalError("wrong_terminal_kind", _("This terminal cannot send %(message)s.",
-                                                                 message="swipe"))
+                    raise TerminalError(
+                        "wrong_terminal_kind",
+                        _("This terminal cannot send %(message)s.", message="swipe"),
+                    )
             except TerminalError as exc:
                 results[index] = exc
                 continue
-            groups.setdefault((company_id, lang), []).append((index, self._swipe_request(terminal_id, payload)))
+            groups.setdefault((company_id, lang), []).append(
+                (index, self._swipe_request(terminal_id, payload))
+            )
         for (company_id, lang), group in groups.items():
-            engine = self.env["onecard.consumption"].sudo().with_company(company_id).with_context(
-                lang=lang or self.env.lang)
-            for (index, _request), answer in zip(group, engine.swipe_many([request for _i, request in group])):
+            engine = (
+                self.env["onecard.consumption"]
+                .sudo()
+                .with_company(company_id)
+                .with_context(lang=lang or self.env.lang)
+            )
+            for (index, _request), answer in zip(
+                group,
+                engine.swipe_many([request for _i, request in group]),
+                strict=False,
+            ):
                 results[index] = answer
         return results
 
@@ -429,37 +639,62 @@ class OnecardTerminalService(models.AbstractModel):
 
         Cleared when they change (onecard.config.cache on terminals, res.partner language).
         """
-        terminal = self.env["onecard.terminal"].sudo().with_context(active_test=False).browse(terminal_id)
-        return terminal.terminal_kind, terminal.company_id.id, terminal.company_id.partner_id.lang or None
+        terminal = (
+            self.env["onecard.terminal"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse(terminal_id)
+        )
+        return (
+            terminal.terminal_kind,
+            terminal.company_id.id,
+            terminal.company_id.partner_id.lang or None,
+        )
 
     def _msg_upload(self, terminal, payload):
         """Offline records in sequence order; idempotent by (terminal, seq); reports gaps."""
         records = payload["records"]
         if len(records) > MAX_UPLOAD:
-            raise TerminalError("out_of_range", _("At most %(max)s records per upload.", max=MAX_UPLOAD))
+            raise TerminalError(
+                "out_of_range", _("At most %(max)s records per upload.", max=MAX_UPLOAD)
+            )
         for record in records:
             validate(record, RECORD_SCHEMA, where=" (records)")
         numbers = [(r.get("epoch") or 0, r["seq"]) for r in records]
         if len(set(numbers)) != len(numbers):
-            raise TerminalError("invalid_value", _("Duplicate sequence numbers in one upload."))
+            raise TerminalError(
+                "invalid_value", _("Duplicate sequence numbers in one upload.")
+            )
         # last_seq and gaps are about the terminal's current epoch; older epochs' records are late ones
         epoch = terminal.seq_epoch
         seqs = [seq for record_epoch, seq in numbers if record_epoch == epoch]
         previous = terminal.last_seq or 0
         records = sorted(records, key=lambda r: (r.get("epoch") or 0, r["seq"]))
         answers = self.env["onecard.consumption"].swipe_many(
-            [self._swipe_request(terminal.id, record, offline=True) for record in records])
-        results = [dict(answer, seq=record["seq"], epoch=record.get("epoch") or 0)
-                   for record, answer in zip(records, answers)]
+            [
+                self._swipe_request(terminal.id, record, offline=True)
+                for record in records
+            ]
+        )
+        results = [
+            dict(answer, seq=record["seq"], epoch=record.get("epoch") or 0)
+            for record, answer in zip(records, answers, strict=False)
+        ]
         top = max(seqs + [previous])
         if top != previous:
-            self.env.cr.execute("UPDATE onecard_terminal SET last_seq = GREATEST(last_seq, %s) WHERE id = %s",
-                                [top, terminal.id])
+            self.env.cr.execute(
+                "UPDATE onecard_terminal SET last_seq = GREATEST(last_seq, %s) WHERE id = %s",
+                [top, terminal.id],
+            )
             terminal.invalidate_recordset(["last_seq"])
         # A record refused as a sequence conflict is not accepted (nothing was booked for it).
         accepted = sum(1 for result in results if result["code"] != "sequence_conflict")
-        return {"accepted": accepted, "results": results, "last_seq": max(top, previous),
-                "gaps": self._gaps(terminal, top, epoch)}
+        return {
+            "accepted": accepted,
+            "results": results,
+            "last_seq": max(top, previous),
+            "gaps": self._gaps(terminal, top, epoch),
+        }
 
     def _msg_sequence_reset(self, terminal, payload):
         """Start a new sequence epoch: the terminal numbers its records from 1 again.
@@ -468,19 +703,25 @@ class OnecardTerminalService(models.AbstractModel):
         give a free meal: a record is identified by (terminal, epoch, seq) and
         a known one replays only when it is the same request (digest).
         """
-        return {"epoch": terminal._start_sequence_epoch(), "server_time": int(datetime.now(timezone.utc).timestamp())}
+        return {
+            "epoch": terminal._start_sequence_epoch(),
+            "server_time": int(datetime.now(timezone.utc).timestamp()),
+        }
 
     def _gaps(self, terminal, top, epoch=0, window=10000):
         """Missing sequence numbers (ranges) of ``epoch`` below ``top``, over the last ``window`` numbers."""
         low = max(1, top - window + 1)
         if top < low:
             return []
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            """
             SELECT s FROM generate_series(%s::int, %s::int) s
              WHERE NOT EXISTS (SELECT 1 FROM onecard_operation o
                                 WHERE o.terminal_id = %s AND o.terminal_epoch = %s AND o.terminal_seq = s)
              ORDER BY s
-        """, [low, top, terminal.id, epoch])
+        """,
+            [low, top, terminal.id, epoch],
+        )
         missing = [row[0] for row in self.env.cr.fetchall()]
         ranges = []
         for seq in missing:
@@ -494,21 +735,32 @@ class OnecardTerminalService(models.AbstractModel):
         """Today (00:00 to now) and the current meal period, in UTC, by company time zone."""
         tz = pytz.timezone(terminal.company_id.partner_id.tz or "UTC")
         local_now = datetime.now(timezone.utc).astimezone(tz)
-        start = tz.localize(datetime.combine(local_now.date(), dtime.min)).astimezone(timezone.utc).replace(tzinfo=None)
+        start = (
+            tz.localize(datetime.combine(local_now.date(), dtime.min))
+            .astimezone(timezone.utc)
+            .replace(tzinfo=None)
+        )
         period = self.env["onecard.meal.period"]._find(local_now, terminal.company_id)
         meal_start = None
         if period:
             hours = timedelta(hours=period.start_hour)
-            meal_start = tz.localize(datetime.combine(local_now.date(), dtime.min) + hours).astimezone(
-                timezone.utc).replace(tzinfo=None)
+            meal_start = (
+                tz.localize(datetime.combine(local_now.date(), dtime.min) + hours)
+                .astimezone(timezone.utc)
+                .replace(tzinfo=None)
+            )
         return start, period, meal_start
 
     def _sum(self, where, since):
-        query = SQL("""
+        query = SQL(
+            """
             SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM onecard_operation
              WHERE kind = 'consume' AND state = 'approved' AND reversed_by_id IS NULL
                AND business_time >= %s AND %s
-        """, since, where)
+        """,
+            since,
+            where,
+        )
         self.env.cr.execute(query)
         count, amount = self.env.cr.fetchone()
         return {"count": count, "amount": float(amount)}
@@ -523,8 +775,11 @@ class OnecardTerminalService(models.AbstractModel):
             where = SQL("terminal_id = %s", terminal.id)
             scope = {"terminal": terminal.code}
         start, period, meal_start = self._local_bounds(terminal)
-        meal = dict(self._sum(where, meal_start), period=period.code) if period else \
-            {"period": None, "count": 0, "amount": 0.0}
+        meal = (
+            dict(self._sum(where, meal_start), period=period.code)
+            if period
+            else {"period": None, "count": 0, "amount": 0.0}
+        )
         return dict(scope, today=self._sum(where, start), meal=meal)
 
     # ------------------------------------------------------------ operators / cashier
@@ -538,33 +793,61 @@ class OnecardTerminalService(models.AbstractModel):
         """An operator card logs its Odoo user in on a cashier terminal."""
         card = self._card(terminal, payload["uid"])
         user = card.user_id
-        if card.kind not in ("operator", "admin") or card.state != "active" or not user or not user.active \
-                or not user.has_group("onecard_consume.group_onecard_operator"):
-            raise TerminalError("not_operator", _("This card cannot log in an operator."))
+        if (
+            card.kind not in ("operator", "admin")
+            or card.state != "active"
+            or not user
+            or not user.active
+            or not user.has_group("onecard_consume.group_onecard_operator")
+        ):
+            raise TerminalError(
+                "not_operator", _("This card cannot log in an operator.")
+            )
         pin_hash = card.cardholder_id.sudo().pin_hash
         if pin_hash and not check_pin(payload.get("pin") or "", pin_hash):
             raise TerminalError("not_operator", _("Wrong PIN."))
         token = secrets.token_urlsafe(24)
-        terminal.write({"operator_user_id": user.id, "operator_session": hashlib.sha256(token.encode()).hexdigest(),
-                        "operator_since": fields.Datetime.now()})
+        terminal.write(
+            {
+                "operator_user_id": user.id,
+                "operator_session": hashlib.sha256(token.encode()).hexdigest(),
+                "operator_since": fields.Datetime.now(),
+            }
+        )
         return {"session": token, "operator": user.name}
 
     def _operator(self, terminal, session):
         digest = hashlib.sha256(session.encode()).hexdigest()
-        if not terminal.operator_session or not terminal.operator_user_id or \
-                not secrets.compare_digest(digest, terminal.operator_session):
-            raise TerminalError("operator_required", _("Log in with an operator card first."))
+        if (
+            not terminal.operator_session
+            or not terminal.operator_user_id
+            or not secrets.compare_digest(digest, terminal.operator_session)
+        ):
+            raise TerminalError(
+                "operator_required", _("Log in with an operator card first.")
+            )
         return terminal.operator_user_id
 
     def _msg_operator_logout(self, terminal, payload):
         self._operator(terminal, payload["session"])
-        terminal.write({"operator_user_id": False, "operator_session": False, "operator_since": False})
+        terminal.write(
+            {
+                "operator_user_id": False,
+                "operator_session": False,
+                "operator_since": False,
+            }
+        )
         return {"ok": True}
 
     def _method(self, code, default="cash"):
-        method = self.env["onecard.payment.method"].search([("code", "=", code or default)], limit=1)
+        method = self.env["onecard.payment.method"].search(
+            [("code", "=", code or default)], limit=1
+        )
         if not method:
-            raise TerminalError("invalid_value", _("Unknown payment method %(method)s.", method=(code or default)[:32]))
+            raise TerminalError(
+                "invalid_value",
+                _("Unknown payment method %(method)s.", method=(code or default)[:32]),
+            )
         return method
 
     def _cashier(self, terminal, payload, operation):
@@ -574,10 +857,16 @@ class OnecardTerminalService(models.AbstractModel):
         ledger = self.env["onecard.ledger"].with_user(user).sudo()
         key = "T%s:%s" % (terminal.id, payload["request_id"])
         result = getattr(ledger, operation)(card, payload["amount"], method, key=key)
-        self.env.cr.execute("UPDATE onecard_operation SET terminal_id = %s WHERE id = %s AND terminal_id IS NULL",
-                            [terminal.id, result["operation_id"]])
-        return dict(result, holder=card.cardholder_id.name, operator=user.name,
-                    balances=self._balances(card.cardholder_id))
+        self.env.cr.execute(
+            "UPDATE onecard_operation SET terminal_id = %s WHERE id = %s AND terminal_id IS NULL",
+            [terminal.id, result["operation_id"]],
+        )
+        return dict(
+            result,
+            holder=card.cardholder_id.name,
+            operator=user.name,
+            balances=self._balances(card.cardholder_id),
+        )
 
     def _msg_cashier_topup(self, terminal, payload):
         return self._cashier(terminal, payload, "topup")
@@ -593,20 +882,35 @@ class OnecardTerminalService(models.AbstractModel):
     def _msg_kiosk_balance(self, terminal, payload):
         card = self._card(terminal, payload["uid"])
         holder = card.cardholder_id
-        return {"holder": holder.name, "card_state": card.state, "balances": self._balances(holder),
-                "subsidy_pending": holder.subsidy_pending}
+        return {
+            "holder": holder.name,
+            "card_state": card.state,
+            "balances": self._balances(holder),
+            "subsidy_pending": holder.subsidy_pending,
+        }
 
     def _msg_kiosk_collect(self, terminal, payload):
         """Collect pending subsidies (collection-mode batches) at a kiosk."""
         card = self._card(terminal, payload["uid"])
         if card.state != "active":
-            raise TerminalError("refused", _("Card %(card)s is not active.", card=card.number))
+            raise TerminalError(
+                "refused", _("Card %(card)s is not active.", card=card.number)
+            )
         holder = card.cardholder_id
-        self.env.cr.execute("SELECT subsidy_pending FROM onecard_cardholder WHERE id = %s FOR UPDATE", [holder.id])
+        self.env.cr.execute(
+            "SELECT subsidy_pending FROM onecard_cardholder WHERE id = %s FOR UPDATE",
+            [holder.id],
+        )
         pending = self.env.cr.fetchone()[0]
-        collected = self.env["onecard.subsidy.batch"]._collect(holder) if pending else 0.0
+        collected = (
+            self.env["onecard.subsidy.batch"]._collect(holder) if pending else 0.0
+        )
         holder.invalidate_recordset(["subsidy_pending"])
-        return {"holder": holder.name, "collected": collected, "balances": self._balances(holder)}
+        return {
+            "holder": holder.name,
+            "collected": collected,
+            "balances": self._balances(holder),
+        }
 
     def _msg_kiosk_topup(self, terminal, payload):
         """Top-up paid outside (WeChat/Alipay...); the payment reference is the idempotency key."""
@@ -614,17 +918,37 @@ class OnecardTerminalService(models.AbstractModel):
         method = self._method(payload["method"])
         key = "kiosk:%s:%s" % (method.code, payload["reference"])
         try:
-            result = self.env["onecard.ledger"].topup(card, payload["amount"], method, key=key,
-                                                      reference=payload["reference"])
-        except IdempotencyConflict as exc:  # the same payment reference for another card or amount
-            raise TerminalError("reference_reused", _("This payment reference was already used.")) from exc
+            result = self.env["onecard.ledger"].topup(
+                card, payload["amount"], method, key=key, reference=payload["reference"]
+            )
+        except (
+            IdempotencyConflict
+        ) as exc:  # the same payment reference for another card or amount
+            raise TerminalError(
+                "reference_reused", _("This payment reference was already used.")
+            ) from exc
         if result.get("replay"):
-            self.env.cr.execute("SELECT card_id, amount FROM onecard_operation WHERE id = %s",
-                                [result.get("operation_id")])
+            self.env.cr.execute(
+                "SELECT card_id, amount FROM onecard_operation WHERE id = %s",
+                [result.get("operation_id")],
+            )
             row = self.env.cr.fetchone()
-            if row and (row[0] != card.id or terminal.currency_id.compare_amounts(float(row[1]), payload["amount"])):
-                raise TerminalError("reference_reused", _("This payment reference was already used."))
+            if row and (
+                row[0] != card.id
+                or terminal.currency_id.compare_amounts(
+                    float(row[1]), payload["amount"]
+                )
+            ):
+                raise TerminalError(
+                    "reference_reused", _("This payment reference was already used.")
+                )
         else:
-            self.env.cr.execute("UPDATE onecard_operation SET terminal_id = %s WHERE id = %s",
-                                [terminal.id, result["operation_id"]])
-        return dict(result, holder=card.cardholder_id.name, balances=self._balances(card.cardholder_id))
+            self.env.cr.execute(
+                "UPDATE onecard_operation SET terminal_id = %s WHERE id = %s",
+                [terminal.id, result["operation_id"]],
+            )
+        return dict(
+            result,
+            holder=card.cardholder_id.name,
+            balances=self._balances(card.cardholder_id),
+        )

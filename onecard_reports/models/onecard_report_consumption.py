@@ -1,7 +1,8 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
-from odoo.tools import SQL
 
 from .onecard_report_mixin import CARD_KINDS, CONSUME_KINDS
 
@@ -21,38 +22,66 @@ class OnecardReportConsumption(models.Model):
     _order = "business_time desc, id desc"
     _rec_name = "operation_id"
 
-    transaction_id = fields.Many2one("onecard.transaction", string="Ledger Row", readonly=True)
-    operation_id = fields.Many2one("onecard.operation", string="Operation", readonly=True)
+    transaction_id = fields.Many2one(
+        "onecard.transaction", string="Ledger Row", readonly=True
+    )
+    operation_id = fields.Many2one(
+        "onecard.operation", string="Operation", readonly=True
+    )
     kind = fields.Selection(OPERATION_KINDS, readonly=True)
-    wallet_kind = fields.Selection(WALLET_KIND_SELECTION, string="Wallet", readonly=True)
+    wallet_kind = fields.Selection(
+        WALLET_KIND_SELECTION, string="Wallet", readonly=True
+    )
     business_time = fields.Datetime(readonly=True)
-    date = fields.Date(string="Date", readonly=True, help="Local date in the company's time zone.")
+    date = fields.Date(
+        string="Date", readonly=True, help="Local date in the company's time zone."
+    )
     hour = fields.Integer(string="Hour", readonly=True, aggregator=None)
-    cardholder_id = fields.Many2one("onecard.cardholder", string="Cardholder", readonly=True)
+    cardholder_id = fields.Many2one(
+        "onecard.cardholder", string="Cardholder", readonly=True
+    )
     department_id = fields.Many2one("hr.department", string="Department", readonly=True)
-    cardholder_category_id = fields.Many2one("onecard.cardholder.category", string="Cardholder Category",
-                                             readonly=True)
+    cardholder_category_id = fields.Many2one(
+        "onecard.cardholder.category", string="Cardholder Category", readonly=True
+    )
     card_id = fields.Many2one("onecard.card", string="Card", readonly=True)
     card_kind = fields.Selection(CARD_KINDS, string="Card Kind", readonly=True)
-    consume_category_id = fields.Many2one("onecard.consume.category", string="Consumption Category", readonly=True)
-    meal_period_id = fields.Many2one("onecard.meal.period", string="Meal Period", readonly=True)
+    consume_category_id = fields.Many2one(
+        "onecard.consume.category", string="Consumption Category", readonly=True
+    )
+    meal_period_id = fields.Many2one(
+        "onecard.meal.period", string="Meal Period", readonly=True
+    )
     canteen_id = fields.Many2one("onecard.canteen", string="Canteen", readonly=True)
     terminal_id = fields.Many2one("onecard.terminal", string="Terminal", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    amount = fields.Monetary(string="Amount", readonly=True, help="Spent (positive); corrections are negative.")
+    amount = fields.Monetary(
+        string="Amount",
+        readonly=True,
+        help="Spent (positive); corrections are negative.",
+    )
     cash_amount = fields.Monetary(string="From Cash", readonly=True)
     subsidy_amount = fields.Monetary(string="From Subsidy", readonly=True)
-    swipe_ref = fields.Integer(string="Swipes", readonly=True, aggregator="count_distinct",
-                               help="Distinct swipes (a swipe paid from two wallets counts once).")
+    swipe_ref = fields.Integer(
+        string="Swipes",
+        readonly=True,
+        aggregator="count_distinct",
+        help="Distinct swipes (a swipe paid from two wallets counts once).",
+    )
     offline = fields.Boolean(readonly=True)
-    reversed = fields.Boolean(readonly=True, help="A correction, or a consumption that was corrected.")
-    settlement_id = fields.Many2one("onecard.settlement", string="Settlement", readonly=True)
+    reversed = fields.Boolean(
+        readonly=True, help="A correction, or a consumption that was corrected."
+    )
+    settlement_id = fields.Many2one(
+        "onecard.settlement", string="Settlement", readonly=True
+    )
 
     @api.model
     def _view_query(self):
         local = self._local_time_sql(SQL("t.business_time"))
-        return SQL("""
+        return SQL(
+            """
             SELECT t.id AS id, t.id AS transaction_id, t.operation_id, t.kind, t.wallet_kind, t.business_time,
                    (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS hour,
                    t.cardholder_id, t.department_id, h.category_id AS cardholder_category_id,
@@ -72,4 +101,7 @@ class OnecardReportConsumption(models.Model):
               LEFT JOIN onecard_cardholder h ON h.id = t.cardholder_id
               LEFT JOIN onecard_card c ON c.id = t.card_id
              WHERE t.kind IN %(kinds)s
-        """, local=local, kinds=CONSUME_KINDS)
+        """,
+            local=local,
+            kinds=CONSUME_KINDS,
+        )

@@ -15,6 +15,7 @@ the percentage move while the export runs. The job record itself is only
 touched by that progress cursor (state, progress, file), never by the work
 cursor, so the two transactions never update the same row.
 """
+
 import logging
 import os
 import tempfile
@@ -33,11 +34,26 @@ class OnecardReportExport(models.Model):
     _order = "id desc"
 
     name = fields.Char(required=True, readonly=True)
-    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, required=True, readonly=True)
-    company_id = fields.Many2one("res.company", default=lambda self: self.env.company, required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, required=True, readonly=True
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        required=True,
+        readonly=True,
+    )
     state = fields.Selection(
-        [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")],
-        default="queued", required=True, readonly=True)
+        [
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        default="queued",
+        required=True,
+        readonly=True,
+    )
     progress = fields.Float(readonly=True, help="Percentage of the rows written.")
     row_count = fields.Integer(string="Rows", readonly=True)
     background = fields.Boolean(readonly=True)
@@ -50,13 +66,20 @@ class OnecardReportExport(models.Model):
         self.ensure_one()
         if self.state != "done" or not self.attachment_id:
             raise UserError(_("The file is not ready yet."))
-        return {"type": "ir.actions.act_url", "target": "self",
-                "url": "/web/content/%s?download=true" % self.attachment_id.id}
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": "/web/content/%s?download=true" % self.attachment_id.id,
+        }
 
     # ---------------------------------------------------------- business
     @api.model
     def _threshold(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("onecard_reports.export_threshold")
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("onecard_reports.export_threshold")
+        )
         return int(value) if value else DEFAULT_THRESHOLD
 
     def _wizard(self, env=None):
@@ -73,10 +96,15 @@ class OnecardReportExport(models.Model):
         try:
             count = wizard._write_xlsx(path, progress=progress)
             with open(path, "rb") as stream:
-                attachment = self.env["ir.attachment"].create({
-                    "name": "%s.xlsx" % self.name, "raw": stream.read(), "res_model": self._name, "res_id": self.id,
-                    "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                })
+                attachment = self.env["ir.attachment"].create(
+                    {
+                        "name": "%s.xlsx" % self.name,
+                        "raw": stream.read(),
+                        "res_model": self._name,
+                        "res_id": self.id,
+                        "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    }
+                )
         finally:
             os.unlink(path)
         return attachment, count
@@ -85,7 +113,14 @@ class OnecardReportExport(models.Model):
         """Small export: build the file inside the user's request."""
         for export in self:
             attachment, count = export._execute()
-            export.write({"state": "done", "progress": 100.0, "attachment_id": attachment.id, "row_count": count})
+            export.write(
+                {
+                    "state": "done",
+                    "progress": 100.0,
+                    "attachment_id": attachment.id,
+                    "row_count": count,
+                }
+            )
 
     @api.model
     def _cron_run(self):
@@ -106,18 +141,37 @@ class OnecardReportExport(models.Model):
             export = status[self._name].browse(export_id)
             if export.state != "queued":
                 return
-            user_id, company_id, lang = export.user_id.id, export.company_id.id, export.user_id.lang
+            user_id, company_id, lang = (
+                export.user_id.id,
+                export.company_id.id,
+                export.user_id.lang,
+            )
             set_status(state="running", progress=0.0)
             try:
                 with registry.cursor() as work_cr:
-                    work = api.Environment(work_cr, user_id, dict(self.env.context, allowed_company_ids=[company_id],
-                                                                   lang=lang))
+                    work = api.Environment(
+                        work_cr,
+                        user_id,
+                        dict(
+                            self.env.context,
+                            allowed_company_ids=[company_id],
+                            lang=lang,
+                        ),
+                    )
                     job = work[self._name].browse(export_id)
                     attachment, count = job._execute(
-                        progress=lambda done, total: set_status(progress=100.0 * done / (total or 1)))
+                        progress=lambda done, total: set_status(
+                            progress=100.0 * done / (total or 1)
+                        )
+                    )
                     attachment_id = attachment.id
                     # leaving the block commits the file before the job points at it
-                set_status(state="done", progress=100.0, attachment_id=attachment_id, row_count=count)
+                set_status(
+                    state="done",
+                    progress=100.0,
+                    attachment_id=attachment_id,
+                    row_count=count,
+                )
             except Exception as error:
                 _logger.exception("Card report export %s failed", export_id)
                 status_cr.rollback()
@@ -126,15 +180,25 @@ class OnecardReportExport(models.Model):
 
     def _notify_user(self):
         for export in self:
-            export.user_id._bus_send("simple_notification", {
-                "type": "success" if export.state == "done" else "danger",
-                "title": _("Report export"),
-                "message": _("%(name)s: %(state)s", name=export.name,
-                             state=dict(self._fields["state"]._description_selection(self.env))[export.state]),
-            })
+            export.user_id._bus_send(
+                "simple_notification",
+                {
+                    "type": "success" if export.state == "done" else "danger",
+                    "title": _("Report export"),
+                    "message": _(
+                        "%(name)s: %(state)s",
+                        name=export.name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[export.state],
+                    ),
+                },
+            )
 
     @api.model
     def _queue(self, name, wizard_values):
-        export = self.create({"name": name, "wizard_values": wizard_values, "background": True})
+        export = self.create(
+            {"name": name, "wizard_values": wizard_values, "background": True}
+        )
         self.env.ref("onecard_reports.ir_cron_onecard_report_export").sudo()._trigger()
         return export

@@ -1,12 +1,16 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
-from odoo.tools import SQL
 
 from .onecard_report_mixin import CONSUME_KINDS, PAYMENT_KINDS
 
 FLOWS = [
-    ("counter", "Cash Desk"), ("consumption", "Consumption"), ("subsidy", "Subsidy"), ("transfer", "Transfer"),
+    ("counter", "Cash Desk"),
+    ("consumption", "Consumption"),
+    ("subsidy", "Subsidy"),
+    ("transfer", "Transfer"),
 ]
 
 
@@ -26,31 +30,46 @@ class OnecardReportFund(models.Model):
     _order = "business_time desc, id desc"
     _rec_name = "operation_id"
 
-    operation_id = fields.Many2one("onecard.operation", string="Operation", readonly=True)
+    operation_id = fields.Many2one(
+        "onecard.operation", string="Operation", readonly=True
+    )
     kind = fields.Selection(OPERATION_KINDS, readonly=True)
     flow = fields.Selection(FLOWS, readonly=True)
-    wallet_kind = fields.Selection(WALLET_KIND_SELECTION, string="Wallet", readonly=True)
-    payment_method_id = fields.Many2one("onecard.payment.method", string="Payment Method", readonly=True)
+    wallet_kind = fields.Selection(
+        WALLET_KIND_SELECTION, string="Wallet", readonly=True
+    )
+    payment_method_id = fields.Many2one(
+        "onecard.payment.method", string="Payment Method", readonly=True
+    )
     business_time = fields.Datetime(readonly=True)
     date = fields.Date(readonly=True, help="Local date in the company's time zone.")
-    cardholder_id = fields.Many2one("onecard.cardholder", string="Cardholder", readonly=True)
+    cardholder_id = fields.Many2one(
+        "onecard.cardholder", string="Cardholder", readonly=True
+    )
     department_id = fields.Many2one("hr.department", string="Department", readonly=True)
     canteen_id = fields.Many2one("onecard.canteen", string="Canteen", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    settlement_id = fields.Many2one("onecard.settlement", string="Settlement", readonly=True)
+    settlement_id = fields.Many2one(
+        "onecard.settlement", string="Settlement", readonly=True
+    )
     row_count = fields.Integer(string="Rows", readonly=True)
-    amount = fields.Monetary(readonly=True, help="Signed as on the wallets: positive = card money in.")
+    amount = fields.Monetary(
+        readonly=True, help="Signed as on the wallets: positive = card money in."
+    )
     amount_in = fields.Monetary(string="Card In", readonly=True)
     amount_out = fields.Monetary(string="Card Out", readonly=True)
     received = fields.Monetary(readonly=True, help="Money received at the desk.")
     paid = fields.Monetary(readonly=True, help="Money paid out at the desk.")
-    volume = fields.Monetary(readonly=True, help="Size of the movement, whatever its direction.")
+    volume = fields.Monetary(
+        readonly=True, help="Size of the movement, whatever its direction."
+    )
 
     @api.model
     def _view_query(self):
         local = self._local_time_sql(SQL("t.business_time"))
-        return SQL("""
+        return SQL(
+            """
             SELECT t.id AS id, t.operation_id, t.kind,
                    CASE WHEN t.kind IN %(payment)s THEN 'counter' WHEN t.kind IN %(consume)s THEN 'consumption'
                         WHEN t.kind = 'transfer' THEN 'transfer' ELSE 'subsidy' END AS flow,
@@ -64,4 +83,8 @@ class OnecardReportFund(models.Model):
               FROM onecard_transaction t
               LEFT JOIN res_company rc ON rc.id = t.company_id
               LEFT JOIN res_partner rp ON rp.id = rc.partner_id
-        """, local=local, payment=PAYMENT_KINDS, consume=CONSUME_KINDS)
+        """,
+            local=local,
+            payment=PAYMENT_KINDS,
+            consume=CONSUME_KINDS,
+        )

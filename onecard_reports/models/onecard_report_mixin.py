@@ -3,7 +3,12 @@ from odoo.tools import SQL
 
 CONSUME_KINDS = ("consume", "back_entry", "correction")
 PAYMENT_KINDS = ("topup", "refund", "return", "deposit_in", "deposit_out")
-CARD_KINDS = [("official", "Official"), ("temporary", "Temporary"), ("admin", "Admin"), ("operator", "Operator")]
+CARD_KINDS = [
+    ("official", "Official"),
+    ("temporary", "Temporary"),
+    ("admin", "Admin"),
+    ("operator", "Operator"),
+]
 
 
 class OnecardReportMixin(models.AbstractModel):
@@ -21,7 +26,10 @@ class OnecardReportMixin(models.AbstractModel):
     @api.model
     def _local_time_sql(self, column):
         """Wall-clock timestamp of a UTC column in the company's zone (needs alias ``rp``)."""
-        return SQL("((%s AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(NULLIF(rp.tz, ''), 'UTC'))", column)
+        return SQL(
+            "((%s AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(NULLIF(rp.tz, ''), 'UTC'))",
+            column,
+        )
 
     @api.model
     def _view_query(self):
@@ -31,4 +39,10 @@ class OnecardReportMixin(models.AbstractModel):
         if self._abstract:
             return
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._view_query()))
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._view_query(),
+            )
+        )

@@ -1,7 +1,8 @@
 from odoo import api, fields, models, tools
+from odoo.tools import SQL
+
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
-from odoo.tools import SQL
 
 
 class OnecardReportSettlement(models.Model):
@@ -18,29 +19,50 @@ class OnecardReportSettlement(models.Model):
     _order = "date_from desc, settlement_id desc, id"
     _rec_name = "settlement_id"
 
-    settlement_id = fields.Many2one("onecard.settlement", string="Settlement", readonly=True)
+    settlement_id = fields.Many2one(
+        "onecard.settlement", string="Settlement", readonly=True
+    )
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
     period = fields.Selection([("day", "Day"), ("month", "Month")], readonly=True)
-    state = fields.Selection([("posted", "Posted"), ("reversed", "Reversed")], readonly=True)
+    state = fields.Selection(
+        [("posted", "Posted"), ("reversed", "Reversed")], readonly=True
+    )
     date_from = fields.Date(readonly=True)
     date_to = fields.Date(readonly=True)
     kind = fields.Selection(OPERATION_KINDS, readonly=True)
-    wallet_kind = fields.Selection(WALLET_KIND_SELECTION, string="Wallet", readonly=True)
-    payment_method_id = fields.Many2one("onecard.payment.method", string="Payment Method", readonly=True)
+    wallet_kind = fields.Selection(
+        WALLET_KIND_SELECTION, string="Wallet", readonly=True
+    )
+    payment_method_id = fields.Many2one(
+        "onecard.payment.method", string="Payment Method", readonly=True
+    )
     canteen_id = fields.Many2one("onecard.canteen", string="Canteen", readonly=True)
-    meal_period_id = fields.Many2one("onecard.meal.period", string="Meal Period", readonly=True)
+    meal_period_id = fields.Many2one(
+        "onecard.meal.period", string="Meal Period", readonly=True
+    )
     department_id = fields.Many2one("hr.department", string="Department", readonly=True)
-    late = fields.Boolean(readonly=True, help="Rows dated before the period: late offline records or corrections.")
+    late = fields.Boolean(
+        readonly=True,
+        help="Rows dated before the period: late offline records or corrections.",
+    )
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     count = fields.Integer(string="Rows", readonly=True)
-    amount = fields.Monetary(readonly=True, help="Signed as on the wallets: positive = card money in.")
+    amount = fields.Monetary(
+        readonly=True, help="Signed as on the wallets: positive = card money in."
+    )
     amount_in = fields.Monetary(string="Card In", readonly=True)
     amount_out = fields.Monetary(string="Card Out", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._view_query()))
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._view_query(),
+            )
+        )
 
     @api.model
     def _view_query(self):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
-from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.tools import SQL
+
+from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 
 from .onecard_report_mixin import CARD_KINDS, CONSUME_KINDS
 
@@ -21,36 +22,54 @@ class OnecardReportSwipe(models.Model):
     _order = "business_time desc, id desc"
     _rec_name = "operation_id"
 
-    operation_id = fields.Many2one("onecard.operation", string="Operation", readonly=True)
+    operation_id = fields.Many2one(
+        "onecard.operation", string="Operation", readonly=True
+    )
     kind = fields.Selection(OPERATION_KINDS, readonly=True)
-    state = fields.Selection([("approved", "Approved"), ("declined", "Declined")], readonly=True)
+    state = fields.Selection(
+        [("approved", "Approved"), ("declined", "Declined")], readonly=True
+    )
     reason_code = fields.Char(string="Reason", readonly=True)
     business_time = fields.Datetime(readonly=True)
     date = fields.Date(readonly=True, help="Local date in the company's time zone.")
-    hour = fields.Integer(readonly=True, aggregator=None, help="Local hour of the day (0-23).")
-    cardholder_id = fields.Many2one("onecard.cardholder", string="Cardholder", readonly=True)
+    hour = fields.Integer(
+        readonly=True, aggregator=None, help="Local hour of the day (0-23)."
+    )
+    cardholder_id = fields.Many2one(
+        "onecard.cardholder", string="Cardholder", readonly=True
+    )
     department_id = fields.Many2one("hr.department", string="Department", readonly=True)
-    cardholder_category_id = fields.Many2one("onecard.cardholder.category", string="Cardholder Category",
-                                             readonly=True)
+    cardholder_category_id = fields.Many2one(
+        "onecard.cardholder.category", string="Cardholder Category", readonly=True
+    )
     card_kind = fields.Selection(CARD_KINDS, string="Card Kind", readonly=True)
     terminal_id = fields.Many2one("onecard.terminal", string="Terminal", readonly=True)
     canteen_id = fields.Many2one("onecard.canteen", string="Canteen", readonly=True)
-    consume_category_id = fields.Many2one("onecard.consume.category", string="Consumption Category", readonly=True)
-    meal_period_id = fields.Many2one("onecard.meal.period", string="Meal Period", readonly=True)
+    consume_category_id = fields.Many2one(
+        "onecard.consume.category", string="Consumption Category", readonly=True
+    )
+    meal_period_id = fields.Many2one(
+        "onecard.meal.period", string="Meal Period", readonly=True
+    )
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    swipe_count = fields.Integer(string="Swipes", readonly=True, help="Approved consumptions.")
+    swipe_count = fields.Integer(
+        string="Swipes", readonly=True, help="Approved consumptions."
+    )
     declined_count = fields.Integer(string="Declined", readonly=True)
     correction_count = fields.Integer(string="Corrections", readonly=True)
     offline_count = fields.Integer(string="Offline Records", readonly=True)
-    amount = fields.Monetary(readonly=True, help="Net amount spent: consumptions minus corrections.")
+    amount = fields.Monetary(
+        readonly=True, help="Net amount spent: consumptions minus corrections."
+    )
     offline = fields.Boolean(readonly=True)
     reversed = fields.Boolean(readonly=True, help="This consumption was corrected.")
 
     @api.model
     def _view_query(self):
         local = self._local_time_sql(SQL("o.business_time"))
-        return SQL("""
+        return SQL(
+            """
             SELECT o.id AS id, o.id AS operation_id, o.kind, o.state, o.reason_code, o.business_time,
                    (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS hour,
                    o.cardholder_id, h.department_id, h.category_id AS cardholder_category_id, c.kind AS card_kind,
@@ -70,7 +89,10 @@ class OnecardReportSwipe(models.Model):
               LEFT JOIN onecard_cardholder h ON h.id = o.cardholder_id
               LEFT JOIN onecard_card c ON c.id = o.card_id
              WHERE o.kind IN %(kinds)s
-        """, local=local, kinds=CONSUME_KINDS)
+        """,
+            local=local,
+            kinds=CONSUME_KINDS,
+        )
 
     def init(self):
         # Terminal and traffic reports filter operations by business time.

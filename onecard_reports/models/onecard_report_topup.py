@@ -1,7 +1,8 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
-from odoo.tools import SQL
 
 from .onecard_report_mixin import CARD_KINDS
 
@@ -20,34 +21,58 @@ class OnecardReportTopup(models.Model):
     _order = "business_time desc, id desc"
     _rec_name = "operation_id"
 
-    operation_id = fields.Many2one("onecard.operation", string="Operation", readonly=True)
+    operation_id = fields.Many2one(
+        "onecard.operation", string="Operation", readonly=True
+    )
     kind = fields.Selection(OPERATION_KINDS, readonly=True)
-    wallet_kind = fields.Selection(WALLET_KIND_SELECTION, string="Wallet", readonly=True)
-    payment_method_id = fields.Many2one("onecard.payment.method", string="Payment Method", readonly=True)
+    wallet_kind = fields.Selection(
+        WALLET_KIND_SELECTION, string="Wallet", readonly=True
+    )
+    payment_method_id = fields.Many2one(
+        "onecard.payment.method", string="Payment Method", readonly=True
+    )
     business_time = fields.Datetime(readonly=True)
     date = fields.Date(readonly=True, help="Local date in the company's time zone.")
-    cardholder_id = fields.Many2one("onecard.cardholder", string="Cardholder", readonly=True)
+    cardholder_id = fields.Many2one(
+        "onecard.cardholder", string="Cardholder", readonly=True
+    )
     department_id = fields.Many2one("hr.department", string="Department", readonly=True)
-    cardholder_category_id = fields.Many2one("onecard.cardholder.category", string="Cardholder Category",
-                                             readonly=True)
+    cardholder_category_id = fields.Many2one(
+        "onecard.cardholder.category", string="Cardholder Category", readonly=True
+    )
     card_kind = fields.Selection(CARD_KINDS, string="Card Kind", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     topup_amount = fields.Monetary(string="Top-ups", readonly=True)
     topup_count = fields.Integer(string="Top-up Count", readonly=True)
-    refund_amount = fields.Monetary(string="Refunds", readonly=True, help="Refunds and balances paid out at card return.")
-    to_temporary_amount = fields.Monetary(string="To Temporary", readonly=True,
-                                          help="Moved from the official (cash) account to the temporary account.")
-    to_official_amount = fields.Monetary(string="To Official", readonly=True,
-                                         help="Moved from the temporary account back to the official account.")
+    refund_amount = fields.Monetary(
+        string="Refunds",
+        readonly=True,
+        help="Refunds and balances paid out at card return.",
+    )
+    to_temporary_amount = fields.Monetary(
+        string="To Temporary",
+        readonly=True,
+        help="Moved from the official (cash) account to the temporary account.",
+    )
+    to_official_amount = fields.Monetary(
+        string="To Official",
+        readonly=True,
+        help="Moved from the temporary account back to the official account.",
+    )
     deposit_in_amount = fields.Monetary(string="Deposits In", readonly=True)
     deposit_out_amount = fields.Monetary(string="Deposits Out", readonly=True)
-    amount = fields.Monetary(string="Net", readonly=True, help="Signed as on the wallets (transfers net out).")
+    amount = fields.Monetary(
+        string="Net",
+        readonly=True,
+        help="Signed as on the wallets (transfers net out).",
+    )
 
     @api.model
     def _view_query(self):
         local = self._local_time_sql(SQL("t.business_time"))
-        return SQL("""
+        return SQL(
+            """
             SELECT t.id AS id, t.operation_id, t.kind, t.wallet_kind, t.payment_method_id, t.business_time,
                    (%(local)s)::date AS date, t.cardholder_id, t.department_id,
                    h.category_id AS cardholder_category_id, c.kind AS card_kind, t.company_id, rc.currency_id,
@@ -69,4 +94,7 @@ class OnecardReportTopup(models.Model):
               LEFT JOIN onecard_cardholder h ON h.id = t.cardholder_id
               LEFT JOIN onecard_card c ON c.id = t.card_id
              WHERE t.kind IN %(kinds)s
-        """, local=local, kinds=TOPUP_KINDS)
+        """,
+            local=local,
+            kinds=TOPUP_KINDS,
+        )

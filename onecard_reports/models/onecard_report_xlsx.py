@@ -6,11 +6,13 @@ cursor into a constant_memory workbook: a million rows in flat memory) and
 Both have a bold frozen header row, money in the company currency format
 and a totals row computed by SQL (the same aggregate the screen shows).
 """
+
 import itertools
 import tempfile
 import uuid
 
 import xlsxwriter
+
 from odoo import api, models
 from odoo.tools import SQL
 
@@ -30,14 +32,24 @@ class OnecardReportXlsx(models.AbstractModel):
         decimals = "0" * currency.decimal_places
         symbol = (currency.symbol or "").replace('"', "")
         number = "#,##0.%s" % decimals if decimals else "#,##0"
-        money = ('"%s"%s' % (symbol, number)) if currency.position == "before" else ('%s" %s"' % (number, symbol))
+        money = (
+            ('"%s"%s' % (symbol, number))
+            if currency.position == "before"
+            else ('%s" %s"' % (number, symbol))
+        )
         return {
-            "header": workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}),
+            "header": workbook.add_format(
+                {"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}
+            ),
             "title": workbook.add_format({"bold": True, "font_size": 13}),
             "money": workbook.add_format({"num_format": "%s;-%s" % (money, money)}),
-            "money_total": workbook.add_format({"num_format": "%s;-%s" % (money, money), "bold": True, "top": 1}),
+            "money_total": workbook.add_format(
+                {"num_format": "%s;-%s" % (money, money), "bold": True, "top": 1}
+            ),
             "integer": workbook.add_format({"num_format": "#,##0"}),
-            "integer_total": workbook.add_format({"num_format": "#,##0", "bold": True, "top": 1}),
+            "integer_total": workbook.add_format(
+                {"num_format": "#,##0", "bold": True, "top": 1}
+            ),
             "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
             "total": workbook.add_format({"bold": True, "top": 1}),
@@ -73,12 +85,24 @@ class OnecardReportXlsx(models.AbstractModel):
         if field.type == "many2one":
             comodel = self.env[field.comodel_name]
             target = query.make_alias(alias, name)
-            query.add_join("LEFT JOIN", target, comodel._table,
-                           SQL("%s = %s", SQL.identifier(target, "id"), model._field_to_sql(alias, name, query)))
+            query.add_join(
+                "LEFT JOIN",
+                target,
+                comodel._table,
+                SQL(
+                    "%s = %s",
+                    SQL.identifier(target, "id"),
+                    model._field_to_sql(alias, name, query),
+                ),
+            )
             return self._cell_sql(comodel, target, rest or comodel._rec_name, query, tz)
         sql = model._field_to_sql(alias, name, query)
         if field.type == "datetime":
-            return SQL("EXTRACT(EPOCH FROM ((%s AT TIME ZONE 'UTC') AT TIME ZONE %s))::float8 / 86400 + 25569", sql, tz)
+            return SQL(
+                "EXTRACT(EPOCH FROM ((%s AT TIME ZONE 'UTC') AT TIME ZONE %s))::float8 / 86400 + 25569",
+                sql,
+                tz,
+            )
         if field.type == "date":
             return SQL("(%s - DATE '1899-12-30')::float8", sql)
         if field.type in ("monetary", "float", "integer"):
@@ -87,13 +111,29 @@ class OnecardReportXlsx(models.AbstractModel):
             labels = field._description_selection(model.env)
             if not labels:
                 return SQL("%s::text", sql)
-            return SQL("CASE %s %s END", sql, SQL(" ").join(SQL("WHEN %s THEN %s", key, label) for key, label in labels))
+            return SQL(
+                "CASE %s %s END",
+                sql,
+                SQL(" ").join(
+                    SQL("WHEN %s THEN %s", key, label) for key, label in labels
+                ),
+            )
         if field.type == "boolean":
             return SQL("CASE WHEN %s THEN %s ELSE '' END", sql, self.env._("Yes"))
         return SQL("%s::text", sql)
 
     @api.model
-    def export_rows(self, model, domain, columns, path, title=None, order=None, tz="UTC", progress=None):
+    def export_rows(
+        self,
+        model,
+        domain,
+        columns,
+        path,
+        title=None,
+        order=None,
+        tz="UTC",
+        progress=None,
+    ):
         """Stream the records of ``model`` matching ``domain`` into an XLSX file at ``path``.
 
         columns: [(field path, label or None)]. progress(done, total) is
@@ -106,17 +146,32 @@ class OnecardReportXlsx(models.AbstractModel):
         for fpath, label in columns:
             field = self._field_of(model, fpath)
             cells.append(self._cell_sql(model, alias, fpath, query, tz))
-            kinds.append("n" if field.type in ("monetary", "float", "integer", "datetime", "date") else "s")
+            kinds.append(
+                "n"
+                if field.type in ("monetary", "float", "integer", "datetime", "date")
+                else "s"
+            )
             labels.append(label or field._description_string(self.env))
             fields_.append(field)
-        totals_sql = [SQL("COUNT(*)")] + [SQL("SUM(%s)", cell) for cell, field in zip(cells, fields_)
-                                          if field.type in ("monetary", "float")]
+        totals_sql = [SQL("COUNT(*)")] + [
+            SQL("SUM(%s)", cell)
+            for cell, field in zip(cells, fields_, strict=False)
+            if field.type in ("monetary", "float")
+        ]
         if query.is_empty():
             query.add_where(SQL("FALSE"))
-        self.env.cr.execute(SQL("SELECT %s FROM %s WHERE %s", SQL(", ").join(totals_sql), query.from_clause,
-                                query.where_clause or SQL("TRUE")))
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM %s WHERE %s",
+                SQL(", ").join(totals_sql),
+                query.from_clause,
+                query.where_clause or SQL("TRUE"),
+            )
+        )
         total, *sums = self.env.cr.fetchone()
-        workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+        workbook = xlsxwriter.Workbook(
+            path, {"constant_memory": True, "tmpdir": tempfile.gettempdir()}
+        )
         workbook.set_properties({"title": title or model._description})
         formats = self._formats(workbook, self.env.company.currency_id)
         col_formats = [self._column_format(field, formats) for field in fields_]
@@ -136,22 +191,37 @@ class OnecardReportXlsx(models.AbstractModel):
                 sheet = self._new_sheet(workbook, title, sheet_no, labels, formats)
                 row, written = 1, 0
                 while written < MAX_SHEET_ROWS:
-                    chunk = list(itertools.islice(rows, min(CHUNK, MAX_SHEET_ROWS - written)))
+                    chunk = list(
+                        itertools.islice(rows, min(CHUNK, MAX_SHEET_ROWS - written))
+                    )
                     if not chunk:
                         break
-                    row = sheet.write_rows(row, chunk, kinds, [fmt for fmt, _t in col_formats])
+                    row = sheet.write_rows(
+                        row, chunk, kinds, [fmt for fmt, _t in col_formats]
+                    )
                     written += len(chunk)
                     done += len(chunk)
                     if progress:
                         progress(done, total)
                 sums_iter = iter(sums)
                 sheet.write(row, 0, self.env._("Total"), formats["total"])
-                for col, (field, (_fmt, total_fmt)) in enumerate(zip(fields_, col_formats)):
+                for col, (field, (_fmt, total_fmt)) in enumerate(
+                    zip(fields_, col_formats, strict=False)
+                ):
                     if field.type in ("monetary", "float") and col:
                         value = next(sums_iter) or 0.0
-                        sheet.write_formula(row, col, "=SUBTOTAL(9,%s2:%s%d)" % (
-                            xlsxwriter.utility.xl_col_to_name(col), xlsxwriter.utility.xl_col_to_name(col), row),
-                            total_fmt, round(value, self.env.company.currency_id.decimal_places))
+                        sheet.write_formula(
+                            row,
+                            col,
+                            "=SUBTOTAL(9,%s2:%s%d)"
+                            % (
+                                xlsxwriter.utility.xl_col_to_name(col),
+                                xlsxwriter.utility.xl_col_to_name(col),
+                                row,
+                            ),
+                            total_fmt,
+                            round(value, self.env.company.currency_id.decimal_places),
+                        )
                 sheet.autofilter(0, 0, max(row - 1, 1), len(columns) - 1)
                 if done >= total or written < MAX_SHEET_ROWS:
                     break
@@ -164,9 +234,13 @@ class OnecardReportXlsx(models.AbstractModel):
 
     @api.model
     def _new_sheet(self, workbook, title, number, labels, formats):
-        name = (title or self.env._("Report"))[:25].translate(str.maketrans("[]:*?/\\", "       "))
-        sheet = workbook.add_worksheet("%s %d" % (name, number) if number > 1 else name,
-                                       worksheet_class=StreamWorksheet)
+        name = (title or self.env._("Report"))[:25].translate(
+            str.maketrans("[]:*?/\\", "       ")
+        )
+        sheet = workbook.add_worksheet(
+            "%s %d" % (name, number) if number > 1 else name,
+            worksheet_class=StreamWorksheet,
+        )
         sheet.freeze_panes(1, 0)
         sheet.set_column(0, len(labels) - 1, 16)
         sheet.write_row(0, 0, labels, formats["header"])
@@ -179,8 +253,12 @@ class OnecardReportXlsx(models.AbstractModel):
         workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
         workbook.set_properties({"title": title or ""})
         formats = self._formats(workbook, table["currency"])
-        sheet = workbook.add_worksheet((title or self.env._("Report"))[:31].translate(str.maketrans("[]:*?/\\", "       ")),
-                                       worksheet_class=StreamWorksheet)
+        sheet = workbook.add_worksheet(
+            (title or self.env._("Report"))[:31].translate(
+                str.maketrans("[]:*?/\\", "       ")
+            ),
+            worksheet_class=StreamWorksheet,
+        )
         labels = table["group_labels"] + [m["label"] for m in table["measures"]]
         sheet.freeze_panes(1, 0)
         sheet.set_column(0, len(table["group_labels"]) - 1, 22)
@@ -188,13 +266,24 @@ class OnecardReportXlsx(models.AbstractModel):
         sheet.write_row(0, 0, labels, formats["header"])
         kinds = ["s"] * len(table["group_labels"]) + ["n"] * len(table["measures"])
         fmts = [None] * len(table["group_labels"]) + [
-            formats["money"] if m["money"] else formats["integer"] for m in table["measures"]]
-        row = sheet.write_rows(1, (line["groups"] + line["values"] for line in table["lines"]), kinds, fmts)
+            formats["money"] if m["money"] else formats["integer"]
+            for m in table["measures"]
+        ]
+        row = sheet.write_rows(
+            1, (line["groups"] + line["values"] for line in table["lines"]), kinds, fmts
+        )
         sheet.write(row, 0, self.env._("Total"), formats["total"])
         first = len(table["group_labels"])
-        for i, (measure, value) in enumerate(zip(table["measures"], table["totals"])):
+        for i, (measure, value) in enumerate(
+            zip(table["measures"], table["totals"], strict=False)
+        ):
             col = xlsxwriter.utility.xl_col_to_name(first + i)
-            sheet.write_formula(row, first + i, "=SUBTOTAL(9,%s2:%s%d)" % (col, col, row),
-                                formats["money_total" if measure["money"] else "integer_total"], value)
+            sheet.write_formula(
+                row,
+                first + i,
+                "=SUBTOTAL(9,%s2:%s%d)" % (col, col, row),
+                formats["money_total" if measure["money"] else "integer_total"],
+                value,
+            )
         workbook.close()
         return len(table["lines"])

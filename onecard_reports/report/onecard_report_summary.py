@@ -11,6 +11,8 @@ class OnecardReportSummary(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         wizards = self.env["onecard.report.wizard"].browse(docids)
         return {
-            "doc_ids": docids, "doc_model": "onecard.report.wizard", "docs": wizards,
+            "doc_ids": docids,
+            "doc_model": "onecard.report.wizard",
+            "docs": wizards,
             "tables": {wizard.id: wizard._group_table() for wizard in wizards},
         }

@@ -11,10 +11,12 @@ Company A lives in Asia/Shanghai. Scenario (local times):
   February 2025    nothing: the empty period.
 Company B has its own holder, terminal and swipes the same days.
 """
+
 from datetime import date, datetime
 
 import pytz
 from freezegun import freeze_time
+
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.onecard_consume.tests.common import setup_onecard_env
@@ -25,11 +27,14 @@ CONSUME = ("consume", "back_entry", "correction")
 
 
 def utc(day, hour, minute=0):
-    return TZ.localize(datetime(day.year, day.month, day.day, hour, minute)).astimezone(pytz.utc).replace(tzinfo=None)
+    return (
+        TZ.localize(datetime(day.year, day.month, day.day, hour, minute))
+        .astimezone(pytz.utc)
+        .replace(tzinfo=None)
+    )
 
 
 class ReportCase(TransactionCase):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -38,8 +43,13 @@ class ReportCase(TransactionCase):
         cls.company_b = cls.env["res.company"].create({"name": "OneCard Report B"})
         cls.company_b.partner_id.tz = "Asia/Shanghai"
         cls.accountant = new_test_user(
-            cls.env, login="oc_rep_accountant", groups="onecard_consume.group_onecard_accountant",
-            company_id=cls.company.id, company_ids=[cls.company.id, cls.company_b.id], lang="en_US")
+            cls.env,
+            login="oc_rep_accountant",
+            groups="onecard_consume.group_onecard_accountant",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id, cls.company_b.id],
+            lang="en_US",
+        )
         cls.ledger = cls.env["onecard.ledger"]
         cls.consumption = cls.env["onecard.consumption"]
         cls.cash = cls.env.ref("onecard_consume.payment_method_cash")
@@ -47,62 +57,160 @@ class ReportCase(TransactionCase):
         cls.wechat = cls.env.ref("onecard_consume.payment_method_wechat")
 
         Period = cls.env["onecard.meal.period"]
-        cls.breakfast, cls.lunch, cls.dinner = Period.create([
-            {"name": "R Breakfast", "code": "R_BRK", "sequence": 1, "start_hour": 6.0, "end_hour": 9.0},
-            {"name": "R Lunch", "code": "R_LUN", "sequence": 1, "start_hour": 11.0, "end_hour": 13.5},
-            {"name": "R Dinner", "code": "R_DIN", "sequence": 1, "start_hour": 17.0, "end_hour": 20.0},
-        ])
+        cls.breakfast, cls.lunch, cls.dinner = Period.create(
+            [
+                {
+                    "name": "R Breakfast",
+                    "code": "R_BRK",
+                    "sequence": 1,
+                    "start_hour": 6.0,
+                    "end_hour": 9.0,
+                },
+                {
+                    "name": "R Lunch",
+                    "code": "R_LUN",
+                    "sequence": 1,
+                    "start_hour": 11.0,
+                    "end_hour": 13.5,
+                },
+                {
+                    "name": "R Dinner",
+                    "code": "R_DIN",
+                    "sequence": 1,
+                    "start_hour": 17.0,
+                    "end_hour": 20.0,
+                },
+            ]
+        )
         Category = cls.env["onecard.consume.category"]
-        cls.meals, cls.shop = Category.create([{"name": "R Meals", "code": "R_MEALS"},
-                                               {"name": "R Shop", "code": "R_SHOP"}])
+        cls.meals, cls.shop = Category.create(
+            [
+                {"name": "R Meals", "code": "R_MEALS"},
+                {"name": "R Shop", "code": "R_SHOP"},
+            ]
+        )
         Canteen = cls.env["onecard.canteen"]
-        cls.north, cls.south = Canteen.create([{"name": "R North", "code": "R_NORTH"},
-                                               {"name": "R South", "code": "R_SOUTH"}])
+        cls.north, cls.south = Canteen.create(
+            [
+                {"name": "R North", "code": "R_NORTH"},
+                {"name": "R South", "code": "R_SOUTH"},
+            ]
+        )
         Terminal = cls.env["onecard.terminal"]
-        cls.t_north = Terminal.create({"name": "R North 1", "code": "R_N1", "mode": "amount",
-                                       "canteen_id": cls.north.id, "consume_category_id": cls.meals.id})
-        cls.t_shop = Terminal.create({"name": "R Shop 1", "code": "R_S1", "mode": "amount",
-                                      "canteen_id": cls.south.id, "consume_category_id": cls.shop.id})
+        cls.t_north = Terminal.create(
+            {
+                "name": "R North 1",
+                "code": "R_N1",
+                "mode": "amount",
+                "canteen_id": cls.north.id,
+                "consume_category_id": cls.meals.id,
+            }
+        )
+        cls.t_shop = Terminal.create(
+            {
+                "name": "R Shop 1",
+                "code": "R_S1",
+                "mode": "amount",
+                "canteen_id": cls.south.id,
+                "consume_category_id": cls.shop.id,
+            }
+        )
         Department = cls.env["hr.department"]
         cls.rd = Department.create({"name": "研发部"})
         cls.admin_dept = Department.create({"name": "行政部"})
         cls.staff = cls.env["onecard.cardholder.category"].create({"name": "R Staff"})
         Holder = cls.env["onecard.cardholder"]
-        cls.zhang, cls.li, cls.wang = Holder.create([
-            {"name": "张三", "code": "R001", "department_id": cls.rd.id, "category_id": cls.staff.id},
-            {"name": "李四", "code": "R002", "department_id": cls.rd.id, "category_id": cls.staff.id},
-            {"name": "王五", "code": "R003", "department_id": cls.admin_dept.id, "category_id": cls.staff.id},
-        ])
-        cls.outsider = Holder.create({"name": "Nobody", "code": "R009", "department_id": cls.admin_dept.id})
+        cls.zhang, cls.li, cls.wang = Holder.create(
+            [
+                {
+                    "name": "张三",
+                    "code": "R001",
+                    "department_id": cls.rd.id,
+                    "category_id": cls.staff.id,
+                },
+                {
+                    "name": "李四",
+                    "code": "R002",
+                    "department_id": cls.rd.id,
+                    "category_id": cls.staff.id,
+                },
+                {
+                    "name": "王五",
+                    "code": "R003",
+                    "department_id": cls.admin_dept.id,
+                    "category_id": cls.staff.id,
+                },
+            ]
+        )
+        cls.outsider = Holder.create(
+            {"name": "Nobody", "code": "R009", "department_id": cls.admin_dept.id}
+        )
 
         # Company B
         canteen_b = Canteen.with_company(cls.company_b).create(
-            {"name": "B Canteen", "code": "R_B", "company_id": cls.company_b.id})
+            {"name": "B Canteen", "code": "R_B", "company_id": cls.company_b.id}
+        )
         cls.t_b = Terminal.with_company(cls.company_b).create(
-            {"name": "B 1", "code": "R_B1", "mode": "amount", "canteen_id": canteen_b.id,
-             "consume_category_id": cls.meals.id})
+            {
+                "name": "B 1",
+                "code": "R_B1",
+                "mode": "amount",
+                "canteen_id": canteen_b.id,
+                "consume_category_id": cls.meals.id,
+            }
+        )
         cls.holder_b = Holder.with_company(cls.company_b).create(
-            {"name": "Bee", "code": "R101", "company_id": cls.company_b.id})
+            {"name": "Bee", "code": "R101", "company_id": cls.company_b.id}
+        )
 
         ledger = cls.ledger
         with freeze_time(utc(D1, 9)):
-            cls.zhang_card = ledger.issue_card(cls.zhang, "0A0B0C01", deposit=20.0, topup=200.0, method=cls.cash)
-            cls.li_card = ledger.issue_card(cls.li, "0A0B0C02", topup=100.0, method=cls.wechat)
-            cls.wang_card = ledger.issue_card(cls.wang, "0A0B0C03", deposit=10.0, topup=50.0, method=cls.bank)
-            ledger._simple("subsidy_grant", cls.zhang, [{"wallet": cls.zhang._wallet("subsidy"), "amount": 50.0}],
-                           amount=50.0)
+            cls.zhang_card = ledger.issue_card(
+                cls.zhang, "0A0B0C01", deposit=20.0, topup=200.0, method=cls.cash
+            )
+            cls.li_card = ledger.issue_card(
+                cls.li, "0A0B0C02", topup=100.0, method=cls.wechat
+            )
+            cls.wang_card = ledger.issue_card(
+                cls.wang, "0A0B0C03", deposit=10.0, topup=50.0, method=cls.bank
+            )
+            ledger._simple(
+                "subsidy_grant",
+                cls.zhang,
+                [{"wallet": cls.zhang._wallet("subsidy"), "amount": 50.0}],
+                amount=50.0,
+            )
             cls.b_card = ledger.with_company(cls.company_b).issue_card(
-                cls.holder_b.with_company(cls.company_b), "0A0B0C09", topup=500.0, method=cls.cash)
-        cls.swipe(cls.t_north, cls.zhang_card, 5.0, utc(D1, 7, 30))     # breakfast, local D1 / UTC D0
-        cls.swipe(cls.t_north, cls.zhang_card, 60.0, utc(D1, 12, 0))    # 45 subsidy + 15 cash
+                cls.holder_b.with_company(cls.company_b),
+                "0A0B0C09",
+                topup=500.0,
+                method=cls.cash,
+            )
+        cls.swipe(
+            cls.t_north, cls.zhang_card, 5.0, utc(D1, 7, 30)
+        )  # breakfast, local D1 / UTC D0
+        cls.swipe(
+            cls.t_north, cls.zhang_card, 60.0, utc(D1, 12, 0)
+        )  # 45 subsidy + 15 cash
         cls.swipe(cls.t_shop, cls.li_card, 20.0, utc(D1, 12, 10))
         cls.dinner_op = cls.swipe(cls.t_north, cls.wang_card, 15.0, utc(D1, 18, 0))
-        cls.swipe(cls.t_north, cls.li_card, 90.0, utc(D1, 18, 30), offline=True, terminal_seq=1)  # 李四 -> -10
-        cls.declined = cls.consumption.swipe(cls.t_north, cls.wang_card.uid, amount=5000.0,
-                                             business_time=utc(D1, 18, 40))
+        cls.swipe(
+            cls.t_north,
+            cls.li_card,
+            90.0,
+            utc(D1, 18, 30),
+            offline=True,
+            terminal_seq=1,
+        )  # 李四 -> -10
+        cls.declined = cls.consumption.swipe(
+            cls.t_north, cls.wang_card.uid, amount=5000.0, business_time=utc(D1, 18, 40)
+        )
         cls.swipe(cls.t_b, cls.b_card, 50.0, utc(D1, 12, 5))
         with freeze_time(utc(D2, 10)):
-            ledger.correct(cls.env["onecard.operation"].browse(cls.dinner_op["operation_id"]), "Wrong amount")
+            ledger.correct(
+                cls.env["onecard.operation"].browse(cls.dinner_op["operation_id"]),
+                "Wrong amount",
+            )
             ledger.refund(cls.zhang_card, 20.0, cls.cash)
             cls.zhang_temp = ledger.issue_card(cls.zhang, "0A0B0C11", kind="temporary")
             ledger.transfer(cls.zhang, 30.0, to_temporary=True)
@@ -117,7 +225,9 @@ class ReportCase(TransactionCase):
 
     @classmethod
     def swipe(cls, terminal, card, amount, when, **kw):
-        answer = cls.consumption.swipe(terminal, card.uid, amount=amount, business_time=when, **kw)
+        answer = cls.consumption.swipe(
+            terminal, card.uid, amount=amount, business_time=when, **kw
+        )
         assert answer["approved"], answer
         return answer
 

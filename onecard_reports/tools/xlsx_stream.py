@@ -8,13 +8,16 @@ join a row, and keeps xlsxwriter's bookkeeping (dimensions, the row
 pointer of constant_memory mode) right, so headers, formats, frozen panes,
 autofilter and the totals row still go through the normal API.
 """
+
 from datetime import date, datetime
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
-_CONTROL = {code: None for code in range(32) if code not in (9, 10, 13)}  # not allowed in XML
+_CONTROL = {
+    code: None for code in range(32) if code not in (9, 10, 13)
+}  # not allowed in XML
 
 
 def excel_serial(value):
@@ -43,13 +46,17 @@ class StreamWorksheet(Worksheet):
         """
         if not self.constant_memory:
             raise ValueError("write_rows needs a constant_memory workbook")
-        if first_row < self.previous_row or (first_row == self.previous_row and self.table):
-            raise ValueError("rows must be written in order, after what is already written")
+        if first_row < self.previous_row or (
+            first_row == self.previous_row and self.table
+        ):
+            raise ValueError(
+                "rows must be written in order, after what is already written"
+            )
         # Flush the row that xlsxwriter still holds (e.g. the header) the normal way.
         self._write_single_row(first_row)
         cols = [xl_col_to_name(c) for c in range(len(kinds))]
         styles = [(' s="%d"' % fmt._get_xf_index()) if fmt else "" for fmt in formats]
-        plan = list(zip(cols, styles, kinds))
+        plan = list(zip(cols, styles, kinds, strict=False))
         write = self.fh.write
         sst = self.str_table
         add = sst._get_shared_string_index
@@ -60,27 +67,40 @@ class StreamWorksheet(Worksheet):
         for values in rows:
             ref = str(row + 1)
             cells = []
-            for (col, style, kind), value in zip(plan, values):
+            for (col, style, kind), value in zip(plan, values, strict=False):
                 if value is None or value == "":
                     continue
                 if kind == "n":
-                    cells.append('<c r="%s%s"%s><v>%r</v></c>' % (col, ref, style, float(value)))
+                    cells.append(
+                        '<c r="%s%s"%s><v>%r</v></c>' % (col, ref, style, float(value))
+                    )
                 else:
                     position = index.get(value)
                     if position is None:
                         position = index[value] = add(str(value).translate(_CONTROL))
                     else:
                         refs += 1
-                    cells.append('<c r="%s%s"%s t="s"><v>%d</v></c>' % (col, ref, style, position))
+                    cells.append(
+                        '<c r="%s%s"%s t="s"><v>%d</v></c>'
+                        % (col, ref, style, position)
+                    )
             write('<row r="%s">%s</row>' % (ref, "".join(cells)))
             row += 1
         sst.count += refs
         if row > first_row:
             last = row - 1
-            self.dim_rowmin = first_row if self.dim_rowmin is None else min(self.dim_rowmin, first_row)
-            self.dim_rowmax = last if self.dim_rowmax is None else max(self.dim_rowmax, last)
+            self.dim_rowmin = (
+                first_row
+                if self.dim_rowmin is None
+                else min(self.dim_rowmin, first_row)
+            )
+            self.dim_rowmax = (
+                last if self.dim_rowmax is None else max(self.dim_rowmax, last)
+            )
             self.dim_colmin = 0 if self.dim_colmin is None else min(self.dim_colmin, 0)
             width = len(kinds) - 1
-            self.dim_colmax = width if self.dim_colmax is None else max(self.dim_colmax, width)
+            self.dim_colmax = (
+                width if self.dim_colmax is None else max(self.dim_colmax, width)
+            )
             self.previous_row = last  # the (empty) pending row: flushed as nothing
         return row

@@ -5,10 +5,12 @@ on ``business_time`` so the ledger's index is used) and then opens the
 screen (list / pivot / graph) with that domain, writes an XLSX (detail rows
 streamed, or the grouped table) or prints a PDF (QWeb by wkhtmltopdf).
 """
+
 from datetime import datetime, time, timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
@@ -33,52 +35,109 @@ REPORTS = [
 # the columns of the detail rows export (None: no detail export).
 SPECS = {
     "consumption": {
-        "model": "onecard.report.consumption", "action": "onecard_reports.onecard_report_consumption_action",
-        "groupby": ["date:day"], "measures": ["swipe_ref", "cash_amount", "subsidy_amount", "amount"],
+        "model": "onecard.report.consumption",
+        "action": "onecard_reports.onecard_report_consumption_action",
+        "groupby": ["date:day"],
+        "measures": ["swipe_ref", "cash_amount", "subsidy_amount", "amount"],
         "rows": [
-            ("business_time", None), ("cardholder_id.code", _lt("Code")), ("cardholder_id", None),
-            ("department_id", None), ("cardholder_category_id", None), ("card_id", None), ("card_kind", None),
-            ("consume_category_id", None), ("meal_period_id", None), ("canteen_id", None), ("terminal_id", None),
-            ("wallet_kind", None), ("amount", None), ("offline", None), ("reversed", None),
+            ("business_time", None),
+            ("cardholder_id.code", _lt("Code")),
+            ("cardholder_id", None),
+            ("department_id", None),
+            ("cardholder_category_id", None),
+            ("card_id", None),
+            ("card_kind", None),
+            ("consume_category_id", None),
+            ("meal_period_id", None),
+            ("canteen_id", None),
+            ("terminal_id", None),
+            ("wallet_kind", None),
+            ("amount", None),
+            ("offline", None),
+            ("reversed", None),
         ],
     },
     "cardholder": {
-        "model": "onecard.report.consumption", "action": "onecard_reports.onecard_report_cardholder_action",
+        "model": "onecard.report.consumption",
+        "action": "onecard_reports.onecard_report_cardholder_action",
         "groupby": ["cardholder_id", "department_id"],
         "measures": ["swipe_ref", "cash_amount", "subsidy_amount", "amount"],
     },
     "category": {
-        "model": "onecard.report.consumption", "action": "onecard_reports.onecard_report_category_action",
-        "groupby": ["date:%(period)s", "consume_category_id"], "measures": ["swipe_ref", "amount"],
+        "model": "onecard.report.consumption",
+        "action": "onecard_reports.onecard_report_category_action",
+        "groupby": ["date:%(period)s", "consume_category_id"],
+        "measures": ["swipe_ref", "amount"],
     },
     "topup": {
-        "model": "onecard.report.topup", "action": "onecard_reports.onecard_report_topup_action",
+        "model": "onecard.report.topup",
+        "action": "onecard_reports.onecard_report_topup_action",
         "groupby": ["cardholder_id", "payment_method_id"],
-        "measures": ["topup_count", "topup_amount", "to_temporary_amount", "to_official_amount", "refund_amount",
-                     "deposit_in_amount", "deposit_out_amount", "amount"],
-        "rows": [("business_time", None), ("cardholder_id.code", _lt("Code")), ("cardholder_id", None),
-                 ("department_id", None), ("kind", None), ("wallet_kind", None), ("payment_method_id", None),
-                 ("amount", None)],
+        "measures": [
+            "topup_count",
+            "topup_amount",
+            "to_temporary_amount",
+            "to_official_amount",
+            "refund_amount",
+            "deposit_in_amount",
+            "deposit_out_amount",
+            "amount",
+        ],
+        "rows": [
+            ("business_time", None),
+            ("cardholder_id.code", _lt("Code")),
+            ("cardholder_id", None),
+            ("department_id", None),
+            ("kind", None),
+            ("wallet_kind", None),
+            ("payment_method_id", None),
+            ("amount", None),
+        ],
     },
     "terminal": {
-        "model": "onecard.report.swipe", "action": "onecard_reports.onecard_report_terminal_action",
+        "model": "onecard.report.swipe",
+        "action": "onecard_reports.onecard_report_terminal_action",
         "groupby": ["terminal_id", "date:%(period)s", "meal_period_id"],
-        "measures": ["swipe_count", "declined_count", "correction_count", "offline_count", "amount"],
+        "measures": [
+            "swipe_count",
+            "declined_count",
+            "correction_count",
+            "offline_count",
+            "amount",
+        ],
     },
     "statistics": {
-        "model": "onecard.report.swipe", "action": "onecard_reports.onecard_report_statistics_action",
+        "model": "onecard.report.swipe",
+        "action": "onecard_reports.onecard_report_statistics_action",
         "groupby": ["consume_category_id", "meal_period_id", "canteen_id"],
         "measures": ["swipe_count", "correction_count", "amount"],
     },
     "fund": {
-        "model": "onecard.report.fund", "action": "onecard_reports.onecard_report_fund_action",
+        "model": "onecard.report.fund",
+        "action": "onecard_reports.onecard_report_fund_action",
         "groupby": ["kind", "wallet_kind", "payment_method_id"],
-        "measures": ["row_count", "received", "paid", "amount_in", "amount_out", "amount"],
-        "rows": [("business_time", None), ("cardholder_id.code", _lt("Code")), ("cardholder_id", None), ("kind", None),
-                 ("wallet_kind", None), ("payment_method_id", None), ("canteen_id", None), ("amount", None)],
+        "measures": [
+            "row_count",
+            "received",
+            "paid",
+            "amount_in",
+            "amount_out",
+            "amount",
+        ],
+        "rows": [
+            ("business_time", None),
+            ("cardholder_id.code", _lt("Code")),
+            ("cardholder_id", None),
+            ("kind", None),
+            ("wallet_kind", None),
+            ("payment_method_id", None),
+            ("canteen_id", None),
+            ("amount", None),
+        ],
     },
     "settlement": {
-        "model": "onecard.report.settlement", "action": "onecard_reports.onecard_report_settlement_action",
+        "model": "onecard.report.settlement",
+        "action": "onecard_reports.onecard_report_settlement_action",
         "groupby": ["settlement_id", "kind", "wallet_kind", "payment_method_id"],
         "measures": ["count", "amount_in", "amount_out", "amount"],
     },
@@ -90,27 +149,57 @@ class OnecardReportWizard(models.TransientModel):
     _description = "Card Report Filters"
 
     report = fields.Selection(REPORTS, required=True, default="consumption")
-    period = fields.Selection([("day", "Day"), ("month", "Month"), ("range", "Any Period")],
-                              required=True, default="month")
-    day = fields.Date(string="Day or Month", default=fields.Date.context_today,
-                      help="The day, or any day of the month, to report on.")
-    date_from = fields.Date(compute="_compute_dates", store=True, readonly=False, required=True, precompute=True)
-    date_to = fields.Date(compute="_compute_dates", store=True, readonly=False, required=True, precompute=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    period = fields.Selection(
+        [("day", "Day"), ("month", "Month"), ("range", "Any Period")],
+        required=True,
+        default="month",
+    )
+    day = fields.Date(
+        string="Day or Month",
+        default=fields.Date.context_today,
+        help="The day, or any day of the month, to report on.",
+    )
+    date_from = fields.Date(
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    date_to = fields.Date(
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     department_ids = fields.Many2many("hr.department", string="Departments")
-    cardholder_category_ids = fields.Many2many("onecard.cardholder.category", string="Cardholder Categories")
+    cardholder_category_ids = fields.Many2many(
+        "onecard.cardholder.category", string="Cardholder Categories"
+    )
     cardholder_ids = fields.Many2many("onecard.cardholder", string="Cardholders")
     card_kind = fields.Selection(CARD_KINDS, string="Card Kind")
-    consume_category_ids = fields.Many2many("onecard.consume.category", string="Consumption Categories")
+    consume_category_ids = fields.Many2many(
+        "onecard.consume.category", string="Consumption Categories"
+    )
     meal_period_ids = fields.Many2many("onecard.meal.period", string="Meal Periods")
     canteen_ids = fields.Many2many("onecard.canteen", string="Canteens")
     terminal_ids = fields.Many2many("onecard.terminal", string="Terminals")
     amount_min = fields.Monetary(string="Amount from")
     amount_max = fields.Monetary(string="Amount to", help="0 = no upper bound.")
-    include_reversed = fields.Boolean(string="Include Corrections", default=True,
-                                      help="Untick to leave out corrected consumptions and their corrections.")
-    detail = fields.Boolean(string="Detail Rows", help="XLSX: one line per record instead of the grouped table.")
+    include_reversed = fields.Boolean(
+        string="Include Corrections",
+        default=True,
+        help="Untick to leave out corrected consumptions and their corrections.",
+    )
+    detail = fields.Boolean(
+        string="Detail Rows",
+        help="XLSX: one line per record instead of the grouped table.",
+    )
     export_id = fields.Many2one("onecard.report.export", readonly=True)
 
     @api.depends("period", "day")
@@ -131,7 +220,11 @@ class OnecardReportWizard(models.TransientModel):
         tz = pytz.timezone(self.company_id.partner_id.tz or "UTC")
 
         def bound(day):
-            return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            return (
+                tz.localize(datetime.combine(day, time.min))
+                .astimezone(pytz.utc)
+                .replace(tzinfo=None)
+            )
 
         if self.date_from > self.date_to:
             raise UserError(_("The period ends before it starts."))
@@ -150,11 +243,17 @@ class OnecardReportWizard(models.TransientModel):
             start, end = self._utc_bounds()
             domain += [("business_time", ">=", start), ("business_time", "<", end)]
         else:  # settlements: by the settled period
-            domain += [("date_from", ">=", self.date_from), ("date_from", "<=", self.date_to)]
+            domain += [
+                ("date_from", ">=", self.date_from),
+                ("date_from", "<=", self.date_to),
+            ]
         for fname, value in [
-            ("department_id", self.department_ids), ("cardholder_category_id", self.cardholder_category_ids),
-            ("cardholder_id", self.cardholder_ids), ("consume_category_id", self.consume_category_ids),
-            ("meal_period_id", self.meal_period_ids), ("canteen_id", self.canteen_ids),
+            ("department_id", self.department_ids),
+            ("cardholder_category_id", self.cardholder_category_ids),
+            ("cardholder_id", self.cardholder_ids),
+            ("consume_category_id", self.consume_category_ids),
+            ("meal_period_id", self.meal_period_ids),
+            ("canteen_id", self.canteen_ids),
             ("terminal_id", self.terminal_ids),
         ]:
             if value and fname in have:
@@ -171,12 +270,18 @@ class OnecardReportWizard(models.TransientModel):
         return domain
 
     def _groupby(self):
-        granularity = "month" if self.period != "day" and self.date_from.replace(day=1) != \
-            self.date_to.replace(day=1) else "day"
+        granularity = (
+            "month"
+            if self.period != "day"
+            and self.date_from.replace(day=1) != self.date_to.replace(day=1)
+            else "day"
+        )
         return [g % {"period": granularity} for g in self._spec()["groupby"]]
 
     def _title(self):
-        label = dict(self._fields["report"]._description_selection(self.env))[self.report]
+        label = dict(self._fields["report"]._description_selection(self.env))[
+            self.report
+        ]
         return "%s %s ~ %s" % (label, self.date_from, self.date_to)
 
     # ------------------------------------------------------------ tables
@@ -187,20 +292,41 @@ class OnecardReportWizard(models.TransientModel):
         model = self.env[spec["model"]].with_company(self.company_id)
         groupby = self._groupby()
         measures = spec["measures"]
-        aggregates = ["%s:%s" % (m, model._fields[m].aggregator or "sum") for m in measures]
-        groups = model._read_group(self._domain(), groupby, aggregates, order=", ".join(groupby))
+        aggregates = [
+            "%s:%s" % (m, model._fields[m].aggregator or "sum") for m in measures
+        ]
+        groups = model._read_group(
+            self._domain(), groupby, aggregates, order=", ".join(groupby)
+        )
         totals = model._read_group(self._domain(), [], aggregates)[0]
         lines = []
         for group in groups:
-            keys, values = group[:len(groupby)], group[len(groupby):]
-            lines.append({"groups": [self._label(model, g, k) for g, k in zip(groupby, keys)],
-                          "values": [v or 0 for v in values]})
+            keys, values = group[: len(groupby)], group[len(groupby) :]
+            lines.append(
+                {
+                    "groups": [
+                        self._label(model, g, k)
+                        for g, k in zip(groupby, keys, strict=False)
+                    ],
+                    "values": [v or 0 for v in values],
+                }
+            )
         return {
-            "title": self._title(), "currency": self.company_id.currency_id,
-            "group_labels": [model._fields[g.split(":")[0]]._description_string(self.env) for g in groupby],
-            "measures": [{"label": model._fields[m]._description_string(self.env),
-                          "money": model._fields[m].type == "monetary"} for m in measures],
-            "lines": lines, "totals": [v or 0 for v in totals],
+            "title": self._title(),
+            "currency": self.company_id.currency_id,
+            "group_labels": [
+                model._fields[g.split(":")[0]]._description_string(self.env)
+                for g in groupby
+            ],
+            "measures": [
+                {
+                    "label": model._fields[m]._description_string(self.env),
+                    "money": model._fields[m].type == "monetary",
+                }
+                for m in measures
+            ],
+            "lines": lines,
+            "totals": [v or 0 for v in totals],
         }
 
     def _label(self, model, groupby, key):
@@ -225,26 +351,63 @@ class OnecardReportWizard(models.TransientModel):
             model = self.env[spec["model"]].with_company(self.company_id)
             columns = []
             for fpath, label in spec["rows"]:
-                columns.append((fpath, label and label._translate(self.env.lang or "en_US")))
-            return xlsx.export_rows(model, self._domain(), columns, path, title=self._title(),
-                                    tz=self.company_id.partner_id.tz or "UTC", progress=progress)
+                columns.append(
+                    (fpath, label and label._translate(self.env.lang or "en_US"))
+                )
+            return xlsx.export_rows(
+                model,
+                self._domain(),
+                columns,
+                path,
+                title=self._title(),
+                tz=self.company_id.partner_id.tz or "UTC",
+                progress=progress,
+            )
         return xlsx.export_groups(self._group_table(), path, title=self._title())
 
     def _count_rows(self):
         spec = self._spec()
         if self.detail and spec.get("rows"):
-            return self.env[spec["model"]].with_company(self.company_id).search_count(self._domain())
+            return (
+                self.env[spec["model"]]
+                .with_company(self.company_id)
+                .search_count(self._domain())
+            )
         return 0
 
     def _export_values(self):
-        values = {name: self[name] for name in (
-            "report", "period", "day", "card_kind", "amount_min", "amount_max", "include_reversed", "detail")}
-        values.update(date_from=self.date_from, date_to=self.date_to, company_id=self.company_id.id)
-        for name in ("department_ids", "cardholder_category_ids", "cardholder_ids", "consume_category_ids",
-                     "meal_period_ids", "canteen_ids", "terminal_ids"):
+        values = {
+            name: self[name]
+            for name in (
+                "report",
+                "period",
+                "day",
+                "card_kind",
+                "amount_min",
+                "amount_max",
+                "include_reversed",
+                "detail",
+            )
+        }
+        values.update(
+            date_from=self.date_from,
+            date_to=self.date_to,
+            company_id=self.company_id.id,
+        )
+        for name in (
+            "department_ids",
+            "cardholder_category_ids",
+            "cardholder_ids",
+            "consume_category_ids",
+            "meal_period_ids",
+            "canteen_ids",
+            "terminal_ids",
+        ):
             values[name] = [Command.set(self[name].ids)]
-        return {key: fields.Date.to_string(value) if hasattr(value, "isoformat") else value
-                for key, value in values.items()}
+        return {
+            key: fields.Date.to_string(value) if hasattr(value, "isoformat") else value
+            for key, value in values.items()
+        }
 
     # ----------------------------------------------------------- actions
     def action_open(self):
@@ -256,13 +419,21 @@ class OnecardReportWizard(models.TransientModel):
         action["domain"] = self._domain()
         action["name"] = self._title()
         context = dict(self.env.context, allowed_company_ids=[self.company_id.id])
-        action["context"] = {key: value for key, value in context.items() if key.startswith(("allowed", "lang", "tz"))}
+        action["context"] = {
+            key: value
+            for key, value in context.items()
+            if key.startswith(("allowed", "lang", "tz"))
+        }
         action["context"].update(self._action_context())
         return action
 
     def _action_context(self):
         groupby = self._groupby()
-        return {"group_by": groupby[:2], "pivot_row_groupby": groupby[:1], "pivot_column_groupby": groupby[1:2]}
+        return {
+            "group_by": groupby[:2],
+            "pivot_row_groupby": groupby[:1],
+            "pivot_column_groupby": groupby[1:2],
+        }
 
     def action_export_xlsx(self):
         """Build the XLSX now, or queue it when it is big; return its download or the job."""
@@ -275,8 +446,12 @@ class OnecardReportWizard(models.TransientModel):
             export = Export._queue(name, self._export_values())
             self.export_id = export
             return {
-                "type": "ir.actions.act_window", "res_model": Export._name, "res_id": export.id, "view_mode": "form",
-                "target": "current", "name": _("Export in progress"),
+                "type": "ir.actions.act_window",
+                "res_model": Export._name,
+                "res_id": export.id,
+                "view_mode": "form",
+                "target": "current",
+                "name": _("Export in progress"),
             }
         export = Export.create({"name": name, "wizard_values": self._export_values()})
         export._run_now()
@@ -285,22 +460,37 @@ class OnecardReportWizard(models.TransientModel):
 
     def action_print_pdf(self):
         self.ensure_one()
-        xmlid = "onecard_reports.onecard_report_statement_pdf" if self.report == "statement" \
+        xmlid = (
+            "onecard_reports.onecard_report_statement_pdf"
+            if self.report == "statement"
             else "onecard_reports.onecard_report_summary_pdf"
+        )
         return self.env.ref(xmlid).report_action(self)
 
     def action_print_html(self):
         self.ensure_one()
-        return self.env.ref("onecard_reports.onecard_report_statement_html").report_action(self)
+        return self.env.ref(
+            "onecard_reports.onecard_report_statement_html"
+        ).report_action(self)
 
     # --------------------------------------------------------- statement
     def _statement_holders(self):
         holders = self.cardholder_ids
         if not holders and self.department_ids:
-            holders = self.env["onecard.cardholder"].with_context(active_test=False).search(
-                [("department_id", "in", self.department_ids.ids), ("company_id", "=", self.company_id.id)])
+            holders = (
+                self.env["onecard.cardholder"]
+                .with_context(active_test=False)
+                .search(
+                    [
+                        ("department_id", "in", self.department_ids.ids),
+                        ("company_id", "=", self.company_id.id),
+                    ]
+                )
+            )
         if not holders:
-            raise UserError(_("Choose the cardholders or the department of the statement."))
+            raise UserError(
+                _("Choose the cardholders or the department of the statement.")
+            )
         return holders
 
     def _statement_data(self):
@@ -318,7 +508,8 @@ class OnecardReportWizard(models.TransientModel):
         self.env.flush_all()
         cr = self.env.cr
         tz = self.company_id.partner_id.tz or "UTC"
-        cr.execute("""
+        cr.execute(
+            """
             SELECT cardholder_id,
                    COALESCE(SUM(amount) FILTER (WHERE business_time < %(start)s AND wallet_kind <> 'deposit'), 0),
                    COALESCE(SUM(amount) FILTER (WHERE business_time < %(end)s AND wallet_kind <> 'deposit'), 0),
@@ -326,9 +517,17 @@ class OnecardReportWizard(models.TransientModel):
               FROM onecard_transaction
              WHERE cardholder_id = ANY(%(holders)s) AND company_id = %(company)s
              GROUP BY cardholder_id
-        """, {"start": start, "end": end, "holders": holders.ids, "company": self.company_id.id})
+        """,
+            {
+                "start": start,
+                "end": end,
+                "holders": holders.ids,
+                "company": self.company_id.id,
+            },
+        )
         balances = {row[0]: row[1:] for row in cr.fetchall()}
-        cr.execute("""
+        cr.execute(
+            """
             SELECT t.cardholder_id, (t.business_time AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s, t.kind, t.wallet_kind,
                    t.amount, term.name, pm.id, t.offline, o.note,
                    SUM(t.amount) OVER (PARTITION BY t.cardholder_id ORDER BY t.business_time, t.id)
@@ -339,28 +538,79 @@ class OnecardReportWizard(models.TransientModel):
              WHERE t.cardholder_id = ANY(%(holders)s) AND t.company_id = %(company)s AND t.wallet_kind <> 'deposit'
                AND t.business_time >= %(start)s AND t.business_time < %(end)s
              ORDER BY t.cardholder_id, t.business_time, t.id
-        """, {"tz": tz, "start": start, "end": end, "holders": holders.ids, "company": self.company_id.id})
+        """,
+            {
+                "tz": tz,
+                "start": start,
+                "end": end,
+                "holders": holders.ids,
+                "company": self.company_id.id,
+            },
+        )
         rows = cr.fetchall()
-        kinds = dict(self.env["onecard.transaction"]._fields["kind"]._description_selection(self.env))
-        wallets = dict(self.env["onecard.transaction"]._fields["wallet_kind"]._description_selection(self.env))
-        methods = {m.id: m.name for m in self.env["onecard.payment.method"].with_context(active_test=False).search([])}
+        kinds = dict(
+            self.env["onecard.transaction"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
+        wallets = dict(
+            self.env["onecard.transaction"]
+            ._fields["wallet_kind"]
+            ._description_selection(self.env)
+        )
+        methods = {
+            m.id: m.name
+            for m in self.env["onecard.payment.method"]
+            .with_context(active_test=False)
+            .search([])
+        }
         moves = {}
-        for holder_id, when, kind, wallet, amount, terminal, method, offline, note, running in rows:
+        for (
+            holder_id,
+            when,
+            kind,
+            wallet,
+            amount,
+            terminal,
+            method,
+            offline,
+            note,
+            running,
+        ) in rows:
             opening = float(balances.get(holder_id, (0, 0, 0))[0])
-            moves.setdefault(holder_id, []).append({
-                "time": when.strftime("%Y-%m-%d %H:%M"), "kind": kinds.get(kind, kind), "wallet": wallets[wallet],
-                "place": terminal or methods.get(method) or "", "offline": offline, "note": note or "",
-                "amount": float(amount), "income": max(float(amount), 0.0), "expense": max(-float(amount), 0.0),
-                "balance": opening + float(running),
-            })
+            moves.setdefault(holder_id, []).append(
+                {
+                    "time": when.strftime("%Y-%m-%d %H:%M"),
+                    "kind": kinds.get(kind, kind),
+                    "wallet": wallets[wallet],
+                    "place": terminal or methods.get(method) or "",
+                    "offline": offline,
+                    "note": note or "",
+                    "amount": float(amount),
+                    "income": max(float(amount), 0.0),
+                    "expense": max(-float(amount), 0.0),
+                    "balance": opening + float(running),
+                }
+            )
         statements = []
-        for holder in holders.sorted(lambda h: (h.department_id.name or "", h.code or "")):
-            opening, closing, deposit = (float(v) for v in balances.get(holder.id, (0, 0, 0)))
+        for holder in holders.sorted(
+            lambda h: (h.department_id.name or "", h.code or "")
+        ):
+            opening, closing, deposit = (
+                float(v) for v in balances.get(holder.id, (0, 0, 0))
+            )
             lines = moves.get(holder.id, [])
-            statements.append({
-                "holder": holder, "opening": opening, "closing": closing, "deposit": deposit, "lines": lines,
-                "income": sum(line["income"] for line in lines), "expense": sum(line["expense"] for line in lines),
-            })
+            statements.append(
+                {
+                    "holder": holder,
+                    "opening": opening,
+                    "closing": closing,
+                    "deposit": deposit,
+                    "lines": lines,
+                    "income": sum(line["income"] for line in lines),
+                    "expense": sum(line["expense"] for line in lines),
+                }
+            )
         return statements
 
     def _summary_data(self):

@@ -7,6 +7,7 @@ Every input must either decode or raise FrameError; any other exception is a
 bug and makes the script exit 1. Also feeds everything through the stream
 reader (FrameReader) in random chunk sizes. Prints frames/s.
 """
+
 import argparse
 import os
 import random
@@ -14,7 +15,9 @@ import sys
 import time
 import traceback
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "unit"))
+sys.path.insert(
+    0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "unit")
+)
 import oclib  # noqa: E402,F401
 from onecard_devices_lib import frame as fr  # noqa: E402
 from onecard_devices_lib import messages as M  # noqa: E402
@@ -36,8 +39,16 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    valid = [fr.encode(t, M.encode_message(t, b), address=rng.randrange(256), seq=rng.randrange(1 << 32),
-                       key="k" if rng.random() < 0.5 else None) for t, b in SAMPLES]
+    valid = [
+        fr.encode(
+            t,
+            M.encode_message(t, b),
+            address=rng.randrange(256),
+            seq=rng.randrange(1 << 32),
+            key="k" if rng.random() < 0.5 else None,
+        )
+        for t, b in SAMPLES
+    ]
     stats = {"valid": 0, "rejected": 0}
     reader = fr.FrameReader()
     started = time.perf_counter()
@@ -45,14 +56,14 @@ def main():
     for i in range(args.count):
         kind = i % 4
         base = rng.choice(valid)
-        if kind == 0:    # random bytes
+        if kind == 0:  # random bytes
             data = bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 80)))
         elif kind == 1:  # random bytes behind a magic and a plausible length
             body = bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 80)))
             data = fr.MAGIC + len(body).to_bytes(2, "big") + body
         elif kind == 2:  # truncated valid frame
-            data = base[:rng.randrange(len(base))]
-        else:            # valid frame with random bytes flipped (CRC fixed half of the time)
+            data = base[: rng.randrange(len(base))]
+        else:  # valid frame with random bytes flipped (CRC fixed half of the time)
             data = bytearray(base)
             for _ in range(rng.randrange(1, 4)):
                 data[rng.randrange(len(data))] = rng.getrandbits(8)
@@ -65,7 +76,7 @@ def main():
             pos = 0
             while pos < len(data):
                 step = rng.randrange(1, 17)
-                reader.feed(data[pos:pos + step])
+                reader.feed(data[pos : pos + step])
                 pos += step
         except Exception:  # noqa: BLE001 - that is the bug we hunt
             failures += 1
@@ -73,9 +84,19 @@ def main():
                 print("NON-FrameError on %s:" % data.hex(), file=sys.stderr)
                 traceback.print_exc()
     elapsed = time.perf_counter() - started
-    print("%d inputs in %.1fs (%.0f/s): %d valid frames, %d inputs rejected cleanly (frame or payload), %d other exceptions; "
-          "stream reader resynchronised %d times" % (args.count, elapsed, args.count / elapsed, stats["valid"],
-                                                     stats["rejected"], failures, reader.errors))
+    print(
+        "%d inputs in %.1fs (%.0f/s): %d valid frames, %d inputs rejected cleanly (frame or payload), %d other exceptions; "
+        "stream reader resynchronised %d times"
+        % (
+            args.count,
+            elapsed,
+            args.count / elapsed,
+            stats["valid"],
+            stats["rejected"],
+            failures,
+            reader.errors,
+        )
+    )
     return 1 if failures else 0
 
 

@@ -8,6 +8,7 @@ Runs ``onecard.terminal.service.handle_swipes`` on batches of random cards,
 COMMIT after each batch (the swipes are real: 0.01 each), and prints the time
 per swipe and the statements by total time (wall time seen from Python).
 """
+
 import argparse
 import collections
 import random
@@ -19,20 +20,33 @@ from odoo.tools import config
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-d", "--db", required=True)
     parser.add_argument("--addons-path", default="/opt/odoo18/addons,.")
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=40)
-    parser.add_argument("--prepared", action="store_true",
-                        help="prepared batch statements, as on the gateway's long-lived cursors")
-    parser.add_argument("--reset", action="store_true",
-                        help="reset the connection before each batch, as Odoo's pool does on every borrow "
-                             "(DISCARD ALL: PostgreSQL's cached plans, foreign-key checks' included, are gone)")
+    parser.add_argument(
+        "--prepared",
+        action="store_true",
+        help="prepared batch statements, as on the gateway's long-lived cursors",
+    )
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="reset the connection before each batch, as Odoo's pool does on every borrow "
+        "(DISCARD ALL: PostgreSQL's cached plans, foreign-key checks' included, are gone)",
+    )
     args = parser.parse_args()
-    config.parse_config(["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"])
+    config.parse_config(
+        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
+    )
     registry = odoo.modules.registry.Registry(args.db)
-    from odoo.addons.onecard_consume.tools.prepared import own_cursor  # importable once the registry is loaded
+    from odoo.addons.onecard_consume.tools.prepared import (
+        own_cursor,  # importable once the registry is loaded
+    )
+
     timings = collections.defaultdict(lambda: [0, 0.0])
     execute = odoo.sql_db.Cursor.execute
 
@@ -45,12 +59,22 @@ def main():
             entry[0] += 1
             entry[1] += time.perf_counter() - started
 
-    with own_cursor(odoo.sql_db.ConnectionPool(1), args.db) if args.prepared else registry.cursor() as cr:
-        cr.execute("SELECT id FROM onecard_terminal WHERE serial_number LIKE 'BG-%' ORDER BY id")
+    with (
+        own_cursor(odoo.sql_db.ConnectionPool(1), args.db)
+        if args.prepared
+        else registry.cursor() as cr
+    ):
+        cr.execute(
+            "SELECT id FROM onecard_terminal WHERE serial_number LIKE 'BG-%' ORDER BY id"
+        )
         terminals = [row[0] for row in cr.fetchall()]
-        cr.execute("SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official'")
+        cr.execute(
+            "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official'"
+        )
         uids = [row[0] for row in cr.fetchall()]
-        cr.execute("SELECT COALESCE(max(terminal_seq), 0) + 1000 FROM onecard_operation")
+        cr.execute(
+            "SELECT COALESCE(max(terminal_seq), 0) + 1000 FROM onecard_operation"
+        )
         seq = cr.fetchone()[0]
         cr.commit()
         odoo.sql_db.Cursor.execute = timed
@@ -62,20 +86,40 @@ def main():
             batch = []
             for _i in range(args.batch):
                 seq += 1
-                batch.append((random.choice(terminals), {"uid": random.choice(uids), "amount": 0.01, "seq": seq}))
+                batch.append(
+                    (
+                        random.choice(terminals),
+                        {"uid": random.choice(uids), "amount": 0.01, "seq": seq},
+                    )
+                )
             answers = env["onecard.terminal.service"].handle_swipes(batch)
-            assert all(isinstance(a, dict) and a["approved"] for a in answers), answers[:2]
+            assert all(isinstance(a, dict) and a["approved"] for a in answers), answers[
+                :2
+            ]
             before_commit = time.perf_counter()
             cr.commit()
             commit_time += time.perf_counter() - before_commit
         elapsed = time.perf_counter() - started
         odoo.sql_db.Cursor.execute = execute
     swipes = args.batch * args.rounds
-    print("%d swipes in batches of %d: %.2f ms per swipe (%.0f/s), COMMIT %.1f ms per batch"
-          % (swipes, args.batch, elapsed * 1000 / swipes, swipes / elapsed, commit_time * 1000 / args.rounds))
-    for query, (count, seconds) in sorted(timings.items(), key=lambda item: -item[1][1])[:12]:
+    print(
+        "%d swipes in batches of %d: %.2f ms per swipe (%.0f/s), COMMIT %.1f ms per batch"
+        % (
+            swipes,
+            args.batch,
+            elapsed * 1000 / swipes,
+            swipes / elapsed,
+            commit_time * 1000 / args.rounds,
+        )
+    )
+    for query, (count, seconds) in sorted(
+        timings.items(), key=lambda item: -item[1][1]
+    )[:12]:
         print("%6d x %8.1f ms  %s" % (count, seconds * 1000, query))
-    print("SQL total %.0f ms of %.0f ms" % (sum(s for _c, s in timings.values()) * 1000, elapsed * 1000))
+    print(
+        "SQL total %.0f ms of %.0f ms"
+        % (sum(s for _c, s in timings.values()) * 1000, elapsed * 1000)
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ prints the process CPU time per request and cProfile's top functions by
 cumulative and own time. The swipes are real (committed, 0.01 each).
 ``--path /web/health`` profiles Odoo's own cheapest route in the same setting.
 """
+
 import argparse
 import cProfile
 import json
@@ -20,36 +21,60 @@ import time
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-d", "--db", required=True)
     parser.add_argument("--addons-path", default="/opt/odoo18/addons,.")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--path", default="/onecard/api/v1/swipe")
     parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--no-profile", action="store_true", help="only the CPU time per request")
+    parser.add_argument(
+        "--no-profile", action="store_true", help="only the CPU time per request"
+    )
     args = parser.parse_args()
+
+    from werkzeug.test import EnvironBuilder
 
     import odoo
     import odoo.http
     from odoo.tools import config
-    from werkzeug.test import EnvironBuilder
-    config.parse_config(["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"])
+
+    config.parse_config(
+        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"]
+    )
     registry = odoo.modules.registry.Registry(args.db)
     from odoo.addons.onecard_devices.lib.signing import headers as signed_headers
+
     with registry.cursor() as cr:
-        cr.execute("SELECT serial_number, secret FROM onecard_terminal WHERE serial_number LIKE 'BH-%%'")
+        cr.execute(
+            "SELECT serial_number, secret FROM onecard_terminal WHERE serial_number LIKE 'BH-%%'"
+        )
         terminals = cr.fetchall()
-        cr.execute("SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official'")
+        cr.execute(
+            "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official'"
+        )
         uids = [row[0] for row in cr.fetchall()]
     app, rng, statuses = odoo.http.root, random.Random(1), {}
 
     def one():
         if args.path.startswith("/onecard/"):
             serial, secret = rng.choice(terminals)
-            body = json.dumps({"uid": rng.choice(uids), "amount": 0.01,
-                               "idempotency_key": "prof-%d-%d" % (time.time_ns(), rng.randrange(1 << 30))}).encode()
-            hdrs = dict(signed_headers(serial, secret, "POST", args.path, body), **{"Content-Type": "application/json"})
-            env = EnvironBuilder(path=args.path, method="POST", data=body, headers=hdrs).get_environ()
+            body = json.dumps(
+                {
+                    "uid": rng.choice(uids),
+                    "amount": 0.01,
+                    "idempotency_key": "prof-%d-%d"
+                    % (time.time_ns(), rng.randrange(1 << 30)),
+                }
+            ).encode()
+            hdrs = dict(
+                signed_headers(serial, secret, "POST", args.path, body),
+                **{"Content-Type": "application/json"},
+            )
+            env = EnvironBuilder(
+                path=args.path, method="POST", data=body, headers=hdrs
+            ).get_environ()
         else:
             env = EnvironBuilder(path=args.path, method="GET").get_environ()
         status = []
@@ -70,9 +95,17 @@ def main():
     if profiler:
         profiler.disable()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    print("%s: %d requests, CPU %.3f ms/request, wall %.3f ms/request%s, statuses %s" % (
-        args.path, args.requests, cpu * 1000 / args.requests, wall * 1000 / args.requests,
-        " (profiled)" if profiler else "", statuses))
+    print(
+        "%s: %d requests, CPU %.3f ms/request, wall %.3f ms/request%s, statuses %s"
+        % (
+            args.path,
+            args.requests,
+            cpu * 1000 / args.requests,
+            wall * 1000 / args.requests,
+            " (profiled)" if profiler else "",
+            statuses,
+        )
+    )
     if profiler:
         stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
         stats.sort_stats("cumulative").print_stats(args.top)

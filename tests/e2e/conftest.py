@@ -6,6 +6,7 @@ and onecard_devices installed into it (a few minutes), and dropped at the
 end. Odoo: ODOO_BIN (default: odoo-bin next to the importable ``odoo``),
 addons path ONECARD_ADDONS_PATH (default: Odoo's addons + this repository).
 """
+
 import json
 import os
 import random
@@ -30,8 +31,16 @@ HOLDERS = 300
 def odoo_bin():
     if os.environ.get("ODOO_BIN"):
         return os.environ["ODOO_BIN"]
-    out = subprocess.run([sys.executable, "-c", "import odoo, os; print(os.path.dirname(odoo.__path__[0]))"],
-                         capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import odoo, os; print(os.path.dirname(odoo.__path__[0]))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     return os.path.join(out, "odoo-bin")
 
 
@@ -63,9 +72,11 @@ class Env:
             return cur.fetchall() if cur.description else None
 
     def next_seq(self, prefix):
-        row = self.sql("""SELECT COALESCE(max(o.terminal_seq), 0) FROM onecard_operation o
+        row = self.sql(
+            """SELECT COALESCE(max(o.terminal_seq), 0) FROM onecard_operation o
                             JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE %s""",
-                       [prefix + "%"])
+            [prefix + "%"],
+        )
         return row[0][0] + 1
 
     def assert_ledger_invariant(self):
@@ -82,12 +93,35 @@ class Env:
             os.unlink(port_file)
         log = open(os.path.join(self.tmp, "gateway.log"), "a")
         self.gateway_http_port = self.gateway_http_port or free_port()
-        cmd = [sys.executable, odoo_bin(), "--addons-path=" + addons_path(), "onecard-gateway",
-               "--http-port", str(self.gateway_http_port),
-               "-d", self.db, "--addons-path=" + addons_path(), "--tcp-host", "127.0.0.1",
-               "--tcp-port", str(self.tcp_port or 0), "--port-file", port_file, "--poll-timeout", "0.05",
-               "--status-interval", "5", "--workers", "4", "--log-level", "info", *extra]
-        self.gateway = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+        cmd = [
+            sys.executable,
+            odoo_bin(),
+            "--addons-path=" + addons_path(),
+            "onecard-gateway",
+            "--http-port",
+            str(self.gateway_http_port),
+            "-d",
+            self.db,
+            "--addons-path=" + addons_path(),
+            "--tcp-host",
+            "127.0.0.1",
+            "--tcp-port",
+            str(self.tcp_port or 0),
+            "--port-file",
+            port_file,
+            "--poll-timeout",
+            "0.05",
+            "--status-interval",
+            "5",
+            "--workers",
+            "4",
+            "--log-level",
+            "info",
+            *extra,
+        ]
+        self.gateway = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, cwd=REPO
+        )
         deadline = time.time() + 180
         while not os.path.exists(port_file) or not open(port_file).read().strip():
             if self.gateway.poll() is not None or time.time() > deadline:
@@ -105,18 +139,54 @@ class Env:
         self.http_port = free_port()
         log = open(os.path.join(self.tmp, "http.log"), "a")
         self.http = subprocess.Popen(
-            [sys.executable, odoo_bin(), "-d", self.db, "--db-filter", "^%s$" % self.db,
-             "--addons-path=" + addons_path(), "--http-interface", "127.0.0.1", "--http-port", str(self.http_port),
-             "--workers", "0", "--max-cron-threads", "0", "--db_maxconn", "8", "--log-level", "warn"],
-            stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+            [
+                sys.executable,
+                odoo_bin(),
+                "-d",
+                self.db,
+                "--db-filter",
+                "^%s$" % self.db,
+                "--addons-path=" + addons_path(),
+                "--http-interface",
+                "127.0.0.1",
+                "--http-port",
+                str(self.http_port),
+                "--workers",
+                "0",
+                "--max-cron-threads",
+                "0",
+                "--db_maxconn",
+                "8",
+                "--log-level",
+                "warn",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+        )
         if not wait_port(self.http_port, self.http, 180):
             raise RuntimeError("Odoo HTTP server did not start, see %s" % log.name)
 
     def simulate(self, *args, timeout=300, check=True):
         report = os.path.join(self.tmp, "report_%d.json" % random.randrange(1 << 30))
-        cmd = [sys.executable, SIMULATOR, "--secret", SECRET, "--cards", str(HOLDERS), "--report", report,
-               "--max-wait", "60", "--timeout", "1.0", *map(str, args)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO)
+        cmd = [
+            sys.executable,
+            SIMULATOR,
+            "--secret",
+            SECRET,
+            "--cards",
+            str(HOLDERS),
+            "--report",
+            report,
+            "--max-wait",
+            "60",
+            "--timeout",
+            "1.0",
+            *map(str, args),
+        ]
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO
+        )
         if check:
             assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
         with open(report) as handle:
@@ -124,9 +194,24 @@ class Env:
 
     def simulate_async(self, *args):
         report = os.path.join(self.tmp, "report_%d.json" % random.randrange(1 << 30))
-        cmd = [sys.executable, SIMULATOR, "--secret", SECRET, "--cards", str(HOLDERS), "--report", report,
-               "--max-wait", "120", "--timeout", "1.0", *map(str, args)]
-        return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO), report
+        cmd = [
+            sys.executable,
+            SIMULATOR,
+            "--secret",
+            SECRET,
+            "--cards",
+            str(HOLDERS),
+            "--report",
+            report,
+            "--max-wait",
+            "120",
+            "--timeout",
+            "1.0",
+            *map(str, args),
+        ]
+        return subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
+        ), report
 
     def stop(self):
         for proc in (self.gateway, self.http, self.socat):
@@ -147,9 +232,23 @@ def e2e(tmp_path_factory):
         db = "oc_e2e_%d" % random.randrange(1 << 30)
         subprocess.run(["createdb", db], check=True)
         created = True
-        subprocess.run([sys.executable, odoo_bin(), "-d", db, "--addons-path=" + addons_path(), "-i",
-                        "onecard_devices", "--without-demo=all", "--stop-after-init", "--log-level", "warn"],
-                       check=True, cwd=REPO)
+        subprocess.run(
+            [
+                sys.executable,
+                odoo_bin(),
+                "-d",
+                db,
+                "--addons-path=" + addons_path(),
+                "-i",
+                "onecard_devices",
+                "--without-demo=all",
+                "--stop-after-init",
+                "--log-level",
+                "warn",
+            ],
+            check=True,
+            cwd=REPO,
+        )
     env = Env(db, tmp)
     try:
         yield from _prepare(env, db)
@@ -160,19 +259,40 @@ def e2e(tmp_path_factory):
 
 
 def _prepare(env, db):
-    env.socat = subprocess.Popen(["socat", "pty,raw,echo=0,link=%s" % env.bus_gateway,
-                                  "pty,raw,echo=0,link=%s" % env.bus_sim], stderr=subprocess.DEVNULL)
+    env.socat = subprocess.Popen(
+        [
+            "socat",
+            "pty,raw,echo=0,link=%s" % env.bus_gateway,
+            "pty,raw,echo=0,link=%s" % env.bus_sim,
+        ],
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(50):
         if os.path.exists(env.bus_gateway) and os.path.exists(env.bus_sim):
             break
         time.sleep(0.1)
     terminals = []
     for index, mode in enumerate(MODES, start=1):
-        terminals += ["tcp:%s:E2T-%03d" % (mode, index), "tcp:amount:E2F-%03d" % index,
-                      "serial:%s:E2S-%03d:%s:%d" % (mode, index, env.bus_gateway, index),
-                      "http:%s:E2H-%03d" % (mode, index)]
-    cmd = [sys.executable, POPULATE, "-d", db, "--addons-path", addons_path(), "--holders", str(HOLDERS),
-           "--secret", SECRET, "--offline-limit", "50"]
+        terminals += [
+            "tcp:%s:E2T-%03d" % (mode, index),
+            "tcp:amount:E2F-%03d" % index,
+            "serial:%s:E2S-%03d:%s:%d" % (mode, index, env.bus_gateway, index),
+            "http:%s:E2H-%03d" % (mode, index),
+        ]
+    cmd = [
+        sys.executable,
+        POPULATE,
+        "-d",
+        db,
+        "--addons-path",
+        addons_path(),
+        "--holders",
+        str(HOLDERS),
+        "--secret",
+        SECRET,
+        "--offline-limit",
+        "50",
+    ]
     for spec in terminals:
         cmd += ["--terminal", spec]
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)

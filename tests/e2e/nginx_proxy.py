@@ -3,6 +3,7 @@
 The file is used as shipped; only the addresses change: the two upstream
 servers (``odoo:8069``, ``gateway:9101``) and ``listen 80`` become local ports.
 """
+
 import os
 import shutil
 import socket
@@ -15,7 +16,9 @@ CONF = os.path.join(REPO, "docker", "nginx.conf")
 
 
 def nginx_binary():
-    return shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    return shutil.which("nginx") or (
+        "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None
+    )
 
 
 def free_port():
@@ -39,17 +42,21 @@ def wait_port(port, proc, timeout):
 def render(odoo_port, gateway_port, port, workdir):
     with open(CONF) as handle:
         text = handle.read()
-    replacements = {"server odoo:8069;": "server 127.0.0.1:%d;" % odoo_port,
-                    "server gateway:9101;": "server 127.0.0.1:%d;" % gateway_port,
-                    "listen 80;": "listen 127.0.0.1:%d;" % port,
-                    "pid /tmp/onecard-nginx.pid;": "pid %s;" % os.path.join(workdir, "nginx.pid")}
+    replacements = {
+        "server odoo:8069;": "server 127.0.0.1:%d;" % odoo_port,
+        "server gateway:9101;": "server 127.0.0.1:%d;" % gateway_port,
+        "listen 80;": "listen 127.0.0.1:%d;" % port,
+        "pid /tmp/onecard-nginx.pid;": "pid %s;" % os.path.join(workdir, "nginx.pid"),
+    }
     for old, new in replacements.items():
         if old not in text:
             raise ValueError("docker/nginx.conf no longer contains %r" % old)
         text = text.replace(old, new)
     # Non-root or a locked-down /var/lib/nginx: keep nginx's temporary files in workdir.
-    temp = "".join("    %s_temp_path %s;\n" % (kind, os.path.join(workdir, kind))
-                   for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp = "".join(
+        "    %s_temp_path %s;\n" % (kind, os.path.join(workdir, kind))
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     text = text.replace("http {\n", "http {\n" + temp, 1)
     path = os.path.join(workdir, "nginx.conf")
     with open(path, "w") as handle:
@@ -64,7 +71,9 @@ class Proxy:
         self.odoo_port, self.gateway_port = odoo_port, gateway_port
         self.port, self.proc = free_port(), None
         self.workdir = tempfile.mkdtemp(prefix="onecard_nginx_")
-        os.chmod(self.workdir, 0o755)  # nginx's workers (nobody, under root) use the temp folders in it
+        os.chmod(
+            self.workdir, 0o755
+        )  # nginx's workers (nobody, under root) use the temp folders in it
 
     @property
     def url(self):
@@ -72,12 +81,17 @@ class Proxy:
 
     def start(self):
         conf = render(self.odoo_port, self.gateway_port, self.port, self.workdir)
-        self.proc = subprocess.Popen([nginx_binary(), "-c", conf, "-p", self.workdir, "-g", "daemon off;"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [nginx_binary(), "-c", conf, "-p", self.workdir, "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         if wait_port(self.port, self.proc, 10):
             return self
         if self.proc.poll() is not None:
-            raise RuntimeError("nginx exited: %s" % self.proc.stderr.read().decode(errors="replace"))
+            raise RuntimeError(
+                "nginx exited: %s" % self.proc.stderr.read().decode(errors="replace")
+            )
         raise RuntimeError("nginx did not listen on %d" % self.port)
 
     def stop(self):

@@ -12,6 +12,7 @@ CARD_BASE+i (sync_employees, one call) topped up in one set-based booking
 ``connection:mode:serial[:port_url:bus_address]`` with secret ``--secret``.
 Prints a JSON object: terminal serial -> {id, max_seq}.
 """
+
 import argparse
 import json
 import sys
@@ -27,16 +28,23 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--holders", type=int, default=100)
     parser.add_argument("--card-base", default="0x10000000")
-    parser.add_argument("--cash", type=float, default=100000.0, help="opening cash per holder")
+    parser.add_argument(
+        "--cash", type=float, default=100000.0, help="opening cash per holder"
+    )
     parser.add_argument("--secret", default="e2e-secret")
     parser.add_argument("--terminal", action="append", default=[])
     parser.add_argument("--offline-limit", type=float, default=50.0)
     args = parser.parse_args()
-    config.parse_config(["-d", args.database, "--addons-path", args.addons_path, "--log-level", "warn"])
+    config.parse_config(
+        ["-d", args.database, "--addons-path", args.addons_path, "--log-level", "warn"]
+    )
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True,
-                                                            "mail_notrack": True})
+        env = odoo.api.Environment(
+            cr,
+            odoo.SUPERUSER_ID,
+            {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True},
+        )
         out = populate(env, args)
         cr.commit()
     json.dump(out, sys.stdout)
@@ -49,34 +57,71 @@ def populate(env, args):
         company.partner_id.tz = "UTC"
     Period = env["onecard.meal.period"]
     period = Period.search([("code", "=", "E2E_ALL")]) or Period.create(
-        {"name": "All day", "code": "E2E_ALL", "start_hour": 0.0, "end_hour": 24.0, "sequence": 0})
+        {
+            "name": "All day",
+            "code": "E2E_ALL",
+            "start_hour": 0.0,
+            "end_hour": 24.0,
+            "sequence": 0,
+        }
+    )
     Category = env["onecard.cardholder.category"]
-    category = Category.search([("name", "=", "E2E staff")]) or Category.create({
-        "name": "E2E staff", "meals_per_period": 1000000, "credit_limit": 100.0,
-        "meal_price_ids": [(0, 0, {"meal_period_id": period.id, "price": 7.0})]})
-    canteen = env["onecard.canteen"].search([("code", "=", "E2E")]) or env["onecard.canteen"].create(
-        {"name": "E2E Canteen", "code": "E2E"})
+    category = Category.search([("name", "=", "E2E staff")]) or Category.create(
+        {
+            "name": "E2E staff",
+            "meals_per_period": 1000000,
+            "credit_limit": 100.0,
+            "meal_price_ids": [(0, 0, {"meal_period_id": period.id, "price": 7.0})],
+        }
+    )
+    canteen = env["onecard.canteen"].search([("code", "=", "E2E")]) or env[
+        "onecard.canteen"
+    ].create({"name": "E2E Canteen", "code": "E2E"})
     base = int(args.card_base, 0)
     Holder = env["onecard.cardholder"]
     have = Holder.search_count([("code", "=like", "E2E%")])
     if have < args.holders:
         started = time.time()
-        rows = [{"code": "E2E%06d" % i, "name": "Person %d" % i, "category": category.name,
-                 "card_uid": "%08X" % (base + i)} for i in range(args.holders)]
+        rows = [
+            {
+                "code": "E2E%06d" % i,
+                "name": "Person %d" % i,
+                "category": category.name,
+                "card_uid": "%08X" % (base + i),
+            }
+            for i in range(args.holders)
+        ]
         results = Holder.sync_employees(rows)
         errors = [r for r in results if r["status"] == "error"]
         if errors:
             raise SystemExit("sync_employees errors: %s" % errors[:3])
         holders = Holder.search([("code", "=like", "E2E%")])
-        env.cr.execute("SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'cash' AND cardholder_id = ANY(%s)",
-                       [holders.ids])
+        env.cr.execute(
+            "SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'cash' AND cardholder_id = ANY(%s)",
+            [holders.ids],
+        )
         cash = dict(env.cr.fetchall())
-        env.cr.execute("SELECT idempotency_key FROM onecard_operation WHERE idempotency_key LIKE 'e2e-topup-%%'")
+        env.cr.execute(
+            "SELECT idempotency_key FROM onecard_operation WHERE idempotency_key LIKE 'e2e-topup-%%'"
+        )
         done = {row[0] for row in env.cr.fetchall()}
-        env["onecard.ledger"]._book_many("topup", company, [
-            {"cardholder_id": h, "key": "e2e-topup-%s" % h, "lines": [(cash[h], args.cash)]}
-            for h in holders.ids if "e2e-topup-%s" % h not in done])
-        print("created %d holders in %.1fs" % (len(holders), time.time() - started), file=sys.stderr)
+        env["onecard.ledger"]._book_many(
+            "topup",
+            company,
+            [
+                {
+                    "cardholder_id": h,
+                    "key": "e2e-topup-%s" % h,
+                    "lines": [(cash[h], args.cash)],
+                }
+                for h in holders.ids
+                if "e2e-topup-%s" % h not in done
+            ],
+        )
+        print(
+            "created %d holders in %.1fs" % (len(holders), time.time() - started),
+            file=sys.stderr,
+        )
     Terminal = env["onecard.terminal"].with_context(active_test=False)
     out = {}
     for spec in args.terminal:
@@ -84,20 +129,35 @@ def populate(env, args):
         connection, mode, serial = parts[:3]
         port_url = parts[3] if len(parts) > 3 else False
         address = int(parts[4]) if len(parts) > 4 else 0
-        vals = {"name": serial, "code": serial, "mode": mode, "canteen_id": canteen.id, "connection": connection,
-                "serial_number": serial, "secret": args.secret, "port_url": port_url, "bus_address": address,
-                "online_mode": True, "offline_limit": args.offline_limit, "active": True,
-                "fixed_amount": 6.0 if mode in ("fixed", "count") else 0.0}
+        vals = {
+            "name": serial,
+            "code": serial,
+            "mode": mode,
+            "canteen_id": canteen.id,
+            "connection": connection,
+            "serial_number": serial,
+            "secret": args.secret,
+            "port_url": port_url,
+            "bus_address": address,
+            "online_mode": True,
+            "offline_limit": args.offline_limit,
+            "active": True,
+            "fixed_amount": 6.0 if mode in ("fixed", "count") else 0.0,
+        }
         terminal = Terminal.search([("serial_number", "=", serial)])
         if terminal:
             terminal.write(vals)
         else:
             if mode == "key":
-                vals["key_ids"] = [(0, 0, {"key": 1, "name": "Rice", "amount": 3.0}),
-                                   (0, 0, {"key": 2, "name": "Noodles", "amount": 9.5})]
+                vals["key_ids"] = [
+                    (0, 0, {"key": 1, "name": "Rice", "amount": 3.0}),
+                    (0, 0, {"key": 2, "name": "Noodles", "amount": 9.5}),
+                ]
             terminal = Terminal.create(vals)
-        env.cr.execute("SELECT COALESCE(max(terminal_seq), 0) FROM onecard_operation WHERE terminal_id = %s",
-                       [terminal.id])
+        env.cr.execute(
+            "SELECT COALESCE(max(terminal_seq), 0) FROM onecard_operation WHERE terminal_id = %s",
+            [terminal.id],
+        )
         out[serial] = {"id": terminal.id, "max_seq": env.cr.fetchone()[0]}
     return out
 

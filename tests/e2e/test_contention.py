@@ -5,6 +5,7 @@ acknowledged swipe booked once, balances equal to their ledger, each wallet's
 hash chain unbroken, and no batch redone for a serialization failure (the
 batch waiting on a holder's row lock goes on with the row as committed).
 """
+
 import importlib.util
 import os
 import re
@@ -17,7 +18,9 @@ STATUS = re.compile(r"status: .*? retries=(\d+) ")
 
 
 def _chain_hash():
-    spec = importlib.util.spec_from_file_location("oc_chain", os.path.join(REPO, "onecard_consume", "tools", "chain.py"))
+    spec = importlib.util.spec_from_file_location(
+        "oc_chain", os.path.join(REPO, "onecard_consume", "tools", "chain.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.chain_hash, module.GENESIS
@@ -26,14 +29,24 @@ def _chain_hash():
 def assert_chains(e2e, holder_ids):
     """Each wallet of these holders: every row links to the one before, the head is the last row."""
     chain_hash, genesis = _chain_hash()
-    wallets = e2e.sql("SELECT id, chain_head FROM onecard_wallet WHERE cardholder_id = ANY(%s)", [holder_ids])
+    wallets = e2e.sql(
+        "SELECT id, chain_head FROM onecard_wallet WHERE cardholder_id = ANY(%s)",
+        [holder_ids],
+    )
     for wallet_id, head in wallets:
         prev = genesis
-        rows = e2e.sql("""SELECT prev_hash, hash, idempotency_key, amount, balance_after, business_time
-                            FROM onecard_transaction WHERE wallet_id = %s ORDER BY id""", [wallet_id])
+        rows = e2e.sql(
+            """SELECT prev_hash, hash, idempotency_key, amount, balance_after, business_time
+                            FROM onecard_transaction WHERE wallet_id = %s ORDER BY id""",
+            [wallet_id],
+        )
         for prev_hash, row_hash, key, amount, after, when in rows:
-            assert prev_hash == prev, "wallet %s: a row does not link to the one before" % wallet_id
-            assert row_hash == chain_hash(prev, wallet_id, key, float(amount), float(after), when)
+            assert prev_hash == prev, (
+                "wallet %s: a row does not link to the one before" % wallet_id
+            )
+            assert row_hash == chain_hash(
+                prev, wallet_id, key, float(amount), float(after), when
+            )
             prev = row_hash
         assert head == prev, "wallet %s: chain head is not its last row" % wallet_id
 
@@ -45,9 +58,18 @@ def _status_retries(log_path, offset):
 
 
 def test_concurrent_batches_on_the_same_holders(e2e):
-    uids = [row[0] for row in e2e.sql(
-        "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id DESC LIMIT 2")]
-    holders = [row[0] for row in e2e.sql("SELECT cardholder_id FROM onecard_card WHERE uid = ANY(%s)", [uids])]
+    uids = [
+        row[0]
+        for row in e2e.sql(
+            "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id DESC LIMIT 2"
+        )
+    ]
+    holders = [
+        row[0]
+        for row in e2e.sql(
+            "SELECT cardholder_id FROM onecard_card WHERE uid = ANY(%s)", [uids]
+        )
+    ]
     uid_file = os.path.join(e2e.tmp, "two_cards.txt")
     with open(uid_file, "w") as handle:
         handle.write("\n".join(uids))
@@ -55,9 +77,24 @@ def test_concurrent_batches_on_the_same_holders(e2e):
     offset = os.path.getsize(log_path)
     prefix = "E2F-"
     before = len(ops(e2e, prefix))
-    report = e2e.simulate("--transport", "tcp", "--port", e2e.tcp_port, "--serial-prefix", prefix,
-                          "--terminals", 6, "--uids", uid_file, "--rate", 300, "--duration", 4,
-                          "--first-seq", e2e.next_seq(prefix))
+    report = e2e.simulate(
+        "--transport",
+        "tcp",
+        "--port",
+        e2e.tcp_port,
+        "--serial-prefix",
+        prefix,
+        "--terminals",
+        6,
+        "--uids",
+        uid_file,
+        "--rate",
+        300,
+        "--duration",
+        4,
+        "--first-seq",
+        e2e.next_seq(prefix),
+    )
     assert report["sent"] > 200, report
     check_report(e2e, report, prefix)
     assert len(ops(e2e, prefix)) == before + report["sent"]
@@ -68,4 +105,6 @@ def test_concurrent_batches_on_the_same_holders(e2e):
         time.sleep(0.5)
     retries = _status_retries(log_path, offset)
     assert retries, "no gateway status line after the burst"
-    assert sum(retries) == 0, "batches were redone after serialization failures: %s" % retries
+    assert sum(retries) == 0, (
+        "batches were redone after serialization failures: %s" % retries
+    )

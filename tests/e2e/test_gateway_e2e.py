@@ -1,4 +1,5 @@
 """Simulator -> gateway (TCP, RS-485 over a pty pair) / HTTP API -> engine -> database."""
+
 import http.client
 import importlib.util
 import json
@@ -17,9 +18,12 @@ N = len(MODES)
 
 
 def ops(e2e, prefix, offline=None):
-    rows = e2e.sql("""
+    rows = e2e.sql(
+        """
         SELECT t.serial_number, o.terminal_seq, o.state, o.id, o.offline, o.terminal_epoch FROM onecard_operation o
-          JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE %s""", [prefix + "%"])
+          JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE %s""",
+        [prefix + "%"],
+    )
     return [r for r in rows if offline is None or r[4] == offline]
 
 
@@ -30,7 +34,10 @@ def check_report(e2e, report, prefix, offline=False):
     db = {(r[0], r[5], r[1]): r for r in ops(e2e, prefix)}
     for acked in report["acked"]:
         row = db.get((acked["serial"], acked.get("epoch", 0), acked["seq"]))
-        assert row, "acknowledged swipe %s/%s missing from the database" % (acked["serial"], acked["seq"])
+        assert row, "acknowledged swipe %s/%s missing from the database" % (
+            acked["serial"],
+            acked["seq"],
+        )
         assert (row[2] == "approved") == acked["approved"], (acked, row)
         assert row[4] == offline
     e2e.assert_ledger_invariant()
@@ -40,9 +47,24 @@ def check_report(e2e, report, prefix, offline=False):
 def test_tcp_every_mode(e2e, offline):
     seq = e2e.next_seq("E2T-")
     before = len(ops(e2e, "E2T-"))
-    clock = int(time.time())  # the terminals' clock: the records carry it, a retransmission the same
-    args = ["--transport", "tcp", "--port", e2e.tcp_port, "--serial-prefix", "E2T-", "--terminals", N,
-            "--swipes", 4, "--first-seq", seq, "--show"] + (["--offline"] if offline else [])
+    clock = int(
+        time.time()
+    )  # the terminals' clock: the records carry it, a retransmission the same
+    args = [
+        "--transport",
+        "tcp",
+        "--port",
+        e2e.tcp_port,
+        "--serial-prefix",
+        "E2T-",
+        "--terminals",
+        N,
+        "--swipes",
+        4,
+        "--first-seq",
+        seq,
+        "--show",
+    ] + (["--offline"] if offline else [])
     report = e2e.simulate(*args, "--clock", clock)
     assert report["approved"] == 4 * N, report
     check_report(e2e, report, "E2T-", offline)
@@ -55,9 +77,15 @@ def test_tcp_every_mode(e2e, offline):
     assert len(ops(e2e, "E2T-")) == before + 4 * N
     # The counters restarted (other swipes under the same numbers): refused, nothing booked, alerted.
     conflicts = e2e.simulate(*args, "--clock", clock + 1)
-    assert (conflicts["approved"], conflicts["conflicts"], conflicts["replays"]) == (0, 4 * N, 0), conflicts
+    assert (conflicts["approved"], conflicts["conflicts"], conflicts["replays"]) == (
+        0,
+        4 * N,
+        0,
+    ), conflicts
     assert len(ops(e2e, "E2T-")) == before + 4 * N
-    alerted = e2e.sql("SELECT count(*) FROM onecard_terminal WHERE serial_number LIKE 'E2T-%%' AND sequence_alert")
+    alerted = e2e.sql(
+        "SELECT count(*) FROM onecard_terminal WHERE serial_number LIKE 'E2T-%%' AND sequence_alert"
+    )
     assert alerted[0][0] == N
     # After a new sequence epoch the same numbers are new records.
     fresh = e2e.simulate(*args, "--reset-epoch")
@@ -70,9 +98,22 @@ def test_tcp_every_mode(e2e, offline):
 @pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
 def test_serial_bus_every_mode(e2e, offline):
     seq = e2e.next_seq("E2S-")
-    report = e2e.simulate("--transport", "serial", "--serial-url", e2e.bus_sim, "--serial-prefix", "E2S-",
-                          "--terminals", N, "--swipes", 3, "--first-seq", seq, "--show",
-                          *(["--offline"] if offline else []))
+    report = e2e.simulate(
+        "--transport",
+        "serial",
+        "--serial-url",
+        e2e.bus_sim,
+        "--serial-prefix",
+        "E2S-",
+        "--terminals",
+        N,
+        "--swipes",
+        3,
+        "--first-seq",
+        seq,
+        "--show",
+        *(["--offline"] if offline else []),
+    )
     assert report["approved"] == 3 * N, report
     check_report(e2e, report, "E2S-", offline)
 
@@ -82,9 +123,22 @@ def test_http_every_mode(e2e, offline):
     if e2e.http is None:
         e2e.start_http()
     seq = e2e.next_seq("E2H-")
-    report = e2e.simulate("--transport", "http", "--url", "http://127.0.0.1:%d" % e2e.http_port,
-                          "--serial-prefix", "E2H-", "--terminals", N, "--swipes", 3, "--first-seq", seq, "--show",
-                          *(["--offline"] if offline else []))
+    report = e2e.simulate(
+        "--transport",
+        "http",
+        "--url",
+        "http://127.0.0.1:%d" % e2e.http_port,
+        "--serial-prefix",
+        "E2H-",
+        "--terminals",
+        N,
+        "--swipes",
+        3,
+        "--first-seq",
+        seq,
+        "--show",
+        *(["--offline"] if offline else []),
+    )
     assert report["approved"] == 3 * N, report
     check_report(e2e, report, "E2H-", offline)
 
@@ -93,9 +147,23 @@ def test_http_every_mode(e2e, offline):
 def test_gateway_http_front_every_mode(e2e, offline):
     """The same HTTP API, served by the gateway (group commit) instead of Odoo's HTTP stack."""
     seq = e2e.next_seq("E2H-")
-    args = ["--transport", "http", "--url", "http://127.0.0.1:%d" % e2e.gateway_http_port, "--serial-prefix",
-            "E2H-", "--terminals", N, "--swipes", 3, "--first-seq", seq, "--show", "--clock", int(time.time())] + (
-        ["--offline"] if offline else [])
+    args = [
+        "--transport",
+        "http",
+        "--url",
+        "http://127.0.0.1:%d" % e2e.gateway_http_port,
+        "--serial-prefix",
+        "E2H-",
+        "--terminals",
+        N,
+        "--swipes",
+        3,
+        "--first-seq",
+        seq,
+        "--show",
+        "--clock",
+        int(time.time()),
+    ] + (["--offline"] if offline else [])
     report = e2e.simulate(*args)
     assert report["approved"] == 3 * N, report
     check_report(e2e, report, "E2H-", offline)
@@ -108,7 +176,9 @@ def test_gateway_http_front_every_mode(e2e, offline):
 
 
 def _signing():
-    spec = importlib.util.spec_from_file_location("signing", os.path.join(REPO, "onecard_devices", "lib", "signing.py"))
+    spec = importlib.util.spec_from_file_location(
+        "signing", os.path.join(REPO, "onecard_devices", "lib", "signing.py")
+    )
     signing = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(signing)  # pure Python: no Odoo import
     return signing
@@ -138,11 +208,19 @@ def test_gateway_http_front_refusals(e2e):
     status, answer = post(path, b"", {"Content-Length": str(1024 * 1024 + 1)})
     assert (status, answer["error"]["code"]) == (413, "body_too_large")
     serial = "E2H-%03d" % 1
-    uid = e2e.sql("SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id LIMIT 1")[0][0]
+    uid = e2e.sql(
+        "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id LIMIT 1"
+    )[0][0]
     seq = e2e.next_seq("E2H-") + 1000
     body = json.dumps({"uid": uid, "amount": 1.0, "seq": seq}).encode()
-    signed = dict(sign_headers(serial, "e2e-secret", "POST", path, body), **{"Content-Type": "application/json"})
-    assert post(path, body, dict(signed, **{"X-Signature": "0" * 64}))[1]["error"]["code"] == "bad_signature"
+    signed = dict(
+        sign_headers(serial, "e2e-secret", "POST", path, body),
+        **{"Content-Type": "application/json"},
+    )
+    assert (
+        post(path, body, dict(signed, **{"X-Signature": "0" * 64}))[1]["error"]["code"]
+        == "bad_signature"
+    )
     status, first = post(path, body, signed)
     assert status == 200 and first["approved"] and not first["replay"], first
     count = len(ops(e2e, "E2H-"))
@@ -150,7 +228,9 @@ def test_gateway_http_front_refusals(e2e):
     assert (status, again["error"]["code"]) == (401, "replayed")
     assert len(ops(e2e, "E2H-")) == count
     bad_json = b'{"uid": '
-    status, answer = post(path, bad_json, dict(sign_headers(serial, "e2e-secret", "POST", path, bad_json)))
+    status, answer = post(
+        path, bad_json, dict(sign_headers(serial, "e2e-secret", "POST", path, bad_json))
+    )
     assert (status, answer["error"]["code"]) == (400, "invalid_json")
     e2e.assert_ledger_invariant()
 
@@ -158,13 +238,25 @@ def test_gateway_http_front_refusals(e2e):
 def _send_swipe(e2e, serial, payload):
     path = "/onecard/api/v1/swipe"
     body = json.dumps(payload).encode()
-    return _post(e2e, path, body, dict(_signing().headers(serial, "e2e-secret", "POST", path, body),
-                                       **{"Content-Type": "application/json"}))
+    return _post(
+        e2e,
+        path,
+        body,
+        dict(
+            _signing().headers(serial, "e2e-secret", "POST", path, body),
+            **{"Content-Type": "application/json"},
+        ),
+    )
 
 
 def _cards(e2e, count):
-    return [row[0] for row in e2e.sql(
-        "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id LIMIT %s", [count])]
+    return [
+        row[0]
+        for row in e2e.sql(
+            "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id LIMIT %s",
+            [count],
+        )
+    ]
 
 
 def test_reused_record_number_with_another_request_is_refused(e2e):
@@ -172,28 +264,52 @@ def test_reused_record_number_with_another_request_is_refused(e2e):
     key): refused with sequence_conflict, nothing booked, the terminal alerted; the same request is a replay."""
     serial, uid = "E2H-001", _cards(e2e, 4)[3]  # E2H-001: amount mode
     seq = e2e.next_seq("E2H-") + 7000
-    request = {"uid": uid, "amount": 0.5, "seq": seq, "idempotency_key": "a-%d" % seq, "time": int(time.time())}
+    request = {
+        "uid": uid,
+        "amount": 0.5,
+        "seq": seq,
+        "idempotency_key": "a-%d" % seq,
+        "time": int(time.time()),
+    }
     status, first = _send_swipe(e2e, serial, request)
     assert status == 200 and first["approved"] and not first["replay"], first
     count = len(ops(e2e, "E2H-"))
-    conflicts_before = e2e.sql("SELECT COALESCE(sequence_conflict_count, 0) FROM onecard_terminal WHERE serial_number = %s",
-                               [serial])[0][0]
-    status, again = _send_swipe(e2e, serial, dict(request, amount=9.0, idempotency_key="b-%d" % seq))
+    conflicts_before = e2e.sql(
+        "SELECT COALESCE(sequence_conflict_count, 0) FROM onecard_terminal WHERE serial_number = %s",
+        [serial],
+    )[0][0]
+    status, again = _send_swipe(
+        e2e, serial, dict(request, amount=9.0, idempotency_key="b-%d" % seq)
+    )
     assert status == 200 and again["code"] == "sequence_conflict", again
-    assert not again["approved"] and not again["replay"] and not again.get("operation_id"), again
+    assert (
+        not again["approved"] and not again["replay"] and not again.get("operation_id")
+    ), again
     assert len(ops(e2e, "E2H-")) == count
-    assert e2e.sql("SELECT sequence_conflict_count, sequence_alert FROM onecard_terminal WHERE serial_number = %s",
-                   [serial])[0] == (conflicts_before + 1, True)
+    assert e2e.sql(
+        "SELECT sequence_conflict_count, sequence_alert FROM onecard_terminal WHERE serial_number = %s",
+        [serial],
+    )[0] == (conflicts_before + 1, True)
     status, replay = _send_swipe(e2e, serial, request)
-    assert status == 200 and replay["replay"] and replay["operation_id"] == first["operation_id"], replay
+    assert (
+        status == 200
+        and replay["replay"]
+        and replay["operation_id"] == first["operation_id"]
+    ), replay
     e2e.assert_ledger_invariant()
 
 
 def _frames():
-    spec = importlib.util.spec_from_file_location("oclib", os.path.join(REPO, "tests", "unit", "oclib.py"))
+    spec = importlib.util.spec_from_file_location(
+        "oclib", os.path.join(REPO, "tests", "unit", "oclib.py")
+    )
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # registers onecard_devices/lib as the package onecard_devices_lib, no Odoo
-    return importlib.import_module("onecard_devices_lib.frame"), importlib.import_module("onecard_devices_lib.messages")
+    spec.loader.exec_module(
+        module
+    )  # registers onecard_devices/lib as the package onecard_devices_lib, no Odoo
+    return importlib.import_module(
+        "onecard_devices_lib.frame"
+    ), importlib.import_module("onecard_devices_lib.messages")
 
 
 def _exchange(sock, frame_bytes, frame):
@@ -215,15 +331,33 @@ def test_naks_are_counted_and_shutdown_is_clean(e2e):
     log_path = os.path.join(e2e.tmp, "gateway.log")
     start = os.path.getsize(log_path)
     swipe = M.encode_message(M.SWIPE, {"uid": "04A1B2C3", "amount": 1.0, "seq": 1})
-    heartbeat = M.encode_message(M.HEARTBEAT, {"serial": "E2T-001", "time": int(time.time())})
+    heartbeat = M.encode_message(
+        M.HEARTBEAT, {"serial": "E2T-001", "time": int(time.time())}
+    )
     with socket.create_connection(("127.0.0.1", e2e.tcp_port), timeout=30) as sock:
-        answers = [_exchange(sock, encode(M.SWIPE, swipe, 0, 1, 0, "e2e-secret"), lib)]  # not bound yet
-        assert _exchange(sock, encode(M.HEARTBEAT, heartbeat, 0, 2, 0, "e2e-secret"), lib).type != M.NAK
-        answers.append(_exchange(sock, encode(M.SWIPE, swipe, 0, 3, 0, "wrong-secret"), lib))  # bad MAC
-        answers.append(_exchange(sock, encode(M.SWIPE, b"\x02\x00\x01\xff", 0, 4, 0, "e2e-secret"), lib))  # bad uid
+        answers = [
+            _exchange(sock, encode(M.SWIPE, swipe, 0, 1, 0, "e2e-secret"), lib)
+        ]  # not bound yet
+        assert (
+            _exchange(
+                sock, encode(M.HEARTBEAT, heartbeat, 0, 2, 0, "e2e-secret"), lib
+            ).type
+            != M.NAK
+        )
+        answers.append(
+            _exchange(sock, encode(M.SWIPE, swipe, 0, 3, 0, "wrong-secret"), lib)
+        )  # bad MAC
+        answers.append(
+            _exchange(
+                sock, encode(M.SWIPE, b"\x02\x00\x01\xff", 0, 4, 0, "e2e-secret"), lib
+            )
+        )  # bad uid
     codes = [M.decode_message(frame.type, frame.payload)["code"] for frame in answers]
     assert [frame.type for frame in answers] == [M.NAK] * 3 and codes == [
-        "unknown_terminal", "bad_signature", "invalid_body"], codes
+        "unknown_terminal",
+        "bad_signature",
+        "invalid_body",
+    ], codes
     time.sleep(6)  # one status line (--status-interval 5)
     e2e.kill_gateway(signal.SIGTERM)
     with open(log_path) as handle:
@@ -231,7 +365,9 @@ def test_naks_are_counted_and_shutdown_is_clean(e2e):
         log = handle.read()
     e2e.start_gateway()
     assert e2e.gateway.poll() is None
-    assert sum(int(n) for n in re.findall(r"status: .*? naks=(\d+)", log)) == 3, log[-3000:]
+    assert sum(int(n) for n in re.findall(r"status: .*? naks=(\d+)", log)) == 3, log[
+        -3000:
+    ]
     totals = re.search(r"onecard-gateway stopped: (.*)", log)
     assert totals and re.search(r"\bnaks=3\b", totals.group(1)), log[-3000:]
     assert "Cursor not closed explicitly" not in log, log[-3000:]
@@ -242,19 +378,28 @@ def test_one_failing_swipe_does_not_refuse_its_batch(e2e):
     gateway redoes the batch one swipe per transaction: that swipe gets a 500, the others are approved."""
     uids = _cards(e2e, 16)
     poison_card = e2e.sql("SELECT id FROM onecard_card WHERE uid = %s", [uids[0]])[0][0]
-    e2e.sql("ALTER TABLE onecard_operation ADD CONSTRAINT e2e_poison CHECK (card_id <> %s) NOT VALID", [poison_card])
+    e2e.sql(
+        "ALTER TABLE onecard_operation ADD CONSTRAINT e2e_poison CHECK (card_id <> %s) NOT VALID",
+        [poison_card],
+    )
     try:
         first = e2e.next_seq("E2H-") + 9000
-        bodies = [{"uid": uid, "amount": 0.5, "seq": first + i} for i, uid in enumerate(uids)]
+        bodies = [
+            {"uid": uid, "amount": 0.5, "seq": first + i} for i, uid in enumerate(uids)
+        ]
         bodies.insert(7, bodies.pop(0))  # the poisoned card in the middle of the burst
         before = len(ops(e2e, "E2H-"))
         with ThreadPoolExecutor(len(bodies)) as pool:
-            answers = list(pool.map(lambda payload: _send_swipe(e2e, "E2H-003", payload), bodies))
+            answers = list(
+                pool.map(lambda payload: _send_swipe(e2e, "E2H-003", payload), bodies)
+            )
     finally:
         e2e.sql("ALTER TABLE onecard_operation DROP CONSTRAINT e2e_poison")
     poison = answers.pop(7)
     assert poison[0] == 500 and poison[1]["error"]["code"] == "server_error", poison
-    assert all(status == 200 and answer["approved"] for status, answer in answers), answers
+    assert all(
+        status == 200 and answer["approved"] for status, answer in answers
+    ), answers
     assert len(ops(e2e, "E2H-")) == before + len(answers)
     with open(os.path.join(e2e.tmp, "gateway.log")) as handle:
         assert "deciding them one by one" in handle.read()
@@ -262,8 +407,22 @@ def test_one_failing_swipe_does_not_refuse_its_batch(e2e):
 
 
 def test_bad_mac_is_refused(e2e):
-    proc = e2e.simulate_async("--transport", "tcp", "--port", e2e.tcp_port, "--serial-prefix", "E2T-",
-                              "--terminals", 1, "--swipes", 1, "--secret", "wrong", "--max-wait", "3")[0]
+    proc = e2e.simulate_async(
+        "--transport",
+        "tcp",
+        "--port",
+        e2e.tcp_port,
+        "--serial-prefix",
+        "E2T-",
+        "--terminals",
+        1,
+        "--swipes",
+        1,
+        "--secret",
+        "wrong",
+        "--max-wait",
+        "3",
+    )[0]
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode != 0 and "bad_signature" in err
 
@@ -275,9 +434,24 @@ def test_sigkill_mid_burst_loses_nothing_charges_nothing_twice(e2e):
     prefix, terminals = "E2F-", N
     seq = e2e.next_seq(prefix)
     before = {(r[0], r[1]) for r in ops(e2e, prefix)}
-    proc, report_path = e2e.simulate_async("--transport", "tcp", "--port", e2e.tcp_port, "--serial-prefix", prefix,
-                                           "--terminals", terminals, "--rate", 60, "--duration", 12,
-                                           "--first-seq", seq, "--timeout", "0.5")
+    proc, report_path = e2e.simulate_async(
+        "--transport",
+        "tcp",
+        "--port",
+        e2e.tcp_port,
+        "--serial-prefix",
+        prefix,
+        "--terminals",
+        terminals,
+        "--rate",
+        60,
+        "--duration",
+        12,
+        "--first-seq",
+        seq,
+        "--timeout",
+        "0.5",
+    )
     time.sleep(4)
     e2e.kill_gateway(signal.SIGKILL)
     time.sleep(2)
@@ -285,9 +459,12 @@ def test_sigkill_mid_burst_loses_nothing_charges_nothing_twice(e2e):
     out, err = proc.communicate(timeout=240)
     assert proc.returncode == 0, out[-2000:] + err[-3000:]
     import json
+
     with open(report_path) as handle:
         report = json.load(handle)
-    assert report["retransmits"] > 0, "the kill should have forced retransmissions: %s" % report
+    assert report["retransmits"] > 0, (
+        "the kill should have forced retransmissions: %s" % report
+    )
     check_report(e2e, report, prefix)
     new = [r for r in ops(e2e, prefix) if (r[0], r[1]) not in before]
     acked = {(a["serial"], a["seq"]) for a in report["acked"]}

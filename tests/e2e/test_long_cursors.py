@@ -3,6 +3,7 @@
 Runs against the real database outside Odoo's test mode (in test mode the
 controller uses the request's cursor), in this process.
 """
+
 import psycopg2
 import pytest
 
@@ -13,7 +14,10 @@ from .conftest import addons_path
 def registry(e2e):
     import odoo
     from odoo.tools import config
-    config.parse_config(["-d", e2e.db, "--addons-path", addons_path(), "--log-level", "warn"])
+
+    config.parse_config(
+        ["-d", e2e.db, "--addons-path", addons_path(), "--log-level", "warn"]
+    )
     return odoo.modules.registry.Registry(e2e.db)
 
 
@@ -31,6 +35,7 @@ def _pid(cr):
 
 def test_a_cursor_keeps_its_connection_and_plans(e2e, registry):
     from odoo.addons.onecard_consume.tools.prepared import LongCursors, execute_prepared
+
     pool = LongCursors(keep=1)
     with pool.cursor(registry) as cr:
         pid = _pid(cr)
@@ -39,9 +44,13 @@ def test_a_cursor_keeps_its_connection_and_plans(e2e, registry):
         execute_prepared(cr, "e2e_probe", "SELECT %s::int + 1", [41])
         assert cr.fetchone()[0] == 42
         cr.commit()
-    with pool.cursor(registry) as cr:  # the same connection, not reset: the statement is still prepared
+    with pool.cursor(
+        registry
+    ) as cr:  # the same connection, not reset: the statement is still prepared
         assert _pid(cr) == pid
-        cr.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = 'e2e_probe'")
+        cr.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE name = 'e2e_probe'"
+        )
         assert cr.fetchone()[0] == 1
     with pytest.raises(ZeroDivisionError), pool.cursor(registry) as cr:
         cr.execute("CREATE TEMP TABLE e2e_left_open (x int)")
@@ -55,6 +64,7 @@ def test_a_cursor_keeps_its_connection_and_plans(e2e, registry):
 
 def test_a_broken_connection_is_replaced(e2e, registry):
     from odoo.addons.onecard_consume.tools.prepared import LongCursors
+
     pool = LongCursors(keep=1)
     with pool.cursor(registry) as cr:
         pid = _pid(cr)
@@ -71,6 +81,7 @@ def test_at_most_keep_cursors_then_none(e2e, registry):
     """Two requests at once (threaded server) with keep=1: the second gets None and uses its own
     request cursor, so the kept cursors never take Odoo's pool (db_maxconn) from the requests."""
     from odoo.addons.onecard_consume.tools.prepared import LongCursors
+
     pool = LongCursors(keep=1)
     with pool.cursor(registry) as first, pool.cursor(registry) as second:
         assert first is not None and second is None
@@ -83,6 +94,7 @@ def test_at_most_keep_cursors_then_none(e2e, registry):
 def test_none_in_test_mode(registry):
     """Odoo's test mode: one shared test transaction, nothing of our own."""
     from odoo.addons.onecard_consume.tools.prepared import LongCursors
+
     registry.enter_test_mode(registry.cursor())
     try:
         with LongCursors().cursor(registry) as cr:

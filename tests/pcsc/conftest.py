@@ -11,6 +11,7 @@ Skipped (with the reason) only when pcscd or the vpcd driver is not installed
 to `sudo -n` (pcscd must create /run/pcscd), or when another pcscd already
 runs (there is one PC/SC socket per machine).
 """
+
 import glob
 import json
 import os
@@ -36,8 +37,14 @@ from virtual_card import VirtualCard  # noqa: E402
 
 
 def _pcscd_binary():
-    return shutil.which("pcscd") or next((p for p in ("/usr/sbin/pcscd", "/usr/local/sbin/pcscd")
-                                          if os.access(p, os.X_OK)), None)
+    return shutil.which("pcscd") or next(
+        (
+            p
+            for p in ("/usr/sbin/pcscd", "/usr/local/sbin/pcscd")
+            if os.access(p, os.X_OK)
+        ),
+        None,
+    )
 
 
 def _vpcd_driver():
@@ -47,19 +54,30 @@ def _vpcd_driver():
             with open(conf, encoding="utf-8", errors="replace") as handle:
                 for line in handle:
                     parts = line.split()
-                    if len(parts) == 2 and parts[0] == "LIBPATH" and "vpcd" in parts[1] and os.path.exists(parts[1]):
+                    if (
+                        len(parts) == 2
+                        and parts[0] == "LIBPATH"
+                        and "vpcd" in parts[1]
+                        and os.path.exists(parts[1])
+                    ):
                         return parts[1]
         except OSError:
             continue
-    candidates = glob.glob("/usr/lib/pcsc/drivers/serial/libifdvpcd.so*") + glob.glob(
-        "/usr/lib/*/pcsc/drivers/serial/libifdvpcd.so*") + glob.glob("/usr/local/lib/pcsc/drivers/serial/libifdvpcd.so*")
+    candidates = (
+        glob.glob("/usr/lib/pcsc/drivers/serial/libifdvpcd.so*")
+        + glob.glob("/usr/lib/*/pcsc/drivers/serial/libifdvpcd.so*")
+        + glob.glob("/usr/local/lib/pcsc/drivers/serial/libifdvpcd.so*")
+    )
     return candidates[0] if candidates else None
 
 
 def _root_prefix():
     if os.geteuid() == 0:
         return []
-    if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
+    if (
+        shutil.which("sudo")
+        and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0
+    ):
         return ["sudo", "-n"]
     return None
 
@@ -67,7 +85,9 @@ def _root_prefix():
 def _running_pcscd():
     """Pid of a pcscd already running (per its pid file), or None."""
     try:
-        with open(os.path.join(PCSCD_SOCKET_DIR, "pcscd.pid"), encoding="ascii") as handle:
+        with open(
+            os.path.join(PCSCD_SOCKET_DIR, "pcscd.pid"), encoding="ascii"
+        ) as handle:
             pid = int(handle.read().strip() or 0)
     except (OSError, ValueError):
         return None
@@ -102,13 +122,20 @@ class Pcscd:
     """pcscd in the foreground with a private reader.conf.d: one vpcd reader on ``port`` (slot 00 00)."""
 
     def __init__(self, binary, driver, prefix, workdir):
-        self.binary, self.driver, self.prefix, self.workdir = binary, driver, prefix, workdir
+        self.binary, self.driver, self.prefix, self.workdir = (
+            binary,
+            driver,
+            prefix,
+            workdir,
+        )
         self.port = _free_port_pair()
         self.confdir = os.path.join(workdir, "reader.conf.d")
         os.makedirs(self.confdir, exist_ok=True)
         with open(os.path.join(self.confdir, "vpcd"), "w", encoding="ascii") as handle:
-            handle.write('FRIENDLYNAME "%s"\nDEVICENAME   /dev/null:0x%04X\nLIBPATH      %s\nCHANNELID    0x%04X\n'
-                         % (READER_NAME, self.port, driver, self.port))
+            handle.write(
+                'FRIENDLYNAME "%s"\nDEVICENAME   /dev/null:0x%04X\nLIBPATH      %s\nCHANNELID    0x%04X\n'
+                % (READER_NAME, self.port, driver, self.port)
+            )
         self.log_path = os.path.join(workdir, "pcscd.log")
         self.proc = None
 
@@ -117,14 +144,27 @@ class Pcscd:
         log.write("----- pcscd start\n")
         log.flush()
         # -f: foreground, logs on stdout; -d: debug (the log is shown when a test fails); -a: APDUs
-        self.proc = subprocess.Popen(self.prefix + [self.binary, "--foreground", "--debug", "--apdu",
-                                                    "--config", self.confdir],
-                                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            self.prefix
+            + [
+                self.binary,
+                "--foreground",
+                "--debug",
+                "--apdu",
+                "--config",
+                self.confdir,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("pcscd exited with %s:\n%s" % (self.proc.returncode, self.log()))
+                raise RuntimeError(
+                    "pcscd exited with %s:\n%s" % (self.proc.returncode, self.log())
+                )
             if "daemon ready" in self.log():
                 return self
             time.sleep(0.05)
@@ -158,14 +198,20 @@ def pcscd(tmp_path, request):
     if not binary:
         pytest.skip("pcscd is not installed (Debian: apt install pcscd)")
     if not driver:
-        pytest.skip("the vpcd virtual reader driver is not installed (Debian: apt install vsmartcard-vpcd)")
+        pytest.skip(
+            "the vpcd virtual reader driver is not installed (Debian: apt install vsmartcard-vpcd)"
+        )
     prefix = _root_prefix()
     if prefix is None:
-        pytest.skip("pcscd must run as root (it creates /run/pcscd): run as root or allow `sudo -n`")
+        pytest.skip(
+            "pcscd must run as root (it creates /run/pcscd): run as root or allow `sudo -n`"
+        )
     other = _running_pcscd()
     if other:
-        pytest.skip("another pcscd is already running (pid %s); stop it (systemctl stop pcscd.socket pcscd) "
-                    "so that the tests can start their own with the vpcd reader" % other)
+        pytest.skip(
+            "another pcscd is already running (pid %s); stop it (systemctl stop pcscd.socket pcscd) "
+            "so that the tests can start their own with the vpcd reader" % other
+        )
     daemon = Pcscd(binary, driver, prefix, str(tmp_path))
     daemon.start()
     yield daemon
@@ -194,11 +240,21 @@ class FakeOdoo:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                fake.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                fake.requests.append(
+                    {"path": self.path, "headers": dict(self.headers), "body": body}
+                )
                 answer = fake.answer
                 if answer is None:
-                    answer = {"ok": True, "uid": json.loads(body or b"{}").get("uid")} if fake.status == 200 else {
-                        "error": {"code": "unauthorized", "message": "Missing, unknown or revoked token."}}
+                    answer = (
+                        {"ok": True, "uid": json.loads(body or b"{}").get("uid")}
+                        if fake.status == 200
+                        else {
+                            "error": {
+                                "code": "unauthorized",
+                                "message": "Missing, unknown or revoked token.",
+                            }
+                        }
+                    )
                 data = json.dumps(answer).encode()
                 self.send_response(fake.status)
                 self.send_header("Content-Type", "application/json")
@@ -231,10 +287,25 @@ class AgentProcess:
 
     def __init__(self, url, token, workdir, *extra):
         self.log_path = os.path.join(workdir, "agent.log")
-        self.cmd = [sys.executable, AGENT, "--url", url, "--token", token, "--reader", READER_NAME,
-                    "--poll", "0.2", "--retry", "0.3", *extra]
+        self.cmd = [
+            sys.executable,
+            AGENT,
+            "--url",
+            url,
+            "--token",
+            token,
+            "--reader",
+            READER_NAME,
+            "--poll",
+            "0.2",
+            "--retry",
+            "0.3",
+            *extra,
+        ]
         with open(self.log_path, "w", encoding="utf-8") as log:
-            self.proc = subprocess.Popen(self.cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(
+                self.cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
 
     def log(self):
         with open(self.log_path, encoding="utf-8", errors="replace") as handle:
@@ -252,14 +323,19 @@ class AgentProcess:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.05)
-        raise AssertionError("agent log never said %r (rc=%s):\n%s" % (text, self.proc.poll(), self.log()))
+        raise AssertionError(
+            "agent log never said %r (rc=%s):\n%s"
+            % (text, self.proc.poll(), self.log())
+        )
 
     def wait(self, timeout=30):
         try:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            raise AssertionError("agent still running after %ss:\n%s" % (timeout, self.log()))
+            raise AssertionError(
+                "agent still running after %ss:\n%s" % (timeout, self.log())
+            )
 
     def kill(self):
         if self.proc.poll() is None:

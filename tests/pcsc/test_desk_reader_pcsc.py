@@ -3,6 +3,7 @@
 Each test starts its own pcscd (see conftest.py); the agent talks to it through
 pyscard / libpcsclite exactly as on a desk PC, and POSTs to a fake Odoo.
 """
+
 import json
 import time
 
@@ -11,7 +12,10 @@ TOKEN = "test-token-123"
 
 
 def _posts(odoo):
-    return [(r["path"], r["headers"].get("Authorization"), json.loads(r["body"])) for r in odoo.requests]
+    return [
+        (r["path"], r["headers"].get("Authorization"), json.loads(r["body"]))
+        for r in odoo.requests
+    ]
 
 
 def test_card_put_on_reader_is_delivered(pcscd, odoo, agent):
@@ -19,7 +23,9 @@ def test_card_put_on_reader_is_delivered(pcscd, odoo, agent):
     run.wait_for("waiting for a card")
     with pcscd.card("04A1B2C3D4E5F6") as card:
         assert run.wait() == 0, run.log()
-    assert _posts(odoo) == [("/onecard/desk/reader", "Bearer " + TOKEN, {"uid": "04A1B2C3D4E5F6"})]
+    assert _posts(odoo) == [
+        ("/onecard/desk/reader", "Bearer " + TOKEN, {"uid": "04A1B2C3D4E5F6"})
+    ]
     assert odoo.requests[0]["headers"]["Content-Type"] == "application/json"
     assert GET_UID in card.apdus
     log = run.log()
@@ -33,7 +39,9 @@ def test_card_already_on_reader_at_start(pcscd, odoo, agent):
         time.sleep(0.5)  # pcscd powers the card up
         run = agent("--once", "--timeout", "20")
         assert run.wait() == 0, run.log()
-    assert _posts(odoo) == [("/onecard/desk/reader", "Bearer " + TOKEN, {"uid": "A1B2C3D4"})]
+    assert _posts(odoo) == [
+        ("/onecard/desk/reader", "Bearer " + TOKEN, {"uid": "A1B2C3D4"})
+    ]
 
 
 def test_no_card_nothing_sent(pcscd, odoo, agent):
@@ -60,7 +68,9 @@ def test_odoo_refusing_the_token_is_logged(pcscd, odoo, agent):
     run.wait_for("waiting for a card")
     with pcscd.card("04A1B2C3"):
         assert run.wait() == 1, run.log()
-    assert _posts(odoo) == [("/onecard/desk/reader", "Bearer revoked-token", {"uid": "04A1B2C3"})]
+    assert _posts(odoo) == [
+        ("/onecard/desk/reader", "Bearer revoked-token", {"uid": "04A1B2C3"})
+    ]
     assert "Odoo refused the token (401 unauthorized" in run.log()
 
 
@@ -78,7 +88,10 @@ def test_same_card_put_back_quickly_is_sent_once(pcscd, odoo, agent):
     with pcscd.card("04D5E6F7"):  # another card is not held back
         run.wait_for("card 04D5E6F7 delivered")
     assert run.wait() == 2, run.log()  # no --once: runs until --timeout
-    assert [body["uid"] for _path, _auth, body in _posts(odoo)] == ["04A1B2C3", "04D5E6F7"]
+    assert [body["uid"] for _path, _auth, body in _posts(odoo)] == [
+        "04A1B2C3",
+        "04D5E6F7",
+    ]
 
 
 def test_agent_reconnects_when_pcscd_restarts(pcscd, odoo, agent):
@@ -92,7 +105,9 @@ def test_agent_reconnects_when_pcscd_restarts(pcscd, odoo, agent):
     run.wait_for("waiting for a card", timeout=15, after=mark)
     with pcscd.card("04C0FFEE"):
         assert run.wait() == 0, run.log()
-    assert _posts(odoo) == [("/onecard/desk/reader", "Bearer " + TOKEN, {"uid": "04C0FFEE"})]
+    assert _posts(odoo) == [
+        ("/onecard/desk/reader", "Bearer " + TOKEN, {"uid": "04C0FFEE"})
+    ]
 
 
 def test_agent_waits_for_pcscd_at_start(pcscd, odoo, agent):

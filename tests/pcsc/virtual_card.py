@@ -17,6 +17,7 @@ other APDU with ``6D 00`` (instruction not supported).
     python3 tests/pcsc/virtual_card.py --port 35963 --uid 04A1B2C3D4E5F6
     python3 tests/pcsc/virtual_card.py --uid 04A1B2C3 --sw 6A81      # refuses GET UID
 """
+
 import argparse
 import socket
 import struct
@@ -35,9 +36,11 @@ class VirtualCard:
     def __init__(self, uid, host="127.0.0.1", port=35963, atr=DEFAULT_ATR, sw=None):
         self.uid = bytes.fromhex(uid) if isinstance(uid, str) else bytes(uid)
         self.host, self.port, self.atr = host, port, bytes(atr)
-        self.sw = bytes.fromhex(sw) if isinstance(sw, str) else sw   # error SW for GET UID, e.g. "6A81"
-        self.apdus = []            # command APDUs received, for the tests
-        self.controls = []         # control bytes received
+        self.sw = (
+            bytes.fromhex(sw) if isinstance(sw, str) else sw
+        )  # error SW for GET UID, e.g. "6A81"
+        self.apdus = []  # command APDUs received, for the tests
+        self.controls = []  # control bytes received
         self.connected = threading.Event()
         self._sock = None
         self._stop = threading.Event()
@@ -49,7 +52,7 @@ class VirtualCard:
             if self.sw:
                 return self.sw
             return self.uid + b"\x90\x00"
-        return b"\x6D\x00"
+        return b"\x6d\x00"
 
     def _recv_exact(self, size):
         data = b""
@@ -98,7 +101,9 @@ class VirtualCard:
     def start(self, timeout=10.0):
         """Connect and serve in a background thread."""
         self.connect(timeout)
-        self._thread = threading.Thread(target=self.serve, name="virtual-card", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve, name="virtual-card", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -125,15 +130,24 @@ class VirtualCard:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=35963, help="vpcd slot port (default 35963)")
-    parser.add_argument("--uid", default="04A1B2C3D4E5F6", help="card UID in hexadecimal")
+    parser.add_argument(
+        "--port", type=int, default=35963, help="vpcd slot port (default 35963)"
+    )
+    parser.add_argument(
+        "--uid", default="04A1B2C3D4E5F6", help="card UID in hexadecimal"
+    )
     parser.add_argument("--atr", default=DEFAULT_ATR.hex(), help="ATR in hexadecimal")
-    parser.add_argument("--sw", help="answer GET UID with this status word instead (e.g. 6A81)")
+    parser.add_argument(
+        "--sw", help="answer GET UID with this status word instead (e.g. 6A81)"
+    )
     args = parser.parse_args()
     card = VirtualCard(args.uid, args.host, args.port, bytes.fromhex(args.atr), args.sw)
     card.connect(timeout=30)
-    print("virtual card %s on vpcd %s:%s (Ctrl-C removes it)" % (card.uid.hex().upper(), args.host, args.port),
-          flush=True)
+    print(
+        "virtual card %s on vpcd %s:%s (Ctrl-C removes it)"
+        % (card.uid.hex().upper(), args.host, args.port),
+        flush=True,
+    )
     try:
         card.serve()
     except KeyboardInterrupt:

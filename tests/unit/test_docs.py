@@ -1,12 +1,12 @@
 """The terminal documents are true (a vendor builds a terminal from docs/ alone): they name every
 gateway option, endpoint, message type and reason code, and the demo terminals they list exist."""
+
 import os
 import re
 import xml.etree.ElementTree as ET
 
-import yaml
-
 import oclib  # noqa: F401 - registers onecard_devices_lib
+import yaml
 from onecard_devices_lib import messages as M
 from onecard_devices_lib.routes import MESSAGES, PREFIX
 
@@ -26,25 +26,43 @@ SPEC = yaml.safe_load(read("docs", "terminal-api.yaml"))
 def section(text, title):
     start = text.index(title)
     end = text.find("\n## ", start + len(title))
-    return text[start:end if end >= 0 else None]
+    return text[start : end if end >= 0 else None]
 
 
 def test_every_gateway_option_is_documented():
-    options = re.findall(r'add_argument\("(--[a-z-]+)"', read("onecard_devices", "cli", "onecard_gateway.py"))
+    options = re.findall(
+        r'add_argument\("(--[a-z-]+)"',
+        read("onecard_devices", "cli", "onecard_gateway.py"),
+    )
     assert len(options) > 10
     documented = section(BINARY, "## 6. Running it")
     missing = [option for option in options if "`%s" % option not in documented]
-    assert not missing, "options of odoo-bin onecard-gateway missing from binary-protocol.md section 6: %s" % missing
+    assert not missing, (
+        "options of odoo-bin onecard-gateway missing from binary-protocol.md section 6: %s"
+        % missing
+    )
 
 
 def test_every_endpoint_is_documented():
     paths = {PREFIX + "/" + path for path in MESSAGES}
     assert paths == set(SPEC["paths"]), "terminal-api.yaml paths != lib/routes.py"
     # the table abbreviates siblings: `/onecard/api/v1/operator/login`, `/logout`
-    missing = [path for path in paths if "`%s`" % path not in API and not (
-        path.count("/") == 5 and re.search(r"`%s/[a-z]+`.*`/%s`" % (re.escape(path.rsplit("/", 1)[0]),
-                                                                  path.rsplit("/", 1)[1]), API))]
-    assert not missing, "endpoints missing from the table of terminal-api.md: %s" % missing
+    missing = [
+        path
+        for path in paths
+        if "`%s`" % path not in API
+        and not (
+            path.count("/") == 5
+            and re.search(
+                r"`%s/[a-z]+`.*`/%s`"
+                % (re.escape(path.rsplit("/", 1)[0]), path.rsplit("/", 1)[1]),
+                API,
+            )
+        )
+    ]
+    assert not missing, (
+        "endpoints missing from the table of terminal-api.md: %s" % missing
+    )
 
 
 def test_every_message_type_is_documented():
@@ -52,15 +70,21 @@ def test_every_message_type_is_documented():
     for code, name in M.NAMES.items():
         if code == M.ERROR:
             continue
-        assert "| `%02X` %s" % (code, name) in table or "`%02X` %s" % (code, name) in table, (code, name)
+        assert (
+            "| `%02X` %s" % (code, name) in table or "`%02X` %s" % (code, name) in table
+        ), (code, name)
 
 
 def test_every_reason_code_is_in_the_spec():
     engine = read("onecard_consume", "models", "onecard_consumption.py")
-    reasons = re.findall(r'^    "([a-z_]+)": _lt\(', engine[engine.index("REASONS = {"):], re.M)
+    reasons = re.findall(
+        r'^    "([a-z_]+)": _lt\(', engine[engine.index("REASONS = {") :], re.M
+    )
     enum = SPEC["components"]["schemas"]["SwipeAnswer"]["properties"]["code"]["enum"]
     assert "sequence_conflict" in reasons
-    assert sorted(reasons) == sorted(enum), "SwipeAnswer.code enum != onecard.consumption REASONS"
+    assert sorted(reasons) == sorted(
+        enum
+    ), "SwipeAnswer.code enum != onecard.consumption REASONS"
 
 
 def test_demo_terminals_are_the_documented_ones():
@@ -68,11 +92,25 @@ def test_demo_terminals_are_the_documented_ones():
     demo = ET.fromstring(read("onecard_devices", "data", "onecard_devices_demo.xml"))
     shipped = {}
     for record in demo.iter("record"):
-        values = {field.get("name"): (field.text or "").strip() for field in record.iter("field")}
-        shipped[values["serial_number"]] = (values["secret"], values["connection"].upper())
+        values = {
+            field.get("name"): (field.text or "").strip()
+            for field in record.iter("field")
+        }
+        shipped[values["serial_number"]] = (
+            values["secret"],
+            values["connection"].upper(),
+        )
     table = section(BINARY, "## 7. Try it on the demo")
-    rows = re.findall(r"^\| (T\d{3}) \|[^|]+\|[^|]+\| (HTTP|TCP) \| `([^`]+)` \| `([^`]+)` \|$", table, re.M)
-    documented = {serial: (secret, connection) for _code, connection, serial, secret in rows}
+    rows = re.findall(
+        r"^\| (T\d{3}) \|[^|]+\|[^|]+\| (HTTP|TCP) \| `([^`]+)` \| `([^`]+)` \|$",
+        table,
+        re.M,
+    )
+    documented = {
+        serial: (secret, connection) for _code, connection, serial, secret in rows
+    }
     assert documented == shipped
-    assert len(set(secret for secret, _c in shipped.values())) == len(shipped), "each terminal its own secret"
+    assert len(set(secret for secret, _c in shipped.values())) == len(
+        shipped
+    ), "each terminal its own secret"
     assert any(connection == "TCP" for _s, connection in shipped.values())

@@ -6,11 +6,11 @@
  * an Operator Desk form (onecard.desk) is open, the UID is written into its
  * `card_uid` field, which runs the same onchange as a keyboard-wedge reader.
  */
-import { _t } from "@web/core/l10n/translation";
-import { patch } from "@web/core/utils/patch";
-import { useService } from "@web/core/utils/hooks";
-import { FormController } from "@web/views/form/form_controller";
-import { onMounted, onWillUnmount } from "@odoo/owl";
+import {_t} from "@web/core/l10n/translation";
+import {patch} from "@web/core/utils/patch";
+import {useService} from "@web/core/utils/hooks";
+import {FormController} from "@web/views/form/form_controller";
+import {onMounted, onWillUnmount} from "@odoo/owl";
 
 export const DESK_UID_NOTIFICATION = "onecard_desk_uid";
 
@@ -22,19 +22,22 @@ patch(FormController.prototype, {
         }
         const busService = useService("bus_service");
         const notification = useService("notification");
-        const onDeskUid = async ({ uid } = {}) => {
+        const onDeskUid = async ({uid} = {}) => {
             const record = this.model.root;
             if (!uid || !record || record.resModel !== "onecard.desk") {
                 return;
             }
             if (document.body.classList.contains("modal-open")) {
                 // A wizard is open over the desk: do not change the card under it.
-                notification.add(_t("Card %s read: close the dialog to load it on the desk.", uid), {
-                    type: "warning",
-                });
+                notification.add(
+                    _t("Card %s read: close the dialog to load it on the desk.", uid),
+                    {
+                        type: "warning",
+                    }
+                );
                 return;
             }
-            await record.update({ card_uid: uid });
+            await record.update({card_uid: uid});
         };
         onMounted(() => {
             busService.subscribe(DESK_UID_NOTIFICATION, onDeskUid);

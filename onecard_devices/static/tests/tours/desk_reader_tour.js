@@ -4,7 +4,7 @@
  * /onecard/desk/reader (here: fetch from the tour, with the token the test set
  * up); the UID comes back on the bus and the desk shows the card's holder.
  */
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 export const DESK_READER_TOUR_TOKEN = "ocdr_tour-token-for-tests-only";
 
@@ -30,7 +30,7 @@ registry.category("web_tour.tours").add("onecard_desk_reader_tour", {
                         "Content-Type": "application/json",
                         Authorization: `Bearer ${DESK_READER_TOUR_TOKEN}`,
                     },
-                    body: JSON.stringify({ uid: "04:d3:5c:00:11" }),
+                    body: JSON.stringify({uid: "04:d3:5c:00:11"}),
                 });
                 if (response.status !== 200) {
                     throw new Error(`desk reader endpoint answered ${response.status}`);
@@ -39,11 +39,13 @@ registry.category("web_tour.tours").add("onecard_desk_reader_tour", {
         },
         {
             content: "The UID read by the agent is in the desk's UID field",
-            trigger: ".o_onecard_desk .o_field_widget[name=card_uid] input:value(04D35C0011)",
+            trigger:
+                ".o_onecard_desk .o_field_widget[name=card_uid] input:value(04D35C0011)",
         },
         {
             content: "The desk shows the card holder",
-            trigger: ".o_onecard_desk .o_field_widget[name=holder_name]:contains(Desk Reader Holder)",
+            trigger:
+                ".o_onecard_desk .o_field_widget[name=holder_name]:contains(Desk Reader Holder)",
         },
         {
             content: "Save the desk (a tour must not end on a form being edited)",
@@ -52,7 +54,8 @@ registry.category("web_tour.tours").add("onecard_desk_reader_tour", {
         },
         {
             content: "Saved, the card is still on the desk",
-            trigger: ".o_form_saved .o_field_widget[name=holder_name]:contains(Desk Reader Holder)",
+            trigger:
+                ".o_form_saved .o_field_widget[name=holder_name]:contains(Desk Reader Holder)",
         },
     ],
 });

@@ -1,7 +1,7 @@
 /** @odoo-module **/
-import { Component, onWillStart, useState } from "@odoo/owl";
-import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
+import {Component, onWillStart, useState} from "@odoo/owl";
+import {registry} from "@web/core/registry";
+import {useService} from "@web/core/utils/hooks";
 
 /** A small page of today's figures and the last days' traffic; each block opens its report. */
 export class OnecardDashboard extends Component {
@@ -11,12 +11,17 @@ export class OnecardDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({ data: null, days: 14 });
+        this.state = useState({data: null, days: 14});
         onWillStart(() => this.load());
     }
 
     async load() {
-        this.state.data = await this.orm.call("onecard.report.dashboard", "get_data", [], { days: this.state.days });
+        this.state.data = await this.orm.call(
+            "onecard.report.dashboard",
+            "get_data",
+            [],
+            {days: this.state.days}
+        );
     }
 
     async setDays(days) {

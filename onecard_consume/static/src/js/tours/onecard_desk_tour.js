@@ -1,7 +1,7 @@
 /** @odoo-module **/
 /* Operator desk end to end, as a keyboard-wedge reader would drive it:
  * UID + Enter, issue, top up, report lost, unlock. */
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 const UID_TYPED = "04:a1:b2:c3:d4"; // what a wedge reader may type; the desk normalises it
 const UID = "04A1B2C3D4";
