@@ -1,7 +1,7 @@
 """Terminal HTTP API: JSON over HTTP, signed with HMAC-SHA256 (docs/terminal-api.yaml).
 
 Thin transport: authenticate, decode, call ``onecard.terminal.service`` in a
-transaction committed BEFORE the answer is sent (lib/retry.run_committed),
+transaction committed BEFORE the answer is sent (gateway/retry.run_committed),
 turn every refusal into ``{"error": {"code", "message"}}`` with a 4xx status.
 Only a genuine server fault gives a 500 (logged).
 """
@@ -14,7 +14,7 @@ from odoo.http import request
 from odoo.addons.onecard_consume.tools.prepared import LongCursors
 
 from ..lib.errors import TerminalError
-from ..lib.retry import RetriesExhausted, run_committed
+from ..gateway.retry import RetriesExhausted, run_committed
 from ..lib.routes import FORM_TYPES, MAX_BODY, MESSAGES, PREFIX
 
 _logger = logging.getLogger(__name__)

@@ -1,1 +1,1 @@
-"""Pure-Python device code (no ``odoo`` import): signing, errors, retry, codec."""
+"""Pure-Python device code (no ``odoo`` import): signing, errors, codec."""

@@ -6,7 +6,7 @@ and call::
 
     env["onecard.terminal.service"].handle(terminal, message, payload) -> dict
 
-inside a transaction they own (see ``lib/retry.run_committed``: commit, then
+inside a transaction they own (see ``gateway/retry.run_committed``: commit, then
 answer; retry serialization failures at once). Handlers validate the payload
 strictly (unknown fields, wrong types, out-of-range numbers raise
 ``TerminalError`` with a 400 code), never commit, and return plain JSON-able

@@ -79,7 +79,7 @@ class HttpFront:
 
     async def serve(self, reader, writer):
         """One keep-alive connection: requests in turn, each answered after its commit."""
-        self.gateway._count("connections")
+        self.gateway.stats.count("connections")
         try:
             while not self.gateway.stopping:
                 try:
@@ -158,14 +158,15 @@ class HttpFront:
         self.gateway.inflight += 1  # a graceful stop waits for it (commit, then answer)
         try:
             if message == "swipe":
-                result = await self.gateway.queue_swipe("http", signed)
+                result = await self.gateway.batcher.queue("http", signed)
             else:
+                runner = self.gateway.runner
                 result = await asyncio.get_running_loop().run_in_executor(
-                    self.gateway.pool, self.gateway.handle_signed, message, signed
+                    runner.pool, runner.handle_signed, message, signed
                 )
         finally:
             self.gateway.inflight -= 1
-        self.gateway._count("http_requests")
+        self.gateway.stats.count("http_requests")
         if isinstance(result, TerminalError):
             return result.status, result.as_dict(), keep
         if isinstance(
@@ -180,7 +181,7 @@ class HttpFront:
     def refuse(self, name, headers):
         """(status, JSON error) in the best Accept-Language among the installed languages."""
         status, code, message = REFUSALS[name]
-        languages = getattr(self.gateway, "languages", None) or ["en_US"]
+        languages = self.gateway.runner.languages or ["en_US"]
         accepted = parse_accept_header(headers.get("accept-language"), LanguageAccept)
         best = accepted.best_match([lang.replace("_", "-") for lang in languages])
         return status, error(
