@@ -181,7 +181,7 @@ class HttpFront:
     def refuse(self, name, headers):
         """(status, JSON error) in the best Accept-Language among the installed languages."""
         status, code, message = REFUSALS[name]
-        languages = self.gateway.runner.languages or ["en_US"]
+        languages = getattr(self.gateway, "languages", None) or ["en_US"]
         accepted = parse_accept_header(headers.get("accept-language"), LanguageAccept)
         best = accepted.best_match([lang.replace("_", "-") for lang in languages])
         return status, error(

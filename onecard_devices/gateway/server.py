@@ -42,6 +42,11 @@ class Gateway:
         self.batcher = Batcher(self.runner, self.stats, opts.batch_size)
         self.frames = FrameService(self)
 
+    @property
+    def languages(self):
+        """The installed languages (the HTTP front's refusals are in one of them)."""
+        return self.runner.languages
+
     def load_terminals(self):
         """Worker thread: (re)load the active terminals."""
         keys = ("id", "serial", "secret", "port_url", "bus_address", "connection")

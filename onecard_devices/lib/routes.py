@@ -1,6 +1,6 @@
 """Endpoints of the terminal HTTP API, shared by its two front ends: the Odoo
 controller (``controllers/terminal_api.py``) and the gateway's ``--http-port``
-(``cli/http_front.py``). Path (after PREFIX) -> service message."""
+(``gateway/http.py``). Path (after PREFIX) -> service message."""
 
 PREFIX = "/onecard/api/v1"
 MAX_BODY = 1024 * 1024

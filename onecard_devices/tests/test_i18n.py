@@ -27,7 +27,7 @@ class TestOnecardDevicesI18n(I18nCompletenessMixin, TransactionCase):
         """The gateway's HTTP front refuses in the request's Accept-Language, among installed languages."""
         from types import SimpleNamespace
 
-        from odoo.addons.onecard_devices.cli.http_front import REFUSALS, HttpFront
+        from odoo.addons.onecard_devices.gateway.http import REFUSALS, HttpFront
 
         po = self._load_translations()
         front = HttpFront(SimpleNamespace(languages=["en_US", self.LANG]))

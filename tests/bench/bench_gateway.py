@@ -41,7 +41,8 @@ import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SIMULATOR = os.path.join(REPO, "onecard_devices", "lib", "simulator.py")
+# The shipped simulator, run from REPO (its import root: the addons directory).
+SIMULATOR = ("-m", "onecard_devices.simulator")
 POPULATE = os.path.join(REPO, "tests", "e2e", "populate.py")
 SECRET = "bench-secret"
 # Recorded with the figures: they move the p99 (checkpoints during a run).
@@ -149,7 +150,7 @@ def simulate(args, transport, prefix, port=None, url=None, rate=None, servers=()
     report = tempfile.mktemp(suffix=".json")
     cmd = [
         sys.executable,
-        SIMULATOR,
+        *SIMULATOR,
         "--transport",
         transport,
         "--serial-prefix",
@@ -176,7 +177,7 @@ def simulate(args, transport, prefix, port=None, url=None, rate=None, servers=()
         report,
     ]
     cmd += ["--port", str(port)] if port else ["--url", url]
-    simulator = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    simulator = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=REPO)
     # CPU is counted from here (the simulator's start-up, ~0.5 s, ends its warm-up a little later) to
     # its exit: the measured window, give or take a second.
     time.sleep(args.warmup)

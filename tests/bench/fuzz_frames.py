@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fuzz the frame codec with >= 100,000 random, truncated and corrupted frames.
 
-    python3 tests/bench/fuzz_frames.py [--count 100000] [--seed 1]
+    python3 -m tests.bench.fuzz_frames [--count 100000] [--seed 1]   # from the repository root
 
 Every input must either decode or raise FrameError; any other exception is a
 bug and makes the script exit 1. Also feeds everything through the stream
@@ -9,19 +9,15 @@ reader (FrameReader) in random chunk sizes. Prints frames/s.
 """
 
 import argparse
-import os
 import random
 import sys
 import time
 import traceback
 
-sys.path.insert(
-    0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "unit")
-)
-import oclib  # noqa: E402,F401
-from onecard_devices_lib import frame as fr  # noqa: E402
-from onecard_devices_lib import messages as M  # noqa: E402
-from test_frame_codec import SAMPLES  # noqa: E402
+from onecard_devices.lib import frame as fr
+from onecard_devices.lib import messages as M
+
+from tests.unit.test_frame_codec import SAMPLES
 
 
 def check(data, stats):

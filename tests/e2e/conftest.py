@@ -21,7 +21,9 @@ import pytest
 from .nginx_proxy import free_port, wait_port
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SIMULATOR = os.path.join(REPO, "onecard_devices", "lib", "simulator.py")
+# The shipped simulator (python3 -m onecard_devices.simulator), run from REPO: the addons
+# directory is its import root, as for Odoo.
+SIMULATOR = ("-m", "onecard_devices.simulator")
 POPULATE = os.path.join(REPO, "tests", "e2e", "populate.py")
 SECRET = "e2e-secret"
 MODES = ("amount", "key", "fixed", "meal", "count", "postpaid")
@@ -171,7 +173,7 @@ class Env:
         report = os.path.join(self.tmp, "report_%d.json" % random.randrange(1 << 30))
         cmd = [
             sys.executable,
-            SIMULATOR,
+            *SIMULATOR,
             "--secret",
             SECRET,
             "--cards",
@@ -196,7 +198,7 @@ class Env:
         report = os.path.join(self.tmp, "report_%d.json" % random.randrange(1 << 30))
         cmd = [
             sys.executable,
-            SIMULATOR,
+            *SIMULATOR,
             "--secret",
             SECRET,
             "--cards",

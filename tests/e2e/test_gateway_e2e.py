@@ -1,7 +1,6 @@
 """Simulator -> gateway (TCP, RS-485 over a pty pair) / HTTP API -> engine -> database."""
 
 import http.client
-import importlib.util
 import json
 import os
 import re
@@ -9,6 +8,10 @@ import signal
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+from onecard_devices.lib import frame as fr
+from onecard_devices.lib import signing
+from onecard_devices.lib import messages as M
 
 import pytest
 
@@ -175,15 +178,6 @@ def test_gateway_http_front_every_mode(e2e, offline):
         e2e.assert_ledger_invariant()
 
 
-def _signing():
-    spec = importlib.util.spec_from_file_location(
-        "signing", os.path.join(REPO, "onecard_devices", "lib", "signing.py")
-    )
-    signing = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(signing)  # pure Python: no Odoo import
-    return signing
-
-
 def _post(e2e, path, body=b"", head=None, method="POST"):
     conn = http.client.HTTPConnection("127.0.0.1", e2e.gateway_http_port, timeout=60)
     conn.request(method, path, body, head or {})
@@ -195,7 +189,7 @@ def _post(e2e, path, body=b"", head=None, method="POST"):
 
 def test_gateway_http_front_refusals(e2e):
     """Bad requests get the controller's JSON errors; a replayed signature is refused and charges nothing."""
-    sign_headers = _signing().headers
+    sign_headers = signing.headers
 
     def post(path, body=b"", head=None, method="POST"):
         return _post(e2e, path, body, head, method)
@@ -243,7 +237,7 @@ def _send_swipe(e2e, serial, payload):
         path,
         body,
         dict(
-            _signing().headers(serial, "e2e-secret", "POST", path, body),
+            signing.headers(serial, "e2e-secret", "POST", path, body),
             **{"Content-Type": "application/json"},
         ),
     )
@@ -299,19 +293,6 @@ def test_reused_record_number_with_another_request_is_refused(e2e):
     e2e.assert_ledger_invariant()
 
 
-def _frames():
-    spec = importlib.util.spec_from_file_location(
-        "oclib", os.path.join(REPO, "tests", "unit", "oclib.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(
-        module
-    )  # registers onecard_devices/lib as the package onecard_devices_lib, no Odoo
-    return importlib.import_module(
-        "onecard_devices_lib.frame"
-    ), importlib.import_module("onecard_devices_lib.messages")
-
-
 def _exchange(sock, frame_bytes, frame):
     sock.sendall(frame_bytes)
     reader = frame.FrameReader()
@@ -326,7 +307,7 @@ def _exchange(sock, frame_bytes, frame):
 def test_naks_are_counted_and_shutdown_is_clean(e2e):
     """Issue 14.11: every NAK the gateway sends is counted, in the status lines and in the end-of-run
     totals; a graceful stop closes the database cursors ("Cursor not closed explicitly" nowhere)."""
-    lib, M = _frames()
+    lib = fr
     encode = lib.encode
     log_path = os.path.join(e2e.tmp, "gateway.log")
     start = os.path.getsize(log_path)

@@ -3,12 +3,11 @@
 import os
 import random
 
-import oclib  # noqa: F401 - registers onecard_devices_lib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from onecard_devices_lib import frame as fr
-from onecard_devices_lib import messages as M
+from onecard_devices.lib import frame as fr
+from onecard_devices.lib import messages as M
 
 FUZZ_EXAMPLES = int(os.environ.get("ONECARD_FUZZ_EXAMPLES", "2000"))
 
