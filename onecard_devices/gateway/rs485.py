@@ -50,7 +50,11 @@ async def _poll(gateway, link, url, addresses):
             if frame is None:
                 stats.count("poll_timeouts")
                 continue
-            if frame.address != address or not frame.is_response and frame.type == M.POLL:
+            if (
+                frame.address != address
+                or not frame.is_response
+                and frame.type == M.POLL
+            ):
                 stats.count("bus_errors")
                 link.drop_input()
                 continue

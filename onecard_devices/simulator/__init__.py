@@ -31,4 +31,3 @@ latency percentiles; ``--report FILE`` writes every acknowledged swipe as
 JSON (used by the end-to-end tests to check that nothing was lost or charged
 twice).
 """
-

@@ -3,13 +3,7 @@
 import argparse
 import asyncio
 import json
-import random
-import sys
 import time
-
-from ..lib import messages as M
-from ..lib.frame import FLAG_RESPONSE, FLAG_RETRANSMIT, encode
-from ..lib.transport import LinkClosed, SerialLink, TcpLink
 
 from .clients import HttpClient, SerialBus, SerialClient, TcpClient
 from .stats import Stats

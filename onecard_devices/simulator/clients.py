@@ -1,10 +1,8 @@
 """The simulator's transports: TCP, RS-485 bus (answers polls), HTTP."""
 
-import argparse
 import asyncio
 import json
 import random
-import sys
 import time
 
 from ..lib import messages as M
@@ -22,7 +20,6 @@ class Refused(Exception):
     def __init__(self, code, message=""):
         super().__init__("%s: %s" % (code, message))
         self.code, self.message = code, message
-
 
 
 # ------------------------------------------------------------------ clients
@@ -295,5 +292,3 @@ class HttpClient:
         if self.writer is not None:
             writer, self.reader, self.writer = self.writer, None, None
             writer.close()
-
-

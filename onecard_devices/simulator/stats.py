@@ -46,5 +46,3 @@ class Stats:
             "p99_ms": round(percentile(lat, 99) * 1000, 2),
             "max_ms": round((lat[-1] if lat else 0) * 1000, 2),
         }
-
-

@@ -1,16 +1,10 @@
 """A virtual terminal: modes, display, offline buffer, sequence epochs."""
 
-import argparse
 import asyncio
-import json
 import random
-import sys
 import time
 
 from ..lib import messages as M
-from ..lib.frame import FLAG_RESPONSE, FLAG_RETRANSMIT, encode
-from ..lib.transport import LinkClosed, SerialLink, TcpLink
-
 from .clients import Refused, Unreachable
 
 AMOUNTS = (5.0, 8.0, 10.0, 12.5, 15.0, 20.0)
@@ -239,5 +233,3 @@ class VirtualTerminal:
                 last_upload = time.monotonic()
         if self.buffer:
             await self.upload()
-
-

@@ -16,7 +16,6 @@ import traceback
 
 from onecard_devices.lib import frame as fr
 from onecard_devices.lib import messages as M
-
 from tests.unit.test_frame_codec import SAMPLES
 
 

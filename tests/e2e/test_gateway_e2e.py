@@ -9,13 +9,13 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from onecard_devices.lib import frame as fr
-from onecard_devices.lib import signing
-from onecard_devices.lib import messages as M
-
 import pytest
 
-from .conftest import MODES, REPO
+from onecard_devices.lib import frame as fr
+from onecard_devices.lib import messages as M
+from onecard_devices.lib import signing
+
+from .conftest import MODES
 
 N = len(MODES)
 

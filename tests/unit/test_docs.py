@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import yaml
+
 from onecard_devices.lib import messages as M
 from onecard_devices.lib.routes import MESSAGES, PREFIX
 

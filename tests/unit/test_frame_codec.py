@@ -6,6 +6,7 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from onecard_devices.lib import frame as fr
 from onecard_devices.lib import messages as M
 
