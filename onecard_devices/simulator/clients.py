@@ -207,7 +207,7 @@ class HttpClient:
         self.reader = self.writer = None
 
     async def _post(self, name, body):
-        from .signing import headers
+        from ..lib.signing import headers
 
         path = "/onecard/api/v1/" + self.PATHS.get(name, name)
         data = json.dumps(body).encode()
