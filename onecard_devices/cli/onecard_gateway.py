@@ -1,6 +1,7 @@
 """``odoo-bin onecard-gateway``: binary-protocol gateway for TCP and RS-485 terminals.
 
-    odoo-bin --addons-path=... onecard-gateway -d DB [--tcp-port 9100] [--serial URL ...]
+    odoo-bin --addons-path=... onecard-gateway -d DB [--tcp-port 9100]
+        [--http-port 9101] [--serial URL ...]
 
 The command line only: the gateway itself is the package ``gateway/``
 (every option in docs/binary-protocol.md, section 6).
@@ -38,8 +39,8 @@ class OnecardGateway(Command):
             "--http-port",
             type=int,
             default=-1,
-            help="also serve the terminal HTTP API (same endpoints and signatures as Odoo's "
-            "/onecard/api/v1) on this port, with group commit; -1: off",
+            help="also serve the terminal HTTP API (same endpoints and signatures as "
+            "Odoo's /onecard/api/v1) on this port, with group commit; -1: off",
         )
         parser.add_argument(
             "--http-idle",
@@ -51,8 +52,8 @@ class OnecardGateway(Command):
             "--serial",
             action="append",
             metavar="URL",
-            help="RS-485 port to poll (pyserial URL); repeatable. Ports of serial terminals in "
-            "the database are polled anyway.",
+            help="RS-485 port to poll (pyserial URL); repeatable. Ports of serial "
+            "terminals in the database are polled anyway.",
         )
         parser.add_argument(
             "--no-db-ports", action="store_true", help="poll only the --serial ports"
@@ -71,14 +72,16 @@ class OnecardGateway(Command):
             "--processes",
             type=int,
             default=1,
-            help="gateway processes sharing the TCP port (SO_REUSEPORT): one Python process is "
-            "bound to one CPU by the GIL; the first one also polls the serial ports",
+            help="gateway processes sharing the TCP port (SO_REUSEPORT): one Python "
+            "process is bound to one CPU by the GIL; the first one also polls the "
+            "serial ports",
         )
         parser.add_argument(
             "--batch-size",
             type=int,
             default=200,
-            help="most swipes decided and committed together (group commit); 1 = one per commit",
+            help="most swipes decided and committed together (group commit); "
+            "1 = one per commit",
         )
         parser.add_argument(
             "--batchers",
@@ -102,7 +105,7 @@ class OnecardGateway(Command):
         opts, odoo_args = parser.parse_known_args(cmdargs)
         config.parse_config(odoo_args, setup_logging=True)
         dbname = config["db_name"]
-        if isinstance(dbname, (list, tuple)):
+        if isinstance(dbname, list | tuple):
             dbname = dbname[0] if dbname else None
         if dbname and "," in dbname:
             dbname = dbname.split(",")[0]

@@ -39,7 +39,7 @@ def classify(exc, cr=None):
     unit of work on ``cr``."""
     if isinstance(exc, psycopg2.InterfaceError):
         return RECONNECT
-    if isinstance(exc, (psycopg2.OperationalError, psycopg2.IntegrityError)):
+    if isinstance(exc, psycopg2.OperationalError | psycopg2.IntegrityError):
         if exc.pgcode in RETRY_PGCODES:
             return CONFLICT
         if isinstance(exc, psycopg2.OperationalError) and (

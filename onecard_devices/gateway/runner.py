@@ -149,8 +149,10 @@ class Runner:
 
         def work(env):
             self.languages = [code for code, _name in env["res.lang"].get_installed()]
-            env.cr.execute("""SELECT id, serial_number, secret, port_url, bus_address, connection
-                                FROM onecard_terminal WHERE active""")
+            env.cr.execute(
+                """SELECT id, serial_number, secret, port_url, bus_address, connection
+                     FROM onecard_terminal WHERE active"""
+            )
             return env.cr.fetchall()
 
         return self.run_db(work)

@@ -182,7 +182,9 @@ def encode_frame(frame, key=None):
 
 
 def _parse(buf, start=0):
-    """Parse one frame at buf[start]; return (Frame, end). Raises Incomplete/FrameError."""
+    """Parse one frame at buf[start]; return (Frame, end).
+
+    Raises Incomplete or FrameError."""
     avail = len(buf) - start
     if avail < 4:
         if bytes(buf[start : start + 2]) != MAGIC[: min(avail, 2)]:
@@ -203,7 +205,7 @@ def _parse(buf, start=0):
     if version != VERSION:
         raise FrameError("unsupported version %d" % version)
     if flags & ~KNOWN_FLAGS:
-        raise FrameError("unknown flags 0x%02X" % flags)
+        raise FrameError(f"unknown flags 0x{flags:02X}")
     payload_end = end - 2
     mac = None
     if flags & FLAG_MAC:
@@ -218,7 +220,7 @@ def _parse(buf, start=0):
 
 def decode(data):
     """Decode exactly one frame from ``data`` (bytes). Raises FrameError."""
-    if not isinstance(data, (bytes, bytearray, memoryview)):
+    if not isinstance(data, bytes | bytearray | memoryview):
         raise FrameError("frame must be bytes")
     frame, end = _parse(data)
     if end != len(data):

@@ -84,7 +84,7 @@ SERVICE_MESSAGES = {code for code in NAMES if code not in (POLL, ERROR)}
 
 
 def name_of(msg_type):
-    base = NAMES.get(msg_type & 0x7F, "0x%02X" % msg_type)
+    base = NAMES.get(msg_type & 0x7F, f"0x{msg_type:02X}")
     if msg_type & RESPONSE_BIT:
         return {IDLE: "idle", SWIPE_ANSWER: "swipe_answer", ACK: "ack", NAK: "nak"}.get(
             msg_type, base + "_answer"
@@ -312,7 +312,7 @@ def _enc_value(field, value):
         if kind == "uid":
             raw = (
                 bytes.fromhex(str(value).replace(":", "").replace(" ", ""))
-                if not isinstance(value, (bytes, bytearray))
+                if not isinstance(value, bytes | bytearray)
                 else bytes(value)
             )
             if not 4 <= len(raw) <= 10:
@@ -336,11 +336,11 @@ def _enc_value(field, value):
                 value, separators=(",", ":"), default=str, ensure_ascii=False
             ).encode("utf-8")
     except (ValueError, TypeError, OverflowError, struct.error) as exc:
-        raise FrameError("cannot encode %s=%r: %s" % (field.name, value, exc)) from None
-    raise FrameError("unknown field kind %s" % kind)
+        raise FrameError(f"cannot encode {field.name}={value!r}: {exc}") from None
+    raise FrameError(f"unknown field kind {kind}")
 
 
-def _dec_value(field, raw):
+def _dec_value(field, raw):  # noqa: C901 - one branch per field kind, in one place
     kind = field.kind
     if kind in _U:
         codec = _U[kind]
@@ -354,18 +354,18 @@ def _dec_value(field, raw):
         if kind == "date":
             text = "%08d" % value
             if value > 99991231:
-                raise FrameError("field %s: bad date" % field.name)
-            return "%s-%s-%s" % (text[:4], text[4:6], text[6:])
+                raise FrameError(f"field {field.name}: bad date")
+            return f"{text[:4]}-{text[4:6]}-{text[6:]}"
         return value
     if kind == "bool":
         if raw not in (b"\x00", b"\x01"):
-            raise FrameError("field %s: bad boolean" % field.name)
+            raise FrameError(f"field {field.name}: bad boolean")
         return raw == b"\x01"
     if kind == "str":
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise FrameError("field %s: invalid UTF-8" % field.name) from None
+            raise FrameError(f"field {field.name}: invalid UTF-8") from None
     if kind == "uid":
         if not 4 <= len(raw) <= 10:
             raise FrameError("field %s: UID of %d bytes" % (field.name, len(raw)))
@@ -377,18 +377,18 @@ def _dec_value(field, raw):
         if len(pairs) % 2 or any(
             tag != 0x01 + i % 2 for i, (tag, _v) in enumerate(pairs)
         ):
-            raise FrameError("field %s: bad map" % field.name)
+            raise FrameError(f"field {field.name}: bad map")
         result = {}
         for (_t, key), (_t2, value) in zip(pairs[::2], pairs[1::2], strict=False):
             if len(value) != 8:
-                raise FrameError("field %s: bad map value" % field.name)
+                raise FrameError(f"field {field.name}: bad map value")
             result[_dec_value(_TEXT, key)] = round(
                 _U["money"].unpack(value)[0] / 100.0, 2
             )
         return result
     if kind == "json":
         return _json(field.name, raw)
-    raise FrameError("unknown field kind %s" % kind)
+    raise FrameError(f"unknown field kind {kind}")
 
 
 _TEXT = F(0, "key", "str")
@@ -398,7 +398,7 @@ def _json(name, raw):
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise FrameError("field %s: invalid JSON" % name) from None
+        raise FrameError(f"field {name}: invalid JSON") from None
 
 
 _EXTRA = F(EXTRA_TAG, "extra", "json")
@@ -412,10 +412,10 @@ def encode_fields(schema, values):
         value = values.get(field.name)
         if value is None or (field.repeated and not value):
             if field.required:
-                raise FrameError("missing required field %s" % field.name)
+                raise FrameError(f"missing required field {field.name}")
             continue
-        if field.repeated and not isinstance(value, (list, tuple)):
-            raise FrameError("field %s must be a list" % field.name)
+        if field.repeated and not isinstance(value, list | tuple):
+            raise FrameError(f"field {field.name} must be a list")
         for item in value if field.repeated else [value]:
             out.append((field.tag, _enc_value(field, item)))
     names = {field.name for field in schema}
@@ -443,13 +443,13 @@ def decode_fields(schema, payload):
         if field.repeated:
             values.setdefault(field.name, []).append(value)
         elif field.name in values:
-            raise FrameError("field %s given twice" % field.name)
+            raise FrameError(f"field {field.name} given twice")
         else:
             values[field.name] = value
     for field in schema:
         if field.name not in values:
             if field.required:
-                raise FrameError("missing required field %s" % field.name)
+                raise FrameError(f"missing required field {field.name}")
             if field.repeated:
                 values[field.name] = []
     return values
@@ -459,7 +459,7 @@ def encode_message(msg_type, values=None):
     """Payload bytes of a message of ``msg_type`` from a dict."""
     schema = SCHEMAS.get(msg_type)
     if schema is None:
-        raise FrameError("unknown message type 0x%02X" % msg_type)
+        raise FrameError(f"unknown message type 0x{msg_type:02X}")
     return encode_fields(schema, values or {})
 
 
@@ -467,5 +467,5 @@ def decode_message(msg_type, payload):
     """Dict of a message payload. Raises FrameError."""
     schema = SCHEMAS.get(msg_type)
     if schema is None:
-        raise FrameError("unknown message type 0x%02X" % msg_type)
+        raise FrameError(f"unknown message type 0x{msg_type:02X}")
     return decode_fields(schema, payload)

@@ -13,7 +13,8 @@ Canonical string (UTF-8, fields joined by a single ``\\n``, no trailing newline)
     canonical = f"{METHOD}\\n{PATH}\\n{TIMESTAMP}\\n{BODY_SHA256}"
     with the optional X-Nonce header (any 1-64 printable ASCII characters):
     canonical = f"{METHOD}\\n{PATH}\\n{TIMESTAMP}\\n{BODY_SHA256}\\n{NONCE}"
-    signature = hex(HMAC-SHA256(key=secret.encode("utf-8"), msg=canonical.encode("utf-8")))
+    signature = hex(HMAC-SHA256(key=secret.encode("utf-8"),
+                                msg=canonical.encode("utf-8")))
 
 Headers sent by the terminal: ``X-Terminal`` (serial number), ``X-Timestamp``
 (unix seconds), ``X-Signature`` (the lower-case hex signature above), optionally
@@ -43,7 +44,7 @@ def _bytes(value):
 def canonical(method, path, timestamp, body, nonce=None):
     """The exact string that is signed (see module docstring)."""
     body_hash = hashlib.sha256(_bytes(body)).hexdigest()
-    text = "%s\n%s\n%s\n%s" % (str(method).upper(), path, timestamp, body_hash)
+    text = f"{str(method).upper()}\n{path}\n{timestamp}\n{body_hash}"
     return text + "\n" + nonce if nonce else text
 
 
@@ -89,7 +90,8 @@ def verify(
 
 
 def headers(serial, secret, method, path, body, timestamp=None, nonce=None):
-    """Convenience for clients: the auth headers for one request (a random nonce unless given; "" = none)."""
+    """Convenience for clients: the auth headers for one request (a random nonce
+    unless given; "" = none)."""
     ts = str(int(time.time() if timestamp is None else timestamp))
     nonce = secrets.token_hex(8) if nonce is None else nonce
     result = {

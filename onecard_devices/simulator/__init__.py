@@ -22,9 +22,12 @@ Examples::
 
     python3 -m onecard_devices.simulator --transport tcp --port 9100 --terminals 3 \\
         --serial-prefix SIM- --secret s3cret --cards 100 --swipes 5 --show
-    python3 -m onecard_devices.simulator --transport tcp --terminals 50 --rate 1500 --duration 60
-    python3 -m onecard_devices.simulator --transport serial --serial-url /dev/pts/7 --terminals 4
-    python3 -m onecard_devices.simulator --transport http --url http://localhost:8069 --terminals 8
+    python3 -m onecard_devices.simulator --transport tcp --terminals 50 --rate 1500 \\
+        --duration 60
+    python3 -m onecard_devices.simulator --transport serial --serial-url /dev/pts/7 \\
+        --terminals 4
+    python3 -m onecard_devices.simulator --transport http --url http://localhost:8069 \\
+        --terminals 8
 
 Prints what each display shows (``--show``) and, at the end, throughput and
 latency percentiles; ``--report FILE`` writes every acknowledged swipe as

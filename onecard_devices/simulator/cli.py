@@ -57,7 +57,8 @@ async def run(args):
         terminals.append(terminal)
     await asyncio.gather(*(t.start() for t in terminals))
     started = time.monotonic()
-    # The warm-up runs the same load first (connections, caches, plans settle), unmeasured.
+    # The warm-up runs the same load first (connections, caches, plans settle),
+    # unmeasured.
     stats.window_start = started + (args.warmup if args.duration else 0.0)
     deadline = stats.window_start + args.duration if args.duration else None
     rate = args.rate / len(terminals) if args.rate else None

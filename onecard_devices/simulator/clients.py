@@ -18,7 +18,7 @@ class Refused(Exception):
     """NAK: the server refused the request itself."""
 
     def __init__(self, code, message=""):
-        super().__init__("%s: %s" % (code, message))
+        super().__init__(f"{code}: {message}")
         self.code, self.message = code, message
 
 
@@ -66,7 +66,7 @@ class TcpClient:
                 self.link = None
                 await asyncio.sleep(min(0.2, self.timeout))
             if time.monotonic() > deadline:
-                raise Unreachable("no answer to %s" % M.name_of(msg_type))
+                raise Unreachable(f"no answer to {M.name_of(msg_type)}")
             flags = FLAG_RETRANSMIT
             self.terminal.stats.retransmits += 1
 
@@ -92,7 +92,8 @@ class TcpClient:
 
 
 class SerialBus:
-    """Simulator side of one RS-485 line: answers the master's polls for every terminal on it."""
+    """Simulator side of one RS-485 line: answers the master's polls for every
+    terminal on it."""
 
     def __init__(self, url, baudrate=115200):
         self.link = SerialLink(url, baudrate)
@@ -177,7 +178,8 @@ class SerialClient:
 
 
 class HttpClient:
-    """The terminal HTTP API (JSON, HMAC-signed) on asyncio streams, one connection per terminal.
+    """The terminal HTTP API (JSON, HMAC-signed) on asyncio streams, one connection
+    per terminal.
 
     A minimal HTTP/1.1 client: it keeps the connection when the server does
     (the gateway's HTTP port) and reconnects when the server closes it after
@@ -215,10 +217,11 @@ class HttpClient:
         request = (
             "".join(
                 [
-                    "POST %s HTTP/1.1\r\nHost: %s:%s\r\nContent-Type: application/json\r\n"
-                    "Content-Length: %d\r\n" % (path, self.host, self.port, len(data))
+                    "POST %s HTTP/1.1\r\nHost: %s:%s\r\n"
+                    "Content-Type: application/json\r\nContent-Length: %d\r\n"
+                    % (path, self.host, self.port, len(data))
                 ]
-                + ["%s: %s\r\n" % item for item in head.items()]
+                + ["{}: {}\r\n".format(*item) for item in head.items()]
                 + ["\r\n"]
             ).encode()
             + data
@@ -239,10 +242,11 @@ class HttpClient:
             asyncio.LimitOverrunError,
         ):
             await self.close()
-            raise OSError("no HTTP answer to %s" % name) from None
+            raise OSError(f"no HTTP answer to {name}") from None
 
     async def _response(self):
-        """(status, body) of one response; closes the connection when the server does."""
+        """(status, body) of one response; closes the connection when the server
+        does."""
         head = (
             (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
         )
@@ -275,7 +279,7 @@ class HttpClient:
                 try:
                     answer = json.loads(raw)
                 except ValueError:
-                    raise OSError("not a JSON answer (HTTP %s)" % status) from None
+                    raise OSError(f"not a JSON answer (HTTP {status})") from None
                 if status >= 400:
                     error = answer.get("error") or {}
                     raise Refused(
@@ -284,7 +288,7 @@ class HttpClient:
                 return answer
             except OSError:
                 if time.monotonic() > deadline:
-                    raise Unreachable("HTTP %s" % name) from None
+                    raise Unreachable(f"HTTP {name}") from None
                 self.terminal.stats.retransmits += 1
                 await asyncio.sleep(min(0.2, self.timeout))
 

@@ -17,9 +17,11 @@ class Stats:
             self.conflicts
         ) = 0
         self.latencies = []
-        self.acked = {}  # (serial, epoch, seq) -> answer summary (approved, amount, replay, offline)
+        # (serial, epoch, seq) -> answer summary (approved, amount, replay, offline)
+        self.acked = {}
         # Measurement window (--warmup): only swipes sent after window_start count for
-        # approved_per_s and the latency percentiles; the counters above count everything.
+        # approved_per_s and the latency percentiles; the counters above count
+        # everything.
         self.window_start = 0.0
         self.window_approved = 0
 

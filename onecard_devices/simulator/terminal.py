@@ -46,7 +46,7 @@ class VirtualTerminal:
     # what the LCD shows
     def display(self, text):
         if self.show:
-            print("[%s] %s" % (self.serial, text), flush=True)
+            print(f"[{self.serial}] {text}", flush=True)
 
     def answer(self, frame):
         body = M.decode_message(frame.type, frame.payload)
@@ -81,8 +81,7 @@ class VirtualTerminal:
             lists = await self.client.call(M.LISTS, {})
             self.blacklist = set(lists.get("blacklist") or [])
         self.display(
-            "%s ready (%s, %s)"
-            % (
+            "{} ready ({}, {})".format(
                 self.config.get("name", "?"),
                 self.config.get("mode"),
                 "online" if self.online else "offline",
@@ -117,7 +116,7 @@ class VirtualTerminal:
             self.display("NO CONNECTION")
             return None
         except Refused as exc:
-            self.display("ERROR %s" % exc.code)
+            self.display(f"ERROR {exc.code}")
             return None
         if measured:
             self.stats.latencies.append(time.perf_counter() - started)
@@ -129,8 +128,9 @@ class VirtualTerminal:
                 for k in ("cash", "subsidy", "temporary")
             )
             self.display(
-                "%s  %.2f  balance %.2f"
-                % (answer.get("holder") or uid, answer.get("amount") or 0.0, balance)
+                "{}  {:.2f}  balance {:.2f}".format(
+                    answer.get("holder") or uid, answer.get("amount") or 0.0, balance
+                )
             )
         else:
             self.display(
@@ -169,7 +169,7 @@ class VirtualTerminal:
         limit = self.config.get("offline_limit") or 0.0
         amount = body.get("amount") or self.config.get("fixed_amount") or 0.0
         if limit and amount > limit:
-            self.display("OFFLINE: above offline limit %.2f" % limit)
+            self.display(f"OFFLINE: above offline limit {limit:.2f}")
             return {"approved": False, "code": "offline_limit"}
         record = {
             k: v
@@ -213,7 +213,8 @@ class VirtualTerminal:
         return True
 
     async def run(self, swipes=None, rate=None, deadline=None, upload_every=2.0):
-        """Swipe ``swipes`` times, or at ``rate`` per second until ``deadline`` (monotonic)."""
+        """Swipe ``swipes`` times, or at ``rate`` per second until ``deadline``
+        (monotonic)."""
         interval = 1.0 / rate if rate else 0.0
         next_at = time.monotonic() + self.rng.random() * interval
         last_upload = time.monotonic()

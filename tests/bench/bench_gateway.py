@@ -70,14 +70,14 @@ def odoo_bin():
 
 
 def addons_path():
-    return os.environ.get("ONECARD_ADDONS_PATH") or "%s,%s" % (
+    return os.environ.get("ONECARD_ADDONS_PATH") or "{},{}".format(
         os.path.join(os.path.dirname(odoo_bin()), "addons"),
         REPO,
     )
 
 
 def log(msg):
-    print("[bench] %s" % msg, file=sys.stderr, flush=True)
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
 def sql(db, query, params=None):
@@ -101,7 +101,9 @@ def prepare(args):
     if not args.db:
         args.db = "oc_bench_%d" % random.randrange(1 << 30)
         subprocess.run(["createdb", args.db], check=True)
-        log("installing onecard_devices + lunch into %s (a few minutes)" % args.db)
+        log(
+            f"installing onecard_devices + lunch into {args.db} (a few minutes)"
+        )
         subprocess.run(
             [
                 sys.executable,
@@ -183,7 +185,7 @@ def simulate(args, transport, prefix, port=None, url=None, rate=None, servers=()
     time.sleep(args.warmup)
     before = CpuMeter(simulator.pid, servers)
     if simulator.wait() != 0:
-        raise RuntimeError("simulator exited with %s" % simulator.returncode)
+        raise RuntimeError(f"simulator exited with {simulator.returncode}")
     cpu = before.per_swipe()
     with open(report) as handle:
         summary = json.load(handle)
@@ -268,9 +270,9 @@ def _processes():
         if not name.isdigit():
             continue
         try:
-            with open("/proc/%s/stat" % name) as handle:
+            with open(f"/proc/{name}/stat") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
-            with open("/proc/%s/cmdline" % name, "rb") as handle:
+            with open(f"/proc/{name}/cmdline", "rb") as handle:
                 cmdline = handle.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
@@ -282,7 +284,8 @@ def run_gateway(args, transport, rate=None):
     """Start ``odoo-bin onecard-gateway`` and drive it over TCP (binary) or HTTP (its --http-port)."""
     port, http_port = free_port(), free_port()
     logfile = open(
-        os.path.join(tempfile.gettempdir(), "bench_gateway_%s.log" % transport), "w"
+        os.path.join(tempfile.gettempdir(), f"bench_gateway_{transport}.log"),
+        "w",
     )
     gateway = subprocess.Popen(
         [
@@ -317,7 +320,7 @@ def run_gateway(args, transport, rate=None):
     )
     try:
         if not wait_port(port, gateway, 180):
-            raise RuntimeError("gateway did not start, see %s" % logfile.name)
+            raise RuntimeError(f"gateway did not start, see {logfile.name}")
         if args.gateway_processes > 1:
             time.sleep(
                 10
@@ -425,7 +428,7 @@ def bench_http(args):
     )
     try:
         if not wait_port(port, server, 180):
-            raise RuntimeError("Odoo did not start, see %s" % logfile.name)
+            raise RuntimeError(f"Odoo did not start, see {logfile.name}")
         time.sleep(3)
         result = simulate(
             args, "http", "BH-", url="http://127.0.0.1:%d" % port, servers=[server.pid]
@@ -591,9 +594,9 @@ def lunch_worker(args):
             existing = set(users.mapped("login"))
             users |= env["res.users"].create(
                 [
-                    {"name": h.name, "login": "bench_lunch_%s" % h.code}
+                    {"name": h.name, "login": f"bench_lunch_{h.code}"}
                     for h in holders
-                    if "bench_lunch_%s" % h.code not in existing
+                    if f"bench_lunch_{h.code}" not in existing
                 ]
             )
         partner = env["res.partner"].create({"name": "Bench caterer"})
@@ -660,13 +663,18 @@ def lunch_worker(args):
         thread.join()
     elapsed = time.monotonic() - started
     latencies.sort()
-    pick = (
-        lambda p: round(
-            latencies[min(int(p / 100 * len(latencies)), len(latencies) - 1)] * 1000, 2
+
+    def pick(p):
+        return (
+            round(
+                latencies[min(int(p / 100 * len(latencies)), len(latencies) - 1)]
+                * 1000,
+                2,
+            )
+            if latencies
+            else 0
         )
-        if latencies
-        else 0
-    )
+
     print(
         json.dumps(
             {
@@ -782,12 +790,12 @@ def main():
     ):
         if name in args.skip:
             continue
-        log("running %s" % name)
+        log(f"running {name}")
         try:
             results[name] = func(args)
         except Exception as exc:  # noqa: BLE001 - report what failed, keep the other numbers
             results[name] = {"error": str(exc)[-500:]}
-        log("%s: %s" % (name, results[name]))
+        log(f"{name}: {results[name]}")
     gw = results.get("gateway", {}).get("approved_per_s")
     ratios = {}
     if gw:
@@ -806,7 +814,7 @@ def main():
     lunch = results.get("lunch", {}).get("orders_per_s")
     for name in ("http", "gateway_http", "proxy"):
         if results.get(name, {}).get("approved_per_s") and lunch:
-            ratios["%s_vs_lunch" % name] = round(
+            ratios[f"{name}_vs_lunch"] = round(
                 results[name]["approved_per_s"] / lunch, 2
             )
     results["ratios"] = ratios

@@ -52,7 +52,7 @@ def parse():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--holders", type=int, default=5000)
     parser.add_argument("--terminals", type=int, default=40)
-    parser.add_argument("--addons-path", default="%s/addons,%s" % (ODOO, MAIN))
+    parser.add_argument("--addons-path", default=f"{ODOO}/addons,{MAIN}")
     parser.add_argument(
         "--commit",
         action="store_true",

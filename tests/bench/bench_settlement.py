@@ -35,7 +35,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--addons-path", default="/opt/odoo18/addons,%s" % REPO)
+    parser.add_argument("--addons-path", default=f"/opt/odoo18/addons,{REPO}")
     parser.add_argument(
         "--odoo-path", default=os.environ.get("ODOO_PATH", "/opt/odoo18")
     )
@@ -106,7 +106,7 @@ def main():
         main_company = env.ref("base.main_company")
         company = env["res.company"].create(
             {
-                "name": "OneCard Bench %s" % stamp,
+                "name": f"OneCard Bench {stamp}",
                 "currency_id": main_company.currency_id.id,
             }
         )
@@ -247,7 +247,7 @@ def main():
         ledger = env["onecard.ledger"]
         company = env["res.company"].browse(company_id)
         methods = [
-            env.ref("onecard_consume.payment_method_%s" % code)
+            env.ref(f"onecard_consume.payment_method_{code}")
             for code in ("cash", "bank", "wechat")
         ]
         methods[2].with_company(company).action_setup()
@@ -371,7 +371,7 @@ def main():
             return result
 
         settlement, settle_time = timed(
-            "settle(company, 'day', %s)" % day, settle, args.profile
+            f"settle(company, 'day', {day})", settle, args.profile
         )
         cr.commit()
         move = settlement.move_id
@@ -476,9 +476,8 @@ def main():
             )
         )
         print(
-            "  totals: SQL %.3f s vs ORM search + Python %.2f s: the ORM peer is %.0fx slower;"
-            " the ORM totals alone take %.2fx the time of the whole settle()"
-            % (sql_time, orm_time, orm_time / sql_time, orm_time / settle_time)
+            f"  totals: SQL {sql_time:.3f} s vs ORM search + Python {orm_time:.2f} s: the ORM peer is {orm_time / sql_time:.0f}x slower;"
+            f" the ORM totals alone take {orm_time / settle_time:.2f}x the time of the whole settle()"
         )
         print("  (load %d lines: %.2f s)" % (args.holders, load_time))
 

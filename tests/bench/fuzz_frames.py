@@ -76,7 +76,7 @@ def main():
         except Exception:  # noqa: BLE001 - that is the bug we hunt
             failures += 1
             if failures <= 5:
-                print("NON-FrameError on %s:" % data.hex(), file=sys.stderr)
+                print(f"NON-FrameError on {data.hex()}:", file=sys.stderr)
                 traceback.print_exc()
     elapsed = time.perf_counter() - started
     print(

@@ -117,8 +117,7 @@ def main():
     )[:12]:
         print("%6d x %8.1f ms  %s" % (count, seconds * 1000, query))
     print(
-        "SQL total %.0f ms of %.0f ms"
-        % (sum(s for _c, s in timings.values()) * 1000, elapsed * 1000)
+        f"SQL total {sum(s for _c, s in timings.values()) * 1000:.0f} ms of {elapsed * 1000:.0f} ms"
     )
 
 

@@ -50,7 +50,7 @@ def addons_path():
     if os.environ.get("ONECARD_ADDONS_PATH"):
         return os.environ["ONECARD_ADDONS_PATH"]
     root = os.path.dirname(odoo_bin())
-    return "%s,%s" % (os.path.join(root, "addons"), REPO)
+    return "{},{}".format(os.path.join(root, "addons"), REPO)
 
 
 class Env:
@@ -86,7 +86,7 @@ class Env:
             SELECT w.id, w.balance, COALESCE(sum(t.amount), 0) FROM onecard_wallet w
               LEFT JOIN onecard_transaction t ON t.wallet_id = w.id
              GROUP BY w.id HAVING abs(w.balance - COALESCE(sum(t.amount), 0)) > 0.001""")
-        assert not bad, "wallet balance != sum of its ledger rows: %s" % bad[:5]
+        assert not bad, f"wallet balance != sum of its ledger rows: {bad[:5]}"
 
     # ---- processes ----
     def start_gateway(self, *extra):
@@ -127,7 +127,7 @@ class Env:
         deadline = time.time() + 180
         while not os.path.exists(port_file) or not open(port_file).read().strip():
             if self.gateway.poll() is not None or time.time() > deadline:
-                raise RuntimeError("gateway did not start, see %s" % log.name)
+                raise RuntimeError(f"gateway did not start, see {log.name}")
             time.sleep(0.2)
         self.tcp_port = int(open(port_file).read())
         return self.gateway
@@ -147,7 +147,7 @@ class Env:
                 "-d",
                 self.db,
                 "--db-filter",
-                "^%s$" % self.db,
+                f"^{self.db}$",
                 "--addons-path=" + addons_path(),
                 "--http-interface",
                 "127.0.0.1",
@@ -167,7 +167,9 @@ class Env:
             cwd=REPO,
         )
         if not wait_port(self.http_port, self.http, 180):
-            raise RuntimeError("Odoo HTTP server did not start, see %s" % log.name)
+            raise RuntimeError(
+                f"Odoo HTTP server did not start, see {log.name}"
+            )
 
     def simulate(self, *args, timeout=300, check=True):
         report = os.path.join(self.tmp, "report_%d.json" % random.randrange(1 << 30))
@@ -264,8 +266,8 @@ def _prepare(env, db):
     env.socat = subprocess.Popen(
         [
             "socat",
-            "pty,raw,echo=0,link=%s" % env.bus_gateway,
-            "pty,raw,echo=0,link=%s" % env.bus_sim,
+            f"pty,raw,echo=0,link={env.bus_gateway}",
+            f"pty,raw,echo=0,link={env.bus_sim}",
         ],
         stderr=subprocess.DEVNULL,
     )
@@ -298,6 +300,6 @@ def _prepare(env, db):
     for spec in terminals:
         cmd += ["--terminal", spec]
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
-    assert proc.returncode == 0, "populate failed: %s" % proc.stderr[-3000:]
+    assert proc.returncode == 0, f"populate failed: {proc.stderr[-3000:]}"
     env.start_gateway()
     yield env

@@ -46,15 +46,17 @@ def render(odoo_port, gateway_port, port, workdir):
         "server odoo:8069;": "server 127.0.0.1:%d;" % odoo_port,
         "server gateway:9101;": "server 127.0.0.1:%d;" % gateway_port,
         "listen 80;": "listen 127.0.0.1:%d;" % port,
-        "pid /tmp/onecard-nginx.pid;": "pid %s;" % os.path.join(workdir, "nginx.pid"),
+        "pid /tmp/onecard-nginx.pid;": "pid {};".format(
+            os.path.join(workdir, "nginx.pid")
+        ),
     }
     for old, new in replacements.items():
         if old not in text:
-            raise ValueError("docker/nginx.conf no longer contains %r" % old)
+            raise ValueError(f"docker/nginx.conf no longer contains {old!r}")
         text = text.replace(old, new)
     # Non-root or a locked-down /var/lib/nginx: keep nginx's temporary files in workdir.
     temp = "".join(
-        "    %s_temp_path %s;\n" % (kind, os.path.join(workdir, kind))
+        f"    {kind}_temp_path {os.path.join(workdir, kind)};\n"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
     text = text.replace("http {\n", "http {\n" + temp, 1)
@@ -90,7 +92,9 @@ class Proxy:
             return self
         if self.proc.poll() is not None:
             raise RuntimeError(
-                "nginx exited: %s" % self.proc.stderr.read().decode(errors="replace")
+                "nginx exited: {}".format(
+                    self.proc.stderr.read().decode(errors="replace")
+                )
             )
         raise RuntimeError("nginx did not listen on %d" % self.port)
 

@@ -94,7 +94,7 @@ def populate(env, args):
         results = Holder.sync_employees(rows)
         errors = [r for r in results if r["status"] == "error"]
         if errors:
-            raise SystemExit("sync_employees errors: %s" % errors[:3])
+            raise SystemExit(f"sync_employees errors: {errors[:3]}")
         holders = Holder.search([("code", "=like", "E2E%")])
         env.cr.execute(
             "SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'cash' AND cardholder_id = ANY(%s)",
@@ -111,11 +111,11 @@ def populate(env, args):
             [
                 {
                     "cardholder_id": h,
-                    "key": "e2e-topup-%s" % h,
+                    "key": f"e2e-topup-{h}",
                     "lines": [(cash[h], args.cash)],
                 }
                 for h in holders.ids
-                if "e2e-topup-%s" % h not in done
+                if f"e2e-topup-{h}" not in done
             ],
         )
         print(

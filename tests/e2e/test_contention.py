@@ -41,14 +41,14 @@ def assert_chains(e2e, holder_ids):
             [wallet_id],
         )
         for prev_hash, row_hash, key, amount, after, when in rows:
-            assert prev_hash == prev, (
-                "wallet %s: a row does not link to the one before" % wallet_id
-            )
+            assert (
+                prev_hash == prev
+            ), f"wallet {wallet_id}: a row does not link to the one before"
             assert row_hash == chain_hash(
                 prev, wallet_id, key, float(amount), float(after), when
             )
             prev = row_hash
-        assert head == prev, "wallet %s: chain head is not its last row" % wallet_id
+        assert head == prev, f"wallet {wallet_id}: chain head is not its last row"
 
 
 def _status_retries(log_path, offset):
@@ -105,6 +105,6 @@ def test_concurrent_batches_on_the_same_holders(e2e):
         time.sleep(0.5)
     retries = _status_retries(log_path, offset)
     assert retries, "no gateway status line after the burst"
-    assert sum(retries) == 0, (
-        "batches were redone after serialization failures: %s" % retries
-    )
+    assert (
+        sum(retries) == 0
+    ), f"batches were redone after serialization failures: {retries}"

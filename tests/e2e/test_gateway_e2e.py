@@ -37,7 +37,7 @@ def check_report(e2e, report, prefix, offline=False):
     db = {(r[0], r[5], r[1]): r for r in ops(e2e, prefix)}
     for acked in report["acked"]:
         row = db.get((acked["serial"], acked.get("epoch", 0), acked["seq"]))
-        assert row, "acknowledged swipe %s/%s missing from the database" % (
+        assert row, "acknowledged swipe {}/{} missing from the database".format(
             acked["serial"],
             acked["seq"],
         )
@@ -443,9 +443,9 @@ def test_sigkill_mid_burst_loses_nothing_charges_nothing_twice(e2e):
 
     with open(report_path) as handle:
         report = json.load(handle)
-    assert report["retransmits"] > 0, (
-        "the kill should have forced retransmissions: %s" % report
-    )
+    assert (
+        report["retransmits"] > 0
+    ), f"the kill should have forced retransmissions: {report}"
     check_report(e2e, report, prefix)
     new = [r for r in ops(e2e, prefix) if (r[0], r[1]) not in before]
     acked = {(a["serial"], a["seq"]) for a in report["acked"]}

@@ -34,7 +34,7 @@ def _zh_cn(msgid):
         os.path.join(REPO, "onecard_devices", "i18n", "zh_CN.po"), encoding="utf-8"
     ) as handle:
         text = handle.read()
-    return text.split('msgid "%s"\nmsgstr "' % msgid, 1)[1].split('"', 1)[0]
+    return text.split(f'msgid "{msgid}"\nmsgstr "', 1)[1].split('"', 1)[0]
 
 
 def _get(port, path, method="GET", body=None, headers=None):

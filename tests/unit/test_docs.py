@@ -36,11 +36,8 @@ def test_every_gateway_option_is_documented():
     )
     assert len(options) > 10
     documented = section(BINARY, "## 6. Running it")
-    missing = [option for option in options if "`%s" % option not in documented]
-    assert not missing, (
-        "options of odoo-bin onecard-gateway missing from binary-protocol.md section 6: %s"
-        % missing
-    )
+    missing = [option for option in options if f"`{option}" not in documented]
+    assert not missing, f"options of odoo-bin onecard-gateway missing from binary-protocol.md section 6: {missing}"
 
 
 def test_every_endpoint_is_documented():
@@ -50,19 +47,20 @@ def test_every_endpoint_is_documented():
     missing = [
         path
         for path in paths
-        if "`%s`" % path not in API
+        if f"`{path}`" not in API
         and not (
             path.count("/") == 5
             and re.search(
-                r"`%s/[a-z]+`.*`/%s`"
-                % (re.escape(path.rsplit("/", 1)[0]), path.rsplit("/", 1)[1]),
+                r"`{}/[a-z]+`.*`/{}`".format(
+                    re.escape(path.rsplit("/", 1)[0]), path.rsplit("/", 1)[1]
+                ),
                 API,
             )
         )
     ]
-    assert not missing, (
-        "endpoints missing from the table of terminal-api.md: %s" % missing
-    )
+    assert (
+        not missing
+    ), f"endpoints missing from the table of terminal-api.md: {missing}"
 
 
 def test_every_message_type_is_documented():
@@ -71,7 +69,8 @@ def test_every_message_type_is_documented():
         if code == M.ERROR:
             continue
         assert (
-            "| `%02X` %s" % (code, name) in table or "`%02X` %s" % (code, name) in table
+            f"| `{code:02X}` {name}" in table
+            or f"`{code:02X}` {name}" in table
         ), (code, name)
 
 
