@@ -101,9 +101,7 @@ def prepare(args):
     if not args.db:
         args.db = "oc_bench_%d" % random.randrange(1 << 30)
         subprocess.run(["createdb", args.db], check=True)
-        log(
-            f"installing onecard_devices + lunch into {args.db} (a few minutes)"
-        )
+        log(f"installing onecard_devices + lunch into {args.db} (a few minutes)")
         subprocess.run(
             [
                 sys.executable,
@@ -147,7 +145,8 @@ def prepare(args):
 
 
 def simulate(args, transport, prefix, port=None, url=None, rate=None, servers=()):
-    """Run the simulator; its summary with the CPU per swipe of it, the ``servers`` (pids; their children
+    """Run the simulator; its summary with the CPU per swipe of it, the ``servers``
+    (pids; their children
     count too) and PostgreSQL over the measured window."""
     report = tempfile.mktemp(suffix=".json")
     cmd = [
@@ -180,7 +179,8 @@ def simulate(args, transport, prefix, port=None, url=None, rate=None, servers=()
     ]
     cmd += ["--port", str(port)] if port else ["--url", url]
     simulator = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, cwd=REPO)
-    # CPU is counted from here (the simulator's start-up, ~0.5 s, ends its warm-up a little later) to
+    # CPU is counted from here (the simulator's start-up, ~0.5 s, ends its warm-up a
+    # little later) to
     # its exit: the measured window, give or take a second.
     time.sleep(args.warmup)
     before = CpuMeter(simulator.pid, servers)
@@ -191,8 +191,10 @@ def simulate(args, transport, prefix, port=None, url=None, rate=None, servers=()
         summary = json.load(handle)
     os.unlink(report)
     summary.pop("acked", None)
-    # CPU per approved swipe by process group: far steadier from run to run than the p99,
-    # so it shows whether a change made the work cheaper when the latency moves with the host.
+    # CPU per approved swipe by process group: far steadier from run to run than the
+    # p99,
+    # so it shows whether a change made the work cheaper when the latency moves with the
+    # host.
     swipes = max(
         summary["approved_per_s"] * summary["elapsed_s"], 1
     )  # "approved" counts the warm-up too
@@ -208,20 +210,23 @@ def simulate(args, transport, prefix, port=None, url=None, rate=None, servers=()
 
 
 class CpuMeter:
-    """CPU seconds from creation to ``per_swipe()`` of the servers (with their children), PostgreSQL,
+    """CPU seconds from creation to ``per_swipe()`` of the servers (with their
+    children), PostgreSQL,
     and the simulator, which has exited and been reaped by then."""
 
     def __init__(self, simulator_pid, server_pids):
         self.servers = set(server_pids)
         processes = _processes()
         self.start, self.start_machine = self._groups(processes), self._machine()
-        # Reaped, the simulator's CPU is in this process's children totals (it is the only child
+        # Reaped, the simulator's CPU is in this process's children totals (it is the
+        # only child
         # reaped in between); what it used before the window is taken off.
         simulator_ticks = processes.get(simulator_pid, ("", 0, 0))[2]
         self.children_at_start = _children_cpu() + simulator_ticks / HZ
 
     def _groups(self, processes):
-        """pid -> (group, ticks) of the servers, their children and PostgreSQL's processes."""
+        """pid -> (group, ticks) of the servers, their children and PostgreSQL's
+        processes."""
         groups = {}
         for pid, (cmdline, ppid, ticks) in processes.items():
             if pid in self.servers or ppid in self.servers:
@@ -281,7 +286,8 @@ def _processes():
 
 
 def run_gateway(args, transport, rate=None):
-    """Start ``odoo-bin onecard-gateway`` and drive it over TCP (binary) or HTTP (its --http-port)."""
+    """Start ``odoo-bin onecard-gateway`` and drive it over TCP (binary) or HTTP (its
+    --http-port)."""
     port, http_port = free_port(), free_port()
     logfile = open(
         os.path.join(tempfile.gettempdir(), f"bench_gateway_{transport}.log"),
@@ -360,11 +366,15 @@ STATUS = re.compile(r"status: .*?batches=(\d+) .*batch=([\d.]+) swipes/([\d.]+)m
 
 
 def group_commit(log_path):
-    """Swipes per batch and milliseconds per batch (queue to commit), from the gateway's status lines.
+    """Swipes per batch and milliseconds per batch (queue to commit), from the gateway's
+    status lines.
 
-    The first line (start-up, connections, warm-up) is left out; the others are weighted by their
-    number of batches. With the p99: a batch takes about a fixed part plus a part per swipe, and
-    the batches in progress (--batchers) carry batchers x swipes / batch time at most."""
+    The first line (start-up, connections, warm-up) is left out; the others are
+    weighted by their
+    number of batches. With the p99: a batch takes about a fixed part plus a part per
+    swipe, and
+    the batches in progress (--batchers) carry batchers x swipes / batch time at
+    most."""
     lines = [STATUS.search(line) for line in open(log_path, errors="replace")]
     lines = [match for match in lines if match][1:]
     batches = sum(int(m.group(1)) for m in lines)
@@ -394,7 +404,8 @@ def bench_gateway_http(args):
 
 
 def bench_proxy(args):
-    """The HTTP API at the deployment's one address: docker/nginx.conf routes /onecard/api/ to the gateway."""
+    """The HTTP API at the deployment's one address: docker/nginx.conf routes
+    /onecard/api/ to the gateway."""
     return run_gateway(args, "proxy")
 
 
@@ -433,8 +444,10 @@ def bench_http(args):
         result = simulate(
             args, "http", "BH-", url="http://127.0.0.1:%d" % port, servers=[server.pid]
         )
-        # Peer in the same setting: Odoo's own /web/health (no SQL of its own, but with -d DB it
-        # passes through the same request stack: registry check, two pooled cursors). What any
+        # Peer in the same setting: Odoo's own /web/health (no SQL of its own, but with
+        # -d DB it
+        # passes through the same request stack: registry check, two pooled cursors).
+        # What any
         # route can reach on this server, whatever it does.
         result["odoo_health_per_s"] = http_floor(
             port, args.terminals, min(args.duration, 20)
@@ -456,7 +469,8 @@ def bench_http(args):
 
 
 def http_floor(port, clients, seconds):
-    """Requests/s of GET /web/health with ``clients`` keep-alive connections for ``seconds``."""
+    """Requests/s of GET /web/health with ``clients`` keep-alive connections for
+    ``seconds``."""
     import http.client
     import threading
 

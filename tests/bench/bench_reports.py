@@ -95,7 +95,8 @@ def timed(label, func, repeat=3):
 
 
 def generate(env, rows, holders, terminals):
-    """Setup records through the ORM, then the ledger rows in SQL (reused when a --commit run left them)."""
+    """Setup records through the ORM, then the ledger rows in SQL (reused when a
+    --commit run left them)."""
     cr = env.cr
     cr.execute(
         "SELECT count(*) FROM onecard_transaction WHERE idempotency_key LIKE %s",

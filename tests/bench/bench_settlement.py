@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Benchmark: settling a day of 100,000 ledger rows, confirming a 10,000-line subsidy batch.
+"""Benchmark: settling a day of 100,000 ledger rows, confirming a 10,000-line subsidy
+batch.
 
     python3 tests/bench/bench_settlement.py -d <db> [--holders 10000] [--rows 100000]
         [--addons-path /opt/odoo18/addons,/work/main] [--profile]

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Per-statement profile of the engine's batch path (what the gateway runs per group commit).
+"""Per-statement profile of the engine's batch path (what the gateway runs per group
+commit).
 
     python3 tests/bench/profile_batch.py -d <bench db> [--batch 50] [--rounds 40] [--prepared | --reset]
 

@@ -1,4 +1,5 @@
-"""End-to-end fixtures: a database, the gateway (and Odoo's HTTP server) as subprocesses.
+"""End-to-end fixtures: a database, the gateway (and Odoo's HTTP server) as
+subprocesses.
 
 Database: ONECARD_E2E_DB when set (tests/run passes the database it just
 tested, with onecard_devices installed); otherwise a fresh one is created
@@ -21,7 +22,8 @@ import pytest
 from .nginx_proxy import free_port, wait_port
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# The shipped simulator (python3 -m onecard_devices.simulator), run from REPO: the addons
+# The shipped simulator (python3 -m onecard_devices.simulator), run from REPO: the
+# addons
 # directory is its import root, as for Odoo.
 SIMULATOR = ("-m", "onecard_devices.simulator")
 POPULATE = os.path.join(REPO, "tests", "e2e", "populate.py")
@@ -167,9 +169,7 @@ class Env:
             cwd=REPO,
         )
         if not wait_port(self.http_port, self.http, 180):
-            raise RuntimeError(
-                f"Odoo HTTP server did not start, see {log.name}"
-            )
+            raise RuntimeError(f"Odoo HTTP server did not start, see {log.name}")
 
     def simulate(self, *args, timeout=300, check=True):
         report = os.path.join(self.tmp, "report_%d.json" % random.randrange(1 << 30))

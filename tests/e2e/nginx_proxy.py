@@ -1,4 +1,5 @@
-"""Run docker/nginx.conf (the compose service "proxy") on this machine, for the e2e tests and the bench.
+"""Run docker/nginx.conf (the compose service "proxy") on this machine, for the e2e
+tests and the bench.
 
 The file is used as shipped; only the addresses change: the two upstream
 servers (``odoo:8069``, ``gateway:9101``) and ``listen 80`` become local ports.
@@ -28,7 +29,8 @@ def free_port():
 
 
 def wait_port(port, proc, timeout):
-    """True once 127.0.0.1:port accepts a connection; False when ``proc`` exits first or time runs out."""
+    """True once 127.0.0.1:port accepts a connection; False when ``proc`` exits first or
+    time runs out."""
     deadline = time.time() + timeout
     while time.time() < deadline and proc.poll() is None:
         try:
@@ -67,7 +69,8 @@ def render(odoo_port, gateway_port, port, workdir):
 
 
 class Proxy:
-    """nginx with docker/nginx.conf in front of an Odoo HTTP port and a gateway HTTP port."""
+    """nginx with docker/nginx.conf in front of an Odoo HTTP port and a gateway HTTP
+    port."""
 
     def __init__(self, odoo_port, gateway_port):
         self.odoo_port, self.gateway_port = odoo_port, gateway_port

@@ -27,7 +27,8 @@ def _chain_hash():
 
 
 def assert_chains(e2e, holder_ids):
-    """Each wallet of these holders: every row links to the one before, the head is the last row."""
+    """Each wallet of these holders: every row links to the one before, the head is the
+    last row."""
     chain_hash, genesis = _chain_hash()
     wallets = e2e.sql(
         "SELECT id, chain_head FROM onecard_wallet WHERE cardholder_id = ANY(%s)",

@@ -31,7 +31,8 @@ def ops(e2e, prefix, offline=None):
 
 
 def check_report(e2e, report, prefix, offline=False):
-    """Every acknowledged swipe is in the database once, with the answer the terminal got."""
+    """Every acknowledged swipe is in the database once, with the answer the terminal
+    got."""
     assert report["unreachable"] == 0 and report["refused"] == 0, report
     assert report["unacknowledged_offline"] == 0, report
     db = {(r[0], r[5], r[1]): r for r in ops(e2e, prefix)}
@@ -74,11 +75,13 @@ def test_tcp_every_mode(e2e, offline):
     assert len(ops(e2e, "E2T-")) == before + 4 * N
     if offline:
         return
-    # The same records again (same sequence numbers, cards, amounts, times): replays, never a second charge.
+    # The same records again (same sequence numbers, cards, amounts, times): replays,
+    # never a second charge.
     again = e2e.simulate(*args, "--clock", clock)
     assert again["replays"] == 4 * N, again
     assert len(ops(e2e, "E2T-")) == before + 4 * N
-    # The counters restarted (other swipes under the same numbers): refused, nothing booked, alerted.
+    # The counters restarted (other swipes under the same numbers): refused, nothing
+    # booked, alerted.
     conflicts = e2e.simulate(*args, "--clock", clock + 1)
     assert (conflicts["approved"], conflicts["conflicts"], conflicts["replays"]) == (
         0,
@@ -148,7 +151,8 @@ def test_http_every_mode(e2e, offline):
 
 @pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
 def test_gateway_http_front_every_mode(e2e, offline):
-    """The same HTTP API, served by the gateway (group commit) instead of Odoo's HTTP stack."""
+    """The same HTTP API, served by the gateway (group commit) instead of Odoo's HTTP
+    stack."""
     seq = e2e.next_seq("E2H-")
     args = [
         "--transport",
@@ -188,7 +192,8 @@ def _post(e2e, path, body=b"", head=None, method="POST"):
 
 
 def test_gateway_http_front_refusals(e2e):
-    """Bad requests get the controller's JSON errors; a replayed signature is refused and charges nothing."""
+    """Bad requests get the controller's JSON errors; a replayed signature is refused
+    and charges nothing."""
     sign_headers = signing.headers
 
     def post(path, body=b"", head=None, method="POST"):
@@ -198,7 +203,8 @@ def test_gateway_http_front_refusals(e2e):
     assert post("/onecard/api/v1/nothing")[0] == 404
     assert post(path, method="GET")[1]["error"]["code"] == "method_not_allowed"
     assert post(path, b"{}")[1]["error"]["code"] == "missing_auth"
-    # announced too large: refused before the body is read (the connection is then closed)
+    # announced too large: refused before the body is read (the connection is then
+    # closed)
     status, answer = post(path, b"", {"Content-Length": str(1024 * 1024 + 1)})
     assert (status, answer["error"]["code"]) == (413, "body_too_large")
     serial = "E2H-%03d" % 1
@@ -254,8 +260,10 @@ def _cards(e2e, count):
 
 
 def test_reused_record_number_with_another_request_is_refused(e2e):
-    """A record number already booked, sent again for another swipe (another amount, another idempotency
-    key): refused with sequence_conflict, nothing booked, the terminal alerted; the same request is a replay."""
+    """A record number already booked, sent again for another swipe (another amount,
+    another idempotency
+    key): refused with sequence_conflict, nothing booked, the terminal alerted; the
+    same request is a replay."""
     serial, uid = "E2H-001", _cards(e2e, 4)[3]  # E2H-001: amount mode
     seq = e2e.next_seq("E2H-") + 7000
     request = {
@@ -305,8 +313,10 @@ def _exchange(sock, frame_bytes, frame):
 
 
 def test_naks_are_counted_and_shutdown_is_clean(e2e):
-    """Issue 14.11: every NAK the gateway sends is counted, in the status lines and in the end-of-run
-    totals; a graceful stop closes the database cursors ("Cursor not closed explicitly" nowhere)."""
+    """Issue 14.11: every NAK the gateway sends is counted, in the status lines and in
+    the end-of-run
+    totals; a graceful stop closes the database cursors ("Cursor not closed
+    explicitly" nowhere)."""
     lib = fr
     encode = lib.encode
     log_path = os.path.join(e2e.tmp, "gateway.log")
@@ -355,8 +365,10 @@ def test_naks_are_counted_and_shutdown_is_clean(e2e):
 
 
 def test_one_failing_swipe_does_not_refuse_its_batch(e2e):
-    """A swipe the database refuses (a CHECK constraint injected for one card) makes its batch fail; the
-    gateway redoes the batch one swipe per transaction: that swipe gets a 500, the others are approved."""
+    """A swipe the database refuses (a CHECK constraint injected for one card) makes its
+    batch fail; the
+    gateway redoes the batch one swipe per transaction: that swipe gets a 500, the
+    others are approved."""
     uids = _cards(e2e, 16)
     poison_card = e2e.sql("SELECT id FROM onecard_card WHERE uid = %s", [uids[0]])[0][0]
     e2e.sql(
@@ -451,7 +463,8 @@ def test_sigkill_mid_burst_loses_nothing_charges_nothing_twice(e2e):
     acked = {(a["serial"], a["seq"]) for a in report["acked"]}
     approved_db = {(r[0], r[1]) for r in new if r[2] == "approved"}
     approved_acked = {(a["serial"], a["seq"]) for a in report["acked"] if a["approved"]}
-    # Nothing booked that the terminals do not know about, nothing they know about missing.
+    # Nothing booked that the terminals do not know about, nothing they know about
+    # missing.
     assert approved_db == approved_acked
     assert {(r[0], r[1]) for r in new} == acked
     assert len(new) == len(acked) == report["sent"]

@@ -78,8 +78,10 @@ def test_a_broken_connection_is_replaced(e2e, registry):
 
 
 def test_at_most_keep_cursors_then_none(e2e, registry):
-    """Two requests at once (threaded server) with keep=1: the second gets None and uses its own
-    request cursor, so the kept cursors never take Odoo's pool (db_maxconn) from the requests."""
+    """Two requests at once (threaded server) with keep=1: the second gets None and uses
+    its own
+    request cursor, so the kept cursors never take Odoo's pool (db_maxconn) from the
+    requests."""
     from odoo.addons.onecard_consume.tools.prepared import LongCursors
 
     pool = LongCursors(keep=1)

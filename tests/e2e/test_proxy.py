@@ -1,4 +1,5 @@
-"""docker/nginx.conf as shipped (the compose service "proxy"): one address for browsers and HTTP terminals.
+"""docker/nginx.conf as shipped (the compose service "proxy"): one address for browsers
+and HTTP terminals.
 
 /onecard/api/ goes to the gateway's HTTP port; when the gateway is unreachable,
 Odoo's own controller serves the same request; everything else goes to Odoo.
@@ -29,7 +30,8 @@ BUSY = "The server is busy, try again."
 
 
 def _zh_cn(msgid):
-    """The msgstr of ``msgid`` in onecard_devices' zh_CN.po (what the gateway itself answers)."""
+    """The msgstr of ``msgid`` in onecard_devices' zh_CN.po (what the gateway itself
+    answers)."""
     with open(
         os.path.join(REPO, "onecard_devices", "i18n", "zh_CN.po"), encoding="utf-8"
     ) as handle:
@@ -103,7 +105,8 @@ def test_proxy_sends_the_terminal_api_to_the_gateway(e2e):
                 "code": "body_too_large",
                 "message": message,
             }
-        # Up to the limit the body reaches the gateway (refused there for its signature).
+        # Up to the limit the body reaches the gateway (refused there for its
+        # signature).
         assert (
             _get(proxy.port, "/onecard/api/v1/swipe", "POST", b" " * (1024 * 1024))[0]
             == 401
@@ -137,7 +140,8 @@ def test_proxy_falls_back_to_odoo_when_the_gateway_is_unreachable(e2e):
 
 
 class _OdooFault(BaseHTTPRequestHandler):
-    """Answers every request as Odoo does when its stack fails before our controller (HTML 500)."""
+    """Answers every request as Odoo does when its stack fails before our controller
+    (HTML 500)."""
 
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -153,7 +157,8 @@ class _OdooFault(BaseHTTPRequestHandler):
 
 
 def test_proxy_never_gives_a_terminal_an_html_error():
-    """Gateway down and Odoo failing (HTML 500) or down too: the API's JSON "busy" (503), translated."""
+    """Gateway down and Odoo failing (HTML 500) or down too: the API's JSON "busy"
+    (503), translated."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _OdooFault)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -1,5 +1,7 @@
-"""The terminal documents are true (a vendor builds a terminal from docs/ alone): they name every
-gateway option, endpoint, message type and reason code, and the demo terminals they list exist."""
+"""The terminal documents are true (a vendor builds a terminal from docs/ alone): they
+name every
+gateway option, endpoint, message type and reason code, and the demo terminals they
+list exist."""
 
 import os
 import re
@@ -68,10 +70,10 @@ def test_every_message_type_is_documented():
     for code, name in M.NAMES.items():
         if code == M.ERROR:
             continue
-        assert (
-            f"| `{code:02X}` {name}" in table
-            or f"`{code:02X}` {name}" in table
-        ), (code, name)
+        assert f"| `{code:02X}` {name}" in table or f"`{code:02X}` {name}" in table, (
+            code,
+            name,
+        )
 
 
 def test_every_reason_code_is_in_the_spec():
@@ -87,7 +89,8 @@ def test_every_reason_code_is_in_the_spec():
 
 
 def test_demo_terminals_are_the_documented_ones():
-    """Section 7's table: serial numbers and secrets a vendor can sign in with as shipped."""
+    """Section 7's table: serial numbers and secrets a vendor can sign in with as
+    shipped."""
     demo = ET.fromstring(read("onecard_devices", "data", "onecard_devices_demo.xml"))
     shipped = {}
     for record in demo.iter("record"):

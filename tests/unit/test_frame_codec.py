@@ -34,7 +34,8 @@ def test_crc16_modbus_vectors(data, crc):
 
 
 def _crc16_modbus_bitwise(data, crc=0xFFFF):
-    """The textbook definition, one bit at a time: the reference for the table-driven one."""
+    """The textbook definition, one bit at a time: the reference for the table-driven
+    one."""
     for byte in data:
         crc ^= byte
         for _ in range(8):
@@ -56,7 +57,8 @@ def test_crc16_implementations_equal_the_definition(data, start):
 
 
 def test_crc16_is_compiled_here():
-    """requirements.txt brings fastcrc: the gateway must not fall back to the pure-Python CRC unnoticed."""
+    """requirements.txt brings fastcrc: the gateway must not fall back to the
+    pure-Python CRC unnoticed."""
     assert fr._crc16_modbus_c is not None
 
 
@@ -404,7 +406,8 @@ def test_random_frames_quick():
 
 
 def test_sequence_epoch_messages_as_documented():
-    """docs/binary-protocol.md: sequence_reset (0E / 8E) and the epoch tags, byte for byte."""
+    """docs/binary-protocol.md: sequence_reset (0E / 8E) and the epoch tags, byte for
+    byte."""
     key = "demo-secret-T102"
     assert fr.encode(
         M.SEQUENCE_RESET, M.encode_message(M.SEQUENCE_RESET, {}), 0, 20, 0, key
