@@ -5,6 +5,7 @@ Every unit of work runs in its own transaction, under the one retry policy
 the terminal only with what this module returned.
 """
 
+import contextlib
 import logging
 import threading
 import time
@@ -76,10 +77,8 @@ class Runner:
 
     @staticmethod
     def _close(cr):
-        try:
+        with contextlib.suppress(Exception):  # the connection may be gone already
             cr.close()
-        except Exception:  # noqa: BLE001 - the connection may be gone already
-            pass
 
     def _rollback(self, cr):
         try:

@@ -9,6 +9,7 @@ totals are logged.
 """
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
@@ -139,7 +140,8 @@ class Gateway:
             for url, addresses in self.serial_ports().items()
         ]
         tasks.append(asyncio.create_task(status_loop(self)))
-        print("onecard-gateway ready", flush=True)  # noqa: T201 - the tests and scripts wait for this line
+        # On stdout, not in the log: the tests and scripts wait for this line.
+        print("onecard-gateway ready", flush=True)  # pylint: disable=print-used
         await stop.wait()
         _logger.info(
             "onecard-gateway stopping: finishing %d in-flight frame(s)", self.inflight
@@ -180,8 +182,6 @@ def run(dbname, opts):
         asyncio.run(Gateway(dbname, opts).main())
     finally:
         for pid in children or []:
-            try:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):  # gone
                 os.kill(pid, signal.SIGTERM)
                 os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass

@@ -46,8 +46,8 @@ class TcpServer:
                         continue
                 answer, _body = await gateway.frames.dispatch(terminal, frame)
                 await link.send(answer)
-        except (LinkClosed, ConnectionError, OSError):
-            pass
+        except (LinkClosed, ConnectionError, OSError) as exc:
+            _logger.debug("connection %s lost: %s", peer, exc)
         finally:
             gateway.stats.count("crc_errors", link.errors)
             await link.close()

@@ -9,6 +9,7 @@ it. ``fd://N`` wraps an already-open file descriptor (the master side of
 """
 
 import asyncio
+import contextlib
 import os
 import select
 import time
@@ -68,11 +69,9 @@ class TcpLink:
         return self.pending.pop(0) if len(self.pending) > 1 else self.pending.pop()
 
     async def close(self):
-        try:
+        with contextlib.suppress(ConnectionError, OSError):  # the peer left first
             self.writer.close()
             await self.writer.wait_closed()
-        except (ConnectionError, OSError):
-            pass
 
 
 class _FdPort:
@@ -82,7 +81,8 @@ class _FdPort:
         self.fd = fd
         self.timeout = 0.05
 
-    def read(self, size=1):
+    # Not an Odoo model: pyserial's file-like read / write, nothing to call super() on.
+    def read(self, size=1):  # pylint: disable=method-required-super
         ready, _w, _x = select.select([self.fd], [], [], self.timeout)
         if not ready:
             return b""
@@ -96,7 +96,7 @@ class _FdPort:
         ready, _w, _x = select.select([self.fd], [], [], 0)
         return 4096 if ready else 0
 
-    def write(self, data):
+    def write(self, data):  # pylint: disable=method-required-super
         view = memoryview(data)
         while view:
             written = os.write(self.fd, view)
@@ -184,10 +184,9 @@ class SerialLink:
 
     async def close(self):
         self.closed = True
-        try:
+        # closing a dead port must not fail shutdown
+        with contextlib.suppress(Exception):
             self.port.close()
-        except Exception:  # noqa: BLE001 - closing a dead port must not fail shutdown
-            pass
         self.executor.shutdown(wait=False)
 
 

@@ -197,5 +197,6 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     summary = asyncio.run(run(args))
-    print(json.dumps(summary), flush=True)
+    # The summary on stdout is the tool's result (scripts parse it).
+    print(json.dumps(summary), flush=True)  # pylint: disable=print-used
     return 0

@@ -46,7 +46,8 @@ class VirtualTerminal:
     # what the LCD shows
     def display(self, text):
         if self.show:
-            print(f"[{self.serial}] {text}", flush=True)
+            # --show: what the display shows, the point of the option
+            print(f"[{self.serial}] {text}", flush=True)  # pylint: disable=print-used
 
     def answer(self, frame):
         body = M.decode_message(frame.type, frame.payload)
