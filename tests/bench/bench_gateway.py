@@ -92,7 +92,8 @@ def next_seq(db, prefix):
     return sql(
         db,
         """SELECT COALESCE(max(o.terminal_seq), 0) + 1 FROM onecard_operation o
-                        JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE %s""",
+                        JOIN onecard_terminal t ON t.id = o.terminal_id WHERE
+                            t.serial_number LIKE %s""",
         [prefix + "%"],
     )[0][0]
 
@@ -497,7 +498,8 @@ def http_floor(port, clients, seconds):
 
 PGBENCH_SCRIPT = """\\set wid random(1, {n})
 BEGIN;
-UPDATE bench_wallet SET balance = balance - 5 WHERE id = :wid AND balance >= 5 RETURNING balance;
+UPDATE bench_wallet SET balance = balance - 5 WHERE id = :wid AND balance >= 5 RETURNING
+    balance;
 INSERT INTO bench_ledger (wallet_id, amount, created) VALUES (:wid, -5, now());
 END;
 """
@@ -509,7 +511,8 @@ def bench_pgbench(args):
         """
         DROP TABLE IF EXISTS bench_ledger; DROP TABLE IF EXISTS bench_wallet;
         CREATE TABLE bench_wallet (id int PRIMARY KEY, balance numeric NOT NULL);
-        CREATE TABLE bench_ledger (id bigserial PRIMARY KEY, wallet_id int REFERENCES bench_wallet(id),
+        CREATE TABLE bench_ledger (id bigserial PRIMARY KEY, wallet_id int REFERENCES
+            bench_wallet(id),
                                    amount numeric, created timestamp);
         INSERT INTO bench_wallet SELECT g, 1000000 FROM generate_series(1, %s) g;
     """,

@@ -175,7 +175,8 @@ def generate(env, rows, holders, terminals):
     cr.execute(
         """
         CREATE TEMP TABLE bench_holder ON COMMIT DROP AS
-        SELECT row_number() OVER (ORDER BY h.id) - 1 AS idx, h.id AS holder_id, h.department_id,
+        SELECT row_number() OVER (ORDER BY h.id) - 1 AS idx, h.id AS holder_id,
+            h.department_id,
                cash.id AS cash_id, sub.id AS subsidy_id
           FROM onecard_cardholder h
           JOIN onecard_wallet cash ON cash.cardholder_id = h.id AND cash.kind = 'cash'
@@ -185,7 +186,8 @@ def generate(env, rows, holders, terminals):
         [people.ids],
     )
     cr.execute(
-        "CREATE TEMP TABLE bench_terminal ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY id) - 1 AS idx,"
+        "CREATE TEMP TABLE bench_terminal ON COMMIT DROP AS SELECT row_number() OVER "
+        "(ORDER BY id) - 1 AS idx,"
         " id, canteen_id, consume_category_id FROM onecard_terminal WHERE id = ANY(%s)",
         [terms.ids],
     )
@@ -205,7 +207,8 @@ def generate(env, rows, holders, terminals):
     # fourth one paid from the subsidy wallet.
     cr.execute(
         """
-        INSERT INTO onecard_operation (name, kind, state, company_id, cardholder_id, terminal_id, meal_period_id,
+        INSERT INTO onecard_operation (name, kind, state, company_id, cardholder_id,
+            terminal_id, meal_period_id,
                                        amount, business_time, offline, flagged, idempotency_key, result,
                                        create_uid, create_date, write_uid, write_date)
         SELECT NULL, 'consume', 'approved', %(company)s, h.holder_id, t.id,
@@ -227,12 +230,15 @@ def generate(env, rows, holders, terminals):
         },
     )
     cr.execute("""
-        INSERT INTO onecard_transaction (operation_id, kind, wallet_id, wallet_kind, cardholder_id, department_id,
+        INSERT INTO onecard_transaction (operation_id, kind, wallet_id, wallet_kind,
+            cardholder_id, department_id,
                                          terminal_id, canteen_id, meal_period_id, consume_category_id, company_id,
                                          amount, balance_after, business_time, offline, idempotency_key,
                                          create_uid, create_date, write_uid, write_date)
-        SELECT o.id, 'consume', CASE WHEN o.id % 4 = 0 THEN h.subsidy_id ELSE h.cash_id END,
-               CASE WHEN o.id % 4 = 0 THEN 'subsidy' ELSE 'cash' END, o.cardholder_id, h.department_id,
+        SELECT o.id, 'consume', CASE WHEN o.id % 4 = 0 THEN h.subsidy_id ELSE h.cash_id
+            END,
+               CASE WHEN o.id % 4 = 0 THEN 'subsidy' ELSE 'cash' END, o.cardholder_id,
+                   h.department_id,
                o.terminal_id, t.canteen_id, o.meal_period_id, t.consume_category_id, o.company_id,
                -o.amount, 0, o.business_time, o.offline, o.idempotency_key, 1, now(), 1, now()
           FROM onecard_operation o

@@ -177,9 +177,11 @@ def main():
         # cards straight in SQL: the card office is not what is measured here
         cr.execute(
             """
-            INSERT INTO onecard_card (number, uid, kind, state, cardholder_id, company_id, deposit,
+            INSERT INTO onecard_card (number, uid, kind, state, cardholder_id,
+                company_id, deposit,
                                       create_uid, create_date, write_uid, write_date)
-            SELECT 'BENCH' || h.id, upper(lpad(to_hex(h.id), 8, '0')) || 'BE', 'official', 'active', h.id,
+            SELECT 'BENCH' || h.id, upper(lpad(to_hex(h.id), 8, '0')) || 'BE',
+                'official', 'active', h.id,
                    h.company_id, 0, 1, now(), 1, now()
               FROM onecard_cardholder h WHERE h.id = ANY(%s)
         """,
@@ -227,7 +229,8 @@ def main():
         )
         cr.commit()
         cr.execute(
-            "SELECT count(*), sum(granted_amount) FROM onecard_subsidy_line WHERE batch_id = %s AND "
+            "SELECT count(*), sum(granted_amount) FROM onecard_subsidy_line WHERE "
+            "batch_id = %s AND "
             "state = 'granted'",
             [batch.id],
         )
@@ -259,7 +262,8 @@ def main():
         )
         wallets = {}
         cr.execute(
-            "SELECT cardholder_id, kind, id FROM onecard_wallet WHERE cardholder_id = ANY(%s)",
+            "SELECT cardholder_id, kind, id FROM onecard_wallet WHERE cardholder_id = "
+            "ANY(%s)",
             [holder_ids],
         )
         for holder_id, kind, wallet_id in cr.fetchall():
@@ -350,7 +354,8 @@ def main():
             flush=True,
         )
         cr.execute(
-            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND settlement_id IS NULL",
+            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND "
+            "settlement_id IS NULL",
             [company_id],
         )
         unsettled = cr.fetchone()[0]
@@ -393,8 +398,10 @@ def main():
             cr.execute(
                 """
                 SELECT kind, wallet_kind, payment_method_id, canteen_id, meal_period_id,
-                       CASE WHEN kind LIKE 'subsidy%%' THEN department_id END, count(*), sum(amount)
-                  FROM onecard_transaction WHERE settlement_id = %s GROUP BY 1, 2, 3, 4, 5, 6
+                       CASE WHEN kind LIKE 'subsidy%%' THEN department_id END, count(*),
+                           sum(amount)
+                  FROM onecard_transaction WHERE settlement_id = %s GROUP BY 1, 2, 3, 4,
+                      5, 6
             """,
                 [settlement.id],
             )

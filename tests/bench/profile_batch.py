@@ -66,7 +66,8 @@ def main():
         else registry.cursor() as cr
     ):
         cr.execute(
-            "SELECT id FROM onecard_terminal WHERE serial_number LIKE 'BG-%' ORDER BY id"
+            "SELECT id FROM onecard_terminal WHERE serial_number LIKE 'BG-%' ORDER BY "
+            "id"
         )
         terminals = [row[0] for row in cr.fetchall()]
         cr.execute(

@@ -48,7 +48,8 @@ def main():
 
     with registry.cursor() as cr:
         cr.execute(
-            "SELECT serial_number, secret FROM onecard_terminal WHERE serial_number LIKE 'BH-%%'"
+            "SELECT serial_number, secret FROM onecard_terminal WHERE serial_number "
+            "LIKE 'BH-%%'"
         )
         terminals = cr.fetchall()
         cr.execute(

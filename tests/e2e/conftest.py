@@ -78,7 +78,8 @@ class Env:
     def next_seq(self, prefix):
         row = self.sql(
             """SELECT COALESCE(max(o.terminal_seq), 0) FROM onecard_operation o
-                            JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE %s""",
+                            JOIN onecard_terminal t ON t.id = o.terminal_id WHERE
+                                t.serial_number LIKE %s""",
             [prefix + "%"],
         )
         return row[0][0] + 1
@@ -87,7 +88,8 @@ class Env:
         bad = self.sql("""
             SELECT w.id, w.balance, COALESCE(sum(t.amount), 0) FROM onecard_wallet w
               LEFT JOIN onecard_transaction t ON t.wallet_id = w.id
-             GROUP BY w.id HAVING abs(w.balance - COALESCE(sum(t.amount), 0)) > 0.001""")
+             GROUP BY w.id HAVING abs(w.balance - COALESCE(sum(t.amount), 0)) >
+                 0.001""")
         assert not bad, f"wallet balance != sum of its ledger rows: {bad[:5]}"
 
     # ---- processes ----

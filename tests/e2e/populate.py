@@ -97,12 +97,14 @@ def populate(env, args):
             raise SystemExit(f"sync_employees errors: {errors[:3]}")
         holders = Holder.search([("code", "=like", "E2E%")])
         env.cr.execute(
-            "SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'cash' AND cardholder_id = ANY(%s)",
+            "SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'cash' AND "
+            "cardholder_id = ANY(%s)",
             [holders.ids],
         )
         cash = dict(env.cr.fetchall())
         env.cr.execute(
-            "SELECT idempotency_key FROM onecard_operation WHERE idempotency_key LIKE 'e2e-topup-%%'"
+            "SELECT idempotency_key FROM onecard_operation WHERE idempotency_key LIKE "
+            "'e2e-topup-%%'"
         )
         done = {row[0] for row in env.cr.fetchall()}
         env["onecard.ledger"]._book_many(
@@ -155,7 +157,8 @@ def populate(env, args):
                 ]
             terminal = Terminal.create(vals)
         env.cr.execute(
-            "SELECT COALESCE(max(terminal_seq), 0) FROM onecard_operation WHERE terminal_id = %s",
+            "SELECT COALESCE(max(terminal_seq), 0) FROM onecard_operation WHERE "
+            "terminal_id = %s",
             [terminal.id],
         )
         out[serial] = {"id": terminal.id, "max_seq": env.cr.fetchone()[0]}

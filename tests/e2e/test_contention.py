@@ -37,8 +37,10 @@ def assert_chains(e2e, holder_ids):
     for wallet_id, head in wallets:
         prev = genesis
         rows = e2e.sql(
-            """SELECT prev_hash, hash, idempotency_key, amount, balance_after, business_time
-                            FROM onecard_transaction WHERE wallet_id = %s ORDER BY id""",
+            """SELECT prev_hash, hash, idempotency_key, amount, balance_after,
+                business_time
+                            FROM onecard_transaction WHERE wallet_id = %s ORDER BY
+                                id""",
             [wallet_id],
         )
         for prev_hash, row_hash, key, amount, after, when in rows:
@@ -62,7 +64,8 @@ def test_concurrent_batches_on_the_same_holders(e2e):
     uids = [
         row[0]
         for row in e2e.sql(
-            "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id DESC LIMIT 2"
+            "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' "
+            "ORDER BY id DESC LIMIT 2"
         )
     ]
     holders = [

@@ -23,8 +23,10 @@ N = len(MODES)
 def ops(e2e, prefix, offline=None):
     rows = e2e.sql(
         """
-        SELECT t.serial_number, o.terminal_seq, o.state, o.id, o.offline, o.terminal_epoch FROM onecard_operation o
-          JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE %s""",
+        SELECT t.serial_number, o.terminal_seq, o.state, o.id, o.offline,
+            o.terminal_epoch FROM onecard_operation o
+          JOIN onecard_terminal t ON t.id = o.terminal_id WHERE t.serial_number LIKE
+              %s""",
         [prefix + "%"],
     )
     return [r for r in rows if offline is None or r[4] == offline]
@@ -90,7 +92,8 @@ def test_tcp_every_mode(e2e, offline):
     ), conflicts
     assert len(ops(e2e, "E2T-")) == before + 4 * N
     alerted = e2e.sql(
-        "SELECT count(*) FROM onecard_terminal WHERE serial_number LIKE 'E2T-%%' AND sequence_alert"
+        "SELECT count(*) FROM onecard_terminal WHERE serial_number LIKE 'E2T-%%' AND "
+        "sequence_alert"
     )
     assert alerted[0][0] == N
     # After a new sequence epoch the same numbers are new records.
@@ -209,7 +212,8 @@ def test_gateway_http_front_refusals(e2e):
     assert (status, answer["error"]["code"]) == (413, "body_too_large")
     serial = "E2H-%03d" % 1
     uid = e2e.sql(
-        "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id LIMIT 1"
+        "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' "
+        "ORDER BY id LIMIT 1"
     )[0][0]
     seq = e2e.next_seq("E2H-") + 1000
     body = json.dumps({"uid": uid, "amount": 1.0, "seq": seq}).encode()
@@ -253,7 +257,8 @@ def _cards(e2e, count):
     return [
         row[0]
         for row in e2e.sql(
-            "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' ORDER BY id LIMIT %s",
+            "SELECT uid FROM onecard_card WHERE state = 'active' AND kind = 'official' "
+            "ORDER BY id LIMIT %s",
             [count],
         )
     ]
@@ -277,7 +282,8 @@ def test_reused_record_number_with_another_request_is_refused(e2e):
     assert status == 200 and first["approved"] and not first["replay"], first
     count = len(ops(e2e, "E2H-"))
     conflicts_before = e2e.sql(
-        "SELECT COALESCE(sequence_conflict_count, 0) FROM onecard_terminal WHERE serial_number = %s",
+        "SELECT COALESCE(sequence_conflict_count, 0) FROM onecard_terminal WHERE "
+        "serial_number = %s",
         [serial],
     )[0][0]
     status, again = _send_swipe(
@@ -289,7 +295,8 @@ def test_reused_record_number_with_another_request_is_refused(e2e):
     ), again
     assert len(ops(e2e, "E2H-")) == count
     assert e2e.sql(
-        "SELECT sequence_conflict_count, sequence_alert FROM onecard_terminal WHERE serial_number = %s",
+        "SELECT sequence_conflict_count, sequence_alert FROM onecard_terminal WHERE "
+        "serial_number = %s",
         [serial],
     )[0] == (conflicts_before + 1, True)
     status, replay = _send_swipe(e2e, serial, request)
@@ -372,7 +379,8 @@ def test_one_failing_swipe_does_not_refuse_its_batch(e2e):
     uids = _cards(e2e, 16)
     poison_card = e2e.sql("SELECT id FROM onecard_card WHERE uid = %s", [uids[0]])[0][0]
     e2e.sql(
-        "ALTER TABLE onecard_operation ADD CONSTRAINT e2e_poison CHECK (card_id <> %s) NOT VALID",
+        "ALTER TABLE onecard_operation ADD CONSTRAINT e2e_poison CHECK (card_id <> %s) "
+        "NOT VALID",
         [poison_card],
     )
     try:
