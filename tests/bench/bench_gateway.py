@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Throughput bench: binary gateway, HTTP API, PostgreSQL ceiling, Odoo Lunch.
 
-    python3 tests/bench/bench_gateway.py [--db DB] [--duration 60] [--terminals 50] [--holders 10000]
+    python3 tests/bench/bench_gateway.py [--db DB] [--duration 60] [--terminals 50]
+        [--holders 10000]
 
 1. Prepares the database (creates one and installs onecard_devices + lunch
    unless --db is given): --holders cardholders with cards (sync_employees)
@@ -331,7 +332,7 @@ def run_gateway(args, transport, rate=None):
         if args.gateway_processes > 1:
             time.sleep(
                 10
-            )  # let every process bind before the terminals connect (SO_REUSEPORT spreads connects)
+            )  # every process binds before the terminals connect (SO_REUSEPORT spreads)
         if transport == "tcp":
             result = simulate(
                 args, "tcp", "BG-", port=port, rate=rate, servers=[gateway.pid]
@@ -394,7 +395,8 @@ def bench_gateway(args):
 
 
 def bench_gateway_at_rate(args):
-    """The latency target: --target-rate swipes/s offered (below saturation), p50/p99."""
+    """The latency target: --target-rate swipes/s offered (below saturation),
+    p50/p99."""
     return dict(
         run_gateway(args, "tcp", rate=args.target_rate), offered_rate=args.target_rate
     )
@@ -754,7 +756,8 @@ def main():
         "--http-workers",
         type=int,
         default=2 * (os.cpu_count() or 1) + 1,
-        help="odoo-bin --workers for the HTTP API (default: Odoo's sizing rule, 2 x CPUs + 1)",
+        help="odoo-bin --workers for the HTTP API "
+        "(default: Odoo's sizing rule, 2 x CPUs + 1)",
     )
     parser.add_argument("--pg-clients", type=int, default=8)
     parser.add_argument("--pg-time", type=int, default=20)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of the onecard_reports read paths over a million ledger rows.
 
-    python3 tests/bench/bench_reports.py -d <db> [--rows 1000000] [--holders 5000] [--commit]
+    python3 tests/bench/bench_reports.py -d <db> [--rows 1000000] [--holders 5000]
+        [--commit]
 
 The database must have onecard_reports installed. The script opens the
 registry itself, generates the rows with INSERT ... SELECT generate_series
@@ -36,10 +37,10 @@ MAIN = os.path.dirname(os.path.dirname(HERE))
 ODOO = os.environ.get("ODOO_PATH", "/opt/odoo18")
 sys.path.insert(0, ODOO)
 
-import psycopg2
+import psycopg2  # noqa: E402 - imports after ODOO is on sys.path
 
-import odoo
-from odoo import SUPERUSER_ID, api
+import odoo  # noqa: E402
+from odoo import SUPERUSER_ID, api  # noqa: E402
 
 MONTH = date(2025, 6, 15)
 
@@ -209,13 +210,15 @@ def generate(env, rows, holders, terminals):
         """
         INSERT INTO onecard_operation (name, kind, state, company_id, cardholder_id,
             terminal_id, meal_period_id,
-                                       amount, business_time, offline, flagged, idempotency_key, result,
+                                       amount, business_time, offline, flagged,
+                                       idempotency_key, result,
                                        create_uid, create_date, write_uid, write_date)
         SELECT NULL, 'consume', 'approved', %(company)s, h.holder_id, t.id,
                (%(periods)s::int[])[1 + g %% 3],
                3 + (g %% 2800) / 100.0,
                TIMESTAMP '2025-01-01' + ((g::bigint * 7919) %% 365) * INTERVAL '1 day'
-                   + (ARRAY[-1.5, 3.5, 9.5])[1 + g %% 3] * INTERVAL '1 hour' + (g %% 3600) * INTERVAL '1 second',
+                   + (ARRAY[-1.5, 3.5, 9.5])[1 + g %% 3] * INTERVAL '1 hour'
+                   + (g %% 3600) * INTERVAL '1 second',
                g %% 50 = 0, false, 'bench-' || g, '{}', 1, now(), 1, now()
           FROM generate_series(1, %(rows)s) g
           JOIN bench_holder h ON h.idx = g %% %(holders)s
@@ -232,15 +235,19 @@ def generate(env, rows, holders, terminals):
     cr.execute("""
         INSERT INTO onecard_transaction (operation_id, kind, wallet_id, wallet_kind,
             cardholder_id, department_id,
-                                         terminal_id, canteen_id, meal_period_id, consume_category_id, company_id,
-                                         amount, balance_after, business_time, offline, idempotency_key,
+                                         terminal_id, canteen_id, meal_period_id,
+                                         consume_category_id, company_id,
+                                         amount, balance_after, business_time,
+                                         offline, idempotency_key,
                                          create_uid, create_date, write_uid, write_date)
         SELECT o.id, 'consume', CASE WHEN o.id % 4 = 0 THEN h.subsidy_id ELSE h.cash_id
             END,
                CASE WHEN o.id % 4 = 0 THEN 'subsidy' ELSE 'cash' END, o.cardholder_id,
                    h.department_id,
-               o.terminal_id, t.canteen_id, o.meal_period_id, t.consume_category_id, o.company_id,
-               -o.amount, 0, o.business_time, o.offline, o.idempotency_key, 1, now(), 1, now()
+               o.terminal_id, t.canteen_id, o.meal_period_id, t.consume_category_id,
+               o.company_id,
+               -o.amount, 0, o.business_time, o.offline, o.idempotency_key, 1, now(),
+               1, now()
           FROM onecard_operation o
           JOIN bench_holder h ON h.holder_id = o.cardholder_id
           JOIN onecard_terminal t ON t.id = o.terminal_id

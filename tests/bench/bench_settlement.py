@@ -98,7 +98,7 @@ def main():
         flush=True,
     )
 
-    # ------------------------------------------------------------ company and master data
+    # ---------------------------------------------------- company and master data
     with registry.cursor() as cr:
         env = api.Environment(
             cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True}
@@ -361,7 +361,7 @@ def main():
         unsettled = cr.fetchone()[0]
         print("  %-58s %8d" % ("ledger rows to settle", unsettled), flush=True)
 
-    # ------------------------------------------------------------ settle (timed) and the ORM peer
+    # ------------------------------------------ settle (timed) and the ORM peer
     with registry.cursor() as cr:
         env = api.Environment(
             cr,
@@ -475,7 +475,8 @@ def main():
             )
         )
         print(
-            "  subsidy batch: %.2f s to confirm %d lines (%.0f lines/s), target <= 10 s: %s"
+            "  subsidy batch: %.2f s to confirm %d lines (%.0f lines/s), "
+            "target <= 10 s: %s"
             % (
                 confirm_time,
                 args.holders,
@@ -484,8 +485,10 @@ def main():
             )
         )
         print(
-            f"  totals: SQL {sql_time:.3f} s vs ORM search + Python {orm_time:.2f} s: the ORM peer is {orm_time / sql_time:.0f}x slower;"
-            f" the ORM totals alone take {orm_time / settle_time:.2f}x the time of the whole settle()"
+            f"  totals: SQL {sql_time:.3f} s vs ORM search + Python {orm_time:.2f} s: "
+            f"the ORM peer is {orm_time / sql_time:.0f}x slower;"
+            f" the ORM totals alone take {orm_time / settle_time:.2f}x the time of the "
+            "whole settle()"
         )
         print("  (load %d lines: %.2f s)" % (args.holders, load_time))
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fuzz the frame codec with >= 100,000 random, truncated and corrupted frames.
 
-    python3 -m tests.bench.fuzz_frames [--count 100000] [--seed 1]   # from the repository root
+    python3 -m tests.bench.fuzz_frames [--count 100000] [--seed 1]  # from the repo root
 
 Every input must either decode or raise FrameError; any other exception is a
 bug and makes the script exit 1. Also feeds everything through the stream
@@ -80,7 +80,8 @@ def main():
                 traceback.print_exc()
     elapsed = time.perf_counter() - started
     print(
-        "%d inputs in %.1fs (%.0f/s): %d valid frames, %d inputs rejected cleanly (frame or payload), %d other exceptions; "
+        "%d inputs in %.1fs (%.0f/s): %d valid frames, %d inputs rejected cleanly "
+        "(frame or payload), %d other exceptions; "
         "stream reader resynchronised %d times"
         % (
             args.count,

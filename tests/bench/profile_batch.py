@@ -2,7 +2,8 @@
 """Per-statement profile of the engine's batch path (what the gateway runs per group
 commit).
 
-    python3 tests/bench/profile_batch.py -d <bench db> [--batch 50] [--rounds 40] [--prepared | --reset]
+    python3 tests/bench/profile_batch.py -d <bench db> [--batch 50] [--rounds 40]
+        [--prepared | --reset]
 
 Needs a database prepared by bench_gateway.py (terminals BG-*, active cards).
 Runs ``onecard.terminal.service.handle_swipes`` on batches of random cards,
@@ -36,8 +37,9 @@ def main():
     parser.add_argument(
         "--reset",
         action="store_true",
-        help="reset the connection before each batch, as Odoo's pool does on every borrow "
-        "(DISCARD ALL: PostgreSQL's cached plans, foreign-key checks' included, are gone)",
+        help="reset the connection before each batch, as Odoo's pool does on every "
+        "borrow (DISCARD ALL: PostgreSQL's cached plans, foreign-key checks' included, "
+        "are gone)",
     )
     args = parser.parse_args()
     config.parse_config(
@@ -105,7 +107,8 @@ def main():
         odoo.sql_db.Cursor.execute = execute
     swipes = args.batch * args.rounds
     print(
-        "%d swipes in batches of %d: %.2f ms per swipe (%.0f/s), COMMIT %.1f ms per batch"
+        "%d swipes in batches of %d: %.2f ms per swipe (%.0f/s), "
+        "COMMIT %.1f ms per batch"
         % (
             swipes,
             args.batch,
@@ -119,7 +122,8 @@ def main():
     )[:12]:
         print("%6d x %8.1f ms  %s" % (count, seconds * 1000, query))
     print(
-        f"SQL total {sum(s for _c, s in timings.values()) * 1000:.0f} ms of {elapsed * 1000:.0f} ms"
+        f"SQL total {sum(s for _c, s in timings.values()) * 1000:.0f} ms "
+        f"of {elapsed * 1000:.0f} ms"
     )
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """CPU profile of one signed swipe through Odoo's own HTTP stack (no sockets).
 
-    python3 tests/bench/profile_http.py -d <bench db> [--requests 2000] [--path /web/health] [--top 40]
+    python3 tests/bench/profile_http.py -d <bench db> [--requests 2000]
+        [--path /web/health] [--top 40]
 
 Needs a database prepared by bench_gateway.py (HTTP terminals BH-*, secret
 bench-secret, active cards). Calls Odoo's WSGI application (``odoo.http.root``)

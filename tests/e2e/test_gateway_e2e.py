@@ -1,4 +1,5 @@
-"""Simulator -> gateway (TCP, RS-485 over a pty pair) / HTTP API -> engine -> database."""
+"""Simulator -> gateway (TCP, RS-485 over a pty pair) / HTTP API -> engine ->
+database."""
 
 import http.client
 import json
@@ -177,7 +178,9 @@ def test_gateway_http_front_every_mode(e2e, offline):
     report = e2e.simulate(*args)
     assert report["approved"] == 3 * N, report
     check_report(e2e, report, "E2H-", offline)
-    if not offline:  # re-signed retransmissions of the same sequence numbers: replays, never a second charge
+    # re-signed retransmissions of the same sequence numbers: replays, never a second
+    # charge
+    if not offline:
         before = len(ops(e2e, "E2H-"))
         again = e2e.simulate(*args)
         assert again["replays"] == 3 * N, again

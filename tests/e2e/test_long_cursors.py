@@ -22,7 +22,8 @@ def registry(e2e):
 
 
 def _close(pool, registry):
-    """Close what the pool keeps (a kept cursor collected at exit would log a warning)."""
+    """Close what the pool keeps (a kept cursor collected at exit would log a
+    warning)."""
     with pool.cursor(registry) as cr:
         pass
     cr.close()

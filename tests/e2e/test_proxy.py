@@ -129,8 +129,9 @@ def test_proxy_falls_back_to_odoo_when_the_gateway_is_unreachable(e2e):
             key = base64.b64encode(os.urandom(16)).decode()
             sock.sendall(
                 (
-                    "GET /websocket HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: %s\r\nUpgrade: websocket\r\n"
-                    "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                    "GET /websocket HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: %s\r\n"
+                    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
                     % (proxy.port, proxy.url, key)
                 ).encode()
             )

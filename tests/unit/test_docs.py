@@ -39,7 +39,10 @@ def test_every_gateway_option_is_documented():
     assert len(options) > 10
     documented = section(BINARY, "## 6. Running it")
     missing = [option for option in options if f"`{option}" not in documented]
-    assert not missing, f"options of odoo-bin onecard-gateway missing from binary-protocol.md section 6: {missing}"
+    assert not missing, (
+        "options of odoo-bin onecard-gateway missing from binary-protocol.md "
+        f"section 6: {missing}"
+    )
 
 
 def test_every_endpoint_is_documented():
