@@ -90,7 +90,7 @@ class HttpFront:
         self.gateway = gateway
 
     async def serve(self, reader, writer):
-        """One keep-alive connection: requests in turn, each answered after its commit."""
+        """One keep-alive connection: requests in turn, each answered after commit."""
         self.gateway.stats.count("connections")
         try:
             while not self.gateway.stopping:
@@ -122,7 +122,7 @@ class HttpFront:
             writer.close()
 
     async def request(self, head, reader):
-        """Parse one request, run it; return (status, JSON answer, keep the connection)."""
+        """Parse one request, run it; return (status, JSON answer, keep-alive)."""
         try:
             lines = head.decode("latin-1").split("\r\n")
             method, target, version = lines[0].split(" ")
@@ -191,7 +191,8 @@ class HttpFront:
         return 200, result, keep
 
     def refuse(self, name, headers):
-        """(status, JSON error) in the best Accept-Language among the installed languages."""
+        """(status, JSON error) in the best Accept-Language among the installed
+        languages."""
         status, code, message = REFUSALS[name]
         languages = getattr(self.gateway, "languages", None) or ["en_US"]
         accepted = parse_accept_header(headers.get("accept-language"), LanguageAccept)
@@ -204,7 +205,8 @@ class HttpFront:
         body = json.dumps(answer).encode()
         writer.write(
             (
-                "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n%s\r\n"
+                "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+                "Content-Length: %d\r\n%s\r\n"
                 % (
                     status,
                     REASONS.get(status, "Error"),
