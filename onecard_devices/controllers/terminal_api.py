@@ -13,8 +13,8 @@ from odoo.http import request
 
 from odoo.addons.onecard_consume.tools.prepared import LongCursors
 
-from ..lib.errors import TerminalError
 from ..gateway.retry import RetriesExhausted, run_committed
+from ..lib.errors import TerminalError
 from ..lib.routes import FORM_TYPES, MAX_BODY, MESSAGES, PREFIX
 
 _logger = logging.getLogger(__name__)

@@ -117,7 +117,7 @@ class HttpFront:
                 if not keep:
                     break
         except ConnectionError:
-            pass
+            return  # the client left (the finally clause closes our side)
         finally:
             writer.close()
 

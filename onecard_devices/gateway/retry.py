@@ -66,7 +66,8 @@ def run_committed(cr, func, reset=None, max_tries=MAX_TRIES):
     for tryno in range(1, max_tries + 1):
         try:
             result = func()
-            cr.commit()
+            # The caller owns the transaction: commit before the answer is sent.
+            cr.commit()  # pylint: disable=invalid-commit
             return result
         except Exception as exc:
             cr.rollback()

@@ -114,7 +114,8 @@ def compute_mac(key, data):
 class Frame:
     __slots__ = ("type", "address", "flags", "seq", "payload", "mac", "signed_part")
 
-    def __init__(
+    # ``type``: the protocol's name of the field (Frame.type), kept as the parameter's
+    def __init__(  # pylint: disable=redefined-builtin
         self, type, address=0, seq=0, payload=b"", flags=0, mac=None, signed_part=None
     ):
         self.type = type
@@ -160,7 +161,7 @@ class Frame:
         )
 
 
-def encode(type, payload=b"", address=0, seq=0, flags=0, key=None):
+def encode(type, payload=b"", address=0, seq=0, flags=0, key=None):  # pylint: disable=redefined-builtin
     """Bytes of one frame. With ``key`` the frame carries a MAC."""
     if not 0 <= type <= 0xFF or not 0 <= address <= 0xFF or not 0 <= seq <= 0xFFFFFFFF:
         raise FrameError("header field out of range")

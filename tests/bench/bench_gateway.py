@@ -29,6 +29,10 @@ Prints every result as JSON and the ratios, with the PostgreSQL settings
 that move them (checkpoints, WAL).
 """
 
+# print-used: command-line tools: what they print is their result
+# invalid-commit: scripts, not models: they own their transactions
+# pylint: disable=print-used,invalid-commit
+
 import argparse
 import json
 import os
@@ -475,7 +479,6 @@ def http_floor(port, clients, seconds):
     """Requests/s of GET /web/health with ``clients`` keep-alive connections for
     ``seconds``."""
     import http.client
-    import threading
 
     counts, stop = [0] * clients, time.time() + seconds
 

@@ -23,6 +23,9 @@ Everything runs in one transaction that is rolled back at the end (unless
 --commit), so the database is left as it was.
 """
 
+# print-used: command-line tools: what they print is their result
+# pylint: disable=print-used
+
 import argparse
 import os
 import sys

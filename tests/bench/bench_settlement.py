@@ -21,6 +21,10 @@ How the 100,000 rows of the day are made (all through the money engine):
 Targets on a 2-core machine: settlement <= 5 s, subsidy batch <= 10 s.
 """
 
+# print-used: command-line tools: what they print is their result
+# invalid-commit: scripts, not models: they own their transactions
+# pylint: disable=print-used,invalid-commit
+
 import argparse
 import os
 import sys

@@ -8,6 +8,9 @@ bug and makes the script exit 1. Also feeds everything through the stream
 reader (FrameReader) in random chunk sizes. Prints frames/s.
 """
 
+# print-used: command-line tools: what they print is their result
+# pylint: disable=print-used
+
 import argparse
 import random
 import sys

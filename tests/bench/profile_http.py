@@ -12,6 +12,9 @@ cumulative and own time. The swipes are real (committed, 0.01 each).
 ``--path /web/health`` profiles Odoo's own cheapest route in the same setting.
 """
 
+# print-used: command-line tools: what they print is their result
+# pylint: disable=print-used
+
 import argparse
 import cProfile
 import json

@@ -4,6 +4,9 @@ Runs against the real database outside Odoo's test mode (in test mode the
 controller uses the request's cursor), in this process.
 """
 
+# invalid-commit: scripts, not models: they own their transactions
+# pylint: disable=invalid-commit
+
 import psycopg2
 import pytest
 
@@ -55,7 +58,7 @@ def test_a_cursor_keeps_its_connection_and_plans(e2e, registry):
         assert cr.fetchone()[0] == 1
     with pytest.raises(ZeroDivisionError), pool.cursor(registry) as cr:
         cr.execute("CREATE TEMP TABLE e2e_left_open (x int)")
-        1 / 0  # noqa: B018 - a failure in the middle of a transaction
+        1 / 0  # noqa: B018  # pylint: disable=pointless-statement - fails mid-transaction
     with pool.cursor(registry) as cr:  # rolled back and kept
         assert _pid(cr) == pid
         cr.execute("SELECT to_regclass('pg_temp.e2e_left_open')")
