@@ -19,7 +19,7 @@ import traceback
 
 from onecard_devices.lib import frame as fr
 from onecard_devices.lib import messages as M
-from tests.unit.test_frame_codec import SAMPLES
+from tests.unit.test_messages import SAMPLES
 
 
 def check(data, stats):
