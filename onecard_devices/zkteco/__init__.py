@@ -5,4 +5,5 @@ device simulator. Nothing here imports ``odoo``; see docs/zkteco.md.
 Load it without the addon around it (as tests/zk/conftest.py does) or import
 the modules through ``onecard_devices.zkteco`` inside Odoo.
 """
+
 from . import cardno, clock, push

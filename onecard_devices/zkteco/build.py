@@ -5,6 +5,7 @@ header (devices set their clock from it, PUSH SDK 2.0.1 section 2), body lines
 separated by ``\\n``. ``error_response`` maps a ``PushError`` to a plain-text
 refusal (never a 500).
 """
+
 from dataclasses import dataclass
 from email.utils import formatdate
 
@@ -43,9 +44,15 @@ class Response:
     headers: tuple
 
     def to_bytes(self):
-        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-                  405: "Method Not Allowed", 413: "Payload Too Large",
-                  415: "Unsupported Media Type"}.get(self.status, "Error")
+        reason = {
+            200: "OK",
+            400: "Bad Request",
+            403: "Forbidden",
+            404: "Not Found",
+            405: "Method Not Allowed",
+            413: "Payload Too Large",
+            415: "Unsupported Media Type",
+        }.get(self.status, "Error")
         head = f"HTTP/1.1 {self.status} {reason}\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in self.headers)
         return head.encode("ascii") + b"\r\n" + self.body
@@ -67,9 +74,20 @@ def error_response(error, now=None):
     return response(f"ERROR: {error.reason}", ERROR_STATUS.get(error.reason, 400), now)
 
 
-def option_block(sn, attlog_stamp="None", operlog_stamp="None", attphoto_stamp="None",
-                 error_delay=30, delay=10, trans_times="00:00;14:05", trans_interval=1,
-                 trans_flag=DEFAULT_TRANS_FLAG, realtime=1, timezone=8, encrypt=0):
+def option_block(
+    sn,
+    attlog_stamp="None",
+    operlog_stamp="None",
+    attphoto_stamp="None",
+    error_delay=30,
+    delay=10,
+    trans_times="00:00;14:05",
+    trans_interval=1,
+    trans_flag=DEFAULT_TRANS_FLAG,
+    realtime=1,
+    timezone=8,
+    encrypt=0,
+):
     """The answer to ``GET /iclock/cdata?SN=..&options=all``."""
     lines = [
         f"GET OPTION FROM: {sn}",
@@ -107,10 +125,27 @@ def _cmd_id(cmd_id):
     return text
 
 
-def cmd_update_user(cmd_id, pin, name="", card="", pri=0, passwd="", grp=1,
-                    tz="0000000000000000", verify=0):
-    fields = (("PIN", pin), ("Name", name), ("Pri", pri), ("Passwd", passwd),
-              ("Card", card), ("Grp", grp), ("TZ", tz), ("Verify", verify))
+def cmd_update_user(
+    cmd_id,
+    pin,
+    name="",
+    card="",
+    pri=0,
+    passwd="",
+    grp=1,
+    tz="0000000000000000",
+    verify=0,
+):
+    fields = (
+        ("PIN", pin),
+        ("Name", name),
+        ("Pri", pri),
+        ("Passwd", passwd),
+        ("Card", card),
+        ("Grp", grp),
+        ("TZ", tz),
+        ("Verify", verify),
+    )
     if not str(pin):
         raise BuildError("bad_pin", repr(pin))
     body = "\t".join(f"{key}={_value(value)}" for key, value in fields)
@@ -163,10 +198,18 @@ def parse_command(line):
     if not line.startswith("C:") or line.count(":") < 2:
         raise BuildError("bad_command", repr(line[:80]))
     _c, cmd_id, rest = line.split(":", 2)
-    for verb in ("DATA UPDATE USERINFO", "DATA DELETE USERINFO", "SET OPTION",
-                 "CLEAR LOG", "CLEAR DATA", "REBOOT", "INFO", "CHECK"):
+    for verb in (
+        "DATA UPDATE USERINFO",
+        "DATA DELETE USERINFO",
+        "SET OPTION",
+        "CLEAR LOG",
+        "CLEAR DATA",
+        "REBOOT",
+        "INFO",
+        "CHECK",
+    ):
         if rest == verb or rest.startswith(verb + " "):
-            tail = rest[len(verb):].strip()
+            tail = rest[len(verb) :].strip()
             args = {}
             if tail:
                 for part in tail.split("\t"):
@@ -181,5 +224,14 @@ def result_line(command, return_code=0):
 
 
 def attlog_line(pin, local_time, status=0, verify=1, workcode=0):
-    return "\t".join((str(pin), format_device_time(local_time), str(status), str(verify),
-                      str(workcode), "0", "0"))
+    return "\t".join(
+        (
+            str(pin),
+            format_device_time(local_time),
+            str(status),
+            str(verify),
+            str(workcode),
+            "0",
+            "0",
+        )
+    )

@@ -17,6 +17,7 @@ on its reader, so the conversion is chosen per device:
 Only 4-byte UIDs convert exactly; longer UIDs (7-byte) are truncated to their
 first 4 bytes by the readers (``truncate`` below says whether to allow it).
 """
+
 import re
 
 FORMATS = ("dec_le32", "dec_be32", "wg26", "wg34")
@@ -34,7 +35,7 @@ def normalize_uid(raw):
     """The tiny part of onecard_consume/tools/card_uid.py we need (same rules)."""
     if raw is None:
         return None
-    if isinstance(raw, (bytes, bytearray)):
+    if isinstance(raw, bytes | bytearray):
         return raw.hex().upper() or None
     text = str(raw).strip().upper()
     if text.startswith("0X"):
@@ -78,7 +79,9 @@ def device_to_uid(card, fmt="dec_le32"):
     text = str(card).strip() if card is not None else ""
     if text in ("", "0", "[0000000000]"):
         return None
-    if text.startswith("[") and text.endswith("]"):  # some firmware: [hex] in USER lines
+    if text.startswith("[") and text.endswith(
+        "]"
+    ):  # some firmware: [hex] in USER lines
         text = text[1:-1]
         try:
             number = int.from_bytes(bytes.fromhex(text)[:4][::-1], "big")

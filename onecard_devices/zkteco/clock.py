@@ -1,4 +1,5 @@
 """Device clocks: punch times in device local time, ZK's integer time encoding."""
+
 from datetime import datetime, timedelta, timezone
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -36,7 +37,7 @@ def device_tzinfo(tz):
     float (the ``TimeZone=8`` option of PUSH devices; 5.5 for India), minutes as
     a string ``"+0530"``, or an IANA name (``"Asia/Shanghai"``, DST aware).
     """
-    if isinstance(tz, (int, float)) and not isinstance(tz, bool):
+    if isinstance(tz, int | float) and not isinstance(tz, bool):
         if not -12 <= tz <= 14:
             raise ClockError("bad_timezone", repr(tz))
         return timezone(timedelta(minutes=round(tz * 60)))

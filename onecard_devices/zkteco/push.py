@@ -5,10 +5,27 @@
 single lines of an upload are reported in the message's ``errors`` (line number,
 reason) and never fail the rest. ``build.py`` holds the responses.
 """
-from dataclasses import dataclass, field
+
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote
 
 from .clock import ClockError, device_to_utc, parse_device_time, plausibility
+from .messages import (  # noqa: F401 - re-exported: push.Registration, ...
+    AttLogRecord,
+    AttLogUpload,
+    CommandPoll,
+    CommandResult,
+    CommandResults,
+    FpRecord,
+    IgnoredUpload,
+    LineError,
+    OperLogUpload,
+    OpLogRecord,
+    OptionsUpload,
+    Ping,
+    Registration,
+    UserRecord,
+)
 
 MAX_BODY = 4 * 1024 * 1024
 MAX_LINES = 20000
@@ -33,144 +50,41 @@ class PushError(Exception):
 
 
 REQUEST_REASONS = (
-    "bad_method", "unknown_path", "bad_query", "missing_serial", "bad_serial",
-    "unknown_serial", "body_too_large", "bad_content_type", "bad_encoding",
-    "unknown_table", "too_many_lines",
+    "bad_method",
+    "unknown_path",
+    "bad_query",
+    "missing_serial",
+    "bad_serial",
+    "unknown_serial",
+    "body_too_large",
+    "bad_content_type",
+    "bad_encoding",
+    "unknown_table",
+    "too_many_lines",
 )
 LINE_REASONS = (
-    "truncated_line", "bad_pin", "bad_time", "bad_field", "unknown_line_type",
-    "unknown_pin", "time_in_past", "time_in_future",
+    "truncated_line",
+    "bad_pin",
+    "bad_time",
+    "bad_field",
+    "unknown_line_type",
+    "unknown_pin",
+    "time_in_past",
+    "time_in_future",
 )
 
 
-@dataclass
-class LineError:
-    line_no: int
-    reason: str
-    text: str
-
-
-@dataclass
-class Registration:
-    sn: str
-    options: str = ""
-    pushver: str = ""
-    language: str = ""
-    query: dict = field(default_factory=dict)
-
-
-@dataclass
-class Ping:
-    sn: str
-
-
-@dataclass
-class AttLogRecord:
-    line_no: int
-    pin: str
-    time: object  # naive datetime, device local time
-    status: int = 0
-    verify: int = 0
-    workcode: str = "0"
-    extra: tuple = ()
-    utc: object = None  # naive UTC datetime when the device time zone is known
-    flag: str = ""  # "" or a LINE_REASONS entry (unknown_pin, time_in_past, ...)
-
-
-@dataclass
-class AttLogUpload:
-    sn: str
-    stamp: str = ""
-    records: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-    @property
-    def accepted(self):
-        """How many lines the device may drop (``OK: n``): parsed ones, flagged too."""
-        return len(self.records)
-
-
-@dataclass
-class UserRecord:
-    line_no: int
-    pin: str
-    name: str = ""
-    card: str = ""
-    pri: int = 0
-    fields: dict = field(default_factory=dict)
-
-
-@dataclass
-class OpLogRecord:
-    line_no: int
-    op: int
-    admin: str
-    time: object
-    objects: tuple = ()
-
-
-@dataclass
-class FpRecord:
-    line_no: int
-    pin: str
-    fid: int
-    size: int = 0
-    valid: int = 1
-    template: str = ""
-
-
-@dataclass
-class OperLogUpload:
-    sn: str
-    stamp: str = ""
-    users: list = field(default_factory=list)
-    oplogs: list = field(default_factory=list)
-    fingerprints: list = field(default_factory=list)
-    ignored: int = 0
-    errors: list = field(default_factory=list)
-
-    @property
-    def accepted(self):
-        return len(self.users) + len(self.oplogs) + len(self.fingerprints) + self.ignored
-
-
-@dataclass
-class OptionsUpload:
-    sn: str
-    options: dict = field(default_factory=dict)
-
-
-@dataclass
-class IgnoredUpload:
-    sn: str
-    table: str
-    size: int = 0
-
-
-@dataclass
-class CommandPoll:
-    sn: str
-    info: dict = field(default_factory=dict)
-
-
-@dataclass
-class CommandResult:
-    line_no: int
-    id: str
-    return_code: int
-    cmd: str = ""
-    fields: dict = field(default_factory=dict)
-
-
-@dataclass
-class CommandResults:
-    sn: str
-    results: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-
-INFO_KEYS = ("firmware", "users", "fingerprints", "records", "ip", "fp_version",
-             "face_version", "face_count", "faces")
+INFO_KEYS = (
+    "firmware",
+    "users",
+    "fingerprints",
+    "records",
+    "ip",
+    "fp_version",
+    "face_version",
+    "face_count",
+    "faces",
+)
 
 
 def _valid_serial(sn):
@@ -228,8 +142,14 @@ def parse_request(method, path, query, body=b"", content_type="", ctx=None):
     ctx = ctx or Context()
     method = (method or "").upper()
     try:
-        params = dict(parse_qsl(query or "", keep_blank_values=True, strict_parsing=False,
-                                max_num_fields=64))
+        params = dict(
+            parse_qsl(
+                query or "",
+                keep_blank_values=True,
+                strict_parsing=False,
+                max_num_fields=64,
+            )
+        )
     except ValueError as exc:
         raise PushError("bad_query", str(exc)) from exc
     name = _endpoint(path)
@@ -281,8 +201,13 @@ def _endpoint(path):
 
 def _parse_get(name, sn, params):
     if name == "cdata":
-        return Registration(sn, params.get("options", ""), params.get("pushver", ""),
-                            params.get("language", ""), params)
+        return Registration(
+            sn,
+            params.get("options", ""),
+            params.get("pushver", ""),
+            params.get("language", ""),
+            params,
+        )
     if name == "getrequest":
         info = {}
         if params.get("INFO"):
@@ -332,8 +257,15 @@ def _parse_attlog(sn, stamp, text, ctx):
             upload.errors.append(LineError(no, "bad_field", line[:200]))
             continue
         workcode = fields[4].strip() if len(fields) > 4 else "0"
-        record = AttLogRecord(no, pin, when, status, verify, workcode or "0",
-                              tuple(f.strip() for f in fields[5:]))
+        record = AttLogRecord(
+            no,
+            pin,
+            when,
+            status,
+            verify,
+            workcode or "0",
+            tuple(f.strip() for f in fields[5:]),
+        )
         try:
             _flag(record, ctx)
         except ClockError:
@@ -354,26 +286,45 @@ def _parse_operlog(sn, stamp, text):
                 if not _valid_pin(pin):
                     upload.errors.append(LineError(no, "bad_pin", line[:200]))
                     continue
-                upload.users.append(UserRecord(no, pin, kv.get("Name", ""),
-                                               kv.get("Card", ""), _int(kv.get("Pri", "")),
-                                               kv))
+                upload.users.append(
+                    UserRecord(
+                        no,
+                        pin,
+                        kv.get("Name", ""),
+                        kv.get("Card", ""),
+                        _int(kv.get("Pri", "")),
+                        kv,
+                    )
+                )
             elif head == "OPLOG":
                 fields = rest.split("\t")
                 if len(fields) < 3:
                     upload.errors.append(LineError(no, "truncated_line", line[:200]))
                     continue
-                upload.oplogs.append(OpLogRecord(no, int(fields[0]), fields[1].strip(),
-                                                 parse_device_time(fields[2].strip()),
-                                                 tuple(f.strip() for f in fields[3:])))
+                upload.oplogs.append(
+                    OpLogRecord(
+                        no,
+                        int(fields[0]),
+                        fields[1].strip(),
+                        parse_device_time(fields[2].strip()),
+                        tuple(f.strip() for f in fields[3:]),
+                    )
+                )
             elif head == "FP":
                 kv = _kv_tabs(rest)
                 if not _valid_pin(kv.get("PIN", "")):
                     upload.errors.append(LineError(no, "bad_pin", line[:200]))
                     continue
-                upload.fingerprints.append(FpRecord(no, kv["PIN"], _int(kv.get("FID", "")),
-                                                    _int(kv.get("Size", "")),
-                                                    _int(kv.get("Valid", "1") or "1"),
-                                                    kv.get("TMP", "")))
+                upload.fingerprints.append(
+                    FpRecord(
+                        no,
+                        kv["PIN"],
+                        _int(kv.get("FID", "")),
+                        _int(kv.get("Size", "")),
+                        _int(kv.get("Valid", "1") or "1"),
+                        kv.get("TMP", ""),
+                    )
+                )
             elif head in ("USERPIC", "BIOPHOTO", "FACE", "BIODATA"):
                 upload.ignored += 1
             else:

@@ -11,6 +11,7 @@ Stdlib asyncio only. Used by the end-to-end tests and the benchmark::
     python3 onecard_devices/zkteco/simulator.py --url http://127.0.0.1:8069 \\
         --devices 3 --punches 5 --offline-punches 700 --polls 2
 """
+
 if __name__ == "__main__" and not __package__:  # run as a script: load this folder
     import importlib.util
     import os
@@ -18,7 +19,10 @@ if __name__ == "__main__" and not __package__:  # run as a script: load this fol
 
     _dir = os.path.dirname(os.path.abspath(__file__))
     _spec = importlib.util.spec_from_file_location(
-        "onecard_zkteco", os.path.join(_dir, "__init__.py"), submodule_search_locations=[_dir])
+        "onecard_zkteco",
+        os.path.join(_dir, "__init__.py"),
+        submodule_search_locations=[_dir],
+    )
     _pkg = importlib.util.module_from_spec(_spec)
     sys.modules["onecard_zkteco"] = _pkg
     _spec.loader.exec_module(_pkg)
@@ -47,13 +51,17 @@ async def http(url, method, path, query, body=b"", timeout=10.0):
     """One plain HTTP/1.1 request (Connection: close) -> (status, text)."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    head = (f"{method} {parts.path.rstrip('/')}{path}?{query} HTTP/1.1\r\n"
-            f"Host: {host}:{port}\r\nUser-Agent: iClock Proxy/1.09\r\n"
-            f"Connection: close\r\nAccept: */*\r\n")
+    head = (
+        f"{method} {parts.path.rstrip('/')}{path}?{query} HTTP/1.1\r\n"
+        f"Host: {host}:{port}\r\nUser-Agent: iClock Proxy/1.09\r\n"
+        f"Connection: close\r\nAccept: */*\r\n"
+    )
     if method == "POST":
         head += f"Content-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port), timeout
+        )
         try:
             writer.write(head.encode("ascii") + b"\r\n" + body)
             await writer.drain()
@@ -100,15 +108,19 @@ class PushDevice:
         return await http(self.url, method, path, query, body, self.timeout)
 
     async def register(self):
-        status, text = await self._call("GET", "/iclock/cdata",
-                                        self._query(options="all", pushver="2.4.1",
-                                                    language="69"))
+        status, text = await self._call(
+            "GET",
+            "/iclock/cdata",
+            self._query(options="all", pushver="2.4.1", language="69"),
+        )
         lines = text.replace("\r", "").split("\n")
         if status != 200 or not lines[0].startswith("GET OPTION FROM:"):
             raise DeviceOffline(f"registration refused: {status} {text[:60]!r}")
         self.options = dict(line.split("=", 1) for line in lines[1:] if "=" in line)
-        self.say(f"registered: Realtime={self.options.get('Realtime')} "
-                 f"TimeZone={self.options.get('TimeZone')} Delay={self.options.get('Delay')}")
+        self.say(
+            f"registered: Realtime={self.options.get('Realtime')} "
+            f"TimeZone={self.options.get('TimeZone')} Delay={self.options.get('Delay')}"
+        )
         return self.options
 
     def punch(self, pin, when=None, status=0, verify=4):
@@ -121,9 +133,13 @@ class PushDevice:
         while self.buffer:
             batch = self.buffer[:BATCH]
             status, text = await self._call(
-                "POST", "/iclock/cdata",
-                self._query(table="ATTLOG", Stamp=self.options.get("ATTLOGStamp", "9999")),
-                ("\n".join(batch) + "\n").encode("utf-8"))
+                "POST",
+                "/iclock/cdata",
+                self._query(
+                    table="ATTLOG", Stamp=self.options.get("ATTLOGStamp", "9999")
+                ),
+                ("\n".join(batch) + "\n").encode("utf-8"),
+            )
             if status != 200 or not text.startswith("OK"):
                 raise DeviceOffline(f"upload refused: {status} {text[:60]!r}")
             count = text[2:].strip(" :\r\n")
@@ -138,8 +154,11 @@ class PushDevice:
 
     async def poll(self):
         """One getrequest; apply the commands; post their results. -> commands run."""
-        info = (f"Ver 6.60 Apr 28 2017,{len(self.users)},0,{self.uploaded},127.0.0.1,10,0,0,0")
-        status, text = await self._call("GET", "/iclock/getrequest", self._query(INFO=info))
+        counts = f"{len(self.users)},0,{self.uploaded}"
+        info = f"Ver 6.60 Apr 28 2017,{counts},127.0.0.1,10,0,0,0"
+        status, text = await self._call(
+            "GET", "/iclock/getrequest", self._query(INFO=info)
+        )
         if status != 200:
             raise DeviceOffline(f"getrequest: {status}")
         lines = [line for line in text.replace("\r", "").split("\n") if line.strip()]
@@ -148,8 +167,12 @@ class PushDevice:
         results = [self.apply(line) for line in lines]
         results = [r for r in results if r]
         if results:
-            status, text = await self._call("POST", "/iclock/devicecmd", self._query(),
-                                            ("\n".join(results) + "\n").encode())
+            status, text = await self._call(
+                "POST",
+                "/iclock/devicecmd",
+                self._query(),
+                ("\n".join(results) + "\n").encode(),
+            )
             self.results.extend(results)
             self.say(f"results posted: {len(results)} -> {text.strip()}")
         return len(results)
@@ -173,17 +196,22 @@ class PushDevice:
         elif command.verb == "SET OPTION":
             for key, value in command.args.items():
                 if key == "DateTime" and value.isdigit():
-                    self.clock_offset = zk_decode_time(int(value)) - (self.now() -
-                                                                      self.clock_offset)
+                    self.clock_offset = zk_decode_time(int(value)) - (
+                        self.now() - self.clock_offset
+                    )
                 self.options[key] = value
         elif command.verb == "CLEAR LOG":
             self.buffer.clear()
         elif command.verb == "REBOOT":
             self.reboots += 1
         elif command.verb == "INFO":
-            return (result_line(command, 0) + f"\n~DeviceName=OneCard-sim\nUserCount="
-                    f"{len(self.users)}\nTransactionCount={self.uploaded}")
-        self.say(f"{command.verb} {command.args.get('PIN', '')} -> Return={code}".rstrip())
+            return (
+                result_line(command, 0) + f"\n~DeviceName=OneCard-sim\nUserCount="
+                f"{len(self.users)}\nTransactionCount={self.uploaded}"
+            )
+        self.say(
+            f"{command.verb} {command.args.get('PIN', '')} -> Return={code}".rstrip()
+        )
         return result_line(command, code)
 
 
@@ -197,7 +225,9 @@ async def run_device(device, pins, punches, offline_punches, polls, interval, rn
             await device.upload()
         device.online = False  # offline: punches are buffered
         for i in range(offline_punches):
-            device.punch(rng.choice(pins), device.now() - timedelta(seconds=offline_punches - i))
+            device.punch(
+                rng.choice(pins), device.now() - timedelta(seconds=offline_punches - i)
+            )
         device.say(f"offline, {len(device.buffer)} punches buffered")
         device.online = True
         await device.upload()
@@ -207,20 +237,37 @@ async def run_device(device, pins, punches, offline_punches, polls, interval, rn
     except DeviceOffline as exc:
         stats["errors"].append(str(exc))
         device.say(f"OFFLINE: {exc}")
-    stats.update(uploaded=device.uploaded, buffered=len(device.buffer),
-                 users=len(device.users), results=len(device.results))
+    stats.update(
+        uploaded=device.uploaded,
+        buffered=len(device.buffer),
+        users=len(device.users),
+        results=len(device.results),
+    )
     return stats
 
 
 async def simulate(args):
     rng = random.Random(args.seed)
     log = []
-    devices = [PushDevice(args.url, f"{args.serial_prefix}{i:04d}", args.tz, args.timeout, log)
-               for i in range(1, args.devices + 1)]
+    devices = [
+        PushDevice(args.url, f"{args.serial_prefix}{i:04d}", args.tz, args.timeout, log)
+        for i in range(1, args.devices + 1)
+    ]
     pins = [str(p) for p in range(1001, 1001 + args.pins)]
-    return await asyncio.gather(*(run_device(d, pins, args.punches, args.offline_punches,
-                                             args.polls, args.poll_interval, rng)
-                                  for d in devices)), log
+    return await asyncio.gather(
+        *(
+            run_device(
+                d,
+                pins,
+                args.punches,
+                args.offline_punches,
+                args.polls,
+                args.poll_interval,
+                rng,
+            )
+            for d in devices
+        )
+    ), log
 
 
 def main(argv=None):
@@ -229,7 +276,9 @@ def main(argv=None):
     parser.add_argument("--devices", type=int, default=1)
     parser.add_argument("--serial-prefix", default="ZKSIM")
     parser.add_argument("--pins", type=int, default=20, help="users 1001.. punching")
-    parser.add_argument("--punches", type=int, default=3, help="realtime punches per device")
+    parser.add_argument(
+        "--punches", type=int, default=3, help="realtime punches per device"
+    )
     parser.add_argument("--offline-punches", type=int, default=0)
     parser.add_argument("--polls", type=int, default=1)
     parser.add_argument("--poll-interval", type=float, default=0.0)
@@ -239,10 +288,14 @@ def main(argv=None):
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     stats, log = asyncio.run(simulate(args))
-    if not args.quiet:
-        print("\n".join(log))
+    lines = [] if args.quiet else list(log)
     for item in stats:
-        print(f"{item['sn']}: registered={item['registered']} uploaded={item['uploaded']} "
-              f"buffered={item['buffered']} users={item['users']} results={item['results']}"
-              + (f" errors={item['errors']}" if item["errors"] else ""))
+        lines.append(
+            f"{item['sn']}: registered={item['registered']} "
+            f"uploaded={item['uploaded']} buffered={item['buffered']} "
+            f"users={item['users']} "
+            f"results={item['results']}"
+            + (f" errors={item['errors']}" if item["errors"] else "")
+        )
+    sys.stdout.write("\n".join(lines) + "\n")
     return 1 if any(item["errors"] for item in stats) else 0

@@ -14,6 +14,25 @@ the benchmark need a pull device too: ``python3 onecard_devices/zkteco/standalon
 runs one in the foreground. Users and attendance records are kept in memory, in
 the 72-byte user / 40-byte record layouts of firmware 6.60+ ("ZK8"). No comm key.
 """
+
+if __name__ == "__main__" and not __package__:  # run as a script: load this folder
+    import importlib.util
+    import os
+    import sys
+
+    _dir = os.path.dirname(os.path.abspath(__file__))
+    _spec = importlib.util.spec_from_file_location(
+        "onecard_zkteco",
+        os.path.join(_dir, "__init__.py"),
+        submodule_search_locations=[_dir],
+    )
+    _pkg = importlib.util.module_from_spec(_spec)
+    sys.modules["onecard_zkteco"] = _pkg
+    _spec.loader.exec_module(_pkg)
+    from onecard_zkteco import standalone as _standalone
+
+    sys.exit(_standalone.main())
+
 import socketserver
 import struct
 import threading
@@ -75,17 +94,30 @@ class User:
     group: str = ""
 
     def pack(self):
-        return struct.pack(USER_FMT, self.uid, self.privilege, self.password.encode()[:8],
-                           self.name.encode()[:24], self.card, self.group.encode()[:7],
-                           self.user_id.encode()[:24])
+        return struct.pack(
+            USER_FMT,
+            self.uid,
+            self.privilege,
+            self.password.encode()[:8],
+            self.name.encode()[:24],
+            self.card,
+            self.group.encode()[:7],
+            self.user_id.encode()[:24],
+        )
 
     @classmethod
     def unpack(cls, raw):
         if len(raw) < USER_SIZE:
-            uid, pri, pwd, name, card, group, _tz, pin2 = struct.unpack(USER6_FMT, raw[:28])
+            uid, pri, pwd, name, card, group, _tz, pin2 = struct.unpack(
+                USER6_FMT, raw[:28]
+            )
             return cls(uid, str(pin2), _text(name), card, pri, _text(pwd), str(group))
-        uid, pri, pwd, name, card, group, user_id = struct.unpack(USER_FMT, raw[:USER_SIZE])
-        return cls(uid, _text(user_id), _text(name), card, pri, _text(pwd), _text(group))
+        uid, pri, pwd, name, card, group, user_id = struct.unpack(
+            USER_FMT, raw[:USER_SIZE]
+        )
+        return cls(
+            uid, _text(user_id), _text(name), card, pri, _text(pwd), _text(group)
+        )
 
 
 @dataclass
@@ -97,8 +129,15 @@ class Punch:
     punch: int = 0  # check-in / check-out state
 
     def pack(self):
-        return struct.pack(ATT_FMT, self.uid, self.user_id.encode()[:24], self.verify,
-                           struct.pack("<I", zk_encode_time(self.time)), self.punch, b"")
+        return struct.pack(
+            ATT_FMT,
+            self.uid,
+            self.user_id.encode()[:24],
+            self.verify,
+            struct.pack("<I", zk_encode_time(self.time)),
+            self.punch,
+            b"",
+        )
 
 
 @dataclass
@@ -127,11 +166,21 @@ class DeviceState:
         self.punches.append(Punch(uid, user_id, when, verify, punch))
 
     def options(self):
-        return {"~SerialNumber": self.serial, "~Platform": self.platform,
-                "~DeviceName": self.device_name, "MAC": self.mac, "~ZKFPVersion": "10",
-                "~ZKFaceVersion": "0", "~ExtendFmt": "0", "~UserExtFmt": "0",
-                "FaceFunOn": "0", "CompatOldFirmware": "0", "IPAddress": "127.0.0.1",
-                "NetMask": "255.0.0.0", "GATEIPAddress": "0.0.0.0"}
+        return {
+            "~SerialNumber": self.serial,
+            "~Platform": self.platform,
+            "~DeviceName": self.device_name,
+            "MAC": self.mac,
+            "~ZKFPVersion": "10",
+            "~ZKFaceVersion": "0",
+            "~ExtendFmt": "0",
+            "~UserExtFmt": "0",
+            "FaceFunOn": "0",
+            "CompatOldFirmware": "0",
+            "IPAddress": "127.0.0.1",
+            "NetMask": "255.0.0.0",
+            "GATEIPAddress": "0.0.0.0",
+        }
 
     def sizes(self):
         fields = [0] * 20
@@ -160,13 +209,14 @@ class Session:
         self.buffer = b""
 
 
+_JUST_OK = (CMD_CONNECT, CMD_EXIT, CMD_REFRESHDATA, CMD_REFRESHOPTION, CMD_REG_EVENT)
+_JUST_OK += (CMD_RESTART, CMD_OPTIONS_WRQ)
+
+
 def handle(state, session, command, payload):
     """One request -> list of (command, payload) answers, in order."""
     ok = [(CMD_ACK_OK, b"")]
-    if command == CMD_CONNECT:
-        return ok
-    if command in (CMD_EXIT, CMD_REFRESHDATA, CMD_REFRESHOPTION, CMD_REG_EVENT,
-                   CMD_RESTART, CMD_OPTIONS_WRQ):
+    if command in _JUST_OK:
         return ok
     if command in (CMD_ENABLEDEVICE, CMD_DISABLEDEVICE):
         state.enabled = command == CMD_ENABLEDEVICE
@@ -194,13 +244,18 @@ def handle(state, session, command, payload):
     if command == CMD_DELETE_USER and len(payload) >= 2:
         uid = struct.unpack("<H", payload[:2])[0]
         return ok if state.users.pop(uid, None) else [(CMD_ACK_ERROR, b"")]
-    if command == CMD_CLEAR_ATTLOG:
+    if command in (CMD_CLEAR_ATTLOG, CMD_CLEAR_DATA):
         state.punches.clear()
+        if command == CMD_CLEAR_DATA:
+            state.users.clear()
         return ok
-    if command == CMD_CLEAR_DATA:
-        state.punches.clear()
-        state.users.clear()
-        return ok
+    if command in (CMD_PREPARE_BUFFER, CMD_READ_BUFFER, CMD_FREE_DATA):
+        return _buffered(state, session, command, payload)
+    return [(CMD_ACK_UNKNOWN, b"")]
+
+
+def _buffered(state, session, command, payload):
+    """Large reads: prepare a table, hand it out in chunks, free it."""
     if command == CMD_PREPARE_BUFFER and len(payload) >= 11:
         _flag, table_cmd, fct, _ext = struct.unpack("<bhii", payload[:11])
         data = state.table(table_cmd, fct)
@@ -210,15 +265,18 @@ def handle(state, session, command, payload):
         return [(CMD_ACK_OK, b"\x00" + struct.pack("<I", len(data)))]
     if command == CMD_READ_BUFFER and len(payload) >= 8:
         start, size = struct.unpack("<ii", payload[:8])
-        chunk = session.buffer[start:start + size]
+        chunk = session.buffer[start : start + size]
         if start < 0 or size <= 0 or not chunk:
             return [(CMD_ACK_ERROR, b"")]
-        return [(CMD_PREPARE_DATA, struct.pack("<II", len(chunk), 0)), (CMD_DATA, chunk),
-                (CMD_ACK_OK, b"")]
+        return [
+            (CMD_PREPARE_DATA, struct.pack("<II", len(chunk), 0)),
+            (CMD_DATA, chunk),
+            (CMD_ACK_OK, b""),
+        ]
     if command == CMD_FREE_DATA:
         session.buffer = b""
-        return ok
-    return [(CMD_ACK_UNKNOWN, b"")]
+        return [(CMD_ACK_OK, b"")]
+    return [(CMD_ACK_ERROR, b"")]
 
 
 def _answer(state, session, packet):
@@ -286,9 +344,13 @@ class _UdpHandler(socketserver.BaseRequestHandler):
         for answer in _answer(server.state, session, packet):
             cmd, reply = struct.unpack("<H4xH", answer[:8])
             if cmd == CMD_DATA and previous == CMD_PREPARE_DATA:
-                data = answer[8:]  # over UDP a chunk travels as 1024-byte CMD_DATA packets
+                data = answer[
+                    8:
+                ]  # over UDP a chunk travels as 1024-byte CMD_DATA packets
                 for start in range(0, len(data), UDP_DATA):
-                    piece = make_packet(CMD_DATA, session_id, reply, data[start:start + UDP_DATA])
+                    piece = make_packet(
+                        CMD_DATA, session_id, reply, data[start : start + UDP_DATA]
+                    )
                     sock.sendto(piece, self.client_address)
             else:
                 sock.sendto(answer, self.client_address)
@@ -331,8 +393,9 @@ class Emulator:
 
     def start(self):
         for server in self.servers:
-            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                      daemon=True)
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
             thread.start()
             self.threads.append(thread)
         return self
@@ -353,24 +416,34 @@ class Emulator:
 
 def main(argv=None):
     import argparse
+    import sys
     import time
 
     parser = argparse.ArgumentParser(description="ZKTeco standalone device emulator")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4370)
     parser.add_argument("--serial", default="ZKEMU0000001")
-    parser.add_argument("--seconds", type=float, default=0, help="stop after (0: never)")
+    parser.add_argument(
+        "--seconds", type=float, default=0, help="stop after (0: never)"
+    )
     args = parser.parse_args(argv)
     emulator = Emulator(DeviceState(serial=args.serial), args.host, args.port).start()
-    print(f"ZKTeco emulator {args.serial} on {args.host}:{emulator.port} (TCP+UDP)")
+    out = sys.stdout
+    out.write(
+        f"ZKTeco emulator {args.serial} on {args.host}:{emulator.port} (TCP+UDP)\n"
+    )
+    out.flush()
+    deadline = time.monotonic() + args.seconds if args.seconds else None
     try:
-        deadline = time.monotonic() + args.seconds if args.seconds else None
         while deadline is None or time.monotonic() < deadline:
             time.sleep(0.2)
     except KeyboardInterrupt:
-        pass
+        out.write("interrupted\n")
     finally:
         emulator.stop()
-        print(f"requests: {len(emulator.state.log)}, users: {len(emulator.state.users)}, "
-              f"punches: {len(emulator.state.punches)}")
+    state = emulator.state
+    out.write(
+        f"requests: {len(state.log)}, users: {len(state.users)}, "
+        f"punches: {len(state.punches)}\n"
+    )
     return 0

@@ -1,8 +1,8 @@
 """Card numbers (UID <-> ZKTeco decimal) and device clocks."""
+
 from datetime import datetime, timedelta
 
 import pytest
-
 from onecard_zkteco import cardno as C
 from onecard_zkteco import clock as K
 
@@ -27,8 +27,16 @@ def test_known_examples(uid, fmt, number):
     assert back == (("00" + uid[2:]) if fmt == "wg26" else uid)
 
 
-@pytest.mark.parametrize("raw", ["a1:b2:c3:d4", "0xA1B2C3D4", "a1-b2-c3-d4", " A1 B2 C3 D4 ",
-                                 bytes.fromhex("A1B2C3D4")])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a1:b2:c3:d4",
+        "0xA1B2C3D4",
+        "a1-b2-c3-d4",
+        " A1 B2 C3 D4 ",
+        bytes.fromhex("A1B2C3D4"),
+    ],
+)
 def test_uid_forms_are_normalised_first(raw):
     assert C.uid_to_device(raw, "dec_le32") == "3569595041"
 
@@ -54,13 +62,16 @@ def test_exhaustive_round_trip_on_byte_patterns(fmt):
                 assert C.device_to_uid(number, fmt) == expected
 
 
-@pytest.mark.parametrize("card, fmt, reason", [
-    ("12ab", "dec_le32", "bad_card"),
-    ("-5", "dec_le32", "bad_card"),
-    ("4294967296", "dec_le32", "card_out_of_range"),
-    ("16777216", "wg26", "card_out_of_range"),
-    ("1", "hex", "bad_format"),
-])
+@pytest.mark.parametrize(
+    "card, fmt, reason",
+    [
+        ("12ab", "dec_le32", "bad_card"),
+        ("-5", "dec_le32", "bad_card"),
+        ("4294967296", "dec_le32", "card_out_of_range"),
+        ("16777216", "wg26", "card_out_of_range"),
+        ("1", "hex", "bad_format"),
+    ],
+)
 def test_bad_device_cards(card, fmt, reason):
     with pytest.raises(C.CardNoError) as err:
         C.device_to_uid(card, fmt)
@@ -82,16 +93,19 @@ def test_no_card_and_bracket_hex():
 
 
 # ------------------------------------------------------------------ clocks
-@pytest.mark.parametrize("tz, local, utc", [
-    (8, "2026-12-02 12:00:00", datetime(2026, 12, 2, 4, 0, 0)),
-    (0, "2026-12-02 12:00:00", datetime(2026, 12, 2, 12, 0, 0)),
-    (-5, "2026-12-31 22:30:00", datetime(2027, 1, 1, 3, 30, 0)),
-    (5.5, "2026-12-02 05:00:00", datetime(2026, 12, 1, 23, 30, 0)),
-    ("+0545", "2026-12-02 05:45:00", datetime(2026, 12, 2, 0, 0, 0)),
-    ("Asia/Shanghai", "2026-12-02 12:00:00", datetime(2026, 12, 2, 4, 0, 0)),
-    ("Europe/Berlin", "2026-07-01 12:00:00", datetime(2026, 7, 1, 10, 0, 0)),  # DST
-    ("Europe/Berlin", "2026-01-01 12:00:00", datetime(2026, 1, 1, 11, 0, 0)),
-])
+@pytest.mark.parametrize(
+    "tz, local, utc",
+    [
+        (8, "2026-12-02 12:00:00", datetime(2026, 12, 2, 4, 0, 0)),
+        (0, "2026-12-02 12:00:00", datetime(2026, 12, 2, 12, 0, 0)),
+        (-5, "2026-12-31 22:30:00", datetime(2027, 1, 1, 3, 30, 0)),
+        (5.5, "2026-12-02 05:00:00", datetime(2026, 12, 1, 23, 30, 0)),
+        ("+0545", "2026-12-02 05:45:00", datetime(2026, 12, 2, 0, 0, 0)),
+        ("Asia/Shanghai", "2026-12-02 12:00:00", datetime(2026, 12, 2, 4, 0, 0)),
+        ("Europe/Berlin", "2026-07-01 12:00:00", datetime(2026, 7, 1, 10, 0, 0)),  # DST
+        ("Europe/Berlin", "2026-01-01 12:00:00", datetime(2026, 1, 1, 11, 0, 0)),
+    ],
+)
 def test_device_time_to_utc_and_back(tz, local, utc):
     parsed = K.parse_device_time(local)
     assert K.device_to_utc(parsed, tz) == utc
@@ -105,8 +119,17 @@ def test_bad_time_zones(tz):
     assert err.value.reason == "bad_timezone"
 
 
-@pytest.mark.parametrize("text", ["2026-02-30 10:00:00", "2026-12-02T12:00:00", "2026-12-02",
-                                  "2026-12-02 12:00:00.5", "", "12:00:00 2026-12-02"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-02-30 10:00:00",
+        "2026-12-02T12:00:00",
+        "2026-12-02",
+        "2026-12-02 12:00:00.5",
+        "",
+        "12:00:00 2026-12-02",
+    ],
+)
 def test_bad_device_times(text):
     with pytest.raises(K.ClockError) as err:
         K.parse_device_time(text)
@@ -119,16 +142,21 @@ def test_plausibility_window():
     assert K.plausibility(now - timedelta(days=30), now) is None
     assert K.plausibility(now - timedelta(days=32), now) == "time_in_past"
     assert K.plausibility(now + timedelta(minutes=11), now) == "time_in_future"
-    assert K.plausibility(now + timedelta(hours=1), now, future=timedelta(hours=2)) is None
+    assert (
+        K.plausibility(now + timedelta(hours=1), now, future=timedelta(hours=2)) is None
+    )
 
 
-@pytest.mark.parametrize("value, number", [
-    (datetime(2000, 1, 1, 0, 0, 0), 0),
-    (datetime(2000, 1, 1, 0, 0, 1), 1),
-    (datetime(2000, 2, 1, 0, 0, 0), 31 * 86400),  # every month is 31 days long
-    (datetime(2001, 1, 1, 0, 0, 0), 12 * 31 * 86400),
-    (datetime(2026, 12, 2, 11, 30, 15), ((26 * 12 + 11) * 31 + 1) * 86400 + 41415),
-])
+@pytest.mark.parametrize(
+    "value, number",
+    [
+        (datetime(2000, 1, 1, 0, 0, 0), 0),
+        (datetime(2000, 1, 1, 0, 0, 1), 1),
+        (datetime(2000, 2, 1, 0, 0, 0), 31 * 86400),  # every month is 31 days long
+        (datetime(2001, 1, 1, 0, 0, 0), 12 * 31 * 86400),
+        (datetime(2026, 12, 2, 11, 30, 15), ((26 * 12 + 11) * 31 + 1) * 86400 + 41415),
+    ],
+)
 def test_zk_time_encoding(value, number):
     assert K.zk_encode_time(value) == number
     assert K.zk_decode_time(number) == value

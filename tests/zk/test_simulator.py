@@ -1,4 +1,5 @@
 """The PUSH device simulator against a tiny stdlib PUSH server stub on 127.0.0.1."""
+
 import asyncio
 import os
 import subprocess
@@ -8,7 +9,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-
 from onecard_zkteco import build as B
 from onecard_zkteco import push as P
 from onecard_zkteco import simulator as SIM
@@ -30,8 +30,9 @@ class Stub(BaseHTTPRequestHandler):
         body = self.rfile.read(size) if size else b""
         server = self.server
         try:
-            msg = P.parse_request(method, url.path, url.query, body,
-                                  self.headers.get("Content-Type", ""))
+            msg = P.parse_request(
+                method, url.path, url.query, body, self.headers.get("Content-Type", "")
+            )
         except P.PushError as exc:
             return self._send(B.error_response(exc))
         with server.lock:
@@ -43,7 +44,7 @@ class Stub(BaseHTTPRequestHandler):
                 count = len(msg.records)
                 if server.ack_limit:  # acknowledge less than sent, once
                     count, server.ack_limit = min(count, server.ack_limit), 0
-                    del server.records[len(server.records) - len(msg.records) + count:]
+                    del server.records[len(server.records) - len(msg.records) + count :]
                 text = B.ok(count)
             elif isinstance(msg, P.CommandPoll):
                 text = B.commands(server.queue.pop(msg.sn, []))
@@ -76,8 +77,9 @@ def stub():
     server.lock = threading.Lock()
     server.messages, server.records, server.results, server.queue = [], [], [], {}
     server.ack_limit = 0
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_address[1]}"
     yield server
@@ -119,12 +121,25 @@ def test_register_realtime_offline_bulk_and_commands(stub):
     uploads = [m for m in stub.messages if isinstance(m, P.AttLogUpload)]
     assert [len(m.records) for m in uploads] == [1, 500, 500, 200]
     assert all(not m.errors for m in uploads) and len(stub.records) == 1201
-    assert device.users == {"1001": {"PIN": "1001", "Name": "Li Lei", "Pri": "0", "Passwd": "",
-                                     "Card": "3281298468", "Grp": "1",
-                                     "TZ": "0000000000000000", "Verify": "0"}}
+    assert device.users == {
+        "1001": {
+            "PIN": "1001",
+            "Name": "Li Lei",
+            "Pri": "0",
+            "Passwd": "",
+            "Card": "3281298468",
+            "Grp": "1",
+            "TZ": "0000000000000000",
+            "Verify": "0",
+        }
+    }
     assert [(r.id, r.return_code, r.cmd) for r in stub.results] == [
-        ("101", 0, "DATA"), ("102", 0, "DATA"), ("103", 0, "DATA"), ("104", 0, "INFO"),
-        ("105", -1002, "UNKNOWN")]
+        ("101", 0, "DATA"),
+        ("102", 0, "DATA"),
+        ("103", 0, "DATA"),
+        ("104", 0, "INFO"),
+        ("105", -1002, "UNKNOWN"),
+    ]
 
 
 def test_partial_acknowledgement_keeps_the_rest(stub):
@@ -138,7 +153,10 @@ def test_partial_acknowledgement_keeps_the_rest(stub):
         return await device.upload()
 
     assert _run(scenario()) == 500
-    assert [len(m.records) for m in stub.messages if isinstance(m, P.AttLogUpload)] == [500, 200]
+    assert [len(m.records) for m in stub.messages if isinstance(m, P.AttLogUpload)] == [
+        500,
+        200,
+    ]
     assert len(stub.records) == 500 and device.buffer == []
 
 
@@ -161,19 +179,54 @@ def test_set_time_command_moves_the_device_clock(stub):
 
 def test_cli_runs_n_devices(stub):
     out = subprocess.run(
-        [sys.executable, SIMULATOR, "--url", stub.url, "--devices", "3", "--punches", "2",
-         "--offline-punches", "600", "--polls", "1", "--timeout", "5"],
-        capture_output=True, text=True, timeout=60, check=False)
+        [
+            sys.executable,
+            SIMULATOR,
+            "--url",
+            stub.url,
+            "--devices",
+            "3",
+            "--punches",
+            "2",
+            "--offline-punches",
+            "600",
+            "--polls",
+            "1",
+            "--timeout",
+            "5",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("registered=True uploaded=602 buffered=0") == 3
     assert len(stub.records) == 3 * 602
-    help_out = subprocess.run([sys.executable, SIMULATOR, "--help"], capture_output=True,
-                              text=True, timeout=30, check=True)
+    help_out = subprocess.run(
+        [sys.executable, SIMULATOR, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
     assert "--offline-punches" in help_out.stdout
 
 
 def test_cli_reports_an_unreachable_server():
-    out = subprocess.run([sys.executable, SIMULATOR, "--url", "http://127.0.0.1:9",
-                          "--timeout", "2", "--quiet"],
-                         capture_output=True, text=True, timeout=60, check=False)
+    out = subprocess.run(
+        [
+            sys.executable,
+            SIMULATOR,
+            "--url",
+            "http://127.0.0.1:9",
+            "--timeout",
+            "2",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert out.returncode == 1 and "errors=" in out.stdout

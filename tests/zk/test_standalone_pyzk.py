@@ -1,10 +1,10 @@
 """pyzk (the real client library) against our standalone-protocol emulator, loopback."""
+
 import struct
 import sys
 from datetime import datetime, timedelta
 
 import pytest
-
 from onecard_zkteco import standalone as S
 
 zk = pytest.importorskip("zk")
@@ -36,7 +36,9 @@ def test_pyzk_full_session(emu, udp):
         got = conn.get_time()
         assert timedelta(0) <= got - wanted < timedelta(seconds=5)
         assert conn.get_users() == []
-        conn.set_user(uid=1, name="Li Lei", privilege=0, user_id="1001", card=3281298468)
+        conn.set_user(
+            uid=1, name="Li Lei", privilege=0, user_id="1001", card=3281298468
+        )
         conn.set_user(uid=2, name="Han Meimei", user_id="1002", card=0)
         users = {u.user_id: u for u in conn.get_users()}
         assert set(users) == {"1001", "1002"}
@@ -47,7 +49,8 @@ def test_pyzk_full_session(emu, udp):
         records = conn.get_attendance()
         assert [(a.user_id, a.timestamp, a.status) for a in records] == [
             ("1001", datetime(2026, 12, 2, 11, 45, 0), 4),
-            ("1002", datetime(2026, 12, 2, 11, 46, 30), 4)]
+            ("1002", datetime(2026, 12, 2, 11, 46, 30), 4),
+        ]
         conn.delete_user(uid=2)
         assert [u.user_id for u in conn.get_users()] == ["1001"]
         assert conn.clear_attendance() is True
@@ -60,10 +63,12 @@ def test_pyzk_full_session(emu, udp):
 
 @pytest.mark.parametrize("udp", [False, True], ids=["tcp", "udp"])
 def test_buffered_read_of_many_records(emu, udp):
-    """Over 1 KiB the device answers through the buffer: PREPARE_DATA/DATA/ACK, FREE_DATA."""
+    """Over 1 KiB: buffered, PREPARE_DATA + DATA + ACK_OK per chunk, FREE_DATA."""
     emu.state.users[1] = S.User(1, "1001", "Li Lei", 123)
     start = datetime(2026, 1, 1, 7, 0, 0)
-    for i in range(3000):  # 120 kB: two TCP chunks of 0xFFC0, eight UDP chunks of 16 KiB
+    for i in range(
+        3000
+    ):  # 120 kB: two TCP chunks of 0xFFC0, eight UDP chunks of 16 KiB
         emu.state.add_punch("1001", start + timedelta(minutes=i))
     conn = _client(emu, force_udp=udp)
     try:
@@ -77,14 +82,18 @@ def test_buffered_read_of_many_records(emu, udp):
 
 
 def test_checksum_as_in_the_manual_and_pyzk_agrees(emu):
-    # CONNECT, session 0, reply 0xFFFE: 0x03E8 + 0xFFFE = 0x103E6, end-around carry 0x03E7
+    # CONNECT, session 0, reply 0xFFFE: 0x03E8 + 0xFFFE = 0x103E6, carry -> 0x03E7
     packet = struct.pack("<4H", 1000, 0, 0, 0xFFFE)
     assert S.checksum(packet) == ~0x03E7 & 0xFFFF == 0xFC18
-    assert S.checksum(b"\x01") == 0xFFFE  # odd length: the last byte counts as a low byte
+    assert (
+        S.checksum(b"\x01") == 0xFFFE
+    )  # odd length: the last byte counts as a low byte
     conn = _client(emu)
     conn.get_serialnumber()
     conn.disconnect()
-    assert emu.state.bad_checksums == 0  # every pyzk packet carried the manual's checksum
+    assert (
+        emu.state.bad_checksums == 0
+    )  # every pyzk packet carried the manual's checksum
     emu.state.strict_checksum = True
     bad = bytearray(S.make_packet(S.CMD_GET_VERSION, 0, 7))
     bad[2] ^= 0xFF
