@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from email.utils import formatdate
 
 from .clock import format_device_time, zk_encode_time
+from .push import TOKEN
 
 CONTENT_TYPE = "text/plain"
 DEFAULT_TRANS_FLAG = "TransData AttLog OpLog EnrollUser ChgUser"
@@ -120,7 +121,7 @@ def _value(value):
 
 def _cmd_id(cmd_id):
     text = str(cmd_id)
-    if not text or not all(c.isalnum() or c in "-_" for c in text):
+    if not TOKEN.match(text):
         raise BuildError("bad_id", repr(text))
     return text
 

@@ -87,7 +87,7 @@ def device_to_uid(card, fmt="dec_le32"):
             number = int.from_bytes(bytes.fromhex(text)[:4][::-1], "big")
         except ValueError as exc:
             raise CardNoError("bad_card", repr(card)) from exc
-    elif text.isdigit():
+    elif text.isascii() and text.isdigit():
         number = int(text)
     else:
         raise CardNoError("bad_card", repr(card))

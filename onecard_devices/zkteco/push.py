@@ -6,6 +6,7 @@ single lines of an upload are reported in the message's ``errors`` (line number,
 reason) and never fail the rest. ``build.py`` holds the responses.
 """
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote
 
@@ -28,6 +29,7 @@ from .messages import (  # noqa: F401 - re-exported: push.Registration, ...
 )
 
 MAX_BODY = 4 * 1024 * 1024
+TOKEN = re.compile(r"^[A-Za-z0-9_-]+\Z")  # serials, PINs, command ids (ASCII)
 MAX_LINES = 20000
 PATHS = ("cdata", "getrequest", "devicecmd", "ping", "fdata")
 TEXT_TYPES = (
@@ -88,11 +90,11 @@ INFO_KEYS = (
 
 
 def _valid_serial(sn):
-    return 1 <= len(sn) <= 32 and all(c.isalnum() or c in "-_" for c in sn)
+    return len(sn) <= 32 and bool(TOKEN.match(sn))
 
 
 def _valid_pin(pin):
-    return 1 <= len(pin) <= 24 and all(c.isalnum() or c in "-_" for c in pin)
+    return len(pin) <= 24 and bool(TOKEN.match(pin))
 
 
 def _decode(body):
@@ -160,7 +162,9 @@ def parse_request(method, path, query, body=b"", content_type="", ctx=None):
         raise PushError("bad_serial", sn[:40])
     if ctx.is_known_serial is not None and not ctx.is_known_serial(sn):
         raise PushError("unknown_serial", sn)
-    body = body or b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    body = bytes(body or b"")
     if len(body) > ctx.max_body:
         raise PushError("body_too_large", str(len(body)))
     if method == "GET":
@@ -362,7 +366,7 @@ def _parse_results(sn, text):
         except ValueError:
             results.errors.append(LineError(no, "bad_field", line[:200]))
             continue
-        if not kv["ID"] or not all(c.isalnum() or c in "-_" for c in kv["ID"]):
+        if not TOKEN.match(kv["ID"]):
             results.errors.append(LineError(no, "bad_field", line[:200]))
             continue
         results.results.append(CommandResult(no, kv["ID"], code, kv.get("CMD", ""), kv))

@@ -6,6 +6,8 @@ import pytest
 from onecard_zkteco import cardno as C
 from onecard_zkteco import clock as K
 
+REASONS = ("bad_uid", "uid_too_long", "bad_card", "card_out_of_range", "bad_format")
+
 # UID as read (hex, reader order) -> the number each kind of device shows
 KNOWN = [
     ("A1B2C3D4", "dec_le32", "3569595041"),  # 0xD4C3B2A1
@@ -167,3 +169,22 @@ def test_zk_time_limits():
         K.zk_encode_time(datetime(1999, 12, 31))
     with pytest.raises(K.ClockError):  # "February 30th" exists in ZK's calendar only
         K.zk_decode_time(K.zk_encode_time(datetime(2026, 2, 28)) + 2 * 86400)
+
+
+def test_hypothesis_card_conversions_only_raise_their_error():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=500, deadline=None)
+    @given(
+        st.one_of(st.text(max_size=24), st.binary(max_size=12), st.none()),
+        st.sampled_from(C.FORMATS),
+    )
+    def run(value, fmt):
+        for call in (C.uid_to_device, C.device_to_uid):
+            try:
+                call(value, fmt)
+            except C.CardNoError as exc:
+                assert exc.reason in REASONS
+
+    run()
