@@ -354,6 +354,11 @@ def _parse_results(sn, text):
     """``ID=12&Return=0&CMD=DATA`` one per line (more fields after INFO)."""
     results = CommandResults(sn)
     for no, line in _lines(text):
+        last = results.results[-1] if results.results else None
+        if last and last.cmd == "INFO" and "&" not in line and "=" in line:
+            key, _sep, value = line.partition("=")  # INFO answers: key=value lines
+            last.fields[key.strip()] = value.strip()
+            continue
         kv = {}
         for part in line.split("&"):
             key, _sep, value = part.partition("=")

@@ -140,6 +140,9 @@ def test_register_realtime_offline_bulk_and_commands(stub):
         ("104", 0, "INFO"),
         ("105", -1002, "UNKNOWN"),
     ]
+    info = stub.results[3].fields
+    assert info["~DeviceName"] == "OneCard-sim" and info["UserCount"] == "1"
+    assert not any(m.errors for m in stub.messages if isinstance(m, P.CommandResults))
 
 
 def test_partial_acknowledgement_keeps_the_rest(stub):
