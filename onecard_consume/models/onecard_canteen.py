@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -54,5 +54,7 @@ class OnecardCanteen(models.Model):
         for canteen in self:
             if canteen.posting == "payable" and not canteen.partner_id:
                 raise ValidationError(
-                    _("Canteen %s posts to a payable: set its operator.", canteen.name)
+                    self.env._(
+                        "Canteen %s posts to a payable: set its operator.", canteen.name
+                    )
                 )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import normalize_uid
@@ -79,7 +79,9 @@ class OnecardCard(models.Model):
         for card in self:
             if card.kind in ("admin", "operator") and not card.user_id:
                 raise ValidationError(
-                    _("Admin and operator cards must be linked to an Odoo user.")
+                    self.env._(
+                        "Admin and operator cards must be linked to an Odoo user."
+                    )
                 )
 
     @api.model_create_multi
@@ -109,7 +111,7 @@ class OnecardCard(models.Model):
     def write(self, vals):
         if "uid" in vals:
             raise UserError(
-                _("A card UID cannot be changed: replace the card instead.")
+                self.env._("A card UID cannot be changed: replace the card instead.")
             )
         return super().write(vals)
 
@@ -124,7 +126,7 @@ class OnecardCard(models.Model):
         )
         if taken or len(set(uids)) != len(uids):
             raise ValidationError(
-                _(
+                self.env._(
                     "Card UID %s is already in use.",
                     ", ".join(taken.mapped("uid")) or uids[0],
                 )
@@ -148,7 +150,7 @@ class OnecardCard(models.Model):
         for card in self:
             if allowed_from and card.state not in allowed_from:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Card %(card)s is %(state)s: this operation is not possible.",
                         card=card.number,
                         state=card._state_label(),

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import hash_pin
@@ -133,7 +133,7 @@ class OnecardCardholder(models.Model):
         taken = self.env.cr.fetchone()
         if taken:
             raise ValidationError(
-                _(
+                self.env._(
                     "The cardholder code %(code)s is already used in %(company)s.",
                     code=taken[0],
                     company=taken[1],
@@ -161,7 +161,7 @@ class OnecardCardholder(models.Model):
         """Set the PIN (4 to 6 digits); clears the lockout."""
         pin = str(pin or "")
         if not (pin.isdigit() and 4 <= len(pin) <= 6):
-            raise ValidationError(_("A PIN is 4 to 6 digits."))
+            raise ValidationError(self.env._("A PIN is 4 to 6 digits."))
         self.sudo().write(
             {"pin_hash": hash_pin(pin), "pin_failures": 0, "pin_locked_until": False}
         )
@@ -174,4 +174,4 @@ class OnecardCardholder(models.Model):
         """
         for holder in self:
             if holder.state == "closed" or (not holder.active and not payout):
-                raise UserError(_("The account of %s is closed.", holder.name))
+                raise UserError(self.env._("The account of %s is closed.", holder.name))

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 
 from ..tools import normalize_uid
 
@@ -67,7 +67,7 @@ class OnecardCardholder(models.Model):
                     results[index] = {
                         "code": code,
                         "status": "error",
-                        "message": _(
+                        "message": self.env._(
                             "Unknown cardholder category “%s”.", row["category"]
                         ),
                     }
@@ -104,7 +104,7 @@ class OnecardCardholder(models.Model):
 
     def _sync_row_error(self, row, seen):
         if not isinstance(row, dict):
-            return _("A row must be a mapping of field names to values.")
+            return self.env._("A row must be a mapping of field names to values.")
         code, name = row.get("code"), row.get("name")
         if (
             not code
@@ -112,11 +112,11 @@ class OnecardCardholder(models.Model):
             or not name
             or not isinstance(name, str)
         ):
-            return _("Code and name are required.")
+            return self.env._("Code and name are required.")
         if str(code).strip() in seen:
-            return _("Code %s appears twice in this push.", code)
+            return self.env._("Code %s appears twice in this push.", code)
         if row.get("card_uid") and not normalize_uid(row["card_uid"]):
-            return _("“%s” is not a valid card UID.", row["card_uid"])
+            return self.env._("“%s” is not a valid card UID.", row["card_uid"])
         return None
 
     def _sync_departments(self, names, company):

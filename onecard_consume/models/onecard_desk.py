@@ -6,7 +6,7 @@ computed from ``card_uid`` at read time, so the desk shows fresh balances
 after a wizard closes and the form reloads.
 """
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..tools import normalize_uid
 from .onecard_card import CARD_STATES
@@ -91,14 +91,16 @@ class OnecardDesk(models.TransientModel):
             if not desk.card_uid:
                 desk.message = False
             elif not code:
-                desk.message = _(
+                desk.message = self.env._(
                     "“%s” is not a card UID: 4 to 10 bytes in hexadecimal.",
                     desk.card_uid.strip(),
                 )
             elif not card:
-                desk.message = _("Card %s is unknown: issue a new card to it.", code)
+                desk.message = self.env._(
+                    "Card %s is unknown: issue a new card to it.", code
+                )
             elif card.state in ("returned", "expired"):
-                desk.message = _(
+                desk.message = self.env._(
                     "Card %(uid)s is %(state)s: it may be issued again.",
                     uid=code,
                     state=card._state_label(),
@@ -109,7 +111,7 @@ class OnecardDesk(models.TransientModel):
     @api.depends("card_uid")
     def _compute_display_name(self):
         for desk in self:
-            desk.display_name = _("Operator Desk")
+            desk.display_name = self.env._("Operator Desk")
 
     @api.depends("card_uid")
     def _compute_operation_ids(self):

@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import chain_hash
@@ -440,20 +440,22 @@ class OnecardLedger(models.AbstractModel):
             or amount <= 0
             or amount == float("inf")
         ):
-            raise UserError(_("The amount must be a positive number."))
+            raise UserError(self.env._("The amount must be a positive number."))
         currency = self.env.company.currency_id
         # Not compare_amounts(): it rounds both sides, so 10.001 would pass as 10.00.
         if abs(currency.round(amount) - amount) > currency.rounding * 1e-6:
-            raise UserError(_("The amount has more decimals than the currency allows."))
+            raise UserError(
+                self.env._("The amount has more decimals than the currency allows.")
+            )
         return currency.round(amount)
 
     def _check_card(self, card, allowed=("active",), payout=False):
         if not card:
-            raise UserError(_("Unknown card."))
+            raise UserError(self.env._("Unknown card."))
         card.ensure_one()
         if card.state not in allowed:
             raise UserError(
-                _(
+                self.env._(
                     "Card %(card)s is %(state)s: this operation is not possible.",
                     card=card.number,
                     state=card._state_label(),
@@ -523,7 +525,7 @@ class OnecardLedger(models.AbstractModel):
 
     def _method(self, method, company):
         if not method:
-            raise UserError(_("Choose a payment method."))
+            raise UserError(self.env._("Choose a payment method."))
         method._journal_for(
             company
         )  # refused before anything is booked, not at settlement
@@ -638,7 +640,7 @@ class OnecardLedger(models.AbstractModel):
     @api.model
     def report_lost(self, card):
         self._check_card(card, ("active", "frozen"))
-        card._set_state("lost", _("Reported lost"))
+        card._set_state("lost", self.env._("Reported lost"))
 
     @api.model
     def unlock(self, card):
@@ -651,17 +653,17 @@ class OnecardLedger(models.AbstractModel):
                     new=card.replaced_by_id.number,
                 )
             )
-        card._set_state("active", _("Found and unlocked"))
+        card._set_state("active", self.env._("Found and unlocked"))
 
     @api.model
     def freeze(self, card, reason=None):
         self._check_card(card, ("active",))
-        card._set_state("frozen", reason or _("Frozen"))
+        card._set_state("frozen", reason or self.env._("Frozen"))
 
     @api.model
     def unfreeze(self, card):
         self._check_card(card, ("frozen",))
-        card._set_state("active", _("Unfrozen"))
+        card._set_state("active", self.env._("Unfrozen"))
 
     @api.model
     def replace_card(self, card, new_uid, number=None):
@@ -683,7 +685,7 @@ class OnecardLedger(models.AbstractModel):
             }
         )
         if card.state != "lost":
-            card._set_state("lost", _("Replaced by card %s", new.number))
+            card._set_state("lost", self.env._("Replaced by card %s", new.number))
         card.sudo().write({"deposit": 0.0, "replaced_by_id": new.id})
         return new
 
@@ -720,12 +722,12 @@ class OnecardLedger(models.AbstractModel):
                 [{"wallet": holder._wallet("subsidy"), "drain": True, "amount": 0.0}],
                 card=card,
                 amount=None,
-                note=_("Card returned"),
+                note=self.env._("Card returned"),
             )
         result = self._simple(
             "return", holder, lines, card=card, method=method, amount=None
         )
-        card._set_state("returned", _("Returned"))
+        card._set_state("returned", self.env._("Returned"))
         card.sudo().write({"deposit": 0.0})
         return result
 
@@ -733,14 +735,14 @@ class OnecardLedger(models.AbstractModel):
     def correct(self, operation, reason):
         """Reverse a consumption with a reason: a new operation, rows of opposite sign."""
         if not reason:
-            raise UserError(_("A correction needs a reason."))
+            raise UserError(self.env._("A correction needs a reason."))
         if (
             operation.kind not in ("consume", "back_entry")
             or operation.state != "approved"
         ):
-            raise UserError(_("Only approved consumptions can be corrected."))
+            raise UserError(self.env._("Only approved consumptions can be corrected."))
         if operation.reversed_by_id:
-            raise UserError(_("This consumption was already corrected."))
+            raise UserError(self.env._("This consumption was already corrected."))
         rows = operation.transaction_ids
         lines = [{"wallet": row.wallet_id, "amount": -row.amount} for row in rows]
         # The reversal mirrors the sale's rows (one header: they all carry the same values), not
@@ -776,7 +778,7 @@ class OnecardLedger(models.AbstractModel):
         """Freeze the cards of people who left and flag them for refund."""
         for holder in holders:
             live = holder.card_ids.filtered(lambda c: c.state == "active")
-            live._set_state("frozen", _("Employee archived"))
+            live._set_state("frozen", self.env._("Employee archived"))
         holders.write({"refund_pending": True})
 
     # ------------------------------------------------------------- batches

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 OPERATION_KINDS = [
@@ -103,10 +103,16 @@ class OnecardOperation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        raise UserError(_("Card operations are recorded only by the money engine."))
+        raise UserError(
+            self.env._("Card operations are recorded only by the money engine.")
+        )
 
     def write(self, vals):
-        raise UserError(_("Card operations cannot be changed. Use a correction."))
+        raise UserError(
+            self.env._("Card operations cannot be changed. Use a correction.")
+        )
 
     def unlink(self):
-        raise UserError(_("Card operations cannot be deleted. Use a correction."))
+        raise UserError(
+            self.env._("Card operations cannot be deleted. Use a correction.")
+        )

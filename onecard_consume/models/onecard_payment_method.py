@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 # Methods whose money arrives through a clearing account of their own: code -> journal code.
@@ -77,7 +77,7 @@ class OnecardPaymentMethod(models.Model):
         journal = self.with_company(company).sudo().journal_id
         if not journal and company.chart_template:
             raise UserError(
-                _(
+                self.env._(
                     "The payment method %(method)s is not set up in %(company)s: a card "
                     "manager sets it up in One-Card > Configuration > Payment Methods.",
                     method=self.name,

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
 from .onecard_settlement import CONSUME_KINDS
@@ -56,13 +56,13 @@ class OnecardReconciliation(models.TransientModel):
                         self._account_line(account, kinds, end),
                         sequence=sequence,
                         section="account",
-                        name=_(label),
+                        name=self.env._(label),
                     )
                 )
             )
             lines += [
                 Command.create(dict(line, sequence=50 + sequence, section="manual"))
-                for line in self._manual_lines(account, _(label))
+                for line in self._manual_lines(account, self.env._(label))
             ]
         start = end - timedelta(days=1)
         self.env.cr.execute(

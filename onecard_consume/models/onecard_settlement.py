@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -87,9 +87,9 @@ class OnecardSettlement(models.Model):
         for settlement in self:
             fmt = "%Y-%m-%d" if settlement.period == "day" else "%Y-%m"
             settlement.name = (
-                "%s %s" % (_("Settlement"), settlement.date_from.strftime(fmt))
+                "%s %s" % (self.env._("Settlement"), settlement.date_from.strftime(fmt))
                 if settlement.date_from
-                else _("Settlement")
+                else self.env._("Settlement")
             )
 
     @api.depends("period", "date_from")
@@ -201,7 +201,7 @@ class OnecardSettlement(models.Model):
         self.late_count = sum(g[9] for g in groups if g[8])
         move_lines = self._move_lines()
         if not move_lines:
-            self.note = _("Nothing to post.")
+            self.note = self.env._("Nothing to post.")
             return
         date, note = self._posting_date()
         move = (
@@ -253,7 +253,7 @@ class OnecardSettlement(models.Model):
         journal = self.company_id.onecard_journal_id.sudo()
         if not journal:
             raise UserError(
-                _(
+                self.env._(
                     "Set the card settlement journal in the One-Card settings of %s.",
                     self.company_id.name,
                 )
@@ -266,14 +266,14 @@ class OnecardSettlement(models.Model):
         locks = self.company_id._get_violated_lock_dates(date, False, self._journal())
         if locks:
             date = max(lock for lock, _field in locks) + timedelta(days=1)
-            return date, _("Period locked in accounting: posted on %s.", date)
+            return date, self.env._("Period locked in accounting: posted on %s.", date)
         return date, False
 
     def _account(self, field):
         account = self.company_id[field]
         if not account:
             raise UserError(
-                _(
+                self.env._(
                     "Set the card accounts in the One-Card settings of %s.",
                     self.company_id.name,
                 )
@@ -288,9 +288,9 @@ class OnecardSettlement(models.Model):
             ).journal_id.sudo()
             if not journal.default_account_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Map the payment method %s to a journal with an account.",
-                        line.payment_method_id.name or _("(none)"),
+                        line.payment_method_id.name or self.env._("(none)"),
                     )
                 )
             return journal.default_account_id, None, None, line.payment_method_id.name
@@ -301,7 +301,9 @@ class OnecardSettlement(models.Model):
             if not partner and canteen.posting == "payable" and not canteen.partner_id:
                 # rows of an outsourced canteen set up without its caterer (before that was refused)
                 raise UserError(
-                    _("Canteen %s posts to a payable: set its operator.", canteen.name)
+                    self.env._(
+                        "Canteen %s posts to a payable: set its operator.", canteen.name
+                    )
                 )
             if partner:
                 return (
@@ -314,7 +316,7 @@ class OnecardSettlement(models.Model):
                 self._account("onecard_revenue_account_id"),
                 None,
                 line.analytic_account_id,
-                canteen.name or _("Desk"),
+                canteen.name or self.env._("Desk"),
             )
         if line.kind in SUBSIDY_KINDS:
             return (
@@ -385,14 +387,14 @@ class OnecardSettlement(models.Model):
         """Undo a settlement while its entry can still be reversed; its rows go back to unsettled."""
         for settlement in self:
             if settlement.state != "posted":
-                raise UserError(_("Only a posted settlement can be reversed."))
+                raise UserError(self.env._("Only a posted settlement can be reversed."))
             move = settlement.move_id.sudo()
             if move:
                 if settlement.company_id._get_violated_lock_dates(
                     move.date, False, move.journal_id
                 ):
                     raise UserError(
-                        _(
+                        self.env._(
                             "The entry %s is in a locked period: it cannot be reversed.",
                             move.name,
                         )
@@ -400,7 +402,12 @@ class OnecardSettlement(models.Model):
                 # Accountants of the card office need no Accounting rights: the
                 # entry was created as superuser too (see _claim_and_post).
                 reversal = move._reverse_moves(
-                    [{"date": move.date, "ref": _("Reversal of %s", settlement.name)}],
+                    [
+                        {
+                            "date": move.date,
+                            "ref": self.env._("Reversal of %s", settlement.name),
+                        }
+                    ],
                     cancel=True,
                 )
                 settlement.reversal_move_id = reversal

@@ -2,7 +2,7 @@ import base64
 import csv
 import io
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -18,7 +18,9 @@ class OnecardSubsidyBatch(models.Model):
     _inherit = ["mail.thread"]
     _order = "id desc"
 
-    name = fields.Char(required=True, default=lambda self: _("New"), copy=False)
+    name = fields.Char(
+        required=True, default=lambda self: self.env._("New"), copy=False
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -98,10 +100,10 @@ class OnecardSubsidyBatch(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
+            if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "onecard.subsidy.batch"
-                ) or _("New")
+                ) or self.env._("New")
         return super().create(vals_list)
 
     # ------------------------------------------------------------ building
@@ -110,7 +112,7 @@ class OnecardSubsidyBatch(models.Model):
         self.ensure_one()
         self._check_state("draft")
         if self.amount <= 0:
-            raise UserError(_("Set a positive amount per person first."))
+            raise UserError(self.env._("Set a positive amount per person first."))
         domain = [("company_id", "=", self.company_id.id)]
         parts = []
         if self.department_ids:
@@ -120,7 +122,9 @@ class OnecardSubsidyBatch(models.Model):
         if self.cardholder_ids:
             parts.append([("id", "in", self.cardholder_ids.ids)])
         if not parts:
-            raise UserError(_("Choose departments, categories or cardholders."))
+            raise UserError(
+                self.env._("Choose departments, categories or cardholders.")
+            )
         holders = self.env["onecard.cardholder"].search(
             domain + ["|"] * (len(parts) - 1) + sum(parts, [])
         )
@@ -131,7 +135,7 @@ class OnecardSubsidyBatch(models.Model):
         self.ensure_one()
         self._check_state("draft")
         if not self.import_file:
-            raise UserError(_("Choose a file to import."))
+            raise UserError(self.env._("Choose a file to import."))
         rows = self._read_rows(
             base64.b64decode(self.import_file), self.import_filename or ""
         )
@@ -152,7 +156,7 @@ class OnecardSubsidyBatch(models.Model):
                 value = None
             if code not in holders:
                 errors.append(
-                    _(
+                    self.env._(
                         "Row %(row)s: unknown cardholder code “%(code)s”.",
                         row=number,
                         code=code,
@@ -160,7 +164,9 @@ class OnecardSubsidyBatch(models.Model):
                 )
             elif not value or value <= 0:
                 errors.append(
-                    _("Row %(row)s: the amount must be a positive number.", row=number)
+                    self.env._(
+                        "Row %(row)s: the amount must be a positive number.", row=number
+                    )
                 )
             else:
                 amounts[holders[code]] = value
@@ -205,7 +211,7 @@ class OnecardSubsidyBatch(models.Model):
         for batch in self:
             if batch.state not in states:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Subsidy batch %s cannot do this in its current state.",
                         batch.name,
                     )
@@ -216,7 +222,7 @@ class OnecardSubsidyBatch(models.Model):
         for batch in self:
             batch._check_state("draft")
             if not batch.line_ids:
-                raise UserError(_("The batch %s has no lines.", batch.name))
+                raise UserError(self.env._("The batch %s has no lines.", batch.name))
             good = batch._skip_invalid_lines()
             if batch.distribution == "immediate":
                 batch._grant(good)
@@ -245,19 +251,19 @@ class OnecardSubsidyBatch(models.Model):
         for line_id, active, state, card_states in self.env.cr.fetchall():
             card_states = set(card_states or [])
             if not active:
-                reason = _("Cardholder archived")
+                reason = self.env._("Cardholder archived")
             elif state != "active":
-                reason = _("Account frozen or closed")
+                reason = self.env._("Account frozen or closed")
             elif "active" in card_states:
                 continue
             elif "lost" in card_states:
-                reason = _("Card lost")
+                reason = self.env._("Card lost")
             elif "frozen" in card_states:
-                reason = _("Card frozen")
+                reason = self.env._("Card frozen")
             elif card_states:
-                reason = _("Card returned or expired")
+                reason = self.env._("Card returned or expired")
             else:
-                reason = _("No card")
+                reason = self.env._("No card")
             reasons.setdefault(reason, []).append(line_id)
         Line = self.env["onecard.subsidy.line"]
         for reason, ids in reasons.items():

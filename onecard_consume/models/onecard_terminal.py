@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 MODES = [
@@ -84,7 +84,7 @@ class OnecardTerminal(models.Model):
                 or terminal.pin_threshold < 0
             ):
                 raise ValidationError(
-                    _("Terminal amounts and intervals cannot be negative.")
+                    self.env._("Terminal amounts and intervals cannot be negative.")
                 )
 
     def write(self, vals):

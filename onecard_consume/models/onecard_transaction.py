@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .onecard_operation import OPERATION_KINDS
@@ -80,10 +80,10 @@ class OnecardTransaction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        raise UserError(_("Ledger rows are written only by card operations."))
+        raise UserError(self.env._("Ledger rows are written only by card operations."))
 
     def write(self, vals):
-        raise UserError(_("Ledger rows cannot be changed. Use a correction."))
+        raise UserError(self.env._("Ledger rows cannot be changed. Use a correction."))
 
     def unlink(self):
-        raise UserError(_("Ledger rows cannot be deleted. Use a correction."))
+        raise UserError(self.env._("Ledger rows cannot be deleted. Use a correction."))

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 # (field, code, name, account type): what a company needs to post card money.
 ONECARD_ACCOUNTS = [
@@ -105,7 +105,7 @@ class ResCompany(models.Model):
                     or Account.with_company(company).create(
                         {
                             "code": code,
-                            "name": _(name),
+                            "name": self.env._(name),
                             "account_type": account_type,
                             "company_ids": [company.id],
                             "reconcile": False,
@@ -125,7 +125,7 @@ class ResCompany(models.Model):
                     journal
                     or journal.create(
                         {
-                            "name": _("Card Settlement"),
+                            "name": self.env._("Card Settlement"),
                             "code": "CARD",
                             "type": "general",
                             "company_id": company.id,

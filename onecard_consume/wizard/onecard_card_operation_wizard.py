@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import normalize_uid
@@ -100,7 +100,9 @@ class OnecardCardOperationWizard(models.TransientModel):
         labels = dict(self._fields["operation"]._description_selection(self.env))
         return {
             "type": "ir.actions.act_window",
-            "name": labels.get(context.get("default_operation"), _("Card Operation")),
+            "name": labels.get(
+                context.get("default_operation"), self.env._("Card Operation")
+            ),
             "res_model": self._name,
             "view_mode": "form",
             "views": [(False, "form")],
@@ -111,9 +113,9 @@ class OnecardCardOperationWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if self.operation not in HOLDER_OPERATIONS and not self.card_id:
-            raise UserError(_("Choose the card."))
+            raise UserError(self.env._("Choose the card."))
         if not self.cardholder_id:
-            raise UserError(_("Choose the cardholder."))
+            raise UserError(self.env._("Choose the cardholder."))
         shown = getattr(self, "_do_%s" % self.operation)()
         desk = (
             self.env["onecard.desk"]
@@ -129,7 +131,7 @@ class OnecardCardOperationWizard(models.TransientModel):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "message": _("%s done.", label),
+                "message": self.env._("%s done.", label),
                 "type": "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
@@ -161,7 +163,7 @@ class OnecardCardOperationWizard(models.TransientModel):
     def _do_replace(self):
         if not normalize_uid(self.new_uid):
             raise UserError(
-                _(
+                self.env._(
                     "“%s” is not a card UID: 4 to 10 bytes in hexadecimal.",
                     self.new_uid or "",
                 )
@@ -183,18 +185,20 @@ class OnecardCardOperationWizard(models.TransientModel):
 
     def _do_correction(self):
         if not self.operation_id:
-            raise UserError(_("Choose the consumption to correct."))
+            raise UserError(self.env._("Choose the consumption to correct."))
         if self.operation_id.cardholder_id != self.cardholder_id:
-            raise UserError(_("This consumption belongs to another cardholder."))
+            raise UserError(
+                self.env._("This consumption belongs to another cardholder.")
+            )
         self.env["onecard.ledger"].correct(self.operation_id, self.reason)
 
     def _do_back_entry(self):
         if not self.terminal_id:
-            raise UserError(_("Choose the terminal where the meal was eaten."))
+            raise UserError(self.env._("Choose the terminal where the meal was eaten."))
         if not self.reason:
-            raise UserError(_("A back-entry needs a reason."))
+            raise UserError(self.env._("A back-entry needs a reason."))
         if not self.amount or self.amount <= 0:
-            raise UserError(_("The amount must be a positive number."))
+            raise UserError(self.env._("The amount must be a positive number."))
         answer = self.env["onecard.consumption"].swipe(
             self.terminal_id,
             self.card_id.uid,
@@ -206,5 +210,8 @@ class OnecardCardOperationWizard(models.TransientModel):
         )
         if not answer.get("approved"):
             raise UserError(
-                _("Back-entry refused: %s", answer.get("message") or answer.get("code"))
+                self.env._(
+                    "Back-entry refused: %s",
+                    answer.get("message") or answer.get("code"),
+                )
             )

@@ -10,7 +10,7 @@ is generated.
 import hashlib
 import secrets
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 TOKEN_PREFIX = "ocdr_"
@@ -73,7 +73,7 @@ class OnecardDeskReader(models.Model):
         """Make a new token (the old one stops working) and show it once."""
         self.ensure_one()
         if not self.active:
-            raise UserError(_("Archived reader agents cannot get a token."))
+            raise UserError(self.env._("Archived reader agents cannot get a token."))
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         self.sudo().write(
             {
@@ -84,7 +84,7 @@ class OnecardDeskReader(models.Model):
         return {
             "type": "ir.actions.act_window",
             "res_model": "onecard.desk.reader.token.show",
-            "name": _("Desk Reader Token"),
+            "name": self.env._("Desk Reader Token"),
             "views": [(False, "form")],
             "target": "new",
             "context": {"default_token": token, "default_reader_name": self.name},

@@ -1,7 +1,7 @@
 import secrets
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.onecard_consume.models.onecard_terminal import (
@@ -199,15 +199,19 @@ class OnecardTerminal(models.Model):
         """Serial number and secret for the terminal's setup (managers: the secret field is theirs only)."""
         self.ensure_one()
         if not self.env.user.has_group("onecard_consume.group_onecard_manager"):
-            raise AccessError(_("Only One-Card managers can see terminal secrets."))
+            raise AccessError(
+                self.env._("Only One-Card managers can see terminal secrets.")
+            )
         if not self.serial_number:
             raise UserError(
-                _("Give the terminal its serial number first (Connection tab).")
+                self.env._(
+                    "Give the terminal its serial number first (Connection tab)."
+                )
             )
         return {
             "type": "ir.actions.act_window",
             "res_model": "onecard.terminal.secret.show",
-            "name": _("Terminal Secret"),
+            "name": self.env._("Terminal Secret"),
             "views": [(False, "form")],
             "target": "new",
             "context": {
@@ -221,13 +225,13 @@ class OnecardTerminal(models.Model):
         """The operator reviewed the conflicts (the chatter lists them): close the alert and its activities."""
         self.activity_ids.filtered(
             lambda a: a.activity_type_id == self._conflict_activity_type()
-        ).action_feedback(feedback=_("Reviewed"))
+        ).action_feedback(feedback=self.env._("Reviewed"))
         self.sudo().write({"sequence_alert": False})
 
     def action_view_commands(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Commands"),
+            "name": self.env._("Commands"),
             "res_model": "onecard.terminal.command",
             "view_mode": "list,form",
             "domain": [("terminal_id", "in", self.ids)],
@@ -272,14 +276,16 @@ class OnecardTerminal(models.Model):
                 for c in found
             ]
             terminal.message_post(
-                body=_("Sequence conflict: %(lines)s", lines=" ".join(lines))
+                body=self.env._("Sequence conflict: %(lines)s", lines=" ".join(lines))
             )
             if not terminal.sequence_alert:
                 terminal.activity_schedule(
                     activity_type_id=activity_type.id,
                     user_id=terminal.create_uid.id or self.env.uid,
-                    summary=_("Sequence conflict on terminal %s", terminal.name),
-                    note=_(
+                    summary=self.env._(
+                        "Sequence conflict on terminal %s", terminal.name
+                    ),
+                    note=self.env._(
                         "The terminal sent record numbers or keys already used for other requests: its counter "
                         "was reset, its main board replaced or its configuration cloned. The requests were "
                         "refused. Check the terminal, then let it start a new sequence epoch."
@@ -307,7 +313,7 @@ class OnecardTerminal(models.Model):
         epoch = self.env.cr.fetchone()[0]
         self.invalidate_recordset(["seq_epoch", "last_seq"])
         self.message_post(
-            body=_(
+            body=self.env._(
                 "Sequence epoch %s started: the terminal numbers its records from 1 again.",
                 epoch,
             )
@@ -333,8 +339,8 @@ class OnecardTerminal(models.Model):
             terminal.activity_schedule(
                 activity_type_id=activity_type.id,
                 user_id=terminal.create_uid.id or self.env.uid,
-                summary=_("Terminal %s is silent", terminal.name),
-                note=_("No heartbeat since %s (UTC).", terminal.last_seen),
+                summary=self.env._("Terminal %s is silent", terminal.name),
+                note=self.env._("No heartbeat since %s (UTC).", terminal.last_seen),
             )
         terminals.write({"silent": True})
         return terminals

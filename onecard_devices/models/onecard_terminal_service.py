@@ -47,7 +47,7 @@ from datetime import time as dtime
 
 import pytz
 
-from odoo import _, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -145,28 +145,28 @@ def _reject_constant(name):
     raise ValueError("%s is not valid JSON" % name)
 
 
-def _check_value(name, value, kind):
+def _check_value(env, name, value, kind):
     """Type and range check of one JSON value; raises TerminalError."""
     if kind is INT:
         if isinstance(value, bool) or not isinstance(value, int):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be an integer.", field=name)
+                "invalid_type", env._("Field %(field)s must be an integer.", field=name)
             )
         if not 0 <= value <= MAX_INT and name not in ("time",):
             raise TerminalError(
-                "out_of_range", _("Field %(field)s is out of range.", field=name)
+                "out_of_range", env._("Field %(field)s is out of range.", field=name)
             )
         if (
             name == "time" and not 946684800 <= value <= 4102444800
         ):  # 2000-01-01 .. 2100-01-01
             raise TerminalError(
                 "out_of_range",
-                _("Field %(field)s is not a plausible time.", field=name),
+                env._("Field %(field)s is not a plausible time.", field=name),
             )
     elif kind is NUM:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be a number.", field=name)
+                "invalid_type", env._("Field %(field)s must be a number.", field=name)
             )
         if (
             isinstance(value, float)
@@ -174,61 +174,65 @@ def _check_value(name, value, kind):
             or not 0 <= value <= MAX_AMOUNT
         ):
             raise TerminalError(
-                "out_of_range", _("Field %(field)s is out of range.", field=name)
+                "out_of_range", env._("Field %(field)s is out of range.", field=name)
             )
     elif kind is BOOL:
         if not isinstance(value, bool):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be true or false.", field=name)
+                "invalid_type",
+                env._("Field %(field)s must be true or false.", field=name),
             )
     elif kind is LIST:
         if not isinstance(value, list):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be a list.", field=name)
+                "invalid_type", env._("Field %(field)s must be a list.", field=name)
             )
     elif kind is str:
         if not isinstance(value, str):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be a string.", field=name)
+                "invalid_type", env._("Field %(field)s must be a string.", field=name)
             )
         if len(value) > 128:
             raise TerminalError(
-                "out_of_range", _("Field %(field)s is too long.", field=name)
+                "out_of_range", env._("Field %(field)s is too long.", field=name)
             )
         try:
             value.encode("utf-8")  # lone surrogates ("\\udc00") cannot be stored
         except UnicodeEncodeError:
             raise TerminalError(
-                "invalid_value", _("Field %(field)s is not valid text.", field=name)
+                "invalid_value", env._("Field %(field)s is not valid text.", field=name)
             ) from None
         if "\x00" in value:
             raise TerminalError(
                 "invalid_value",
-                _("Field %(field)s contains a NUL character.", field=name),
+                env._("Field %(field)s contains a NUL character.", field=name),
             )
 
 
-def validate(payload, schema, where=""):
+def validate(env, payload, schema, where=""):
     """Strictly check a JSON object against a schema; return it as a dict."""
     if not isinstance(payload, dict):
         raise TerminalError(
-            "invalid_body", _("The body must be a JSON object%(where)s.", where=where)
+            "invalid_body",
+            env._("The body must be a JSON object%(where)s.", where=where),
         )
     unknown = sorted(set(payload) - set(schema))
     if unknown:
         raise TerminalError(
             "unknown_field",
-            _("Unknown field: %(field)s.", field=", ".join(map(str, unknown))[:200]),
+            env._(
+                "Unknown field: %(field)s.", field=", ".join(map(str, unknown))[:200]
+            ),
         )
     for name, (kind, required) in schema.items():
         value = payload.get(name)
         if value is None:
             if required:
                 raise TerminalError(
-                    "missing_field", _("Missing field: %(field)s.", field=name)
+                    "missing_field", env._("Missing field: %(field)s.", field=name)
                 )
             continue
-        _check_value(name, value, kind)
+        _check_value(env, name, value, kind)
     return payload
 
 
@@ -269,7 +273,9 @@ class OnecardTerminalService(models.AbstractModel):
     def _replayed(self):
         return TerminalError(
             "replayed",
-            _("This request was already received; sign again with a new timestamp."),
+            self.env._(
+                "This request was already received; sign again with a new timestamp."
+            ),
         )
 
     def _check_signature(
@@ -279,28 +285,32 @@ class OnecardTerminalService(models.AbstractModel):
         if not serial or not timestamp or not signature:
             raise TerminalError(
                 "missing_auth",
-                _("X-Terminal, X-Timestamp and X-Signature headers are required."),
+                self.env._(
+                    "X-Terminal, X-Timestamp and X-Signature headers are required."
+                ),
             )
         terminal_id, secret, active = self._terminal_secret(serial)
         if not terminal_id or not secret:
-            raise TerminalError("unknown_terminal", _("Unknown terminal."))
+            raise TerminalError("unknown_terminal", self.env._("Unknown terminal."))
         error = verify(
             secret, method, path, timestamp, body, signature, now=now, nonce=nonce
         )
         if error == "bad_timestamp":
-            raise TerminalError(error, _("X-Timestamp must be unix seconds."))
+            raise TerminalError(error, self.env._("X-Timestamp must be unix seconds."))
         if error == "stale_timestamp":
             raise TerminalError(
                 error,
-                _(
+                self.env._(
                     "The request time is more than %(skew)s seconds away from the server clock.",
                     skew=MAX_SKEW,
                 ),
             )
         if error:
-            raise TerminalError("bad_signature", _("Invalid signature."))
+            raise TerminalError("bad_signature", self.env._("Invalid signature."))
         if not active:
-            raise TerminalError("terminal_inactive", _("This terminal is archived."))
+            raise TerminalError(
+                "terminal_inactive", self.env._("This terminal is archived.")
+            )
         return terminal_id
 
     @api.model
@@ -381,7 +391,7 @@ class OnecardTerminalService(models.AbstractModel):
             )
         except (ValueError, RecursionError) as exc:
             raise TerminalError(
-                "invalid_json", _("The body is not valid JSON.")
+                "invalid_json", self.env._("The body is not valid JSON.")
             ) from exc
 
     @api.model
@@ -411,17 +421,17 @@ class OnecardTerminalService(models.AbstractModel):
         if message not in SCHEMAS:
             raise TerminalError(
                 "not_found",
-                _("Unknown message %(message)s.", message=str(message)[:64]),
+                self.env._("Unknown message %(message)s.", message=str(message)[:64]),
             )
         if payload is None:
             payload = {}
-        payload = validate(payload, SCHEMAS[message])
+        payload = validate(self.env, payload, SCHEMAS[message])
         kind, company_id, _lang = self._terminal_meta(terminal.id)
         kinds = KINDS.get(message)
         if kinds and kind not in kinds:
             raise TerminalError(
                 "wrong_terminal_kind",
-                _("This terminal cannot send %(message)s.", message=message),
+                self.env._("This terminal cannot send %(message)s.", message=message),
             )
         terminal = terminal.sudo().with_company(company_id)
         self = self.sudo().with_company(company_id)
@@ -440,7 +450,7 @@ class OnecardTerminalService(models.AbstractModel):
     def _msg_heartbeat(self, terminal, payload):
         """Record that the terminal is alive; tell it what changed; hand out commands."""
         for result in payload.get("results") or []:
-            validate(result, RESULT_SCHEMA, where=" (results)")
+            validate(self.env, result, RESULT_SCHEMA, where=" (results)")
         now = fields.Datetime.now()
         drift = (
             int(payload["time"] - now.replace(tzinfo=timezone.utc).timestamp())
@@ -604,12 +614,14 @@ class OnecardTerminalService(models.AbstractModel):
             )
             try:
                 payload = validate(
-                    payload if payload is not None else {}, SCHEMAS["swipe"]
+                    self.env, payload if payload is not None else {}, SCHEMAS["swipe"]
                 )
                 if kind not in KINDS["swipe"]:
                     raise TerminalError(
                         "wrong_terminal_kind",
-                        _("This terminal cannot send %(message)s.", message="swipe"),
+                        self.env._(
+                            "This terminal cannot send %(message)s.", message="swipe"
+                        ),
                     )
             except TerminalError as exc:
                 results[index] = exc
@@ -656,14 +668,15 @@ class OnecardTerminalService(models.AbstractModel):
         records = payload["records"]
         if len(records) > MAX_UPLOAD:
             raise TerminalError(
-                "out_of_range", _("At most %(max)s records per upload.", max=MAX_UPLOAD)
+                "out_of_range",
+                self.env._("At most %(max)s records per upload.", max=MAX_UPLOAD),
             )
         for record in records:
-            validate(record, RECORD_SCHEMA, where=" (records)")
+            validate(self.env, record, RECORD_SCHEMA, where=" (records)")
         numbers = [(r.get("epoch") or 0, r["seq"]) for r in records]
         if len(set(numbers)) != len(numbers):
             raise TerminalError(
-                "invalid_value", _("Duplicate sequence numbers in one upload.")
+                "invalid_value", self.env._("Duplicate sequence numbers in one upload.")
             )
         # last_seq and gaps are about the terminal's current epoch; older epochs' records are late ones
         epoch = terminal.seq_epoch
@@ -786,7 +799,7 @@ class OnecardTerminalService(models.AbstractModel):
     def _card(self, terminal, uid):
         card = self.env["onecard.card"]._find_by_uid(uid, terminal.company_id)
         if not card or not normalize_uid(uid):
-            raise TerminalError("unknown_card", _("Unknown card."))
+            raise TerminalError("unknown_card", self.env._("Unknown card."))
         return card
 
     def _msg_operator_login(self, terminal, payload):
@@ -801,11 +814,11 @@ class OnecardTerminalService(models.AbstractModel):
             or not user.has_group("onecard_consume.group_onecard_operator")
         ):
             raise TerminalError(
-                "not_operator", _("This card cannot log in an operator.")
+                "not_operator", self.env._("This card cannot log in an operator.")
             )
         pin_hash = card.cardholder_id.sudo().pin_hash
         if pin_hash and not check_pin(payload.get("pin") or "", pin_hash):
-            raise TerminalError("not_operator", _("Wrong PIN."))
+            raise TerminalError("not_operator", self.env._("Wrong PIN."))
         token = secrets.token_urlsafe(24)
         terminal.write(
             {
@@ -824,7 +837,7 @@ class OnecardTerminalService(models.AbstractModel):
             or not secrets.compare_digest(digest, terminal.operator_session)
         ):
             raise TerminalError(
-                "operator_required", _("Log in with an operator card first.")
+                "operator_required", self.env._("Log in with an operator card first.")
             )
         return terminal.operator_user_id
 
@@ -846,7 +859,9 @@ class OnecardTerminalService(models.AbstractModel):
         if not method:
             raise TerminalError(
                 "invalid_value",
-                _("Unknown payment method %(method)s.", method=(code or default)[:32]),
+                self.env._(
+                    "Unknown payment method %(method)s.", method=(code or default)[:32]
+                ),
             )
         return method
 
@@ -894,7 +909,7 @@ class OnecardTerminalService(models.AbstractModel):
         card = self._card(terminal, payload["uid"])
         if card.state != "active":
             raise TerminalError(
-                "refused", _("Card %(card)s is not active.", card=card.number)
+                "refused", self.env._("Card %(card)s is not active.", card=card.number)
             )
         holder = card.cardholder_id
         self.env.cr.execute(
@@ -925,7 +940,8 @@ class OnecardTerminalService(models.AbstractModel):
             IdempotencyConflict
         ) as exc:  # the same payment reference for another card or amount
             raise TerminalError(
-                "reference_reused", _("This payment reference was already used.")
+                "reference_reused",
+                self.env._("This payment reference was already used."),
             ) from exc
         if result.get("replay"):
             self.env.cr.execute(
@@ -940,7 +956,8 @@ class OnecardTerminalService(models.AbstractModel):
                 )
             ):
                 raise TerminalError(
-                    "reference_reused", _("This payment reference was already used.")
+                    "reference_reused",
+                    self.env._("This payment reference was already used."),
                 )
         else:
             self.env.cr.execute(

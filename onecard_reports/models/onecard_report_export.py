@@ -20,7 +20,7 @@ import logging
 import os
 import tempfile
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class OnecardReportExport(models.Model):
     def action_download(self):
         self.ensure_one()
         if self.state != "done" or not self.attachment_id:
-            raise UserError(_("The file is not ready yet."))
+            raise UserError(self.env._("The file is not ready yet."))
         return {
             "type": "ir.actions.act_url",
             "target": "self",
@@ -184,8 +184,8 @@ class OnecardReportExport(models.Model):
                 "simple_notification",
                 {
                     "type": "success" if export.state == "done" else "danger",
-                    "title": _("Report export"),
-                    "message": _(
+                    "title": self.env._("Report export"),
+                    "message": self.env._(
                         "%(name)s: %(state)s",
                         name=export.name,
                         state=dict(

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
@@ -227,7 +227,7 @@ class OnecardReportWizard(models.TransientModel):
             )
 
         if self.date_from > self.date_to:
-            raise UserError(_("The period ends before it starts."))
+            raise UserError(self.env._("The period ends before it starts."))
         return bound(self.date_from), bound(self.date_to + timedelta(days=1))
 
     def _spec(self):
@@ -333,7 +333,7 @@ class OnecardReportWizard(models.TransientModel):
         fname, _colon, granularity = groupby.partition(":")
         field = model._fields[fname]
         if not key:
-            return _("None")
+            return self.env._("None")
         if field.type == "many2one":
             return key.display_name
         if field.type == "selection":
@@ -439,7 +439,7 @@ class OnecardReportWizard(models.TransientModel):
         """Build the XLSX now, or queue it when it is big; return its download or the job."""
         self.ensure_one()
         if self.report == "statement":
-            raise UserError(_("The personal statement is printed as PDF."))
+            raise UserError(self.env._("The personal statement is printed as PDF."))
         Export = self.env["onecard.report.export"]
         name = self._title()
         if self._count_rows() > Export._threshold():
@@ -451,7 +451,7 @@ class OnecardReportWizard(models.TransientModel):
                 "res_id": export.id,
                 "view_mode": "form",
                 "target": "current",
-                "name": _("Export in progress"),
+                "name": self.env._("Export in progress"),
             }
         export = Export.create({"name": name, "wizard_values": self._export_values()})
         export._run_now()
@@ -489,7 +489,7 @@ class OnecardReportWizard(models.TransientModel):
             )
         if not holders:
             raise UserError(
-                _("Choose the cardholders or the department of the statement.")
+                self.env._("Choose the cardholders or the department of the statement.")
             )
         return holders
 
