@@ -49,7 +49,7 @@
             "onecard_consume/static/src/scss/onecard_desk.scss",
         ],
         "web.assets_tests": [
-            "onecard_consume/static/src/js/tours/*.js",
+            "onecard_consume/static/src/js/tours/*.esm.js",
         ],
     },
     "post_init_hook": "post_init_hook",

@@ -24,10 +24,10 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "onecard_devices/static/src/js/desk_reader.js",
+            "onecard_devices/static/src/js/desk_reader.esm.js",
         ],
         "web.assets_tests": [
-            "onecard_devices/static/tests/tours/desk_reader_tour.js",
+            "onecard_devices/static/tests/tours/desk_reader_tour.esm.js",
         ],
     },
     "installable": True,

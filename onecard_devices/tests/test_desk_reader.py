@@ -10,7 +10,7 @@ from odoo.addons.onecard_devices.models.onecard_desk_reader import BUS_TYPE, has
 
 ENDPOINT = "/onecard/desk/reader"
 TOUR_TOKEN = (
-    "ocdr_tour-token-for-tests-only"  # same as static/tests/tours/desk_reader_tour.js
+    "ocdr_tour-token-for-tests-only"  # same as static/tests/tours/desk_reader_tour.esm.js
 )
 
 
