@@ -108,7 +108,7 @@ class OnecardCardholder(models.Model):
         code, name = row.get("code"), row.get("name")
         if (
             not code
-            or not isinstance(code, (str, int))
+            or not isinstance(code, str | int)
             or not name
             or not isinstance(name, str)
         ):

@@ -84,7 +84,7 @@ def request_digest(request, uid):
     settings push is still the same request).
     """
     amount = request.get("amount")
-    if isinstance(amount, (int, float)) and not isinstance(amount, bool):
+    if isinstance(amount, int | float) and not isinstance(amount, bool):
         amount = repr(float(amount))  # 12, 12.0 and 12.50 are the same amount
     when = request.get("business_time")
     parts = (
@@ -299,7 +299,7 @@ class OnecardConsumption(models.AbstractModel):
                 (
                     "seq",
                     conf["id"],
-                    "%s:%s" % (header["terminal_epoch"], header["terminal_seq"]),
+                    "{}:{}".format(header["terminal_epoch"], header["terminal_seq"]),
                 )
             )
         return dict(
@@ -581,7 +581,7 @@ class OnecardConsumption(models.AbstractModel):
         )
         if code and not (offline and price):
             return self._decline(item, code, book, wallets[holder["id"]])
-        meal_key = "%s/%s" % (local.date(), period_id or 0)
+        meal_key = "{}/{}".format(local.date(), period_id or 0)
         code = self._check_rules(
             conf,
             category,
@@ -738,10 +738,10 @@ class OnecardConsumption(models.AbstractModel):
         message = str(REASONS[code])
         display = message
         if code == "ok":
-            display = "%s %.2f / %.2f" % (
+            display = "{} {:.2f} / {:.2f}".format(  # float(): as "%.2f" did
                 message,
-                amount,
-                balances.get("cash", 0.0) + balances.get("subsidy", 0.0),
+                float(amount),
+                float(balances.get("cash", 0.0) + balances.get("subsidy", 0.0)),
             )
         return {
             "approved": code == "ok",
@@ -778,7 +778,7 @@ class OnecardConsumption(models.AbstractModel):
             base = conf["fixed_amount"]
         if (
             isinstance(base, bool)
-            or not isinstance(base, (int, float))
+            or not isinstance(base, int | float)
             or base != base
             or base < 0
             or (base == 0 and mode != "count")

@@ -118,8 +118,8 @@ def _recordset(columns):
     """Rows from one JSON parameter (an array of objects): json.dumps and PostgreSQL's JSON
     parser are C; psycopg2 adapting every element of a column array is Python and was half
     the statement's time for a gateway batch."""
-    return "json_to_recordset(%%s::json) AS v(%s)" % ", ".join(
-        "%s %s" % column for column in columns
+    return "json_to_recordset(%s::json) AS v({})".format(
+        ", ".join("{} {}".format(*column) for column in columns)
     )
 
 
@@ -129,38 +129,36 @@ def _recordset(columns):
 # change (it guesses 100 for json_to_recordset and scans the whole table).
 WRITE_BOOK_SQL = """
     WITH stamp AS (
-        SELECT %%s::int AS uid, %%s::timestamp AS now
+        SELECT %s::int AS uid, %s::timestamp AS now
     ), ops AS (
-        INSERT INTO onecard_operation (%(op_names)s, create_uid, create_date, write_uid, write_date)
-        SELECT v.*, stamp.uid, stamp.now, stamp.uid, stamp.now FROM %(op_rows)s, stamp
+        INSERT INTO onecard_operation ({op_names}, create_uid, create_date, write_uid, write_date)
+        SELECT v.*, stamp.uid, stamp.now, stamp.uid, stamp.now FROM {op_rows}, stamp
         RETURNING id, company_id, idempotency_key
     ), wallets AS (
         UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
-          FROM %(wallet_rows)s WHERE w.id = v.id AND w.id = ANY(%%s::int[])
+          FROM {wallet_rows} WHERE w.id = v.id AND w.id = ANY(%s::int[])
     ), usage AS (
-        UPDATE onecard_cardholder h SET %(usage_set)s
-          FROM %(usage_rows)s WHERE h.id = v.id AND h.id = ANY(%%s::int[])
+        UPDATE onecard_cardholder h SET {usage_set}
+          FROM {usage_rows} WHERE h.id = v.id AND h.id = ANY(%s::int[])
     ), rows AS (
-        INSERT INTO onecard_transaction (%(row_names)s, operation_id, create_uid, create_date, write_uid, write_date)
-        SELECT %(row_values)s, ops.id, stamp.uid, stamp.now, stamp.uid, stamp.now
-          FROM %(row_rows)s
+        INSERT INTO onecard_transaction ({row_names}, operation_id, create_uid, create_date, write_uid, write_date)
+        SELECT {row_values}, ops.id, stamp.uid, stamp.now, stamp.uid, stamp.now
+          FROM {row_rows}
           JOIN ops ON ops.company_id = v.company_id AND ops.idempotency_key = v.idempotency_key
          CROSS JOIN stamp
          ORDER BY v.ord
     )
     SELECT company_id, idempotency_key, id FROM ops
-""" % {
-    "op_names": _names(OPERATION_COLUMNS),
-    "op_rows": _recordset(OPERATION_COLUMNS),
-    "wallet_rows": _recordset(WALLET_COLUMNS),
-    "usage_set": ", ".join(
-        "%s = v.%s" % (name, name) for name, _type in USAGE_COLUMNS[1:]
-    ),
-    "usage_rows": _recordset(USAGE_COLUMNS),
-    "row_names": _names(ROW_COLUMNS),
-    "row_values": _names(ROW_COLUMNS, "v."),
-    "row_rows": _recordset(ROW_COLUMNS + (("ord", "int"),)),
-}
+""".format(
+    op_names=_names(OPERATION_COLUMNS),
+    op_rows=_recordset(OPERATION_COLUMNS),
+    wallet_rows=_recordset(WALLET_COLUMNS),
+    usage_set=", ".join(f"{name} = v.{name}" for name, _type in USAGE_COLUMNS[1:]),
+    usage_rows=_recordset(USAGE_COLUMNS),
+    row_names=_names(ROW_COLUMNS),
+    row_values=_names(ROW_COLUMNS, "v."),
+    row_rows=_recordset(ROW_COLUMNS + (("ord", "int"),)),
+)
 
 
 class IdempotencyConflict(UserError):
@@ -188,7 +186,7 @@ def desk_digest(
             "drain" if line.get("drain") else repr(float(line.get("amount") or 0.0)),
         ]
     parts += [
-        "%s=%s" % (name, extra[name])
+        f"{name}={extra[name]}"
         for name in sorted(extra)
         if extra[name] not in (None, False)
     ]
@@ -239,7 +237,7 @@ class OnecardLedger(models.AbstractModel):
                 self.env._(
                     "The idempotency key %(key)s was already used for another request: nothing was booked. "
                     "Use a new key for a new request.",
-                    key=key or "%s:%s" % (terminal_epoch or 0, terminal_seq),
+                    key=key or f"{terminal_epoch or 0}:{terminal_seq}",
                 )
             )
         return dict(row[1] or {}, operation_id=row[0], replay=True)

@@ -165,7 +165,9 @@ class OnecardReconciliation(models.TransientModel):
         return [
             {
                 "move_id": move_id,
-                "name": "%s: %s%s" % (label, name, " (%s)" % ref if ref else ""),
+                "name": "{}: {}{}".format(
+                    label, name, " ({})".format(ref) if ref else ""
+                ),
                 "gl_amount": float(amount),
                 "manual_amount": float(amount),
             }

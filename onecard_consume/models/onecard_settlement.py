@@ -87,7 +87,9 @@ class OnecardSettlement(models.Model):
         for settlement in self:
             fmt = "%Y-%m-%d" if settlement.period == "day" else "%Y-%m"
             settlement.name = (
-                "%s %s" % (self.env._("Settlement"), settlement.date_from.strftime(fmt))
+                "{} {}".format(
+                    self.env._("Settlement"), settlement.date_from.strftime(fmt)
+                )
                 if settlement.date_from
                 else self.env._("Settlement")
             )
@@ -355,7 +357,7 @@ class OnecardSettlement(models.Model):
                     account,
                     partner,
                     analytic,
-                    "%s - %s" % (label, detail) if detail else label,
+                    "{} - {}".format(label, detail) if detail else label,
                     line.amount,
                 )
         currency = self.currency_id

@@ -292,7 +292,7 @@ class OnecardSubsidyBatch(models.Model):
                 entries.append(
                     {
                         "cardholder_id": holder_id,
-                        "key": "sub-%s-reset" % line_id,
+                        "key": "sub-{}-reset".format(line_id),
                         "kind": "subsidy_clear",
                         "lines": [(wallet_id, "drain")],
                     }
@@ -300,7 +300,7 @@ class OnecardSubsidyBatch(models.Model):
             entries.append(
                 {
                     "cardholder_id": holder_id,
-                    "key": "sub-%s-grant" % line_id,
+                    "key": "sub-{}-grant".format(line_id),
                     "lines": [(wallet_id, float(amount))],
                 }
             )
@@ -352,7 +352,7 @@ class OnecardSubsidyBatch(models.Model):
         entries = [
             {
                 "cardholder_id": holder_id,
-                "key": "sub-%s-%s" % (line_id, state),
+                "key": "sub-{}-{}".format(line_id, state),
                 "lines": [(wallet_id, ("upto", float(left)))],
             }
             for line_id, holder_id, wallet_id, left in self.env.cr.fetchall()

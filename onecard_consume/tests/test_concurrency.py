@@ -38,18 +38,25 @@ class TestConcurrency(TransactionCase):
             )
             company = env.company
             canteen = env["onecard.canteen"].create(
-                {"name": "Concurrency %s" % cls.tag, "code": "CC%s" % cls.tag}
+                {
+                    "name": "Concurrency {}".format(cls.tag),
+                    "code": "CC{}".format(cls.tag),
+                }
             )
             terminal = env["onecard.terminal"].create(
                 {
                     "name": "Concurrency",
-                    "code": "CT%s" % cls.tag,
+                    "code": "CT{}".format(cls.tag),
                     "canteen_id": canteen.id,
                     "mode": "amount",
                 }
             )
             holder = env["onecard.cardholder"].create(
-                {"name": "Racer", "code": "CR%s" % cls.tag, "company_id": company.id}
+                {
+                    "name": "Racer",
+                    "code": "CR{}".format(cls.tag),
+                    "company_id": company.id,
+                }
             )
             uid = "C0" + cls.tag[:6]
             card = env["onecard.ledger"].issue_card(
@@ -248,7 +255,7 @@ class TestConcurrency(TransactionCase):
             )
             cr.commit()
         before = float(self._cash()[0])
-        key = "replay-%s" % self.tag
+        key = "replay-{}".format(self.tag)
         answers, _retries = self._run([key] * 20)
         self.assertEqual(
             {a["operation_id"] for a in answers},

@@ -256,12 +256,12 @@ class TestConsumption(OnecardCase):
             self.assertEqual(
                 self.ledger_count(),
                 rows,
-                "a declined swipe (%s) booked ledger rows" % code,
+                "a declined swipe ({}) booked ledger rows".format(code),
             )
             self.assertEqual(
                 self.snapshot()["wallets"],
                 before,
-                "a declined swipe (%s) moved money" % code,
+                "a declined swipe ({}) moved money".format(code),
             )
             seen.add(code)
 

@@ -204,7 +204,9 @@ class CardMoneyCase(TransactionCase):
                 self.gl(company[field], company),
                 sums[kind],
                 places=2,
-                msg="GL of the %s liability != sum of the %s wallets" % (kind, kind),
+                msg="GL of the {} liability != sum of the {} wallets".format(
+                    kind, kind
+                ),
             )
 
     def assertNothingUnsettled(self, company=None):
@@ -605,7 +607,8 @@ class TestSettlement(CardMoneyCase):
             "onecard_journal_id",
         ):
             self.assertTrue(
-                company_b[field], "loading a chart gives the card accounts: %s" % field
+                company_b[field],
+                "loading a chart gives the card accounts: {}".format(field),
             )
             self.assertNotEqual(company_b[field], self.company[field])
         self.assertEqual(

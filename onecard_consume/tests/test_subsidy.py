@@ -448,8 +448,9 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         self.env.flush_all()
         confirmed = time.perf_counter()
         print(
-            "\n10,000-line subsidy batch: holders %.1fs, load lines %.1fs, confirm %.1fs"
-            % (prepared - started, loaded - prepared, confirmed - loaded)
+            "\n10,000-line subsidy batch: holders {:.1f}s, load lines {:.1f}s, confirm {:.1f}s".format(
+                prepared - started, loaded - prepared, confirmed - loaded
+            )
         )
         cr = self.env.cr
         cr.execute(

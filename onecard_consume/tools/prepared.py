@@ -38,7 +38,7 @@ def own_cursor(pool, dbname):
     pool, which resets what it lends): generic plans, our statements prepared on it."""
     info = dict(sql_db.connection_info_for(dbname)[1])
     info["options"] = (
-        "%s -c plan_cache_mode=force_generic_plan" % info.get("options", "")
+        f"{info.get('options', '')} -c plan_cache_mode=force_generic_plan"
     ).strip()
     cr = sql_db.Connection(pool, dbname, info).cursor()
     cr.onecard_prepared = set()
@@ -53,14 +53,15 @@ def execute_prepared(cr, name, query, params, **kwargs):
     if name not in prepared:
         numbers = iter(range(1, len(params) + 1))
         numbered = _PLACEHOLDER.sub(
-            lambda match: "%" if match.group() == "%%" else "$%d" % next(numbers), query
+            lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", query
         )
-        cr.execute("PREPARE %s AS %s" % (name, numbered))
-        prepared.add(
-            name
-        )  # PREPARE outlives a rollback: it belongs to the session, not the transaction
+        # name and query are the engine's own constants, never input; PREPARE takes
+        # no parameters (its text is the statement itself)
+        cr.execute(f"PREPARE {name} AS {numbered}")  # pylint: disable=sql-injection
+        # PREPARE outlives a rollback: it belongs to the session, not the transaction
+        prepared.add(name)
     return cr.execute(
-        "EXECUTE %s(%s)" % (name, ", ".join(["%s"] * len(params))), params, **kwargs
+        f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params, **kwargs
     )
 
 

@@ -55,7 +55,7 @@ class CardReadError(Exception):
 
 def _error_text(hresult):
     try:
-        return "%s (0x%08X)" % (
+        return "{} (0x{:08X})".format(
             scard.SCardGetErrorMessage(hresult).strip(),
             hresult & 0xFFFFFFFF,
         )
@@ -64,7 +64,7 @@ def _error_text(hresult):
 
 
 def _hex(data):
-    return " ".join("%02X" % b for b in data)
+    return " ".join("{:02X}".format(b) for b in data)
 
 
 class Pcsc:
@@ -129,7 +129,9 @@ class Pcsc:
                 scard.SCARD_E_INVALID_HANDLE,
             ):
                 raise PcscUnavailable(_error_text(hresult))
-            raise CardReadError("cannot connect to the card: %s" % _error_text(hresult))
+            raise CardReadError(
+                "cannot connect to the card: {}".format(_error_text(hresult))
+            )
         try:
             response = self._transmit(card, protocol, GET_UID_APDU)
             sw1, sw2 = response[-2:]
@@ -139,9 +141,10 @@ class Pcsc:
             data = response[:-2]
             if (sw1, sw2) != (0x90, 0x00):
                 raise CardReadError(
-                    "the card answered SW %02X %02X to GET UID (FF CA 00 00 00): "
-                    "not a contactless card, or the reader does not support it"
-                    % (sw1, sw2)
+                    "the card answered SW {:02X} {:02X} to GET UID (FF CA 00 00 00): "
+                    "not a contactless card, or the reader does not support it".format(
+                        sw1, sw2
+                    )
                 )
             if not 4 <= len(data) <= 10:
                 raise CardReadError(
@@ -157,11 +160,11 @@ class Pcsc:
         hresult, response = scard.SCardTransmit(card, protocol, apdu)
         if hresult != scard.SCARD_S_SUCCESS:
             raise CardReadError(
-                "APDU %s failed: %s" % (_hex(apdu), _error_text(hresult))
+                "APDU {} failed: {}".format(_hex(apdu), _error_text(hresult))
             )
         if len(response) < 2:
             raise CardReadError(
-                "APDU %s: answer too short (%s)" % (_hex(apdu), _hex(response))
+                "APDU {}: answer too short ({})".format(_hex(apdu), _hex(response))
             )
         return response
 
@@ -216,7 +219,7 @@ class Odoo:
         if status == 200 and isinstance(answer, dict) and answer.get("ok"):
             log.info("card %s delivered to Odoo (%s)", uid, self.url)
             return True
-        self._log_refusal("card %s NOT delivered" % uid, status, answer)
+        self._log_refusal("card {} NOT delivered".format(uid), status, answer)
         return False
 
     def check(self):
@@ -235,7 +238,7 @@ class Odoo:
     def _log_refusal(self, what, status, answer):
         error = (answer or {}).get("error") if isinstance(answer, dict) else None
         detail = (
-            "%s: %s" % (error.get("code"), error.get("message"))
+            "{}: {}".format(error.get("code"), error.get("message"))
             if isinstance(error, dict)
             else "no JSON answer"
         )
@@ -280,7 +283,7 @@ class Agent:
                     "no-reader",
                     logging.WARNING,
                     "no PC/SC reader found%s; waiting for one",
-                    " matching %r" % self.pcsc.reader_filter
+                    " matching {!r}".format(self.pcsc.reader_filter)
                     if self.pcsc.reader_filter
                     else "",
                 )
@@ -499,7 +502,7 @@ def main(argv=None):
         "desk reader agent %s: sending card UIDs to %s%s",
         __version__,
         odoo.url,
-        " (readers matching %r)" % args.reader if args.reader else "",
+        " (readers matching {!r})".format(args.reader) if args.reader else "",
     )
     agent = Agent(
         Pcsc(args.reader),

@@ -32,7 +32,7 @@ class DeskReaderError(Exception):
 
 
 def _reject_constant(name):
-    raise ValueError("%s is not valid JSON" % name)
+    raise ValueError("{} is not valid JSON".format(name))
 
 
 class DeskReaderController(http.Controller):

@@ -142,7 +142,7 @@ KINDS = {
 
 
 def _reject_constant(name):
-    raise ValueError("%s is not valid JSON" % name)
+    raise ValueError("{} is not valid JSON".format(name))
 
 
 def _check_value(env, name, value, kind):
@@ -164,7 +164,7 @@ def _check_value(env, name, value, kind):
                 env._("Field %(field)s is not a plausible time.", field=name),
             )
     elif kind is NUM:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise TerminalError(
                 "invalid_type", env._("Field %(field)s must be a number.", field=name)
             )
@@ -586,7 +586,7 @@ class OnecardTerminalService(models.AbstractModel):
             "amount": payload.get("amount"),
             "key": payload.get("key"),
             "pin": payload.get("pin"),
-            "idempotency_key": key and "T%s:%s" % (terminal_id, key),
+            "idempotency_key": key and "T{}:{}".format(terminal_id, key),
             "terminal_seq": payload.get("seq"),
             "terminal_epoch": payload.get("epoch") or 0,
             "business_time": self._business_time(payload.get("time")),
@@ -870,7 +870,7 @@ class OnecardTerminalService(models.AbstractModel):
         card = self._card(terminal, payload["uid"])
         method = self._method(payload.get("method"))
         ledger = self.env["onecard.ledger"].with_user(user).sudo()
-        key = "T%s:%s" % (terminal.id, payload["request_id"])
+        key = "T{}:{}".format(terminal.id, payload["request_id"])
         result = getattr(ledger, operation)(card, payload["amount"], method, key=key)
         self.env.cr.execute(
             "UPDATE onecard_operation SET terminal_id = %s WHERE id = %s AND terminal_id IS NULL",
@@ -931,7 +931,7 @@ class OnecardTerminalService(models.AbstractModel):
         """Top-up paid outside (WeChat/Alipay...); the payment reference is the idempotency key."""
         card = self._card(terminal, payload["uid"])
         method = self._method(payload["method"])
-        key = "kiosk:%s:%s" % (method.code, payload["reference"])
+        key = "kiosk:{}:{}".format(method.code, payload["reference"])
         try:
             result = self.env["onecard.ledger"].topup(
                 card, payload["amount"], method, key=key, reference=payload["reference"]

@@ -73,11 +73,11 @@ class TerminalApiCase(HttpCase):
         def terminal(code, mode="amount", **vals):
             return Terminal.create(
                 dict(
-                    name="D %s" % code,
+                    name="D {}".format(code),
                     code=code,
                     mode=mode,
                     canteen_id=cls.canteen.id,
-                    serial_number="OCTEST-SN-%s" % code,
+                    serial_number="OCTEST-SN-{}".format(code),
                     **vals,
                 )
             )

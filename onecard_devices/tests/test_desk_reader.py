@@ -9,9 +9,7 @@ from odoo.addons.bus.websocket import WebsocketConnectionHandler
 from odoo.addons.onecard_devices.models.onecard_desk_reader import BUS_TYPE, hash_token
 
 ENDPOINT = "/onecard/desk/reader"
-TOUR_TOKEN = (
-    "ocdr_tour-token-for-tests-only"  # same as static/tests/tours/desk_reader_tour.esm.js
-)
+TOUR_TOKEN = "ocdr_tour-token-for-tests-only"  # same as static/tests/tours/desk_reader_tour.esm.js
 
 
 @tagged("post_install", "-at_install")
@@ -48,7 +46,7 @@ class TestDeskReader(HttpCase):
             all_headers["Authorization"] = "Bearer %s" % (token or self.token)
         all_headers.update(headers or {})
         data = (
-            body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
+            body if isinstance(body, bytes | str) or body is None else json.dumps(body)
         )
         # self.opener, not url_open: url_open turns a POST with an empty body into a GET
         return self.opener.request(

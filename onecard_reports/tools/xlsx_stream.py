@@ -72,7 +72,9 @@ class StreamWorksheet(Worksheet):
                     continue
                 if kind == "n":
                     cells.append(
-                        '<c r="%s%s"%s><v>%r</v></c>' % (col, ref, style, float(value))
+                        '<c r="{}{}"{}><v>{!r}</v></c>'.format(
+                            col, ref, style, float(value)
+                        )
                     )
                 else:
                     position = index.get(value)
@@ -84,7 +86,7 @@ class StreamWorksheet(Worksheet):
                         '<c r="%s%s"%s t="s"><v>%d</v></c>'
                         % (col, ref, style, position)
                     )
-            write('<row r="%s">%s</row>' % (ref, "".join(cells)))
+            write('<row r="{}">{}</row>'.format(ref, "".join(cells)))
             row += 1
         sst.count += refs
         if row > first_row:

@@ -282,7 +282,7 @@ class OnecardReportWizard(models.TransientModel):
         label = dict(self._fields["report"]._description_selection(self.env))[
             self.report
         ]
-        return "%s %s ~ %s" % (label, self.date_from, self.date_to)
+        return "{} {} ~ {}".format(label, self.date_from, self.date_to)
 
     # ------------------------------------------------------------ tables
     def _group_table(self):
@@ -293,7 +293,7 @@ class OnecardReportWizard(models.TransientModel):
         groupby = self._groupby()
         measures = spec["measures"]
         aggregates = [
-            "%s:%s" % (m, model._fields[m].aggregator or "sum") for m in measures
+            "{}:{}".format(m, model._fields[m].aggregator or "sum") for m in measures
         ]
         groups = model._read_group(
             self._domain(), groupby, aggregates, order=", ".join(groupby)

@@ -133,8 +133,9 @@ class Pcscd:
         os.makedirs(self.confdir, exist_ok=True)
         with open(os.path.join(self.confdir, "vpcd"), "w", encoding="ascii") as handle:
             handle.write(
-                'FRIENDLYNAME "%s"\nDEVICENAME   /dev/null:0x%04X\nLIBPATH      %s\nCHANNELID    0x%04X\n'
-                % (READER_NAME, self.port, driver, self.port)
+                'FRIENDLYNAME "{}"\nDEVICENAME   /dev/null:0x{:04X}\nLIBPATH      {}\nCHANNELID    0x{:04X}\n'.format(
+                    READER_NAME, self.port, driver, self.port
+                )
             )
         self.log_path = os.path.join(workdir, "pcscd.log")
         self.proc = None
@@ -163,12 +164,12 @@ class Pcscd:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(
-                    "pcscd exited with %s:\n%s" % (self.proc.returncode, self.log())
+                    "pcscd exited with {}:\n{}".format(self.proc.returncode, self.log())
                 )
             if "daemon ready" in self.log():
                 return self
             time.sleep(0.05)
-        raise RuntimeError("pcscd not ready after %ss:\n%s" % (timeout, self.log()))
+        raise RuntimeError("pcscd not ready after {}s:\n{}".format(timeout, self.log()))
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -209,8 +210,8 @@ def pcscd(tmp_path, request):
     other = _running_pcscd()
     if other:
         pytest.skip(
-            "another pcscd is already running (pid %s); stop it (systemctl stop pcscd.socket pcscd) "
-            "so that the tests can start their own with the vpcd reader" % other
+            "another pcscd is already running (pid {}); stop it (systemctl stop pcscd.socket pcscd) "
+            "so that the tests can start their own with the vpcd reader".format(other)
         )
     daemon = Pcscd(binary, driver, prefix, str(tmp_path))
     daemon.start()
@@ -324,8 +325,9 @@ class AgentProcess:
                 break
             time.sleep(0.05)
         raise AssertionError(
-            "agent log never said %r (rc=%s):\n%s"
-            % (text, self.proc.poll(), self.log())
+            "agent log never said {!r} (rc={}):\n{}".format(
+                text, self.proc.poll(), self.log()
+            )
         )
 
     def wait(self, timeout=30):
@@ -334,7 +336,7 @@ class AgentProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             raise AssertionError(
-                "agent still running after %ss:\n%s" % (timeout, self.log())
+                "agent still running after {}s:\n{}".format(timeout, self.log())
             )
 
     def kill(self):

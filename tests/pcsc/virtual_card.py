@@ -144,8 +144,9 @@ def main():
     card = VirtualCard(args.uid, args.host, args.port, bytes.fromhex(args.atr), args.sw)
     card.connect(timeout=30)
     print(
-        "virtual card %s on vpcd %s:%s (Ctrl-C removes it)"
-        % (card.uid.hex().upper(), args.host, args.port),
+        "virtual card {} on vpcd {}:{} (Ctrl-C removes it)".format(
+            card.uid.hex().upper(), args.host, args.port
+        ),
         flush=True,
     )
     try:
