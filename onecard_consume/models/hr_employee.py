@@ -106,7 +106,7 @@ class HrEmployee(models.Model):
                 )
                 if money or live:
                     what = [self.env._("card %s", card.number) for card in live] + [
-                        "{} {}".format(kinds[w.kind], w.currency_id.format(w.balance))
+                        f"{kinds[w.kind]} {w.currency_id.format(w.balance)}"
                         for w in money
                     ]
                     raise UserError(

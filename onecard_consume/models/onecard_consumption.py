@@ -581,7 +581,7 @@ class OnecardConsumption(models.AbstractModel):
         )
         if code and not (offline and price):
             return self._decline(item, code, book, wallets[holder["id"]])
-        meal_key = "{}/{}".format(local.date(), period_id or 0)
+        meal_key = f"{local.date()}/{period_id or 0}"
         code = self._check_rules(
             conf,
             category,

@@ -153,9 +153,9 @@ class OnecardDemo(models.AbstractModel):
         taken = set()
 
         def new_uid():
-            uid = "{:08X}".format(rng.getrandbits(32))
+            uid = f"{rng.getrandbits(32):08X}"
             while uid in taken:
-                uid = "{:08X}".format(rng.getrandbits(32))
+                uid = f"{rng.getrandbits(32):08X}"
             taken.add(uid)
             return uid
 
@@ -207,7 +207,7 @@ class OnecardDemo(models.AbstractModel):
         """Events (utc time, action) of the last DAYS days, ending yesterday."""
         ref = self.env.ref
         term = {
-            code: ref("onecard_consume.demo_terminal_{}".format(code))
+            code: ref(f"onecard_consume.demo_terminal_{code}")
             for code in ("101", "102", "103", "104", "201", "202", "203", "204")
         }
         cards, events, answers = state["cards"], [], {}

@@ -433,7 +433,7 @@ class OnecardLedger(models.AbstractModel):
     # ------------------------------------------------------ desk operations
     def _check_amount(self, amount):
         if (
-            not isinstance(amount, (int, float))
+            not isinstance(amount, int | float)
             or amount != amount
             or amount <= 0
             or amount == float("inf")
@@ -545,7 +545,7 @@ class OnecardLedger(models.AbstractModel):
         """Issue a card to a holder, taking a deposit and an opening top-up."""
         holder._check_usable()
         if any(
-            isinstance(value, (int, float)) and value < 0 for value in (deposit, topup)
+            isinstance(value, int | float) and value < 0 for value in (deposit, topup)
         ):
             raise UserError(
                 self.env._("Deposit and opening top-up cannot be negative.")

@@ -165,9 +165,7 @@ class OnecardReconciliation(models.TransientModel):
         return [
             {
                 "move_id": move_id,
-                "name": "{}: {}{}".format(
-                    label, name, " ({})".format(ref) if ref else ""
-                ),
+                "name": "{}: {}{}".format(label, name, f" ({ref})" if ref else ""),
                 "gl_amount": float(amount),
                 "manual_amount": float(amount),
             }

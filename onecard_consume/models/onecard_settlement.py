@@ -357,7 +357,7 @@ class OnecardSettlement(models.Model):
                     account,
                     partner,
                     analytic,
-                    "{} - {}".format(label, detail) if detail else label,
+                    f"{label} - {detail}" if detail else label,
                     line.amount,
                 )
         currency = self.currency_id

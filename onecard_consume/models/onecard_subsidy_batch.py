@@ -292,7 +292,7 @@ class OnecardSubsidyBatch(models.Model):
                 entries.append(
                     {
                         "cardholder_id": holder_id,
-                        "key": "sub-{}-reset".format(line_id),
+                        "key": f"sub-{line_id}-reset",
                         "kind": "subsidy_clear",
                         "lines": [(wallet_id, "drain")],
                     }
@@ -300,7 +300,7 @@ class OnecardSubsidyBatch(models.Model):
             entries.append(
                 {
                     "cardholder_id": holder_id,
-                    "key": "sub-{}-grant".format(line_id),
+                    "key": f"sub-{line_id}-grant",
                     "lines": [(wallet_id, float(amount))],
                 }
             )
@@ -352,7 +352,7 @@ class OnecardSubsidyBatch(models.Model):
         entries = [
             {
                 "cardholder_id": holder_id,
-                "key": "sub-{}-{}".format(line_id, state),
+                "key": f"sub-{line_id}-{state}",
                 "lines": [(wallet_id, ("upto", float(left)))],
             }
             for line_id, holder_id, wallet_id, left in self.env.cr.fetchall()

@@ -47,9 +47,8 @@ class OnecardWallet(models.Model):
     def _compute_display_name(self):
         kinds = dict(WALLET_KIND_SELECTION)
         for wallet in self:
-            wallet.display_name = "{} / {}".format(
-                wallet.cardholder_id.name,
-                self.env._(kinds[wallet.kind]),
+            wallet.display_name = (
+                f"{wallet.cardholder_id.name} / {self.env._(kinds[wallet.kind])}"
             )
 
     def write(self, vals):

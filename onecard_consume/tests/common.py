@@ -92,7 +92,7 @@ class OnecardCase(TransactionCase):
         def terminal(code, mode, **vals):
             return Terminal.create(
                 dict(
-                    name="T {}".format(code),
+                    name=f"T {code}",
                     code=code,
                     mode=mode,
                     canteen_id=cls.canteen.id,
@@ -207,7 +207,7 @@ class OnecardCase(TransactionCase):
                 actual[kind],
                 amount,
                 places=2,
-                msg="{} wallet of {}".format(kind, holder.name),
+                msg=f"{kind} wallet of {holder.name}",
             )
 
     def snapshot(self):

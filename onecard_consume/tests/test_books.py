@@ -117,7 +117,7 @@ class TestBooks(CardMoneyCase):
                 self.assertEqual(
                     reversal[name],
                     original[name],
-                    "the reversal's {} is not the sale's".format(name),
+                    f"the reversal's {name} is not the sale's",
                 )
         self.assertEqual(originals.canteen_id, self.south)
         self.assertEqual(originals.consume_category_id, self.hot)

@@ -39,14 +39,14 @@ class TestConcurrency(TransactionCase):
             company = env.company
             canteen = env["onecard.canteen"].create(
                 {
-                    "name": "Concurrency {}".format(cls.tag),
-                    "code": "CC{}".format(cls.tag),
+                    "name": f"Concurrency {cls.tag}",
+                    "code": f"CC{cls.tag}",
                 }
             )
             terminal = env["onecard.terminal"].create(
                 {
                     "name": "Concurrency",
-                    "code": "CT{}".format(cls.tag),
+                    "code": f"CT{cls.tag}",
                     "canteen_id": canteen.id,
                     "mode": "amount",
                 }
@@ -54,7 +54,7 @@ class TestConcurrency(TransactionCase):
             holder = env["onecard.cardholder"].create(
                 {
                     "name": "Racer",
-                    "code": "CR{}".format(cls.tag),
+                    "code": f"CR{cls.tag}",
                     "company_id": company.id,
                 }
             )
@@ -255,7 +255,7 @@ class TestConcurrency(TransactionCase):
             )
             cr.commit()
         before = float(self._cash()[0])
-        key = "replay-{}".format(self.tag)
+        key = f"replay-{self.tag}"
         answers, _retries = self._run([key] * 20)
         self.assertEqual(
             {a["operation_id"] for a in answers},

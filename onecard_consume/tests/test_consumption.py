@@ -256,12 +256,12 @@ class TestConsumption(OnecardCase):
             self.assertEqual(
                 self.ledger_count(),
                 rows,
-                "a declined swipe ({}) booked ledger rows".format(code),
+                f"a declined swipe ({code}) booked ledger rows",
             )
             self.assertEqual(
                 self.snapshot()["wallets"],
                 before,
-                "a declined swipe ({}) moved money".format(code),
+                f"a declined swipe ({code}) moved money",
             )
             seen.add(code)
 

@@ -247,7 +247,7 @@ class TestHr(OnecardCase):
         result = self.sync(rows)
         self.env.flush_all()  # what the RPC's commit would write too
         elapsed = time.time() - start
-        print("\nsync_employees: 10,000 rows in {:.1f} s".format(elapsed))  # noqa: T201
+        print(f"\nsync_employees: 10,000 rows in {elapsed:.1f} s")  # noqa: T201
         self.assertEqual(len(result), 10000)
         self.assertEqual({r["status"] for r in result}, {"created"})
         self.env.flush_all()

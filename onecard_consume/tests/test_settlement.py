@@ -204,9 +204,7 @@ class CardMoneyCase(TransactionCase):
                 self.gl(company[field], company),
                 sums[kind],
                 places=2,
-                msg="GL of the {} liability != sum of the {} wallets".format(
-                    kind, kind
-                ),
+                msg=f"GL of the {kind} liability != sum of the {kind} wallets",
             )
 
     def assertNothingUnsettled(self, company=None):
@@ -608,7 +606,7 @@ class TestSettlement(CardMoneyCase):
         ):
             self.assertTrue(
                 company_b[field],
-                "loading a chart gives the card accounts: {}".format(field),
+                f"loading a chart gives the card accounts: {field}",
             )
             self.assertNotEqual(company_b[field], self.company[field])
         self.assertEqual(

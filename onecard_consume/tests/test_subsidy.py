@@ -448,9 +448,7 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         self.env.flush_all()
         confirmed = time.perf_counter()
         print(
-            "\n10,000-line subsidy batch: holders {:.1f}s, load lines {:.1f}s, confirm {:.1f}s".format(
-                prepared - started, loaded - prepared, confirmed - loaded
-            )
+            f"\n10,000-line subsidy batch: holders {prepared - started:.1f}s, load lines {loaded - prepared:.1f}s, confirm {confirmed - loaded:.1f}s"
         )
         cr = self.env.cr
         cr.execute(

@@ -116,7 +116,7 @@ class OnecardCardOperationWizard(models.TransientModel):
             raise UserError(self.env._("Choose the card."))
         if not self.cardholder_id:
             raise UserError(self.env._("Choose the cardholder."))
-        shown = getattr(self, "_do_{}".format(self.operation))()
+        shown = getattr(self, f"_do_{self.operation}")()
         desk = (
             self.env["onecard.desk"]
             .browse(self.env.context.get("onecard_desk_id"))

@@ -55,16 +55,13 @@ class CardReadError(Exception):
 
 def _error_text(hresult):
     try:
-        return "{} (0x{:08X})".format(
-            scard.SCardGetErrorMessage(hresult).strip(),
-            hresult & 0xFFFFFFFF,
-        )
+        return f"{scard.SCardGetErrorMessage(hresult).strip()} (0x{hresult & 0xFFFFFFFF:08X})"
     except Exception:  # pragma: no cover - exotic hresult
         return "0x%08X" % (hresult & 0xFFFFFFFF)
 
 
 def _hex(data):
-    return " ".join("{:02X}".format(b) for b in data)
+    return " ".join(f"{b:02X}" for b in data)
 
 
 class Pcsc:
@@ -129,9 +126,7 @@ class Pcsc:
                 scard.SCARD_E_INVALID_HANDLE,
             ):
                 raise PcscUnavailable(_error_text(hresult))
-            raise CardReadError(
-                "cannot connect to the card: {}".format(_error_text(hresult))
-            )
+            raise CardReadError(f"cannot connect to the card: {_error_text(hresult)}")
         try:
             response = self._transmit(card, protocol, GET_UID_APDU)
             sw1, sw2 = response[-2:]
@@ -141,10 +136,8 @@ class Pcsc:
             data = response[:-2]
             if (sw1, sw2) != (0x90, 0x00):
                 raise CardReadError(
-                    "the card answered SW {:02X} {:02X} to GET UID (FF CA 00 00 00): "
-                    "not a contactless card, or the reader does not support it".format(
-                        sw1, sw2
-                    )
+                    f"the card answered SW {sw1:02X} {sw2:02X} to GET UID (FF CA 00 00 00): "
+                    "not a contactless card, or the reader does not support it"
                 )
             if not 4 <= len(data) <= 10:
                 raise CardReadError(
@@ -159,12 +152,10 @@ class Pcsc:
     def _transmit(card, protocol, apdu):
         hresult, response = scard.SCardTransmit(card, protocol, apdu)
         if hresult != scard.SCARD_S_SUCCESS:
-            raise CardReadError(
-                "APDU {} failed: {}".format(_hex(apdu), _error_text(hresult))
-            )
+            raise CardReadError(f"APDU {_hex(apdu)} failed: {_error_text(hresult)}")
         if len(response) < 2:
             raise CardReadError(
-                "APDU {}: answer too short ({})".format(_hex(apdu), _hex(response))
+                f"APDU {_hex(apdu)}: answer too short ({_hex(response)})"
             )
         return response
 
@@ -219,7 +210,7 @@ class Odoo:
         if status == 200 and isinstance(answer, dict) and answer.get("ok"):
             log.info("card %s delivered to Odoo (%s)", uid, self.url)
             return True
-        self._log_refusal("card {} NOT delivered".format(uid), status, answer)
+        self._log_refusal(f"card {uid} NOT delivered", status, answer)
         return False
 
     def check(self):
@@ -283,7 +274,7 @@ class Agent:
                     "no-reader",
                     logging.WARNING,
                     "no PC/SC reader found%s; waiting for one",
-                    " matching {!r}".format(self.pcsc.reader_filter)
+                    f" matching {self.pcsc.reader_filter!r}"
                     if self.pcsc.reader_filter
                     else "",
                 )
@@ -502,7 +493,7 @@ def main(argv=None):
         "desk reader agent %s: sending card UIDs to %s%s",
         __version__,
         odoo.url,
-        " (readers matching {!r})".format(args.reader) if args.reader else "",
+        f" (readers matching {args.reader!r})" if args.reader else "",
     )
     agent = Agent(
         Pcsc(args.reader),

@@ -32,7 +32,7 @@ class DeskReaderError(Exception):
 
 
 def _reject_constant(name):
-    raise ValueError("{} is not valid JSON".format(name))
+    raise ValueError(f"{name} is not valid JSON")
 
 
 class DeskReaderController(http.Controller):

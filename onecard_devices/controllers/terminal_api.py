@@ -34,7 +34,7 @@ class TerminalApi(http.Controller):
         readonly=False,
     )
     def terminal_api(self, name, group=None, **_kw):
-        message = MESSAGES.get("{}/{}".format(group, name) if group else name)
+        message = MESSAGES.get(f"{group}/{name}" if group else name)
         env = api.Environment(request.env.cr, SUPERUSER_ID, {"lang": self._lang()})
         request.update_env(context=env.context)
         try:

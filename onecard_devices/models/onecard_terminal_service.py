@@ -142,7 +142,7 @@ KINDS = {
 
 
 def _reject_constant(name):
-    raise ValueError("{} is not valid JSON".format(name))
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _check_value(env, name, value, kind):
@@ -586,7 +586,7 @@ class OnecardTerminalService(models.AbstractModel):
             "amount": payload.get("amount"),
             "key": payload.get("key"),
             "pin": payload.get("pin"),
-            "idempotency_key": key and "T{}:{}".format(terminal_id, key),
+            "idempotency_key": key and f"T{terminal_id}:{key}",
             "terminal_seq": payload.get("seq"),
             "terminal_epoch": payload.get("epoch") or 0,
             "business_time": self._business_time(payload.get("time")),

@@ -73,11 +73,11 @@ class TerminalApiCase(HttpCase):
         def terminal(code, mode="amount", **vals):
             return Terminal.create(
                 dict(
-                    name="D {}".format(code),
+                    name=f"D {code}",
                     code=code,
                     mode=mode,
                     canteen_id=cls.canteen.id,
-                    serial_number="OCTEST-SN-{}".format(code),
+                    serial_number=f"OCTEST-SN-{code}",
                     **vals,
                 )
             )

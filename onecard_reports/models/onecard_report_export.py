@@ -69,7 +69,7 @@ class OnecardReportExport(models.Model):
         return {
             "type": "ir.actions.act_url",
             "target": "self",
-            "url": "/web/content/{}?download=true".format(self.attachment_id.id),
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
         }
 
     # ---------------------------------------------------------- business
@@ -98,7 +98,7 @@ class OnecardReportExport(models.Model):
             with open(path, "rb") as stream:
                 attachment = self.env["ir.attachment"].create(
                     {
-                        "name": "{}.xlsx".format(self.name),
+                        "name": f"{self.name}.xlsx",
                         "raw": stream.read(),
                         "res_model": self._name,
                         "res_id": self.id,

@@ -31,20 +31,20 @@ class OnecardReportXlsx(models.AbstractModel):
     def _formats(self, workbook, currency):
         decimals = "0" * currency.decimal_places
         symbol = (currency.symbol or "").replace('"', "")
-        number = "#,##0.{}".format(decimals) if decimals else "#,##0"
+        number = f"#,##0.{decimals}" if decimals else "#,##0"
         money = (
-            ('"{}"{}'.format(symbol, number))
+            (f'"{symbol}"{number}')
             if currency.position == "before"
-            else ('{}" {}"'.format(number, symbol))
+            else (f'{number}" {symbol}"')
         )
         return {
             "header": workbook.add_format(
                 {"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}
             ),
             "title": workbook.add_format({"bold": True, "font_size": 13}),
-            "money": workbook.add_format({"num_format": "{};-{}".format(money, money)}),
+            "money": workbook.add_format({"num_format": f"{money};-{money}"}),
             "money_total": workbook.add_format(
-                {"num_format": "{};-{}".format(money, money), "bold": True, "top": 1}
+                {"num_format": f"{money};-{money}", "bold": True, "top": 1}
             ),
             "integer": workbook.add_format({"num_format": "#,##0"}),
             "integer_total": workbook.add_format(
@@ -180,9 +180,7 @@ class OnecardReportXlsx(models.AbstractModel):
         # this export reads everything, so plan for all rows and sort in memory.
         self.env.cr.execute("SET LOCAL cursor_tuple_fraction = 1")
         self.env.cr.execute("SET LOCAL work_mem = '64MB'")
-        cursor = self.env.cr._cnx.cursor(
-            name="onecard_xlsx_{}".format(uuid.uuid4().hex)
-        )
+        cursor = self.env.cr._cnx.cursor(name=f"onecard_xlsx_{uuid.uuid4().hex}")
         try:
             cursor.itersize = CHUNK
             select = query.select(*cells)

@@ -321,7 +321,7 @@ class TestReports(ReportCase):
         got = {
             h.id: values
             for h, *values in self.read_group(
-                wizard, ["cardholder_id"], ["{}:sum".format(m) for m in measures]
+                wizard, ["cardholder_id"], [f"{m}:sum" for m in measures]
             )
         }
         sql = {
@@ -363,7 +363,7 @@ class TestReports(ReportCase):
             for h, *values in self.read_group(
                 self.wizard(report="topup", day=D3),
                 ["cardholder_id"],
-                ["{}:sum".format(m) for m in measures],
+                [f"{m}:sum" for m in measures],
             )
         }
         self.assertEqual(

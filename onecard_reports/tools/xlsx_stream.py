@@ -72,9 +72,7 @@ class StreamWorksheet(Worksheet):
                     continue
                 if kind == "n":
                     cells.append(
-                        '<c r="{}{}"{}><v>{!r}</v></c>'.format(
-                            col, ref, style, float(value)
-                        )
+                        f'<c r="{col}{ref}"{style}><v>{float(value)!r}</v></c>'
                     )
                 else:
                     position = index.get(value)

@@ -282,7 +282,7 @@ class OnecardReportWizard(models.TransientModel):
         label = dict(self._fields["report"]._description_selection(self.env))[
             self.report
         ]
-        return "{} {} ~ {}".format(label, self.date_from, self.date_to)
+        return f"{label} {self.date_from} ~ {self.date_to}"
 
     # ------------------------------------------------------------ tables
     def _group_table(self):

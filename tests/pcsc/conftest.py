@@ -133,9 +133,7 @@ class Pcscd:
         os.makedirs(self.confdir, exist_ok=True)
         with open(os.path.join(self.confdir, "vpcd"), "w", encoding="ascii") as handle:
             handle.write(
-                'FRIENDLYNAME "{}"\nDEVICENAME   /dev/null:0x{:04X}\nLIBPATH      {}\nCHANNELID    0x{:04X}\n'.format(
-                    READER_NAME, self.port, driver, self.port
-                )
+                f'FRIENDLYNAME "{READER_NAME}"\nDEVICENAME   /dev/null:0x{self.port:04X}\nLIBPATH      {driver}\nCHANNELID    0x{self.port:04X}\n'
             )
         self.log_path = os.path.join(workdir, "pcscd.log")
         self.proc = None
@@ -164,12 +162,12 @@ class Pcscd:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(
-                    "pcscd exited with {}:\n{}".format(self.proc.returncode, self.log())
+                    f"pcscd exited with {self.proc.returncode}:\n{self.log()}"
                 )
             if "daemon ready" in self.log():
                 return self
             time.sleep(0.05)
-        raise RuntimeError("pcscd not ready after {}s:\n{}".format(timeout, self.log()))
+        raise RuntimeError(f"pcscd not ready after {timeout}s:\n{self.log()}")
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -210,8 +208,8 @@ def pcscd(tmp_path, request):
     other = _running_pcscd()
     if other:
         pytest.skip(
-            "another pcscd is already running (pid {}); stop it (systemctl stop pcscd.socket pcscd) "
-            "so that the tests can start their own with the vpcd reader".format(other)
+            f"another pcscd is already running (pid {other}); stop it (systemctl stop pcscd.socket pcscd) "
+            "so that the tests can start their own with the vpcd reader"
         )
     daemon = Pcscd(binary, driver, prefix, str(tmp_path))
     daemon.start()
@@ -325,9 +323,7 @@ class AgentProcess:
                 break
             time.sleep(0.05)
         raise AssertionError(
-            "agent log never said {!r} (rc={}):\n{}".format(
-                text, self.proc.poll(), self.log()
-            )
+            f"agent log never said {text!r} (rc={self.proc.poll()}):\n{self.log()}"
         )
 
     def wait(self, timeout=30):
@@ -335,9 +331,7 @@ class AgentProcess:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            raise AssertionError(
-                "agent still running after {}s:\n{}".format(timeout, self.log())
-            )
+            raise AssertionError(f"agent still running after {timeout}s:\n{self.log()}")
 
     def kill(self):
         if self.proc.poll() is None:

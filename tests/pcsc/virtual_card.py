@@ -144,9 +144,7 @@ def main():
     card = VirtualCard(args.uid, args.host, args.port, bytes.fromhex(args.atr), args.sw)
     card.connect(timeout=30)
     print(
-        "virtual card {} on vpcd {}:{} (Ctrl-C removes it)".format(
-            card.uid.hex().upper(), args.host, args.port
-        ),
+        f"virtual card {card.uid.hex().upper()} on vpcd {args.host}:{args.port} (Ctrl-C removes it)",
         flush=True,
     )
     try:
