@@ -70,8 +70,9 @@ class HrEmployee(models.Model):
         return result
 
     def unlink(self):
-        """A deleted employee's account outlives them: money and history stay, refundable at
-        the desk, and the badge ID is released for a new employee (unique among active holders)."""
+        """A deleted employee's account outlives them: money and history stay,
+        refundable at the desk, and the badge ID is released for a new employee (unique
+        among active holders)."""
         holders = self.sudo().with_context(active_test=False).onecard_cardholder_ids
         result = super().unlink()
         self.env["onecard.ledger"].sudo()._employee_left(holders)
@@ -82,7 +83,8 @@ class HrEmployee(models.Model):
         return result
 
     def _onecard_check_company_change(self, vals):
-        """Employees whose company changes; refused while their card account holds money.
+        """Employees whose company changes; refused while their card account holds
+        money.
 
         Card money is a liability of the old company: moving it is an
         accounting event between two companies, done at the card desk (return
@@ -121,8 +123,9 @@ class HrEmployee(models.Model):
         return moved
 
     def _onecard_follow_company(self):
-        """The account of an employee who moved: the old one is archived with its history in
-        the old company, a new one opened in the new company (when it creates them)."""
+        """The account of an employee who moved: the old one is archived with its
+        history in the old company, a new one opened in the new company (when it creates
+        them)."""
         for employee in self:
             old = employee.sudo().onecard_cardholder_ids.filtered(
                 lambda h: h.company_id != employee.company_id

@@ -49,8 +49,8 @@ class OnecardCanteen(models.Model):
 
     @api.constrains("posting", "partner_id")
     def _check_operator(self):
-        # A sale is booked with the party owed it: an outsourced canteen without its caterer
-        # would book sales owed to nobody.
+        # A sale is booked with the party owed it: an outsourced canteen without its
+        # caterer would book sales owed to nobody.
         for canteen in self:
             if canteen.posting == "payable" and not canteen.partner_id:
                 raise ValidationError(

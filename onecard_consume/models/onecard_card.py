@@ -133,12 +133,14 @@ class OnecardCard(models.Model):
             )
 
     def action_report_lost(self):
-        """Report these cards lost (public: the desk's wizard, and RPC for HR, portals, hotlines).
+        """Report these cards lost (public: the desk's wizard, and RPC for HR, portals,
+        hotlines).
 
-        ``execute_kw(db, uid, password, "onecard.card", "action_report_lost", [[card_id]])``. Needs
-        write access to cards (operators). The card stops paying at once; terminals get it on their
-        blacklist at their next heartbeat. Refused clearly (UserError) for a card that is not active
-        or frozen. Find a card by UID with ``search([("uid", "=", "04A1B2C3")])``.
+        ``execute_kw(db, uid, password, "onecard.card", "action_report_lost",
+        [[card_id]])``. Needs write access to cards (operators). The card stops paying
+        at once; terminals get it on their blacklist at their next heartbeat. Refused
+        clearly (UserError) for a card that is not active or frozen. Find a card by UID
+        with ``search([("uid", "=", "04A1B2C3")])``.
         """
         self.check_access("write")
         for card in self:

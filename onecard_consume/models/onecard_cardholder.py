@@ -65,8 +65,9 @@ class OnecardCardholder(models.Model):
     active = fields.Boolean(default=True)
 
     def init(self):
-        # Unique among active holders only: an archived account (its employee was deleted,
-        # or moved to another company) keeps its code in the history and releases it.
+        # Unique among active holders only: an archived account (its employee was
+        # deleted, or moved to another company) keeps its code in the history and
+        # releases it.
         self.env.cr.execute("""
             ALTER TABLE onecard_cardholder DROP CONSTRAINT IF EXISTS onecard_cardholder_code_company_uniq;
             CREATE UNIQUE INDEX IF NOT EXISTS onecard_cardholder_active_code_uniq
@@ -112,8 +113,9 @@ class OnecardCardholder(models.Model):
         return super().write(vals)
 
     def _check_codes_free(self, pairs, exclude=()):
-        """In words what the unique index says in SQL, checked before it so the user reads
-        this: no other active holder has one of these (code, company id). One query."""
+        """In words what the unique index says in SQL, checked before it so the user
+        reads this: no other active holder has one of these (code, company id). One
+        query."""
         if not pairs:
             return
         self.flush_model(["code", "company_id", "active"])

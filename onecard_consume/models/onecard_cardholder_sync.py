@@ -36,7 +36,8 @@ class OnecardCardholder(models.Model):
             else:
                 good[str(row["code"]).strip()] = (index, row)
         codes = list(good)
-        # An active holder wins over archived ones with the same code (a deleted employee's).
+        # An active holder wins over archived ones with the same code (a deleted
+        # employee's).
         existing = {
             h.code: h
             for h in self.with_context(active_test=False).search(

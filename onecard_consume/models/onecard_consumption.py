@@ -240,7 +240,8 @@ class OnecardConsumption(models.AbstractModel):
         return answers
 
     def _memo(self, memo, method, key, model=None):
-        """Cached settings from ``_settings_memo`` (an ormcache hit costs more than a dict)."""
+        """Cached settings from ``_settings_memo`` (an ormcache hit costs more than a
+        dict)."""
         if (method, key) not in memo:
             memo[(method, key)] = getattr(model if model is not None else self, method)(
                 key
@@ -250,12 +251,13 @@ class OnecardConsumption(models.AbstractModel):
     @api.model
     @tools.ormcache()
     def _settings_generation(self):
-        """A new token each time Odoo's default ormcache is cleared: settings changed (here, or
-        signalled by another worker), or the entry was evicted."""
+        """A new token each time Odoo's default ormcache is cleared: settings changed
+        (here, or signalled by another worker), or the entry was evicted."""
         return object()
 
     def _settings_memo(self):
-        """The settings looked up so far (terminals, categories, meal periods), per process.
+        """The settings looked up so far (terminals, categories, meal periods), per
+        process.
 
         Every ormcache hit goes through the decorator package's
         inspect.Signature.bind twice (the method, then the LRU's lock): at ~4 hits
@@ -287,9 +289,10 @@ class OnecardConsumption(models.AbstractModel):
         )
         uid = normalize_uid(request.get("uid"))
         header["request_digest"] = request_digest(request, uid)
-        # A request is the same as an earlier one by its key, or by the terminal's record number
-        # (within its sequence epoch): a record number booked once is never booked again. Whether
-        # it is the SAME request the digest tells (_replays).
+        # A request is the same as an earlier one by its key, or by the terminal's
+        # record number (within its sequence epoch): a record number booked once is
+        # never booked again. Whether it is the SAME request the digest tells
+        # (_replays).
         identities = []
         if header["idempotency_key"]:
             identities.append(("key", conf["company_id"], header["idempotency_key"]))
@@ -312,11 +315,13 @@ class OnecardConsumption(models.AbstractModel):
         )
 
     def _assign_past(self, items):
-        """Book records dated before their terminal's last move where the terminal was then.
+        """Book records dated before their terminal's last move where the terminal was
+        then.
 
-        Offline uploads and back-entries of sales made before a terminal moved belong to the
-        canteen and category of their business time, not of upload time. Only such records
-        cost a statement (one for the batch); a batch of current swipes costs nothing here.
+        Offline uploads and back-entries of sales made before a terminal moved belong to
+        the canteen and category of their business time, not of upload time. Only such
+        records cost a statement (one for the batch); a batch of current swipes costs
+        nothing here.
         """
         past = [
             (index, item["conf"]["id"], item["header"]["business_time"])
@@ -353,8 +358,8 @@ class OnecardConsumption(models.AbstractModel):
             )
 
     def _lookup(self, items):
-        """One statement: the stored answers of requests already processed, and the batch's
-        cards, holders and wallets, holders and wallets locked.
+        """One statement: the stored answers of requests already processed, and the
+        batch's cards, holders and wallets, holders and wallets locked.
 
         One round trip fewer per batch than a lookup then a lock (under load
         each round trip also waits for a CPU).
@@ -461,7 +466,8 @@ class OnecardConsumption(models.AbstractModel):
         return stored, cards, wallets
 
     def _replays(self, items, answers, stored):
-        """Answer requests already processed from ``stored``; mark repeats inside the batch.
+        """Answer requests already processed from ``stored``; mark repeats inside the
+        batch.
 
         A known identity with another digest is a conflict: refused, nothing
         booked (the answer is not stored: the identity belongs to the first
@@ -494,13 +500,15 @@ class OnecardConsumption(models.AbstractModel):
         return conflicts
 
     def _conflict(self, item):
-        """The answer to a reused key or sequence number: a refusal that says nothing of the first request."""
+        """The answer to a reused key or sequence number: a refusal that says nothing of
+        the first request."""
         return dict(
             self._result(None, "sequence_conflict", 0.0, {}, {}), operation_id=None
         )
 
     def _report_conflicts(self, items):
-        """Log the conflicting requests and hand them to the terminals (onecard_devices raises an alert)."""
+        """Log the conflicting requests and hand them to the terminals (onecard_devices
+        raises an alert)."""
         conflicts = []
         for item in items:
             header = item["header"]
@@ -524,8 +532,9 @@ class OnecardConsumption(models.AbstractModel):
                     "business_time": item.get("business_time"),
                 }
             )
-        # The refusal must reach the terminal even if raising the alert fails (mail, a lock): a
-        # failing batch would be redone and fail again, and the terminal retry the record for ever.
+        # The refusal must reach the terminal even if raising the alert fails (mail, a
+        # lock): a failing batch would be redone and fail again, and the terminal retry
+        # the record for ever.
         try:
             with self.env.cr.savepoint():
                 self.env["onecard.terminal"].sudo()._sequence_conflicts(conflicts)
@@ -536,7 +545,8 @@ class OnecardConsumption(models.AbstractModel):
             )
 
     def _collect_pending(self, items):
-        """Collection-mode subsidies wait for the holder's next swipe with a live card; return those holders."""
+        """Collection-mode subsidies wait for the holder's next swipe with a live card;
+        return those holders."""
         collected = []
         for item in items:
             card = item["card"]
@@ -554,7 +564,8 @@ class OnecardConsumption(models.AbstractModel):
         return collected
 
     def _decide(self, item, wallets, book):
-        """Apply the rules to one swipe and queue what it books (nothing is written here)."""
+        """Apply the rules to one swipe and queue what it books (nothing is written
+        here)."""
         conf, header, card = item["conf"], item["header"], item["card"]
         offline = header["offline"]
         if not card:
@@ -629,7 +640,8 @@ class OnecardConsumption(models.AbstractModel):
         book["headers"].append(header)
 
     def _write(self, book, holders):
-        """Write the batch in one statement: operations, ledger rows, wallets, usage counters."""
+        """Write the batch in one statement: operations, ledger rows, wallets, usage
+        counters."""
         if not book["headers"]:
             return
         usage = [
@@ -668,7 +680,8 @@ class OnecardConsumption(models.AbstractModel):
             .browse(terminal_id)
         )
         company = terminal.company_id
-        # From the table, not the one2many: the ORM cache of the terminal's history may predate a move.
+        # From the table, not the one2many: the ORM cache of the terminal's history may
+        # predate a move.
         self.env["onecard.terminal.assignment"].flush_model(["terminal_id", "date_to"])
         self.env.cr.execute(
             "SELECT max(date_to) FROM onecard_terminal_assignment WHERE terminal_id = %s",
@@ -881,7 +894,8 @@ class OnecardConsumption(models.AbstractModel):
         book["dirty"].add(holder["id"])
 
     def _split(self, conf, category, card, state, price, forced):
-        """Ledger lines (wallet id, signed amount) taking ``price`` from the wallets in the company's order.
+        """Ledger lines (wallet id, signed amount) taking ``price`` from the wallets in
+        the company's order.
 
         state: the holder's locked wallets. Returns (lines, short): short is
         True when the money is not there (declined), None when a forced
@@ -907,7 +921,8 @@ class OnecardConsumption(models.AbstractModel):
         if left > 0.0001:
             if not forced:
                 return [], True
-            # Offline record: the meal was eaten; the debt lands on the spending (cash) wallet.
+            # Offline record: the meal was eaten; the debt lands on the spending (cash)
+            # wallet.
             main = by_kind["temporary" if card["card_kind"] == "temporary" else "cash"]
             existing = [line for line in lines if line[0] == main]
             if existing:

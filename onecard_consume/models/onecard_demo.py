@@ -73,8 +73,9 @@ class OnecardDemo(models.AbstractModel):
         rng = random.Random(42)
         ref = self.env.ref
         admin = ref("base.user_admin")
-        # Desk operations are booked as the administrator (the operator of the card office).
-        # An explicit lang: without one, _() in onecard.card.create mistakes its local `uid` for a user id.
+        # Desk operations are booked as the administrator (the operator of the card
+        # office). An explicit lang: without one, _() in onecard.card.create mistakes
+        # its local `uid` for a user id.
         demo = self.with_context(lang=admin.lang or "en_US")
         ledger = demo.env["onecard.ledger"].with_user(admin)
         methods = [
@@ -92,7 +93,8 @@ class OnecardDemo(models.AbstractModel):
 
     # ------------------------------------------------------------ people
     def _demo_people(self):
-        """Employees 0001..0050 (cardholders follow by themselves), one visitor, the admin."""
+        """Employees 0001..0050 (cardholders follow by themselves), one visitor, the
+        admin."""
         ref = self.env.ref
         staff, manager = (
             ref("onecard_consume.demo_category_staff"),
@@ -149,7 +151,8 @@ class OnecardDemo(models.AbstractModel):
         return {"staff": holders, "visitor": visitor, "operator": operator}
 
     def _demo_cards(self, ledger, rng, holders, methods):
-        """A card per employee (deposit + opening top-up), a temporary card, an operator card."""
+        """A card per employee (deposit + opening top-up), a temporary card, an operator
+        card."""
         taken = set()
 
         def new_uid():
@@ -334,7 +337,8 @@ class OnecardDemo(models.AbstractModel):
         def day(offset):
             return today - timedelta(days=offset)
 
-        # Stories: a second breakfast at the count terminal, a lost card, a refund, a double charge.
+        # Stories: a second breakfast at the count terminal, a lost card, a refund, a
+        # double charge.
         add(day(5), 7 * 60 + 58, swipe, 10, "103")
         add(day(5), 7 * 60 + 59, swipe, 10, "103")  # declined: meal count used up
         add(day(3), 10 * 60 + 5, lambda: ledger.report_lost(cards[11]))

@@ -141,7 +141,8 @@ class OnecardDesk(models.TransientModel):
         )
 
     def action_operation(self):
-        """Open the operation wizard; the button passes ``onecard_operation`` in its context."""
+        """Open the operation wizard; the button passes ``onecard_operation`` in its
+        context."""
         self.ensure_one()
         operation = self.env.context.get("onecard_operation")
         return self.env["onecard.card.operation.wizard"]._open_action(
@@ -173,7 +174,8 @@ class OnecardDesk(models.TransientModel):
         }
 
     def _show(self, uid):
-        """After a wizard: point the desk at ``uid`` and reload it (the wizard closes)."""
+        """After a wizard: point the desk at ``uid`` and reload it (the wizard
+        closes)."""
         self.ensure_one()
         self.card_uid = uid
         return {"type": "ir.actions.act_window_close"}

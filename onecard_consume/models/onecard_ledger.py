@@ -83,7 +83,8 @@ USAGE_NAMES = tuple(name for name, _type in USAGE_COLUMNS)
 
 
 def chain_row(state, header, wallet_id, amount, rows, wallets):
-    """Chain one ledger row of ``header`` (idempotency_key and business_time set) onto a wallet.
+    """Chain one ledger row of ``header`` (idempotency_key and business_time set) onto a
+    wallet.
 
     state: {wallet_id: (balance, chain head, kind)} as locked, moved to the new
     balance and head. Appends (header, row) to ``rows`` and adds the amount to
@@ -115,17 +116,17 @@ def _names(columns, prefix=""):
 
 
 def _recordset(columns):
-    """Rows from one JSON parameter (an array of objects): json.dumps and PostgreSQL's JSON
-    parser are C; psycopg2 adapting every element of a column array is Python and was half
-    the statement's time for a gateway batch."""
+    """Rows from one JSON parameter (an array of objects): json.dumps and PostgreSQL's
+    JSON parser are C; psycopg2 adapting every element of a column array is Python and
+    was half the statement's time for a gateway batch."""
     return "json_to_recordset(%s::json) AS v({})".format(
         ", ".join("{} {}".format(*column) for column in columns)
     )
 
 
 # _write_book's one statement: each table's rows are one JSON parameter;
-# who and when (create/write uid and date) is one row of two parameters, the same for all.
-# The updates also get their ids as an array: the planner then knows how few rows
+# who and when (create/write uid and date) is one row of two parameters, the same for
+# all. The updates also get their ids as an array: the planner then knows how few rows
 # change (it guesses 100 for json_to_recordset and scans the whole table).
 WRITE_BOOK_SQL = """
     WITH stamp AS (
@@ -162,13 +163,15 @@ WRITE_BOOK_SQL = """
 
 
 class IdempotencyConflict(UserError):
-    """An idempotency key reused with other parameters (like Stripe's): refused, nothing booked."""
+    """An idempotency key reused with other parameters (like Stripe's): refused, nothing
+    booked."""
 
 
 def desk_digest(
     kind, holder_id, lines, card_id=None, method_id=None, amount=None, **extra
 ):
-    """Digest of a desk operation (what makes a keyed request that request): see ``_simple``."""
+    """Digest of a desk operation (what makes a keyed request that request): see
+    ``_simple``."""
     parts = [
         "1",
         kind,
@@ -326,8 +329,9 @@ class OnecardLedger(models.AbstractModel):
             chain_row(state, header, line["wallet_id"], amount, rows, wallets)
         balances = {kind: balance for balance, _head, kind in state.values()}
         header["result"] = answer(balances) if answer else (header.get("result") or {})
-        # Where and for whom, as it is now (a desk operation is dated now); a caller that knows
-        # better (a correction mirroring its sale) sets these keys and nothing is looked up.
+        # Where and for whom, as it is now (a desk operation is dated now); a caller
+        # that knows better (a correction mirroring its sale) sets these keys and
+        # nothing is looked up.
         if header.get("terminal_id") and "canteen_id" not in header:
             conf = self.env["onecard.consumption"]._terminal_conf(header["terminal_id"])
             header.update(
@@ -363,7 +367,8 @@ class OnecardLedger(models.AbstractModel):
     # ---------------------------------------------------------- the writer
     @api.model
     def _write_book(self, headers, rows, wallets, usage=()):
-        """Write a booking in ONE statement; return the operation ids in the order of ``headers``.
+        """Write a booking in ONE statement; return the operation ids in the order of
+        ``headers``.
 
         headers: operation columns (see OPERATION_COLUMNS; business_time,
         idempotency_key and result set). rows: ledger rows in chain order, as
@@ -494,7 +499,8 @@ class OnecardLedger(models.AbstractModel):
             replay = self._replay(holder.company_id.id, key, digest=digest)
             if replay:
                 return replay
-        # department (and a subsidy's analytic account) are looked up by _book unless given in extra
+        # department (and a subsidy's analytic account) are looked up by _book unless
+        # given in extra
         header = dict(
             kind=kind,
             state="approved",
@@ -731,7 +737,8 @@ class OnecardLedger(models.AbstractModel):
 
     @api.model
     def correct(self, operation, reason):
-        """Reverse a consumption with a reason: a new operation, rows of opposite sign."""
+        """Reverse a consumption with a reason: a new operation, rows of opposite
+        sign."""
         if not reason:
             raise UserError(self.env._("A correction needs a reason."))
         if (
@@ -743,10 +750,11 @@ class OnecardLedger(models.AbstractModel):
             raise UserError(self.env._("This consumption was already corrected."))
         rows = operation.transaction_ids
         lines = [{"wallet": row.wallet_id, "amount": -row.amount} for row in rows]
-        # The reversal mirrors the sale's rows (one header: they all carry the same values), not
-        # the terminal's or the holder's configuration of today: the terminal may have moved to
-        # another canteen, the holder to another department, the canteen to another analytic
-        # account or contract (the caterer paid for the sale gives it back).
+        # The reversal mirrors the sale's rows (one header: they all carry the same
+        # values), not the terminal's or the holder's configuration of today: the
+        # terminal may have moved to another canteen, the holder to another department,
+        # the canteen to another analytic account or contract (the caterer paid for the
+        # sale gives it back).
         sale = rows[:1]
         result = self._simple(
             "correction",

@@ -13,7 +13,8 @@ ACCOUNTS = [  # (label, company field, wallet kinds)
 
 
 class OnecardReconciliation(models.TransientModel):
-    """Wallets vs general ledger vs terminals, for one date, with what explains a gap."""
+    """Wallets vs general ledger vs terminals, for one date, with what explains a
+    gap."""
 
     _name = "onecard.reconciliation"
     _description = "Card Reconciliation"
@@ -30,8 +31,9 @@ class OnecardReconciliation(models.TransientModel):
 
     @api.depends("line_ids.difference")
     def _compute_balanced(self):
-        # Only timing (activity not posted yet) may separate GL and sub-ledger; anything else,
-        # a manual entry on a card account first of all, is a difference to explain.
+        # Only timing (activity not posted yet) may separate GL and sub-ledger; anything
+        # else, a manual entry on a card account first of all, is a difference to
+        # explain.
         for rec in self:
             rec.balanced = all(
                 rec.currency_id.is_zero(line.difference)
@@ -132,8 +134,8 @@ class OnecardReconciliation(models.TransientModel):
             )
             gl, manual = cr.fetchone()
         ledger, unsettled, gl, manual = map(float, (ledger, unsettled, gl, manual))
-        # Manual entries are not taken out of the GL: they are what makes it differ from the
-        # sub-ledger, listed below the account (_manual_lines) as the explanation.
+        # Manual entries are not taken out of the GL: they are what makes it differ from
+        # the sub-ledger, listed below the account (_manual_lines) as the explanation.
         return {
             "ledger_amount": ledger,
             "unsettled_amount": unsettled,
@@ -143,7 +145,8 @@ class OnecardReconciliation(models.TransientModel):
         }
 
     def _manual_lines(self, account, label):
-        """The entries on a card account not made by a settlement (nor its reversal), one line each."""
+        """The entries on a card account not made by a settlement (nor its reversal),
+        one line each."""
         if not account:
             return []
         self.env.cr.execute(

@@ -156,9 +156,10 @@ class OnecardSettlement(models.Model):
             )
         )
         self.env["onecard.transaction"].invalidate_model(["settlement_id"])
-        # Late: posted outside its own period, i.e. dated before this period, or in a period an
-        # earlier posted settlement already covered (a day settled, then a month: the day's late
-        # records are late in the month too), whatever the kind of this settlement.
+        # Late: posted outside its own period, i.e. dated before this period, or in a
+        # period an earlier posted settlement already covered (a day settled, then a
+        # month: the day's late records are late in the month too), whatever the kind of
+        # this settlement.
         settled_from, settled_to = self._settled_periods()
         self.env.cr.execute(
             SQL(
@@ -224,9 +225,9 @@ class OnecardSettlement(models.Model):
         self.write({"move_id": move.id, "note": note})
 
     def _settled_periods(self):
-        """The time other posted settlements of the company cover from this period's start on,
-        as UTC bounds (a list of starts, a list of ends), merged: a year of day settlements is
-        one interval. Before the start every row is late anyway."""
+        """The time other posted settlements of the company cover from this period's
+        start on, as UTC bounds (a list of starts, a list of ends), merged: a year of
+        day settlements is one interval. Before the start every row is late anyway."""
         others = self.search(
             [
                 ("company_id", "=", self.company_id.id),
@@ -283,7 +284,8 @@ class OnecardSettlement(models.Model):
         return account
 
     def _counterpart(self, line):
-        """(account, partner, analytic account, label) receiving the other side of a total."""
+        """(account, partner, analytic account, label) receiving the other side of a
+        total."""
         if line.kind in PAYMENT_KINDS:
             journal = line.payment_method_id.with_company(
                 self.company_id
@@ -297,11 +299,12 @@ class OnecardSettlement(models.Model):
                 )
             return journal.default_account_id, None, None, line.payment_method_id.name
         if line.kind in CONSUME_KINDS:
-            # To whom the rows were owed when booked, not the canteen's contract of today: a
-            # correction gives back to the caterer that was paid for the sale.
+            # To whom the rows were owed when booked, not the canteen's contract of
+            # today: a correction gives back to the caterer that was paid for the sale.
             canteen, partner = line.canteen_id, line.partner_id
             if not partner and canteen.posting == "payable" and not canteen.partner_id:
-                # rows of an outsourced canteen set up without its caterer (before that was refused)
+                # rows of an outsourced canteen set up without its caterer (before that
+                # was refused)
                 raise UserError(
                     self.env._(
                         "Canteen %s posts to a payable: set its operator.", canteen.name
@@ -386,7 +389,8 @@ class OnecardSettlement(models.Model):
 
     # ------------------------------------------------------------- actions
     def action_reverse(self):
-        """Undo a settlement while its entry can still be reversed; its rows go back to unsettled."""
+        """Undo a settlement while its entry can still be reversed; its rows go back to
+        unsettled."""
         for settlement in self:
             if settlement.state != "posted":
                 raise UserError(self.env._("Only a posted settlement can be reversed."))
@@ -433,7 +437,8 @@ class OnecardSettlement(models.Model):
 
     @api.model
     def action_settle_yesterday(self):
-        """Settle yesterday (in the company's time zone) for the current company and show it."""
+        """Settle yesterday (in the company's time zone) for the current company and
+        show it."""
         company = self.env.company
         return self.settle(
             company, "day", self._company_yesterday(company)

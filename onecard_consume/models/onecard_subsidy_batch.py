@@ -108,7 +108,8 @@ class OnecardSubsidyBatch(models.Model):
 
     # ------------------------------------------------------------ building
     def action_load_lines(self):
-        """Add a line for everyone in the chosen departments, categories and selection."""
+        """Add a line for everyone in the chosen departments, categories and
+        selection."""
         self.ensure_one()
         self._check_state("draft")
         if self.amount <= 0:
@@ -131,7 +132,8 @@ class OnecardSubsidyBatch(models.Model):
         self._add_lines({holder.id: self.amount for holder in holders})
 
     def action_import_file(self):
-        """Load lines from a CSV or XLSX file: cardholder code, amount (header row optional)."""
+        """Load lines from a CSV or XLSX file: cardholder code, amount (header row
+        optional)."""
         self.ensure_one()
         self._check_state("draft")
         if not self.import_file:
@@ -233,7 +235,8 @@ class OnecardSubsidyBatch(models.Model):
                 batch.state = "confirmed"
 
     def _skip_invalid_lines(self):
-        """Mark lines whose holder cannot receive money as skipped, with the reason; return the others."""
+        """Mark lines whose holder cannot receive money as skipped, with the reason;
+        return the others."""
         self.env.flush_all()
         self.env.cr.execute(
             """
@@ -271,11 +274,13 @@ class OnecardSubsidyBatch(models.Model):
         return self.line_ids.filtered(lambda line: line.state == "draft")
 
     def _grant(self, lines):
-        """Credit lines (of one batch) through the engine; reset mode clears what is left first."""
+        """Credit lines (of one batch) through the engine; reset mode clears what is
+        left first."""
         if not lines:
             return
         self.ensure_one()
-        # Set-based on purpose (10,000 lines): plain reads and one UPDATE, no ORM per line.
+        # Set-based on purpose (10,000 lines): plain reads and one UPDATE, no ORM per
+        # line.
         self.env.flush_all()
         self.env.cr.execute(
             """
@@ -364,7 +369,8 @@ class OnecardSubsidyBatch(models.Model):
         lines.write({"state": state})
 
     def action_cancel(self):
-        """Take back what was credited and not yet spent; pending lines are simply dropped."""
+        """Take back what was credited and not yet spent; pending lines are simply
+        dropped."""
         for batch in self:
             batch._check_state("draft", "confirmed", "done")
             granted = batch.line_ids.filtered(lambda line: line.state == "granted")
@@ -396,7 +402,8 @@ class OnecardSubsidyBatch(models.Model):
 
     @api.model
     def _collect(self, holder):
-        """Credit a holder's pending subsidies (called by the engine at a swipe or kiosk visit)."""
+        """Credit a holder's pending subsidies (called by the engine at a swipe or kiosk
+        visit)."""
         lines = (
             self.env["onecard.subsidy.line"]
             .sudo()

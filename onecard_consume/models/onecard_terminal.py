@@ -68,7 +68,8 @@ class OnecardTerminal(models.Model):
 
     @api.model
     def _sequence_conflicts(self, conflicts):
-        """Requests refused because their key or sequence number belongs to another request.
+        """Requests refused because their key or sequence number belongs to another
+        request.
 
         conflicts: dicts (terminal_id, epoch, seq, idempotency_key, uid, amount,
         key, offline, business_time). The engine has logged them; onecard_devices
@@ -88,8 +89,9 @@ class OnecardTerminal(models.Model):
                 )
 
     def write(self, vals):
-        """A new canteen or category is a move: the assignment it ends goes to the history first,
-        so records of before the move uploaded later still book where they were sold."""
+        """A new canteen or category is a move: the assignment it ends goes to the
+        history first, so records of before the move uploaded later still book where
+        they were sold."""
         if "canteen_id" in vals or "consume_category_id" in vals:
             now, moves = fields.Datetime.now(), []
             for terminal in self:

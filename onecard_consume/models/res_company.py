@@ -136,7 +136,8 @@ class ResCompany(models.Model):
             company._onecard_map_payment_methods()
 
     def _onecard_map_payment_methods(self):
-        """Map the payment methods that use the chart's own journals (cash, bank, other).
+        """Map the payment methods that use the chart's own journals (cash, bank,
+        other).
 
         WeChat Pay and Alipay need clearing journals of their own: those are
         created when an accountant sets the method up for the company

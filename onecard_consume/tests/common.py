@@ -34,7 +34,8 @@ def setup_onecard_env(cls):
 
 
 class OnecardCase(TransactionCase):
-    """Own data for money tests: periods, categories, a canteen, a terminal per mode, holders, cards."""
+    """Own data for money tests: periods, categories, a canteen, a terminal per mode,
+    holders, cards."""
 
     @classmethod
     def setUpClass(cls):
@@ -177,7 +178,8 @@ class OnecardCase(TransactionCase):
 
     @classmethod
     def grant_subsidy(cls, holder, amount):
-        """Subsidy batches live elsewhere; book a grant through the engine's one booking path."""
+        """Subsidy batches live elsewhere; book a grant through the engine's one booking
+        path."""
         return cls.ledger._simple(
             "subsidy_grant",
             holder,
@@ -258,7 +260,8 @@ class OnecardCase(TransactionCase):
         self.assertEqual(operation.amount, 0.0)
 
     def assertLedgerInvariant(self):
-        """For every wallet: stored balance == sum of its rows; balance_after and hash links chain."""
+        """For every wallet: stored balance == sum of its rows; balance_after and hash
+        links chain."""
         self.env.flush_all()
         cr = self.env.cr
         cr.execute("""

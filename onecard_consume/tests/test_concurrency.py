@@ -133,7 +133,8 @@ class TestConcurrency(TransactionCase):
         return api.Environment(cr, SUPERUSER_ID, {})
 
     def _swipe_in_thread(self, barrier, key, results, index):
-        """One terminal request: own connection, retry at once on a serialization failure, commit."""
+        """One terminal request: own connection, retry at once on a serialization
+        failure, commit."""
         retries, give_up = 0, time.monotonic() + 150
         try:
             barrier.wait(timeout=60)
@@ -141,7 +142,8 @@ class TestConcurrency(TransactionCase):
                 try:
                     cursor = self.registry.cursor()
                 except (psycopg2.OperationalError, PoolError):
-                    # a shared server may be out of connections: wait for one (not a retry of the request)
+                    # a shared server may be out of connections: wait for one (not a
+                    # retry of the request)
                     if time.monotonic() > give_up:
                         raise
                     time.sleep(0.05)
@@ -160,7 +162,8 @@ class TestConcurrency(TransactionCase):
                         psycopg2.errors.SerializationFailure,
                         psycopg2.errors.UniqueViolation,
                     ):
-                        # a concurrent request won the row or the key: ask again, a replay will answer
+                        # a concurrent request won the row or the key: ask again, a
+                        # replay will answer
                         cr.rollback()
                         retries += 1
                         continue
@@ -178,7 +181,8 @@ class TestConcurrency(TransactionCase):
             )
             for i, key in enumerate(keys)
         ]
-        # serialization failures are expected and retried: keep them out of the error log
+        # serialization failures are expected and retried: keep them out of the error
+        # log
         with mute_logger("odoo.sql_db"):
             for thread in threads:
                 thread.start()

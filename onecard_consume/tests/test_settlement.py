@@ -259,7 +259,8 @@ class TestSettlement(CardMoneyCase):
         super().tearDown()
 
     def _day1(self):
-        """Cards with deposits, top-ups by cash / bank / WeChat, subsidy, consumption in both canteens, a refund."""
+        """Cards with deposits, top-ups by cash / bank / WeChat, subsidy, consumption in
+        both canteens, a refund."""
         d1 = DAY
         with self.on(d1):
             self.ann_card = self.issue(
@@ -304,7 +305,8 @@ class TestSettlement(CardMoneyCase):
         self.assertEqual(s1.late_count, 0)
         self.assertNothingUnsettled()
         self.assertGLMatchesWallets()
-        # cash: Ann 100, Ben 200 - 10 - 20 refunded, Cai 50, Dan 80; subsidy: 4 x 30 - 15 - 30 - 5 - 12
+        # cash: Ann 100, Ben 200 - 10 - 20 refunded, Cai 50, Dan 80; subsidy: 4 x 30 -
+        # 15 - 30 - 5 - 12
         self.assertAlmostEqual(
             self.gl(self.company.onecard_cash_account_id), 100 + 170 + 50 + 80, 2
         )
@@ -372,7 +374,8 @@ class TestSettlement(CardMoneyCase):
         self.assertEqual(self.env["account.move"].search_count([]), moves)
         self.assertEqual(self.Settlement.search_count([("date_from", "=", d1)]), 1)
 
-        # ---- day 2: reset batch, expiring batch, correction, card return, a late offline record of day 1
+        # ---- day 2: reset batch, expiring batch, correction, card return, a late
+        # offline record of day 1
         with self.on(d2):
             self.as_operator().topup(
                 self.cai_card.with_user(self.operator), 30.0, self.wechat
@@ -431,7 +434,8 @@ class TestSettlement(CardMoneyCase):
         )
         self.assertTrue(s3.note)
         self.assertGLMatchesWallets()
-        # reconciliation on the locked day: day 3 is not in the GL up to d3, and that explains the gap
+        # reconciliation on the locked day: day 3 is not in the GL up to d3, and that
+        # explains the gap
         rec = self.reconcile(d3)
         self.assertTrue(rec.balanced)
         cash_line, subsidy_line, _deposit_line = rec.line_ids.filtered(
@@ -480,7 +484,8 @@ class TestSettlement(CardMoneyCase):
         self.assertEqual(terminals.mapped("name"), ["North 1"])
         self.assertAlmostEqual(terminals.ledger_amount, 7.0, 2)
 
-        # ---- reversal: rows back to unsettled, the reconciliation shows them, a re-settle matches again
+        # ---- reversal: rows back to unsettled, the reconciliation shows them, a
+        # re-settle matches again
         rows = s4.move_id and self.env["onecard.transaction"].search(
             [("settlement_id", "=", s4.id)]
         )

@@ -328,8 +328,8 @@ class TestSubsidy(test_settlement.CardMoneyCase):
             batch.action_cancel()
 
     def test_cancel_keeps_other_batches(self):
-        """Subsidy is spent oldest grant first: cancelling a batch takes back what is left of
-        its own grant, never the money of another batch."""
+        """Subsidy is spent oldest grant first: cancelling a batch takes back what is
+        left of its own grant, never the money of another batch."""
 
         def grant(amount, mode="accumulate"):
             batch = self.batch(

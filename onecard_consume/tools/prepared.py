@@ -1,4 +1,5 @@
-"""Server-side prepared statements for cursors that live long (the gateway's, the HTTP workers' own).
+"""Server-side prepared statements for cursors that live long (the gateway's, the HTTP
+workers' own).
 
 A batch statement of the engine costs PostgreSQL ~0.6 ms to parse and ~0.7-0.9 ms
 to plan, whatever the batch size. A cursor whose owner keeps it for its whole life
@@ -34,8 +35,9 @@ _PLACEHOLDER = re.compile(r"%%|%s")  # psycopg2's escaped percent, or a paramete
 
 
 def own_cursor(pool, dbname):
-    """A cursor for an owner that keeps it for life, on a connection of ``pool`` (not Odoo's
-    pool, which resets what it lends): generic plans, our statements prepared on it."""
+    """A cursor for an owner that keeps it for life, on a connection of ``pool`` (not
+    Odoo's pool, which resets what it lends): generic plans, our statements prepared on
+    it."""
     info = dict(sql_db.connection_info_for(dbname)[1])
     info["options"] = (
         f"{info.get('options', '')} -c plan_cache_mode=force_generic_plan"
@@ -46,7 +48,8 @@ def own_cursor(pool, dbname):
 
 
 def execute_prepared(cr, name, query, params, **kwargs):
-    """``cr.execute(query, params)``, through PREPARE/EXECUTE when the cursor asked for it."""
+    """``cr.execute(query, params)``, through PREPARE/EXECUTE when the cursor asked for
+    it."""
     prepared = getattr(cr, "onecard_prepared", None)
     if prepared is None:
         return cr.execute(query, params, **kwargs)

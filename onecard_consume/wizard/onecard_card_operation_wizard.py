@@ -21,7 +21,8 @@ HOLDER_OPERATIONS = ("transfer", "correction")
 
 
 class OnecardCardOperationWizard(models.TransientModel):
-    """One desk operation on a card, booked by onecard.ledger (or the swipe engine for back-entries)."""
+    """One desk operation on a card, booked by onecard.ledger (or the swipe engine for
+    back-entries)."""
 
     _name = "onecard.card.operation.wizard"
     _description = "Card Operation"
@@ -137,7 +138,8 @@ class OnecardCardOperationWizard(models.TransientModel):
             },
         }
 
-    # One method per operation; each returns the UID the desk should show next (or None).
+    # One method per operation; each returns the UID the desk should show next (or
+    # None).
     def _do_topup(self):
         self.env["onecard.ledger"].topup(
             self.card_id, self.amount, self.payment_method_id, reference=self.reference

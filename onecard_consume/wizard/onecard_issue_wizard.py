@@ -5,7 +5,8 @@ from ..tools import normalize_uid
 
 
 class OnecardIssueWizard(models.TransientModel):
-    """Open an account (or pick one) and issue a card, deposit and opening top-up included."""
+    """Open an account (or pick one) and issue a card, deposit and opening top-up
+    included."""
 
     _name = "onecard.issue.wizard"
     _description = "Issue a Card"

@@ -6,8 +6,8 @@ the reader it sends the PC/SC "get data / UID" APDU ``FF CA 00 00 00``, checks
 the status word is ``90 00``, and POSTs the UID in hexadecimal to Odoo::
 
     POST <url>/onecard/desk/reader
-    Authorization: Bearer <token>          (Odoo: One-Card > Configuration > Desk Card Readers)
-    {"uid": "04A1B2C3"}
+    Authorization: Bearer <token>          (Odoo: One-Card > Configuration > Desk Card
+    Readers) {"uid": "04A1B2C3"}
 
 Odoo pushes the UID on its bus to the token's user; that user's open Operator
 Desk loads the card exactly as if a keyboard-wedge reader had typed it.
@@ -16,7 +16,8 @@ Standalone on purpose: needs only Python 3.8+ and pyscard (``pip install
 pyscard``); no Odoo import. See docs/desk-reader.md.
 
     desk_reader.py --url https://odoo.example.com --token-file ~/.onecard-desk-token
-    desk_reader.py --url http://localhost:8069 --token ... --reader ACR122 --once --timeout 30
+    desk_reader.py --url http://localhost:8069 --token ... --reader ACR122 --once
+    --timeout 30
 
 With --once it handles one card then exits: 0 delivered, 1 the card could not
 be read or Odoo did not take it, 2 no card before --timeout.
@@ -99,7 +100,8 @@ class Pcsc:
         return [r for r in readers if self.reader_filter in r.lower()]
 
     def wait_change(self, states, timeout_ms):
-        """SCardGetStatusChange over ``states`` {reader: current state}; returns {reader: (event state, atr)}."""
+        """SCardGetStatusChange over ``states`` {reader: current state}; returns
+        {reader: (event state, atr)}."""
         hresult, new_states = scard.SCardGetStatusChange(
             self.ensure(),
             timeout_ms,
@@ -112,7 +114,8 @@ class Pcsc:
         return {reader: (event, atr) for reader, event, atr in new_states}
 
     def read_uid(self, reader):
-        """Connect to the card on ``reader``, send FF CA 00 00 00, return the UID in upper-case hex."""
+        """Connect to the card on ``reader``, send FF CA 00 00 00, return the UID in
+        upper-case hex."""
         hresult, card, protocol = scard.SCardConnect(
             self.ensure(),
             reader,
@@ -176,7 +179,8 @@ class Odoo:
         self.url, self.token, self.timeout = url, token, timeout
 
     def post(self, payload):
-        """Return (status, decoded JSON answer or None); status 0 when Odoo could not be reached."""
+        """Return (status, decoded JSON answer or None); status 0 when Odoo could not be
+        reached."""
         request = urllib.request.Request(
             self.url,
             data=json.dumps(payload).encode("utf-8"),
@@ -262,7 +266,8 @@ class Agent:
             self._said = key
 
     def step(self):
-        """Wait up to ``poll`` seconds for a card; return the list of results of the cards handled.
+        """Wait up to ``poll`` seconds for a card; return the list of results of the
+        cards handled.
 
         A result is True (UID delivered), False (not read, or not taken by Odoo)
         or None (same card again within the debounce delay: ignored).
@@ -286,7 +291,8 @@ class Agent:
                     log.info("reader removed: %s", reader)
                 for reader in set(readers) - set(self.states):
                     log.info("reader found: %s", reader)
-                # A new reader starts as "unaware": the first status tells if a card is already on it.
+                # A new reader starts as "unaware": the first status tells if a card is
+                # already on it.
                 self.states = {
                     r: self.states.get(r, scard.SCARD_STATE_UNAWARE) for r in readers
                 }

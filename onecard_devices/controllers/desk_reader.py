@@ -1,4 +1,5 @@
-"""Desk card reader endpoint: POST /onecard/desk/reader (agent/desk_reader.py is the client).
+"""Desk card reader endpoint: POST /onecard/desk/reader (agent/desk_reader.py is the
+client).
 
     Authorization: Bearer <token of an onecard.desk.reader>
     Content-Type: application/json

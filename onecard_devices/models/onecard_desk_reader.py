@@ -95,7 +95,8 @@ class OnecardDeskReader(models.Model):
 
     @api.model
     def _authenticate(self, token):
-        """Return the active agent whose token is ``token`` (its user active too), or an empty recordset."""
+        """Return the active agent whose token is ``token`` (its user active too), or an
+        empty recordset."""
         if not token or not isinstance(token, str) or len(token) > 200:
             return self.browse()
         reader = self.sudo().search([("token_hash", "=", hash_token(token))], limit=1)
@@ -104,7 +105,8 @@ class OnecardDeskReader(models.Model):
         return reader
 
     def _deliver_uid(self, uid):
-        """Push ``uid`` to the agent's user (every browser tab of that user) and note the visit."""
+        """Push ``uid`` to the agent's user (every browser tab of that user) and note
+        the visit."""
         self.ensure_one()
         payload = {"uid": uid, "reader": self.name, "reader_id": self.id}
         self.env["bus.bus"].sudo()._sendone(self.user_id.partner_id, BUS_TYPE, payload)

@@ -80,7 +80,8 @@ class OnecardListEntry(models.Model):
 
     @api.model
     def _delta(self, company, since, limit=None):
-        """Changes after version ``since``, last action per (uid, list); None when a full list is cheaper."""
+        """Changes after version ``since``, last action per (uid, list); None when a
+        full list is cheaper."""
         if since is None or since > company.onecard_list_version:
             return None
         self.env.cr.execute(

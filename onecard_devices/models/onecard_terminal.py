@@ -21,7 +21,8 @@ class OnecardTerminal(models.Model):
 
     _name = "onecard.terminal"
     _inherit = ["onecard.terminal", "mail.thread", "mail.activity.mixin"]
-    # The terminal service caches kind, serial and secret (onecard.terminal.service._terminal_meta / _secret).
+    # The terminal service caches kind, serial and secret
+    # (onecard.terminal.service._terminal_meta / _secret).
     _onecard_cache_fields = ConsumeTerminal._onecard_cache_fields + (
         "terminal_kind",
         "serial_number",
@@ -196,7 +197,8 @@ class OnecardTerminal(models.Model):
         return self[:1].action_show_secret() if len(self) == 1 else None
 
     def action_show_secret(self):
-        """Serial number and secret for the terminal's setup (managers: the secret field is theirs only)."""
+        """Serial number and secret for the terminal's setup (managers: the secret field
+        is theirs only)."""
         self.ensure_one()
         if not self.env.user.has_group("onecard_consume.group_onecard_manager"):
             raise AccessError(
@@ -222,7 +224,8 @@ class OnecardTerminal(models.Model):
         }
 
     def action_clear_sequence_alert(self):
-        """The operator reviewed the conflicts (the chatter lists them): close the alert and its activities."""
+        """The operator reviewed the conflicts (the chatter lists them): close the alert
+        and its activities."""
         self.activity_ids.filtered(
             lambda a: a.activity_type_id == self._conflict_activity_type()
         ).action_feedback(feedback=self.env._("Reviewed"))
@@ -244,7 +247,8 @@ class OnecardTerminal(models.Model):
 
     @api.model
     def _sequence_conflicts(self, conflicts):
-        """Alert on the terminals: a counter, an open alert, a chatter line per conflict, one activity.
+        """Alert on the terminals: a counter, an open alert, a chatter line per
+        conflict, one activity.
 
         Called by the engine in the transaction that refused the requests (only
         when there are conflicts: the hot path pays nothing).
@@ -291,7 +295,8 @@ class OnecardTerminal(models.Model):
                         "refused. Check the terminal, then let it start a new sequence epoch."
                     ),
                 )
-            # An increment in SQL: two batches refusing requests of one terminal at once both count.
+            # An increment in SQL: two batches refusing requests of one terminal at once
+            # both count.
             self.env.cr.execute(
                 """UPDATE onecard_terminal SET sequence_conflict_count =
                                           COALESCE(sequence_conflict_count, 0) + %s,
@@ -303,7 +308,8 @@ class OnecardTerminal(models.Model):
             )
 
     def _start_sequence_epoch(self):
-        """A new sequence epoch for this terminal (its counter restarts at 1): return it."""
+        """A new sequence epoch for this terminal (its counter restarts at 1): return
+        it."""
         self.ensure_one()
         self.env.cr.execute(
             """UPDATE onecard_terminal SET seq_epoch = seq_epoch + 1, last_seq = 0
@@ -323,7 +329,8 @@ class OnecardTerminal(models.Model):
     # ------------------------------------------------------------ crons
     @api.model
     def _cron_flag_silent(self):
-        """Flag terminals not heard from for N minutes: an activity for the responsible, once."""
+        """Flag terminals not heard from for N minutes: an activity for the responsible,
+        once."""
         limit = fields.Datetime.now() - timedelta(minutes=self._silent_minutes())
         terminals = self.search(
             [
@@ -347,7 +354,8 @@ class OnecardTerminal(models.Model):
 
     @api.model
     def _cron_collect_records(self):
-        """Polled (serial) terminals cannot call in: queue a collect_records command for the gateway."""
+        """Polled (serial) terminals cannot call in: queue a collect_records command for
+        the gateway."""
         terminals = self.search([("connection", "=", "serial")])
         busy = (
             self.env["onecard.terminal.command"]
@@ -365,7 +373,8 @@ class OnecardTerminal(models.Model):
 
     @api.model
     def _cron_purge(self):
-        """Drop old nonces (stale timestamps are refused anyway) and finished commands after 30 days."""
+        """Drop old nonces (stale timestamps are refused anyway) and finished commands
+        after 30 days."""
         self.env["onecard.terminal.nonce"]._purge()
         old = fields.Datetime.now() - timedelta(days=30)
         self.env["onecard.terminal.command"].search(

@@ -42,7 +42,8 @@ class OnecardTerminalNonce(models.Model):
 
     @api.model
     def _use_many(self, signatures):
-        """Record many signatures ({signature: terminal id}) in one statement; return the new ones."""
+        """Record many signatures ({signature: terminal id}) in one statement; return
+        the new ones."""
         if not signatures:
             return set()
         now = fields.Datetime.now()

@@ -15,21 +15,27 @@ dicts. A business decline of a swipe is NOT an error: it is an answer with
 
 Messages and payloads (all fields optional unless marked *):
 
-heartbeat   {list_version:int, config_version:str, firmware:str, time:int (terminal clock,
+heartbeat   {list_version:int, config_version:str, firmware:str, time:int (terminal
+clock,
              unix s), last_seq:int, results:[{id*:int, ok*:bool, result:str}]}
-            -> {server_time, list_version, config_version, config_changed, lists_changed,
-                list_delta (when small and list_version given), commands:[{id, kind, payload}],
-                epoch (the terminal's current sequence epoch)}
+            -> {server_time, list_version, config_version, config_changed,
+            lists_changed,
+                list_delta (when small and list_version given), commands:[{id, kind,
+                payload}], epoch (the terminal's current sequence epoch)}
 config      {} -> the settings to apply (mode, fixed_amount, keys, meal_periods, ...)
-lists       {since:int} -> {version, full, blacklist, whitelist} or {version, full:false, entries}
-swipe       {uid*:str, amount:number, key:int, pin:str, seq:int, epoch:int, idempotency_key:str, time:int}
-            -> the engine's answer (approved, code, message, display, amount, balances, ...);
-               code sequence_conflict: (epoch, seq) or the key was used for another request
-upload      {records*:[{seq*:int, epoch:int, uid*:str, amount:number, key:int, time*:int}]}
+lists       {since:int} -> {version, full, blacklist, whitelist} or {version,
+full:false, entries} swipe       {uid*:str, amount:number, key:int, pin:str, seq:int,
+epoch:int, idempotency_key:str, time:int}
+            -> the engine's answer (approved, code, message, display, amount, balances,
+            ...);
+               code sequence_conflict: (epoch, seq) or the key was used for another
+               request
+upload      {records*:[{seq*:int, epoch:int, uid*:str, amount:number, key:int,
+time*:int}]}
             -> {accepted, results:[{seq, ...answer}], last_seq, gaps:[[from, to], ...]}
-sequence_reset  {} -> {epoch, server_time}: a new sequence epoch (records numbered from 1 again)
-totals      {uid:str} -> {today:{count, amount}, meal:{period, count, amount}} (card or terminal)
-operator_login  {uid*:str, pin:str} -> {session, operator}
+sequence_reset  {} -> {epoch, server_time}: a new sequence epoch (records numbered from
+1 again) totals      {uid:str} -> {today:{count, amount}, meal:{period, count, amount}}
+(card or terminal) operator_login  {uid*:str, pin:str} -> {session, operator}
 operator_logout {session*:str} -> {ok}
 cashier_topup   {session*:str, uid*:str, amount*:number, method:str, request_id*:str}
 cashier_refund  {session*:str, uid*:str, amount*:number, method:str, request_id*:str}
@@ -281,7 +287,8 @@ class OnecardTerminalService(models.AbstractModel):
     def _check_signature(
         self, serial, method, path, timestamp, body, signature, now=None, nonce=None
     ):
-        """The id of the active terminal that signed this request (the nonce is not burnt here)."""
+        """The id of the active terminal that signed this request (the nonce is not
+        burnt here)."""
         if not serial or not timestamp or not signature:
             raise TerminalError(
                 "missing_auth",
@@ -315,7 +322,8 @@ class OnecardTerminalService(models.AbstractModel):
 
     @api.model
     def serve_signed(self, message, request):
-        """One signed HTTP request, whichever front end received it (Odoo controller, gateway).
+        """One signed HTTP request, whichever front end received it (Odoo controller,
+        gateway).
 
         request: dict(serial, method, path, timestamp, body (bytes), signature,
         nonce) from the headers. Authenticates (burning the signature), decodes
@@ -338,7 +346,8 @@ class OnecardTerminalService(models.AbstractModel):
 
     @api.model
     def serve_signed_swipes(self, requests):
-        """Many signed HTTP swipe requests in one go (the gateway's HTTP front end, group commit).
+        """Many signed HTTP swipe requests in one go (the gateway's HTTP front end,
+        group commit).
 
         Same checks as ``serve_signed`` for each; the signatures are burnt with
         one statement, then the valid swipes are decided in one engine batch.
@@ -397,9 +406,11 @@ class OnecardTerminalService(models.AbstractModel):
     @api.model
     @tools.ormcache("serial")
     def _terminal_secret(self, serial):
-        """(id, secret, active) of the terminal with this serial number, cached per process.
+        """(id, secret, active) of the terminal with this serial number, cached per
+        process.
 
-        Cleared when a terminal's serial, secret or active flag changes (onecard.config.cache).
+        Cleared when a terminal's serial, secret or active flag changes
+        (onecard.config.cache).
         """
         terminal = (
             self.env["onecard.terminal"]
@@ -448,7 +459,8 @@ class OnecardTerminalService(models.AbstractModel):
 
     # ------------------------------------------------------------ status / setup
     def _msg_heartbeat(self, terminal, payload):
-        """Record that the terminal is alive; tell it what changed; hand out commands."""
+        """Record that the terminal is alive; tell it what changed; hand out
+        commands."""
         for result in payload.get("results") or []:
             validate(self.env, result, RESULT_SCHEMA, where=" (results)")
         now = fields.Datetime.now()
@@ -647,9 +659,11 @@ class OnecardTerminalService(models.AbstractModel):
     @api.model
     @tools.ormcache("terminal_id")
     def _terminal_meta(self, terminal_id):
-        """Kind, company and answer language (None: the request's) of a terminal, cached per process.
+        """Kind, company and answer language (None: the request's) of a terminal, cached
+        per process.
 
-        Cleared when they change (onecard.config.cache on terminals, res.partner language).
+        Cleared when they change (onecard.config.cache on terminals, res.partner
+        language).
         """
         terminal = (
             self.env["onecard.terminal"]
@@ -664,7 +678,8 @@ class OnecardTerminalService(models.AbstractModel):
         )
 
     def _msg_upload(self, terminal, payload):
-        """Offline records in sequence order; idempotent by (terminal, seq); reports gaps."""
+        """Offline records in sequence order; idempotent by (terminal, seq); reports
+        gaps."""
         records = payload["records"]
         if len(records) > MAX_UPLOAD:
             raise TerminalError(
@@ -678,7 +693,8 @@ class OnecardTerminalService(models.AbstractModel):
             raise TerminalError(
                 "invalid_value", self.env._("Duplicate sequence numbers in one upload.")
             )
-        # last_seq and gaps are about the terminal's current epoch; older epochs' records are late ones
+        # last_seq and gaps are about the terminal's current epoch; older epochs'
+        # records are late ones
         epoch = terminal.seq_epoch
         seqs = [seq for record_epoch, seq in numbers if record_epoch == epoch]
         previous = terminal.last_seq or 0
@@ -700,7 +716,8 @@ class OnecardTerminalService(models.AbstractModel):
                 [top, terminal.id],
             )
             terminal.invalidate_recordset(["last_seq"])
-        # A record refused as a sequence conflict is not accepted (nothing was booked for it).
+        # A record refused as a sequence conflict is not accepted (nothing was booked
+        # for it).
         accepted = sum(1 for result in results if result["code"] != "sequence_conflict")
         return {
             "accepted": accepted,
@@ -722,7 +739,8 @@ class OnecardTerminalService(models.AbstractModel):
         }
 
     def _gaps(self, terminal, top, epoch=0, window=10000):
-        """Missing sequence numbers (ranges) of ``epoch`` below ``top``, over the last ``window`` numbers."""
+        """Missing sequence numbers (ranges) of ``epoch`` below ``top``, over the last
+        ``window`` numbers."""
         low = max(1, top - window + 1)
         if top < low:
             return []
@@ -745,7 +763,8 @@ class OnecardTerminalService(models.AbstractModel):
         return ranges
 
     def _local_bounds(self, terminal):
-        """Today (00:00 to now) and the current meal period, in UTC, by company time zone."""
+        """Today (00:00 to now) and the current meal period, in UTC, by company time
+        zone."""
         tz = pytz.timezone(terminal.company_id.partner_id.tz or "UTC")
         local_now = datetime.now(timezone.utc).astimezone(tz)
         start = (
@@ -928,7 +947,8 @@ class OnecardTerminalService(models.AbstractModel):
         }
 
     def _msg_kiosk_topup(self, terminal, payload):
-        """Top-up paid outside (WeChat/Alipay...); the payment reference is the idempotency key."""
+        """Top-up paid outside (WeChat/Alipay...); the payment reference is the
+        idempotency key."""
         card = self._card(terminal, payload["uid"])
         method = self._method(payload["method"])
         key = "kiosk:{}:{}".format(method.code, payload["reference"])

@@ -23,7 +23,8 @@ def local_unix(hour, minute=0, day=None):
 
 
 class TerminalApiCase(HttpCase):
-    """Own data: a canteen, one signed terminal per mode and kind, holders with money."""
+    """Own data: a canteen, one signed terminal per mode and kind, holders with
+    money."""
 
     @classmethod
     def setUpClass(cls):

@@ -15,7 +15,8 @@ FLOWS = [
 
 
 class OnecardReportFund(models.Model):
-    """Fund in/out statement (资金收支): every ledger row by kind, wallet and payment method.
+    """Fund in/out statement (资金收支): every ledger row by kind, wallet and payment
+    method.
 
     ``received`` / ``paid`` are the money that crossed the desk (top-ups,
     deposits in; refunds, returns, deposits out), by payment method: what

@@ -79,7 +79,8 @@ class OnecardReportXlsx(models.AbstractModel):
     # --------------------------------------------------------------- rows
     @api.model
     def _cell_sql(self, model, alias, path, query, tz):
-        """SQL of one exported cell: numbers as float8, times as Excel serials, labels as text."""
+        """SQL of one exported cell: numbers as float8, times as Excel serials, labels
+        as text."""
         name, _dot, rest = path.partition(".")
         field = model._fields[name]
         if field.type == "many2one":
@@ -134,7 +135,8 @@ class OnecardReportXlsx(models.AbstractModel):
         tz="UTC",
         progress=None,
     ):
-        """Stream the records of ``model`` matching ``domain`` into an XLSX file at ``path``.
+        """Stream the records of ``model`` matching ``domain`` into an XLSX file at
+        ``path``.
 
         columns: [(field path, label or None)]. progress(done, total) is
         called every CHUNK rows. Returns the number of rows written.
@@ -249,7 +251,8 @@ class OnecardReportXlsx(models.AbstractModel):
     # ------------------------------------------------------------- groups
     @api.model
     def export_groups(self, table, path, title=None, subtitle=None):
-        """Write a grouped table (see onecard.report.wizard._group_table) to ``path``."""
+        """Write a grouped table (see onecard.report.wizard._group_table) to
+        ``path``."""
         workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
         workbook.set_properties({"title": title or ""})
         formats = self._formats(workbook, table["currency"])

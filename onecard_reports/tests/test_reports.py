@@ -87,7 +87,8 @@ class TestReports(ReportCase):
         )
 
     def test_local_day_and_hour(self):
-        """The 07:30 Shanghai breakfast is 23:30 UTC the day before: it belongs to D1, hour 7."""
+        """The 07:30 Shanghai breakfast is 23:30 UTC the day before: it belongs to D1,
+        hour 7."""
         wizard = self.wizard(report="consumption", period="day", day=D1)
         rows = (
             self.env["onecard.report.consumption"]

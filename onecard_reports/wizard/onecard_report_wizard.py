@@ -436,7 +436,8 @@ class OnecardReportWizard(models.TransientModel):
         }
 
     def action_export_xlsx(self):
-        """Build the XLSX now, or queue it when it is big; return its download or the job."""
+        """Build the XLSX now, or queue it when it is big; return its download or the
+        job."""
         self.ensure_one()
         if self.report == "statement":
             raise UserError(self.env._("The personal statement is printed as PDF."))
@@ -494,7 +495,8 @@ class OnecardReportWizard(models.TransientModel):
         return holders
 
     def _statement_data(self):
-        """Per cardholder: opening balance, every movement with a running balance, closing balance.
+        """Per cardholder: opening balance, every movement with a running balance,
+        closing balance.
 
         Spendable wallets only (cash, subsidy, temporary); deposits are
         shown apart. Movements are in business-time order (the terminal's

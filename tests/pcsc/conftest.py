@@ -48,7 +48,8 @@ def _pcscd_binary():
 
 
 def _vpcd_driver():
-    """Path of libifdvpcd.so: from vpcd's reader.conf (Debian: /etc/reader.conf.d/vpcd), else the usual places."""
+    """Path of libifdvpcd.so: from vpcd's reader.conf (Debian: /etc/reader.conf.d/vpcd),
+    else the usual places."""
     for conf in glob.glob("/etc/reader.conf.d/*") + ["/etc/reader.conf"]:
         try:
             with open(conf, encoding="utf-8", errors="replace") as handle:
@@ -119,7 +120,8 @@ def _free_port_pair():
 
 
 class Pcscd:
-    """pcscd in the foreground with a private reader.conf.d: one vpcd reader on ``port`` (slot 00 00)."""
+    """pcscd in the foreground with a private reader.conf.d: one vpcd reader on ``port``
+    (slot 00 00)."""
 
     def __init__(self, binary, driver, prefix, workdir):
         self.binary, self.driver, self.prefix, self.workdir = (
@@ -142,7 +144,8 @@ class Pcscd:
         log = open(self.log_path, "a", encoding="utf-8")
         log.write("----- pcscd start\n")
         log.flush()
-        # -f: foreground, logs on stdout; -d: debug (the log is shown when a test fails); -a: APDUs
+        # -f: foreground, logs on stdout; -d: debug (the log is shown when a test
+        # fails); -a: APDUs
         self.proc = subprocess.Popen(
             self.prefix
             + [
@@ -187,7 +190,8 @@ class Pcscd:
             return ""
 
     def card(self, uid="04A1B2C3D4E5F6", sw=None):
-        """A virtual card for this pcscd's first vpcd slot (not yet inserted: call start())."""
+        """A virtual card for this pcscd's first vpcd slot (not yet inserted: call
+        start())."""
         return VirtualCard(uid, port=self.port, sw=sw)
 
 
@@ -228,7 +232,8 @@ def pytest_runtest_makereport(item, call):
 
 
 class FakeOdoo:
-    """Stands in for Odoo's /onecard/desk/reader: records every request, answers ``status`` / ``answer``."""
+    """Stands in for Odoo's /onecard/desk/reader: records every request, answers
+    ``status`` / ``answer``."""
 
     def __init__(self):
         self.requests = []
@@ -282,7 +287,8 @@ def odoo():
 
 
 class AgentProcess:
-    """desk_reader.py as a subprocess; its log (stderr) goes to a file we can wait on."""
+    """desk_reader.py as a subprocess; its log (stderr) goes to a file we can wait
+    on."""
 
     def __init__(self, url, token, workdir, *extra):
         self.log_path = os.path.join(workdir, "agent.log")
@@ -311,7 +317,8 @@ class AgentProcess:
             return handle.read()
 
     def mark(self):
-        """Position in the log: wait_for(text, after=mark) only looks at what was logged since."""
+        """Position in the log: wait_for(text, after=mark) only looks at what was logged
+        since."""
         return len(self.log())
 
     def wait_for(self, text, timeout=15, after=0):

@@ -1,4 +1,5 @@
-"""Ledger rows carry the analytic account and the caterer they were booked with (issue 14, item 6).
+"""Ledger rows carry the analytic account and the caterer they were booked with (issue
+14, item 6).
 
 Rows booked before this version have neither: give them what settlement read until now
 (the canteen's analytic account and operator for consumption, the department's analytic
