@@ -20,7 +20,8 @@ class HrEmployee(models.Model):
         compute="_compute_onecard_card_uid",
         inverse="_inverse_onecard_card_uid",
         groups="hr.group_hr_user",
-        help="Import column: issuing a card with this UID when the employee has none live.",
+        help="Import column: issuing a card with this UID when the employee has none "
+        "live.",
     )
 
     def _compute_onecard_card_uid(self):
@@ -113,8 +114,10 @@ class HrEmployee(models.Model):
                     ]
                     raise UserError(
                         self.env._(
-                            "%(employee)s still has a card account in %(company)s (%(what)s). Return the card at the "
-                            "card desk first: it pays out the balance and the deposit. Then move the employee.",
+                            "%(employee)s still has a card account in "
+                            "%(company)s (%(what)s). Return the card at the "
+                            "card desk first: it pays out the balance and the "
+                            "deposit. Then move the employee.",
                             employee=employee.name,
                             company=holder.company_id.name,
                             what=", ".join(what),

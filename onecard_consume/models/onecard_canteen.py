@@ -29,7 +29,8 @@ class OnecardCanteen(models.Model):
         [("revenue", "Own revenue"), ("payable", "Payable to the operator")],
         default="revenue",
         required=True,
-        help="Outsourced canteens are owed what they sold instead of it being our revenue.",
+        help="Outsourced canteens are owed what they sold instead of it being our "
+        "revenue.",
     )
     partner_id = fields.Many2one(
         "res.partner",

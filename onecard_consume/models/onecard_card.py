@@ -71,7 +71,8 @@ class OnecardCard(models.Model):
     def init(self):
         self.env.cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS onecard_card_live_uid_uniq
-                ON onecard_card (company_id, uid) WHERE state IN ('active', 'lost', 'frozen')
+                ON onecard_card (company_id, uid) WHERE state IN ('active', 'lost',
+                'frozen')
         """)
 
     @api.constrains("kind", "user_id")

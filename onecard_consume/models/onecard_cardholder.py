@@ -69,7 +69,8 @@ class OnecardCardholder(models.Model):
         # deleted, or moved to another company) keeps its code in the history and
         # releases it.
         self.env.cr.execute("""
-            ALTER TABLE onecard_cardholder DROP CONSTRAINT IF EXISTS onecard_cardholder_code_company_uniq;
+            ALTER TABLE onecard_cardholder DROP CONSTRAINT IF EXISTS
+            onecard_cardholder_code_company_uniq;
             CREATE UNIQUE INDEX IF NOT EXISTS onecard_cardholder_active_code_uniq
                 ON onecard_cardholder (company_id, code) WHERE active
         """)
@@ -121,7 +122,8 @@ class OnecardCardholder(models.Model):
         self.flush_model(["code", "company_id", "active"])
         self.env.cr.execute(
             """
-            SELECT h.code, c.name FROM onecard_cardholder h JOIN res_company c ON c.id = h.company_id
+            SELECT h.code, c.name FROM onecard_cardholder h JOIN res_company c ON c.id
+            = h.company_id
               JOIN unnest(%s::varchar[], %s::int[]) p(code, company_id)
                 ON h.code = p.code AND h.company_id = p.company_id
              WHERE h.active AND h.id != ALL(%s) LIMIT 1

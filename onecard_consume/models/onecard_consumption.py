@@ -109,26 +109,35 @@ def request_digest(request, uid):
 # cards, holders and wallets of the batch, holders and wallets locked in holder order.
 LOOKUP_SQL = """
     WITH locked AS (
-        SELECT c.company_id, c.uid, c.id AS card_id, c.state, c.kind AS card_kind, c.expiry_date,
-               w.id AS wallet_id, w.balance::float8, w.chain_head, w.kind AS wallet_kind, h.id AS holder_id,
-               h.name, h.state AS holder_state, h.active, h.category_id, h.department_id, h.usage_day,
-               h.usage_day_amount::float8, h.usage_meal_key, h.usage_meal_amount::float8,
-               h.usage_meal_count, h.last_swipe_at, h.last_swipe_terminal_id, h.pin_failures,
+        SELECT c.company_id, c.uid, c.id AS card_id, c.state, c.kind AS card_kind,
+        c.expiry_date,
+               w.id AS wallet_id, w.balance::float8, w.chain_head, w.kind AS
+               wallet_kind, h.id AS holder_id,
+               h.name, h.state AS holder_state, h.active, h.category_id,
+               h.department_id, h.usage_day,
+               h.usage_day_amount::float8, h.usage_meal_key,
+               h.usage_meal_amount::float8,
+               h.usage_meal_count, h.last_swipe_at, h.last_swipe_terminal_id,
+               h.pin_failures,
                h.pin_locked_until, h.subsidy_pending, h.pin_hash
           FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
           JOIN onecard_wallet w ON w.cardholder_id = h.id
          WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
          ORDER BY h.id, w.id FOR UPDATE OF h, w
     ), replays AS (
-        SELECT json_agg(json_build_array(kind, scope, value, id, result, digest)) AS found FROM (
-            SELECT 'key' AS kind, o.company_id AS scope, o.idempotency_key AS value, o.id, o.result,
+        SELECT json_agg(json_build_array(kind, scope, value, id, result, digest)) AS
+        found FROM (
+            SELECT 'key' AS kind, o.company_id AS scope, o.idempotency_key AS value,
+            o.id, o.result,
                    o.request_digest AS digest
               FROM unnest(%s::int[], %s::varchar[]) v(c, k)
               JOIN onecard_operation o ON o.company_id = v.c AND o.idempotency_key = v.k
              UNION ALL
-            SELECT 'seq', o.terminal_id, o.terminal_epoch || ':' || o.terminal_seq, o.id, o.result, o.request_digest
+            SELECT 'seq', o.terminal_id, o.terminal_epoch || ':' || o.terminal_seq,
+            o.id, o.result, o.request_digest
               FROM unnest(%s::int[], %s::int[], %s::int[]) v(t, e, s)
-              JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_epoch = v.e AND o.terminal_seq = v.s
+              JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_epoch =
+              v.e AND o.terminal_seq = v.s
         ) found
     )
     SELECT replays.found, locked.* FROM replays LEFT JOIN locked ON true
@@ -336,7 +345,8 @@ class OnecardConsumption(models.AbstractModel):
             SELECT v.i, a.canteen_id, a.consume_category_id, c.analytic_account_id,
                    CASE WHEN c.posting = 'payable' THEN c.partner_id END
               FROM unnest(%s::int[], %s::int[], %s::timestamp[]) v(i, t, at)
-              JOIN LATERAL (SELECT canteen_id, consume_category_id FROM onecard_terminal_assignment a
+              JOIN LATERAL (SELECT canteen_id, consume_category_id FROM
+              onecard_terminal_assignment a
                              WHERE a.terminal_id = v.t AND a.date_to > v.at
                              ORDER BY a.date_to LIMIT 1) a ON true
               JOIN onecard_canteen c ON c.id = a.canteen_id
@@ -513,7 +523,8 @@ class OnecardConsumption(models.AbstractModel):
         for item in items:
             header = item["header"]
             _logger.warning(
-                "sequence conflict: terminal %s epoch %s seq %s key %s reused by another request",
+                "sequence conflict: terminal %s epoch %s seq %s key %s reused by "
+                "another request",
                 header["terminal_id"],
                 header.get("terminal_epoch"),
                 header["terminal_seq"],
@@ -684,7 +695,8 @@ class OnecardConsumption(models.AbstractModel):
         # predate a move.
         self.env["onecard.terminal.assignment"].flush_model(["terminal_id", "date_to"])
         self.env.cr.execute(
-            "SELECT max(date_to) FROM onecard_terminal_assignment WHERE terminal_id = %s",
+            "SELECT max(date_to) FROM onecard_terminal_assignment WHERE "
+            "terminal_id = %s",
             [terminal_id],
         )
         moved_at = self.env.cr.fetchone()[0]

@@ -132,7 +132,8 @@ WRITE_BOOK_SQL = """
     WITH stamp AS (
         SELECT %s::int AS uid, %s::timestamp AS now
     ), ops AS (
-        INSERT INTO onecard_operation ({op_names}, create_uid, create_date, write_uid, write_date)
+        INSERT INTO onecard_operation ({op_names}, create_uid, create_date, write_uid,
+        write_date)
         SELECT v.*, stamp.uid, stamp.now, stamp.uid, stamp.now FROM {op_rows}, stamp
         RETURNING id, company_id, idempotency_key
     ), wallets AS (
@@ -142,10 +143,12 @@ WRITE_BOOK_SQL = """
         UPDATE onecard_cardholder h SET {usage_set}
           FROM {usage_rows} WHERE h.id = v.id AND h.id = ANY(%s::int[])
     ), rows AS (
-        INSERT INTO onecard_transaction ({row_names}, operation_id, create_uid, create_date, write_uid, write_date)
+        INSERT INTO onecard_transaction ({row_names}, operation_id, create_uid,
+        create_date, write_uid, write_date)
         SELECT {row_values}, ops.id, stamp.uid, stamp.now, stamp.uid, stamp.now
           FROM {row_rows}
-          JOIN ops ON ops.company_id = v.company_id AND ops.idempotency_key = v.idempotency_key
+          JOIN ops ON ops.company_id = v.company_id AND ops.idempotency_key =
+          v.idempotency_key
          CROSS JOIN stamp
          ORDER BY v.ord
     )
@@ -221,13 +224,15 @@ class OnecardLedger(models.AbstractModel):
         """
         if key:
             self.env.cr.execute(
-                "SELECT id, result, request_digest FROM onecard_operation WHERE company_id = %s AND idempotency_key = %s",
+                "SELECT id, result, request_digest FROM onecard_operation WHERE "
+                "company_id = %s AND idempotency_key = %s",
                 [company_id, key],
             )
         elif terminal_id and terminal_seq is not None:
             self.env.cr.execute(
                 """SELECT id, result, request_digest FROM onecard_operation
-                    WHERE terminal_id = %s AND terminal_epoch = %s AND terminal_seq = %s""",
+                    WHERE terminal_id = %s AND terminal_epoch = %s AND terminal_seq =
+                    %s""",
                 [terminal_id, terminal_epoch or 0, terminal_seq],
             )
         else:
@@ -238,7 +243,8 @@ class OnecardLedger(models.AbstractModel):
         if digest and row[2] and row[2] != digest:
             raise IdempotencyConflict(
                 self.env._(
-                    "The idempotency key %(key)s was already used for another request: nothing was booked. "
+                    "The idempotency key %(key)s was already used for another "
+                    "request: nothing was booked. "
                     "Use a new key for a new request.",
                     key=key or f"{terminal_epoch or 0}:{terminal_seq}",
                 )
@@ -321,7 +327,8 @@ class OnecardLedger(models.AbstractModel):
                 )
                 raise UserError(
                     self.env._(
-                        "Insufficient balance in the %(wallet)s wallet: %(balance).2f available.",
+                        "Insufficient balance in the %(wallet)s wallet: "
+                        "%(balance).2f available.",
                         wallet=kinds[wallet_kind],
                         balance=balance - line["floor"],
                     )
@@ -351,7 +358,8 @@ class OnecardLedger(models.AbstractModel):
             self.env["hr.department"].flush_model(["onecard_analytic_account_id"])
             cr.execute(
                 """SELECT d.id, d.onecard_analytic_account_id FROM onecard_cardholder h
-                            LEFT JOIN hr_department d ON d.id = COALESCE(%s, h.department_id)
+                            LEFT JOIN hr_department d ON d.id = COALESCE(%s,
+                            h.department_id)
                            WHERE h.id = %s""",
                 [header.get("department_id") or None, header["cardholder_id"]],
             )
@@ -805,8 +813,10 @@ class OnecardLedger(models.AbstractModel):
         self.env["onecard.cardholder"].flush_model(["department_id"])
         self.env["hr.department"].flush_model(["onecard_analytic_account_id"])
         self.env.cr.execute(
-            """SELECT h.id, h.department_id, d.onecard_analytic_account_id FROM onecard_cardholder h
-                                 LEFT JOIN hr_department d ON d.id = h.department_id WHERE h.id = ANY(%s)""",
+            """SELECT h.id, h.department_id, d.onecard_analytic_account_id FROM
+                onecard_cardholder h
+                                 LEFT JOIN hr_department d ON d.id = h.department_id
+                                 WHERE h.id = ANY(%s)""",
             [list({entry["cardholder_id"] for entry in entries})],
         )
         departments = {

@@ -69,11 +69,13 @@ class OnecardOperation(models.Model):
         string="Sequence Epoch",
         readonly=True,
         default=0,
-        help="The terminal's sequence epoch: a new one starts after a legitimate counter reset.",
+        help="The terminal's sequence epoch: a new one starts after a legitimate "
+        "counter reset.",
     )
     request_digest = fields.Char(
         readonly=True,
-        help="Digest of the request (card, amount, key, time, ...): a request that comes back "
+        help="Digest of the request (card, amount, key, time, ...): a request that "
+        "comes back "
         "under the same key or sequence number is a replay only with the same digest.",
     )
     note = fields.Char(readonly=True)

@@ -80,7 +80,8 @@ class OnecardPaymentMethod(models.Model):
         if not journal and company.chart_template:
             raise UserError(
                 self.env._(
-                    "The payment method %(method)s is not set up in %(company)s: a card "
+                    "The payment method %(method)s is not set up in %(company)s: "
+                    "a card "
                     "manager sets it up in One-Card > Configuration > Payment Methods.",
                     method=self.name,
                     company=company.name,

@@ -72,7 +72,8 @@ class OnecardReconciliation(models.TransientModel):
                 """
             SELECT t.name, count(*), -sum(x.amount)
               FROM onecard_transaction x JOIN onecard_terminal t ON t.id = x.terminal_id
-             WHERE x.company_id = %s AND x.kind IN %s AND x.business_time >= %s AND x.business_time < %s
+             WHERE x.company_id = %s AND x.kind IN %s AND x.business_time >= %s AND
+             x.business_time < %s
              GROUP BY t.name ORDER BY t.name
         """,
                 self.company_id.id,
@@ -102,7 +103,8 @@ class OnecardReconciliation(models.TransientModel):
             SQL(
                 """
             SELECT COALESCE(sum(x.amount), 0),
-                   COALESCE(sum(x.amount) FILTER (WHERE x.settlement_id IS NULL OR m.date > %s), 0)
+                   COALESCE(sum(x.amount) FILTER (WHERE x.settlement_id IS NULL OR
+                   m.date > %s), 0)
               FROM onecard_transaction x
               LEFT JOIN onecard_settlement s ON s.id = x.settlement_id
               LEFT JOIN account_move m ON m.id = s.move_id
@@ -123,9 +125,11 @@ class OnecardReconciliation(models.TransientModel):
                 SELECT COALESCE(-sum(l.balance), 0),
                        COALESCE(-sum(l.balance) FILTER (WHERE NOT EXISTS (
                            SELECT 1 FROM onecard_settlement s
-                            WHERE s.move_id = l.move_id OR s.reversal_move_id = l.move_id)), 0)
+                            WHERE s.move_id = l.move_id OR s.reversal_move_id =
+                            l.move_id)), 0)
                   FROM account_move_line l
-                 WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state = 'posted' AND l.date <= %s
+                 WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state =
+                 'posted' AND l.date <= %s
             """,
                     account.id,
                     company,
@@ -154,9 +158,11 @@ class OnecardReconciliation(models.TransientModel):
                 """
             SELECT l.move_id, m.name, m.ref, COALESCE(-sum(l.balance), 0)
               FROM account_move_line l JOIN account_move m ON m.id = l.move_id
-             WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state = 'posted' AND l.date <= %s
+             WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state =
+             'posted' AND l.date <= %s
                AND NOT EXISTS (SELECT 1 FROM onecard_settlement s
-                                WHERE s.move_id = l.move_id OR s.reversal_move_id = l.move_id)
+                                WHERE s.move_id = l.move_id OR s.reversal_move_id =
+                                l.move_id)
              GROUP BY l.move_id, m.name, m.ref, m.date
              ORDER BY m.date, l.move_id
         """,

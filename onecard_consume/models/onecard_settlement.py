@@ -79,7 +79,8 @@ class OnecardSettlement(models.Model):
         # before the lock would not see the other's settlement).
         self.env.cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS onecard_settlement_posted_uniq
-                ON onecard_settlement (company_id, period, date_from) WHERE state = 'posted'
+                ON onecard_settlement (company_id, period, date_from) WHERE state =
+                'posted'
         """)
 
     @api.depends("period", "date_from", "company_id")
@@ -165,7 +166,8 @@ class OnecardSettlement(models.Model):
             SQL(
                 """
             SELECT kind, wallet_kind, payment_method_id, canteen_id, meal_period_id,
-                   CASE WHEN kind IN %s THEN department_id END, analytic_account_id, payable_partner_id,
+                   CASE WHEN kind IN %s THEN department_id END, analytic_account_id,
+                   payable_partner_id,
                    business_time < %s OR EXISTS (
                        SELECT 1 FROM unnest(%s::timestamp[], %s::timestamp[]) p(lo, hi)
                         WHERE business_time >= p.lo AND business_time < p.hi),
@@ -401,7 +403,8 @@ class OnecardSettlement(models.Model):
                 ):
                     raise UserError(
                         self.env._(
-                            "The entry %s is in a locked period: it cannot be reversed.",
+                            "The entry %s is in a locked period: it cannot be "
+                            "reversed.",
                             move.name,
                         )
                     )
@@ -418,7 +421,8 @@ class OnecardSettlement(models.Model):
                 )
                 settlement.reversal_move_id = reversal
             self.env.cr.execute(
-                "UPDATE onecard_transaction SET settlement_id = NULL WHERE settlement_id = %s",
+                "UPDATE onecard_transaction SET settlement_id = NULL WHERE "
+                "settlement_id = %s",
                 [settlement.id],
             )
             self.env["onecard.transaction"].invalidate_model(["settlement_id"])

@@ -286,7 +286,8 @@ class OnecardSubsidyBatch(models.Model):
             """
             SELECT l.id, l.cardholder_id, l.amount, w.id
               FROM onecard_subsidy_line l
-              JOIN onecard_wallet w ON w.cardholder_id = l.cardholder_id AND w.kind = 'subsidy'
+              JOIN onecard_wallet w ON w.cardholder_id = l.cardholder_id AND w.kind =
+              'subsidy'
              WHERE l.id = ANY(%s) ORDER BY l.id
         """,
             [lines.ids],
@@ -315,7 +316,8 @@ class OnecardSubsidyBatch(models.Model):
         self.env.cr.execute(
             """
             UPDATE onecard_subsidy_line
-               SET state = 'granted', granted_amount = amount, write_uid = %s, write_date = %s
+               SET state = 'granted', granted_amount = amount, write_uid = %s,
+               write_date = %s
              WHERE id = ANY(%s)
         """,
             [self.env.uid, fields.Datetime.now(), lines.ids],
@@ -339,16 +341,21 @@ class OnecardSubsidyBatch(models.Model):
         self.env.cr.execute(
             """
             SELECT l.id, l.cardholder_id, w.id,
-                   GREATEST(LEAST(w.balance - COALESCE(newer.total, 0), l.granted_amount), 0)
+                   GREATEST(LEAST(w.balance - COALESCE(newer.total, 0),
+                   l.granted_amount), 0)
               FROM onecard_subsidy_line l
-              JOIN onecard_wallet w ON w.cardholder_id = l.cardholder_id AND w.kind = 'subsidy'
-              JOIN onecard_operation g ON g.company_id = %(company)s AND g.idempotency_key = 'sub-' || l.id || '-grant'
+              JOIN onecard_wallet w ON w.cardholder_id = l.cardholder_id AND w.kind =
+              'subsidy'
+              JOIN onecard_operation g ON g.company_id = %(company)s AND
+              g.idempotency_key = 'sub-' || l.id || '-grant'
               LEFT JOIN LATERAL (
                   SELECT SUM(o.granted_amount) AS total
                     FROM onecard_subsidy_line o
                     JOIN onecard_operation og
-                      ON og.company_id = %(company)s AND og.idempotency_key = 'sub-' || o.id || '-grant'
-                   WHERE o.cardholder_id = l.cardholder_id AND o.state = 'granted' AND og.id > g.id
+                      ON og.company_id = %(company)s AND og.idempotency_key = 'sub-' ||
+                      o.id || '-grant'
+                   WHERE o.cardholder_id = l.cardholder_id AND o.state = 'granted' AND
+                   og.id > g.id
               ) newer ON TRUE
              WHERE l.id = ANY(%(lines)s)
         """,

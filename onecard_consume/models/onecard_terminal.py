@@ -45,7 +45,8 @@ class OnecardTerminal(models.Model):
     key_ids = fields.One2many("onecard.terminal.key", "terminal_id", string="Keys")
     repeat_interval = fields.Integer(
         default=0,
-        help="Seconds during which a second swipe of the same card is refused (0 = off).",
+        help="Seconds during which a second swipe of the same card is refused (0 = "
+        "off).",
     )
     pin_threshold = fields.Monetary(
         help="Above this amount a PIN is required (0 = use the cardholder category)."

@@ -35,7 +35,8 @@ class OnecardTerminalAssignment(models.Model):
         string="Until",
         required=True,
         readonly=True,
-        help="When the terminal moved on (server time); records dated before belong here.",
+        help="When the terminal moved on (server time); records dated before belong "
+        "here.",
     )
 
     def init(self):

@@ -42,16 +42,20 @@ class OnecardTransaction(models.Model):
         string="Analytic Account",
         readonly=True,
         ondelete="restrict",
-        help="As booked: the canteen's (consumption) or the department's (subsidy) analytic account at that "
-        "time. Settlement posts with it, whatever the canteen or department carry today.",
+        help="As booked: the canteen's (consumption) or the department's (subsidy) "
+        "analytic account at that "
+        "time. Settlement posts with it, whatever the canteen or department "
+        "carry today.",
     )
     payable_partner_id = fields.Many2one(
         "res.partner",
         string="Owed To",
         readonly=True,
         ondelete="restrict",
-        help="Consumption at an outsourced canteen: the caterer owed it when it was booked (empty: the canteen's "
-        "own revenue). Settlement posts to this payable, whatever the canteen's contract is today.",
+        help="Consumption at an outsourced canteen: the caterer owed it when it was "
+        "booked (empty: the canteen's "
+        "own revenue). Settlement posts to this payable, whatever the canteen's "
+        "contract is today.",
     )
     payment_method_id = fields.Many2one(
         "onecard.payment.method", readonly=True, ondelete="restrict"
@@ -75,7 +79,8 @@ class OnecardTransaction(models.Model):
     def init(self):
         # Wallet ledgers are walked in id order (chain verify, statements).
         self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS onecard_transaction_wallet_id_idx ON onecard_transaction (wallet_id, id)
+            CREATE INDEX IF NOT EXISTS onecard_transaction_wallet_id_idx ON
+            onecard_transaction (wallet_id, id)
         """)
 
     @api.model_create_multi

@@ -75,7 +75,8 @@ class OnecardWallet(models.Model):
         for wallet in self:
             self.env.cr.execute(
                 """
-                SELECT id, prev_hash, hash, idempotency_key, amount, balance_after, business_time
+                SELECT id, prev_hash, hash, idempotency_key, amount, balance_after,
+                business_time
                   FROM onecard_transaction WHERE wallet_id = %s ORDER BY id
             """,
                 [wallet.id],

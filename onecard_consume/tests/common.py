@@ -217,8 +217,10 @@ class OnecardCase(TransactionCase):
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(
-            "SELECT (SELECT count(*) FROM onecard_transaction), (SELECT count(*) FROM onecard_operation), "
-            "(SELECT count(*) FROM onecard_card), (SELECT count(*) FROM onecard_card_history)"
+            "SELECT (SELECT count(*) FROM onecard_transaction), (SELECT count(*) "
+            "FROM onecard_operation), "
+            "(SELECT count(*) FROM onecard_card), (SELECT count(*) FROM "
+            "onecard_card_history)"
         )
         counts = cr.fetchone()
         cr.execute("SELECT id, balance, chain_head FROM onecard_wallet ORDER BY id")
@@ -266,7 +268,8 @@ class OnecardCase(TransactionCase):
         cr = self.env.cr
         cr.execute("""
             SELECT w.id, w.balance, COALESCE(SUM(t.amount), 0)
-              FROM onecard_wallet w LEFT JOIN onecard_transaction t ON t.wallet_id = w.id
+              FROM onecard_wallet w LEFT JOIN onecard_transaction t ON t.wallet_id =
+              w.id
              GROUP BY w.id, w.balance
             HAVING w.balance IS DISTINCT FROM COALESCE(SUM(t.amount), 0)
         """)
@@ -279,7 +282,8 @@ class OnecardCase(TransactionCase):
                   FROM onecard_transaction t
                 WINDOW w AS (PARTITION BY t.wallet_id ORDER BY t.id)
             ) rows
-             WHERE balance_after IS DISTINCT FROM running OR prev_hash IS DISTINCT FROM COALESCE(previous, %s)
+             WHERE balance_after IS DISTINCT FROM running OR prev_hash IS DISTINCT FROM
+             COALESCE(previous, %s)
         """,
             [GENESIS],
         )
@@ -288,7 +292,8 @@ class OnecardCase(TransactionCase):
             """
             SELECT w.id FROM onecard_wallet w
               LEFT JOIN LATERAL (SELECT hash, balance_after FROM onecard_transaction t
-                                  WHERE t.wallet_id = w.id ORDER BY t.id DESC LIMIT 1) last ON TRUE
+                                  WHERE t.wallet_id = w.id ORDER BY t.id DESC LIMIT 1)
+                                  last ON TRUE
              WHERE w.chain_head IS DISTINCT FROM COALESCE(last.hash, %s)
                 OR w.balance IS DISTINCT FROM COALESCE(last.balance_after, 0)
         """,

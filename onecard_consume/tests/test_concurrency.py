@@ -84,16 +84,19 @@ class TestConcurrency(TransactionCase):
             return
         with cls.registry.cursor() as cr:
             cr.execute(
-                "SELECT id FROM onecard_operation WHERE cardholder_id = %s OR terminal_id = %s",
+                "SELECT id FROM onecard_operation WHERE cardholder_id = %s OR "
+                "terminal_id = %s",
                 [ids["holder"], ids["terminal"]],
             )
             ops = [r[0] for r in cr.fetchall()]
             cr.execute(
-                "DELETE FROM onecard_transaction WHERE operation_id = ANY(%s) OR wallet_id = ANY(%s)",
+                "DELETE FROM onecard_transaction WHERE operation_id = ANY(%s) OR "
+                "wallet_id = ANY(%s)",
                 [ops, ids["wallets"]],
             )
             cr.execute(
-                "UPDATE onecard_operation SET reversal_of_id = NULL, reversed_by_id = NULL WHERE id = ANY(%s)",
+                "UPDATE onecard_operation SET reversal_of_id = NULL, "
+                "reversed_by_id = NULL WHERE id = ANY(%s)",
                 [ops],
             )
             cr.execute("DELETE FROM onecard_operation WHERE id = ANY(%s)", [ops])
@@ -109,7 +112,8 @@ class TestConcurrency(TransactionCase):
                     [model, res_ids],
                 )
                 cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)",
+                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id "
+                    "= ANY(%s)",
                     [model, res_ids],
                 )
             cr.execute("DELETE FROM onecard_card WHERE id = %s", [ids["card"]])
@@ -202,8 +206,10 @@ class TestConcurrency(TransactionCase):
 
     def _cash(self):
         return self._committed(
-            "SELECT w.balance, (SELECT COALESCE(SUM(amount), 0) FROM onecard_transaction "
-            "WHERE wallet_id = w.id) FROM onecard_wallet w WHERE w.id = ANY(%s) AND w.kind = 'cash'",
+            "SELECT w.balance, (SELECT COALESCE(SUM(amount), 0) FROM "
+            "onecard_transaction "
+            "WHERE wallet_id = w.id) FROM onecard_wallet w WHERE w.id = ANY(%s) "
+            "AND w.kind = 'cash'",
             [self.created["wallets"]],
         )[0]
 
@@ -231,8 +237,8 @@ class TestConcurrency(TransactionCase):
         approved = [a for a in answers if a["approved"]]
         declined = [a for a in answers if not a["approved"]]
         print(
-            "\n%d parallel swipes: %d approved, %d declined, %d serialization retries"  # noqa: T201
-            % (THREADS, len(approved), len(declined), retries)
+            "\n%d parallel swipes: %d approved, %d declined, %d serialization "
+            "retries" % (THREADS, len(approved), len(declined), retries)  # noqa: T201
         )
         self.assertEqual(len(approved), 20)
         self.assertEqual(len(declined), 30)

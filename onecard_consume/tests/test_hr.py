@@ -252,14 +252,17 @@ class TestHr(OnecardCase):
         self.assertEqual({r["status"] for r in result}, {"created"})
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT count(*) FROM onecard_cardholder WHERE code LIKE 'B%%' AND company_id = %s",
+            "SELECT count(*) FROM onecard_cardholder WHERE code LIKE 'B%%' AND "
+            "company_id = %s",
             [self.company.id],
         )
         self.assertEqual(self.env.cr.fetchone()[0], 10000)
-        self.env.cr.execute("""SELECT count(*) FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
+        self.env.cr.execute("""SELECT count(*) FROM onecard_card c JOIN
+            onecard_cardholder h ON h.id = c.cardholder_id
                                 WHERE h.code LIKE 'B%%' AND c.state = 'active'""")
         self.assertEqual(self.env.cr.fetchone()[0], 10000)
-        self.env.cr.execute("""SELECT count(*) FROM onecard_wallet w JOIN onecard_cardholder h ON h.id = w.cardholder_id
+        self.env.cr.execute("""SELECT count(*) FROM onecard_wallet w JOIN
+            onecard_cardholder h ON h.id = w.cardholder_id
                                 WHERE h.code LIKE 'B%%'""")
         self.assertEqual(self.env.cr.fetchone()[0], 40000)
         self.assertEqual(

@@ -188,7 +188,8 @@ class I18nCompletenessMixin:
             self.assertEqual(
                 get_translation(self.MODULE, self.LANG, entry.msgid, ()),
                 entry.msgstr,
-                f"{self.MODULE}: the Python string {entry.msgid!r} is not translated at run time "
+                f"{self.MODULE}: the Python string {entry.msgid!r} is not "
+                f"translated at run time "
                 f"(is i18n/{self.MODULE}.pot up to date?)",
             )
             args = _dummy_args(entry.msgid)
@@ -197,7 +198,8 @@ class I18nCompletenessMixin:
                     entry.msgstr % args
                 except (TypeError, ValueError, KeyError) as e:
                     self.fail(
-                        f"{self.MODULE}: {entry.msgstr!r} cannot be formatted like {entry.msgid!r}: {e}"
+                        f"{self.MODULE}: {entry.msgstr!r} cannot be formatted "
+                        f"like {entry.msgid!r}: {e}"
                     )
 
 

@@ -17,7 +17,8 @@ class TestIdempotency(OnecardCase):
 
     def counts(self):
         self.env.cr.execute(
-            "SELECT (SELECT count(*) FROM onecard_transaction), (SELECT count(*) FROM onecard_operation)"
+            "SELECT (SELECT count(*) FROM onecard_transaction), (SELECT count(*) "
+            "FROM onecard_operation)"
         )
         return self.env.cr.fetchone()
 
@@ -454,7 +455,8 @@ class TestIdempotency(OnecardCase):
         wallet, rows = self._busy_wallet()
         target = rows[1]
         self.tamper(
-            "UPDATE onecard_transaction SET balance_after = balance_after + 100 WHERE id = %s",
+            "UPDATE onecard_transaction SET balance_after = balance_after + 100 "
+            "WHERE id = %s",
             [target],
         )
         self.assertEqual(
@@ -468,7 +470,8 @@ class TestIdempotency(OnecardCase):
         wallet, rows = self._busy_wallet()
         target = rows[-1]
         self.tamper(
-            """UPDATE onecard_transaction SET amount = amount + 1, balance_after = balance_after + 1
+            """UPDATE onecard_transaction SET amount = amount + 1, balance_after =
+                balance_after + 1
                         WHERE id = %s;
                        UPDATE onecard_wallet SET balance = balance + 1 WHERE id = %s""",
             [target, wallet.id],

@@ -169,7 +169,8 @@ class CardMoneyCase(TransactionCase):
         self.env.flush_all()
         self.env.cr.execute(
             """
-            SELECT kind, COALESCE(SUM(balance), 0) FROM onecard_wallet WHERE company_id = %s GROUP BY kind
+            SELECT kind, COALESCE(SUM(balance), 0) FROM onecard_wallet WHERE company_id
+            = %s GROUP BY kind
         """,
             [(company or self.company).id],
         )
@@ -186,7 +187,8 @@ class CardMoneyCase(TransactionCase):
         self.env.cr.execute(
             """
             SELECT COALESCE(-SUM(balance), 0) FROM account_move_line
-             WHERE account_id = %s AND company_id = %s AND parent_state = 'posted' AND date <= %s
+             WHERE account_id = %s AND company_id = %s AND parent_state = 'posted' AND
+             date <= %s
         """,
             [account.id, (company or self.company).id, upto or date(9999, 12, 31)],
         )
@@ -210,7 +212,8 @@ class CardMoneyCase(TransactionCase):
     def assertNothingUnsettled(self, company=None):
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND settlement_id IS NULL",
+            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND "
+            "settlement_id IS NULL",
             [(company or self.company).id],
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "ledger rows left unsettled")
@@ -235,8 +238,10 @@ class CardMoneyCase(TransactionCase):
     def assertLedgerInvariant(self):
         self.env.flush_all()
         self.env.cr.execute("""
-            SELECT w.id FROM onecard_wallet w LEFT JOIN onecard_transaction t ON t.wallet_id = w.id
-             GROUP BY w.id, w.balance HAVING w.balance IS DISTINCT FROM COALESCE(SUM(t.amount), 0)
+            SELECT w.id FROM onecard_wallet w LEFT JOIN onecard_transaction t ON
+            t.wallet_id = w.id
+             GROUP BY w.id, w.balance HAVING w.balance IS DISTINCT FROM
+             COALESCE(SUM(t.amount), 0)
         """)
         self.assertEqual(
             self.env.cr.fetchall(), [], "wallet balance != sum of its ledger rows"
@@ -645,7 +650,8 @@ class TestSettlement(CardMoneyCase):
         self.assertPostedBalanced(settlement_a)
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND settlement_id IS NOT NULL",
+            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND "
+            "settlement_id IS NOT NULL",
             [company_b.id],
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "settling A touched B's rows")

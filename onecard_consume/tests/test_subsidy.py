@@ -432,9 +432,11 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         self.env.flush_all()
         self.env.cr.execute(
             """
-            INSERT INTO onecard_card (number, uid, kind, state, cardholder_id, company_id, deposit,
+            INSERT INTO onecard_card (number, uid, kind, state, cardholder_id,
+            company_id, deposit,
                                       create_uid, create_date, write_uid, write_date)
-            SELECT 'BULK' || h.id, upper(lpad(to_hex(h.id), 8, '0')) || 'EE', 'official', 'active', h.id,
+            SELECT 'BULK' || h.id, upper(lpad(to_hex(h.id), 8, '0')) || 'EE',
+            'official', 'active', h.id,
                    h.company_id, 0, 1, now(), 1, now()
               FROM onecard_cardholder h WHERE h.id = ANY(%s)
         """,
@@ -448,11 +450,14 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         self.env.flush_all()
         confirmed = time.perf_counter()
         print(
-            f"\n10,000-line subsidy batch: holders {prepared - started:.1f}s, load lines {loaded - prepared:.1f}s, confirm {confirmed - loaded:.1f}s"
+            f"\n10,000-line subsidy batch: holders {prepared - started:.1f}s, "
+            f"load lines {loaded - prepared:.1f}s, confirm "
+            f"{confirmed - loaded:.1f}s"
         )
         cr = self.env.cr
         cr.execute(
-            "SELECT state, count(*), sum(amount), sum(granted_amount) FROM onecard_subsidy_line "
+            "SELECT state, count(*), sum(amount), sum(granted_amount) FROM "
+            "onecard_subsidy_line "
             "WHERE batch_id = %s GROUP BY state",
             [batch.id],
         )
@@ -462,8 +467,10 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         )
         cr.execute(
             """
-            SELECT count(*), sum(t.amount), count(DISTINCT t.wallet_id), count(DISTINCT t.operation_id)
-              FROM onecard_transaction t JOIN onecard_subsidy_line l ON l.cardholder_id = t.cardholder_id
+            SELECT count(*), sum(t.amount), count(DISTINCT t.wallet_id), count(DISTINCT
+            t.operation_id)
+              FROM onecard_transaction t JOIN onecard_subsidy_line l ON l.cardholder_id
+              = t.cardholder_id
              WHERE l.batch_id = %s AND t.kind = 'subsidy_grant'
         """,
             [batch.id],
@@ -474,7 +481,8 @@ class TestSubsidy(test_settlement.CardMoneyCase):
             (count, 15.0 * count, count, count),
         )
         cr.execute(
-            "SELECT count(*), sum(w.balance) FROM onecard_wallet w JOIN onecard_cardholder h "
+            "SELECT count(*), sum(w.balance) FROM onecard_wallet w JOIN "
+            "onecard_cardholder h "
             "ON h.id = w.cardholder_id WHERE w.kind = 'subsidy' AND h.category_id = %s",
             [category.id],
         )

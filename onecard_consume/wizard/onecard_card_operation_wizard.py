@@ -67,7 +67,8 @@ class OnecardCardOperationWizard(models.TransientModel):
     operation_id = fields.Many2one(
         "onecard.operation",
         string="Consumption to Correct",
-        domain="[('cardholder_id', '=', cardholder_id), ('kind', 'in', ('consume', 'back_entry')),"
+        domain="[('cardholder_id', '=', cardholder_id), ('kind', 'in', ('consume', "
+        "'back_entry')),"
         " ('state', '=', 'approved'), ('reversed_by_id', '=', False)]",
     )
     terminal_id = fields.Many2one("onecard.terminal", string="Terminal")

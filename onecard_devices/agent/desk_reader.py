@@ -56,7 +56,10 @@ class CardReadError(Exception):
 
 def _error_text(hresult):
     try:
-        return f"{scard.SCardGetErrorMessage(hresult).strip()} (0x{hresult & 0xFFFFFFFF:08X})"
+        return (
+            f"{scard.SCardGetErrorMessage(hresult).strip()} "
+            f"(0x{hresult & 0xFFFFFFFF:08X})"
+        )
     except Exception:  # pragma: no cover - exotic hresult
         return "0x%08X" % (hresult & 0xFFFFFFFF)
 
@@ -139,7 +142,8 @@ class Pcsc:
             data = response[:-2]
             if (sw1, sw2) != (0x90, 0x00):
                 raise CardReadError(
-                    f"the card answered SW {sw1:02X} {sw2:02X} to GET UID (FF CA 00 00 00): "
+                    f"the card answered SW {sw1:02X} {sw2:02X} to GET UID (FF CA "
+                    f"00 00 00): "
                     "not a contactless card, or the reader does not support it"
                 )
             if not 4 <= len(data) <= 10:
@@ -390,13 +394,15 @@ def _token(args):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description="OneCard desk card reader agent: reads card UIDs on a PC/SC reader (APDU FF CA 00 00 00) "
+        description="OneCard desk card reader agent: reads card UIDs on a PC/SC reader (APDU "
+        "FF CA 00 00 00) "
         "and loads them into the operator's open Operator Desk in Odoo."
     )
     parser.add_argument(
         "--url",
         default=os.environ.get("ONECARD_URL"),
-        help="Odoo base URL (https://odoo.example.com) or the full endpoint URL; env ONECARD_URL",
+        help="Odoo base URL (https://odoo.example.com) or the full endpoint URL; env "
+        "ONECARD_URL",
     )
     token = parser.add_mutually_exclusive_group()
     token.add_argument(
@@ -412,7 +418,8 @@ def parse_args(argv=None):
     parser.add_argument(
         "--once",
         action="store_true",
-        help="handle one card, then exit (0 delivered, 1 not read / refused, 2 no card before "
+        help="handle one card, then exit (0 delivered, 1 not read / refused, 2 no "
+        "card before "
         "--timeout)",
     )
     parser.add_argument(
@@ -436,7 +443,8 @@ def parse_args(argv=None):
         "--retry",
         type=float,
         default=2.0,
-        help="seconds between reconnection attempts when the PC/SC service is down (default 2)",
+        help="seconds between reconnection attempts when the PC/SC service is down "
+        "(default 2)",
     )
     parser.add_argument(
         "--http-timeout",
@@ -480,7 +488,8 @@ def main(argv=None):
     token = _token(args)
     if not args.url or not token:
         log.error(
-            "--url and a token (--token, --token-file or env ONECARD_DESK_TOKEN) are required"
+            "--url and a token (--token, --token-file or env ONECARD_DESK_TOKEN) "
+            "are required"
         )
         return EXIT_FAILED
     try:
@@ -492,7 +501,8 @@ def main(argv=None):
         return EXIT_OK if odoo.check() else EXIT_FAILED
     if scard is None:
         log.error(
-            "pyscard is not installed: pip install pyscard (Linux: also apt install pcscd)"
+            "pyscard is not installed: pip install pyscard (Linux: also apt "
+            "install pcscd)"
         )
         return EXIT_FAILED
     log.info(

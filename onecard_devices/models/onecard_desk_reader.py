@@ -42,7 +42,8 @@ class OnecardDeskReader(models.Model):
                 self.env.ref("onecard_consume.group_onecard_operator").ids,
             ),
         ],
-        help="Card UIDs read by this agent are loaded into this user's open Operator Desk.",
+        help="Card UIDs read by this agent are loaded into this user's open Operator "
+        "Desk.",
     )
     token_hash = fields.Char(
         copy=False, readonly=True, index=True, groups="base.group_system"
@@ -51,7 +52,8 @@ class OnecardDeskReader(models.Model):
         copy=False,
         readonly=True,
         string="Token",
-        help="Start of the token, to tell tokens apart. The token itself is not stored.",
+        help="Start of the token, to tell tokens apart. The token itself is not "
+        "stored.",
     )
     has_token = fields.Boolean(compute="_compute_has_token")
     active = fields.Boolean(default=True)

@@ -60,7 +60,8 @@ class OnecardTerminal(models.Model):
     online_mode = fields.Boolean(
         string="Online",
         default=True,
-        help="Online terminals ask per swipe; offline ones keep a whitelist and upload later.",
+        help="Online terminals ask per swipe; offline ones keep a whitelist and "
+        "upload later.",
     )
     offline_limit = fields.Monetary(
         help="Largest amount an offline terminal accepts without asking."
@@ -80,15 +81,18 @@ class OnecardTerminal(models.Model):
         readonly=True,
         default=0,
         copy=False,
-        help="Records are numbered (epoch, sequence). The terminal asks for a new epoch (sequence_reset) after "
-        "its counter was legitimately reset; records of older epochs keep their identity.",
+        help="Records are numbered (epoch, sequence). The terminal asks for a new "
+        "epoch (sequence_reset) after "
+        "its counter was legitimately reset; records of older epochs keep their "
+        "identity.",
     )
     sequence_conflict_count = fields.Integer(
         string="Sequence Conflicts",
         readonly=True,
         copy=False,
         default=0,
-        help="Requests refused because their record number or key had been used for another request "
+        help="Requests refused because their record number or key had been used for "
+        "another request "
         "(counter reset, replaced main board, cloned configuration).",
     )
     last_sequence_conflict = fields.Datetime(readonly=True, copy=False)
@@ -125,7 +129,8 @@ class OnecardTerminal(models.Model):
     def init(self):
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS onecard_operation_terminal_time_idx
-                ON onecard_operation (terminal_id, business_time) WHERE terminal_id IS NOT NULL
+                ON onecard_operation (terminal_id, business_time) WHERE terminal_id IS
+                NOT NULL
         """)
 
     @api.model
@@ -265,8 +270,10 @@ class OnecardTerminal(models.Model):
             found = by_terminal[terminal.id]
             lines = [
                 self.env._(
-                    "Record %(epoch)s:%(seq)s (key %(key)s) reused by another request: card %(uid)s, "
-                    "amount %(amount)s, keypad key %(keypad)s, offline %(offline)s, time %(time)s (UTC). "
+                    "Record %(epoch)s:%(seq)s (key %(key)s) reused by another "
+                    "request: card %(uid)s, "
+                    "amount %(amount)s, keypad key %(keypad)s, offline "
+                    "%(offline)s, time %(time)s (UTC). "
                     "Refused, nothing booked.",
                     epoch=c["epoch"] if c["epoch"] is not None else "-",
                     seq=c["seq"] if c["seq"] is not None else "-",
@@ -290,9 +297,12 @@ class OnecardTerminal(models.Model):
                         "Sequence conflict on terminal %s", terminal.name
                     ),
                     note=self.env._(
-                        "The terminal sent record numbers or keys already used for other requests: its counter "
-                        "was reset, its main board replaced or its configuration cloned. The requests were "
-                        "refused. Check the terminal, then let it start a new sequence epoch."
+                        "The terminal sent record numbers or keys already used "
+                        "for other requests: its counter "
+                        "was reset, its main board replaced or its configuration "
+                        "cloned. The requests were "
+                        "refused. Check the terminal, then let it start a new "
+                        "sequence epoch."
                     ),
                 )
             # An increment in SQL: two batches refusing requests of one terminal at once
@@ -300,7 +310,8 @@ class OnecardTerminal(models.Model):
             self.env.cr.execute(
                 """UPDATE onecard_terminal SET sequence_conflict_count =
                                           COALESCE(sequence_conflict_count, 0) + %s,
-                                          last_sequence_conflict = %s, sequence_alert = true WHERE id = %s""",
+                                          last_sequence_conflict = %s, sequence_alert =
+                                          true WHERE id = %s""",
                 [len(found), now, terminal.id],
             )
             terminal.invalidate_recordset(
@@ -320,7 +331,8 @@ class OnecardTerminal(models.Model):
         self.invalidate_recordset(["seq_epoch", "last_seq"])
         self.message_post(
             body=self.env._(
-                "Sequence epoch %s started: the terminal numbers its records from 1 again.",
+                "Sequence epoch %s started: the terminal numbers its records "
+                "from 1 again.",
                 epoch,
             )
         )

@@ -33,7 +33,8 @@ class OnecardTerminalNonce(models.Model):
         """Record a signature; False when it was already used."""
         self.env.cr.execute(
             """
-            INSERT INTO onecard_terminal_nonce (terminal_id, signature, received) VALUES (%s, %s, %s)
+            INSERT INTO onecard_terminal_nonce (terminal_id, signature, received)
+            VALUES (%s, %s, %s)
             ON CONFLICT (signature) DO NOTHING RETURNING id
         """,
             [terminal.id, signature, fields.Datetime.now()],

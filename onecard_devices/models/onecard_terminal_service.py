@@ -308,7 +308,8 @@ class OnecardTerminalService(models.AbstractModel):
             raise TerminalError(
                 error,
                 self.env._(
-                    "The request time is more than %(skew)s seconds away from the server clock.",
+                    "The request time is more than %(skew)s seconds away from "
+                    "the server clock.",
                     skew=MAX_SKEW,
                 ),
             )
@@ -471,8 +472,10 @@ class OnecardTerminalService(models.AbstractModel):
         )
         self.env.cr.execute(
             """
-            UPDATE onecard_terminal SET last_seen = %s, clock_drift = COALESCE(%s, clock_drift),
-                   firmware = COALESCE(%s, firmware), list_version = COALESCE(%s, list_version), silent = false
+            UPDATE onecard_terminal SET last_seen = %s, clock_drift = COALESCE(%s,
+            clock_drift),
+                   firmware = COALESCE(%s, firmware), list_version = COALESCE(%s,
+                   list_version), silent = false
              WHERE id = %s
         """,
             [
@@ -712,7 +715,8 @@ class OnecardTerminalService(models.AbstractModel):
         top = max(seqs + [previous])
         if top != previous:
             self.env.cr.execute(
-                "UPDATE onecard_terminal SET last_seq = GREATEST(last_seq, %s) WHERE id = %s",
+                "UPDATE onecard_terminal SET last_seq = GREATEST(last_seq, %s) "
+                "WHERE id = %s",
                 [top, terminal.id],
             )
             terminal.invalidate_recordset(["last_seq"])
@@ -748,7 +752,8 @@ class OnecardTerminalService(models.AbstractModel):
             """
             SELECT s FROM generate_series(%s::int, %s::int) s
              WHERE NOT EXISTS (SELECT 1 FROM onecard_operation o
-                                WHERE o.terminal_id = %s AND o.terminal_epoch = %s AND o.terminal_seq = s)
+                                WHERE o.terminal_id = %s AND o.terminal_epoch = %s AND
+                                o.terminal_seq = s)
              ORDER BY s
         """,
             [low, top, terminal.id, epoch],
@@ -892,7 +897,8 @@ class OnecardTerminalService(models.AbstractModel):
         key = "T{}:{}".format(terminal.id, payload["request_id"])
         result = getattr(ledger, operation)(card, payload["amount"], method, key=key)
         self.env.cr.execute(
-            "UPDATE onecard_operation SET terminal_id = %s WHERE id = %s AND terminal_id IS NULL",
+            "UPDATE onecard_operation SET terminal_id = %s WHERE id = %s AND "
+            "terminal_id IS NULL",
             [terminal.id, result["operation_id"]],
         )
         return dict(

@@ -82,15 +82,22 @@ class OnecardReportConsumption(models.Model):
         local = self._local_time_sql(SQL("t.business_time"))
         return SQL(
             """
-            SELECT t.id AS id, t.id AS transaction_id, t.operation_id, t.kind, t.wallet_kind, t.business_time,
-                   (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS hour,
-                   t.cardholder_id, t.department_id, h.category_id AS cardholder_category_id,
-                   t.card_id, c.kind AS card_kind, t.consume_category_id, t.meal_period_id, t.canteen_id,
+            SELECT t.id AS id, t.id AS transaction_id, t.operation_id, t.kind,
+            t.wallet_kind, t.business_time,
+                   (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS
+                   hour,
+                   t.cardholder_id, t.department_id, h.category_id AS
+                   cardholder_category_id,
+                   t.card_id, c.kind AS card_kind, t.consume_category_id,
+                   t.meal_period_id, t.canteen_id,
                    t.terminal_id, t.company_id, rc.currency_id,
                    -t.amount AS amount,
-                   CASE WHEN t.wallet_kind = 'subsidy' THEN 0 ELSE -t.amount END AS cash_amount,
-                   CASE WHEN t.wallet_kind = 'subsidy' THEN -t.amount ELSE 0 END AS subsidy_amount,
-                   CASE WHEN t.kind <> 'correction' THEN t.operation_id END AS swipe_ref,
+                   CASE WHEN t.wallet_kind = 'subsidy' THEN 0 ELSE -t.amount END AS
+                   cash_amount,
+                   CASE WHEN t.wallet_kind = 'subsidy' THEN -t.amount ELSE 0 END AS
+                   subsidy_amount,
+                   CASE WHEN t.kind <> 'correction' THEN t.operation_id END AS
+                   swipe_ref,
                    t.offline,
                    (t.kind = 'correction' OR o.reversed_by_id IS NOT NULL) AS reversed,
                    t.settlement_id

@@ -100,7 +100,8 @@ class OnecardReportXlsx(models.AbstractModel):
         sql = model._field_to_sql(alias, name, query)
         if field.type == "datetime":
             return SQL(
-                "EXTRACT(EPOCH FROM ((%s AT TIME ZONE 'UTC') AT TIME ZONE %s))::float8 / 86400 + 25569",
+                "EXTRACT(EPOCH FROM ((%s AT TIME ZONE 'UTC') AT TIME ZONE "
+                "%s))::float8 / 86400 + 25569",
                 sql,
                 tz,
             )

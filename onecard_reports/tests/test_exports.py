@@ -34,7 +34,8 @@ class TestExports(ReportCase):
         start, end = wizard._utc_bounds()
         count, total = self.sql(
             """SELECT count(*), -SUM(amount) FROM onecard_transaction
-                                    WHERE company_id = %s AND kind IN %s AND business_time >= %s
+                                    WHERE company_id = %s AND kind IN %s AND
+                                    business_time >= %s
                                       AND business_time < %s""",
             self.company.id,
             CONSUME,
@@ -115,7 +116,8 @@ class TestExports(ReportCase):
         self.assertAlmostEqual(
             cached.cell(sheet.max_row, 6).value,
             self.sql_one(
-                "SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = %s AND kind IN %s AND business_time < %s",
+                "SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = "
+                "%s AND kind IN %s AND business_time < %s",
                 self.company.id,
                 CONSUME,
                 wizard._utc_bounds()[1],

@@ -513,9 +513,12 @@ class OnecardReportWizard(models.TransientModel):
         cr.execute(
             """
             SELECT cardholder_id,
-                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(start)s AND wallet_kind <> 'deposit'), 0),
-                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(end)s AND wallet_kind <> 'deposit'), 0),
-                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(end)s AND wallet_kind = 'deposit'), 0)
+                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(start)s AND
+                   wallet_kind <> 'deposit'), 0),
+                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(end)s AND
+                   wallet_kind <> 'deposit'), 0),
+                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(end)s AND
+                   wallet_kind = 'deposit'), 0)
               FROM onecard_transaction
              WHERE cardholder_id = ANY(%(holders)s) AND company_id = %(company)s
              GROUP BY cardholder_id
@@ -530,14 +533,17 @@ class OnecardReportWizard(models.TransientModel):
         balances = {row[0]: row[1:] for row in cr.fetchall()}
         cr.execute(
             """
-            SELECT t.cardholder_id, (t.business_time AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s, t.kind, t.wallet_kind,
+            SELECT t.cardholder_id, (t.business_time AT TIME ZONE 'UTC') AT TIME ZONE
+            %(tz)s, t.kind, t.wallet_kind,
                    t.amount, term.name, pm.id, t.offline, o.note,
-                   SUM(t.amount) OVER (PARTITION BY t.cardholder_id ORDER BY t.business_time, t.id)
+                   SUM(t.amount) OVER (PARTITION BY t.cardholder_id ORDER BY
+                   t.business_time, t.id)
               FROM onecard_transaction t
               JOIN onecard_operation o ON o.id = t.operation_id
               LEFT JOIN onecard_terminal term ON term.id = t.terminal_id
               LEFT JOIN onecard_payment_method pm ON pm.id = t.payment_method_id
-             WHERE t.cardholder_id = ANY(%(holders)s) AND t.company_id = %(company)s AND t.wallet_kind <> 'deposit'
+             WHERE t.cardholder_id = ANY(%(holders)s) AND t.company_id = %(company)s
+             AND t.wallet_kind <> 'deposit'
                AND t.business_time >= %(start)s AND t.business_time < %(end)s
              ORDER BY t.cardholder_id, t.business_time, t.id
         """,

@@ -135,7 +135,9 @@ class Pcscd:
         os.makedirs(self.confdir, exist_ok=True)
         with open(os.path.join(self.confdir, "vpcd"), "w", encoding="ascii") as handle:
             handle.write(
-                f'FRIENDLYNAME "{READER_NAME}"\nDEVICENAME   /dev/null:0x{self.port:04X}\nLIBPATH      {driver}\nCHANNELID    0x{self.port:04X}\n'
+                f'FRIENDLYNAME "{READER_NAME}"\nDEVICENAME   '
+                f"/dev/null:0x{self.port:04X}\nLIBPATH      {driver}\nCHANNELID  "
+                f"  0x{self.port:04X}\n"
             )
         self.log_path = os.path.join(workdir, "pcscd.log")
         self.proc = None
@@ -202,17 +204,20 @@ def pcscd(tmp_path, request):
         pytest.skip("pcscd is not installed (Debian: apt install pcscd)")
     if not driver:
         pytest.skip(
-            "the vpcd virtual reader driver is not installed (Debian: apt install vsmartcard-vpcd)"
+            "the vpcd virtual reader driver is not installed (Debian: apt "
+            "install vsmartcard-vpcd)"
         )
     prefix = _root_prefix()
     if prefix is None:
         pytest.skip(
-            "pcscd must run as root (it creates /run/pcscd): run as root or allow `sudo -n`"
+            "pcscd must run as root (it creates /run/pcscd): run as root or "
+            "allow `sudo -n`"
         )
     other = _running_pcscd()
     if other:
         pytest.skip(
-            f"another pcscd is already running (pid {other}); stop it (systemctl stop pcscd.socket pcscd) "
+            f"another pcscd is already running (pid {other}); stop it (systemctl "
+            f"stop pcscd.socket pcscd) "
             "so that the tests can start their own with the vpcd reader"
         )
     daemon = Pcscd(binary, driver, prefix, str(tmp_path))

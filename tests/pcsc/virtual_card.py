@@ -148,7 +148,8 @@ def main():
     card = VirtualCard(args.uid, args.host, args.port, bytes.fromhex(args.atr), args.sw)
     card.connect(timeout=30)
     print(
-        f"virtual card {card.uid.hex().upper()} on vpcd {args.host}:{args.port} (Ctrl-C removes it)",
+        f"virtual card {card.uid.hex().upper()} on vpcd {args.host}:{args.port} "
+        f"(Ctrl-C removes it)",
         flush=True,
     )
     try:

@@ -24,13 +24,15 @@ def migrate(cr, version):
         """
         UPDATE onecard_transaction t SET payable_partner_id = c.partner_id
           FROM onecard_canteen c
-         WHERE c.id = t.canteen_id AND c.posting = 'payable' AND t.payable_partner_id IS NULL AND t.kind IN %s
+         WHERE c.id = t.canteen_id AND c.posting = 'payable' AND t.payable_partner_id
+         IS NULL AND t.kind IN %s
     """,
         [CONSUME_KINDS],
     )
     cr.execute(
         """
-        UPDATE onecard_transaction t SET analytic_account_id = d.onecard_analytic_account_id
+        UPDATE onecard_transaction t SET analytic_account_id =
+        d.onecard_analytic_account_id
           FROM hr_department d
          WHERE d.id = t.department_id AND t.analytic_account_id IS NULL AND t.kind IN %s
     """,
