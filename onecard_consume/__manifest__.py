@@ -1,6 +1,8 @@
 {
     "name": "OneCard Consumption",
-    "summary": "One-card (一卡通) accounts, cards, wallets, ledger and the consumption engine",
+    "summary": (
+        "One-card (一卡通) accounts, cards, wallets, ledger and the consumption engine"
+    ),
     "version": "18.0.1.1.0",
     "category": "Human Resources",
     "license": "LGPL-3",

@@ -1,7 +1,9 @@
 {
     "name": "OneCard Devices",
-    "summary": "Consumption terminals: HTTP API, binary protocol gateway, simulator, desk "
-    "card reader",
+    "summary": (
+        "Consumption terminals: HTTP API, binary protocol gateway, simulator, "
+        "desk card reader"
+    ),
     "version": "18.0.1.0.0",
     "category": "Human Resources",
     "license": "LGPL-3",

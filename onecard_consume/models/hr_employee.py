@@ -131,7 +131,7 @@ class HrEmployee(models.Model):
         them)."""
         for employee in self:
             old = employee.sudo().onecard_cardholder_ids.filtered(
-                lambda h: h.company_id != employee.company_id
+                lambda h, employee=employee: h.company_id != employee.company_id
             )
             old.write({"active": False})
             old.flush_recordset(

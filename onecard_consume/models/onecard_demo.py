@@ -47,7 +47,8 @@ GIVEN_NAMES = [
     "俊杰",
     "佳怡",
 ]
-DEPARTMENTS = [  # (xml id, job title of the staff); the first employee of each manages it
+# (xml id, job title of the staff); the first employee of each manages it
+DEPARTMENTS = [
     ("hr.dep_administration", "行政专员"),
     ("onecard_consume.demo_department_production", "生产技工"),
     ("hr.dep_sales", "销售代表"),
@@ -206,7 +207,7 @@ class OnecardDemo(models.AbstractModel):
         )
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
-    def _demo_week(self, ledger, rng, state, methods):
+    def _demo_week(self, ledger, rng, state, methods):  # noqa: C901 (demo script)
         """Events (utc time, action) of the last DAYS days, ending yesterday."""
         ref = self.env.ref
         term = {

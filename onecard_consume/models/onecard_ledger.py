@@ -42,7 +42,8 @@ OPERATION_COLUMNS = (
     ("reversal_of_id", "int"),
     ("result", "jsonb"),
 )
-ROW_COLUMNS = (  # the first six come from the row, the others from its operation's header
+# the first six come from the row, the others from its operation's header
+ROW_COLUMNS = (
     ("wallet_id", "int"),
     ("wallet_kind", "varchar"),
     ("amount", "numeric"),

@@ -200,7 +200,19 @@ class OnecardSettlement(models.Model):
                     "amount": amount,
                 }
             )
-            for kind, wallet_kind, method, canteen, meal, department, analytic, partner, late, count, amount in groups
+            for (
+                kind,
+                wallet_kind,
+                method,
+                canteen,
+                meal,
+                department,
+                analytic,
+                partner,
+                late,
+                count,
+                amount,
+            ) in groups
         ]
         self.transaction_count = sum(g[9] for g in groups)
         self.late_count = sum(g[9] for g in groups if g[8])

@@ -417,7 +417,9 @@ class OnecardSubsidyBatch(models.Model):
             .search([("cardholder_id", "=", holder.id), ("state", "=", "pending")])
         )
         for batch in lines.batch_id:
-            batch.sudo()._grant(lines.filtered(lambda line: line.batch_id == batch))
+            batch.sudo()._grant(
+                lines.filtered(lambda line, batch=batch: line.batch_id == batch)
+            )
             if not batch.line_ids.filtered(lambda line: line.state == "pending"):
                 batch.state = "done"
         self.env.cr.execute(

@@ -257,7 +257,8 @@ class Agent:
     def __init__(self, pcsc, odoo, debounce=2.0, poll=1.0, retry=2.0):
         self.pcsc, self.odoo = pcsc, odoo
         self.debounce, self.poll, self.retry = debounce, poll, retry
-        self.states = {}  # reader -> last SCardGetStatusChange event state (without CHANGED)
+        # reader -> last SCardGetStatusChange event state (without CHANGED)
+        self.states = {}
         self.last = (None, 0.0)  # (uid, monotonic time) of the last card sent
         self._said = (
             None  # last "waiting" message, so that it is logged once, not every poll
@@ -394,8 +395,8 @@ def _token(args):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description="OneCard desk card reader agent: reads card UIDs on a PC/SC reader (APDU "
-        "FF CA 00 00 00) "
+        description="OneCard desk card reader agent: reads card UIDs on a PC/SC "
+        "reader (APDU FF CA 00 00 00) "
         "and loads them into the operator's open Operator Desk in Odoo."
     )
     parser.add_argument(

@@ -151,7 +151,7 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _check_value(env, name, value, kind):
+def _check_value(env, name, value, kind):  # noqa: C901 (one branch per type)
     """Type and range check of one JSON value; raises TerminalError."""
     if kind is INT:
         if isinstance(value, bool) or not isinstance(value, int):

@@ -9,7 +9,8 @@ from odoo.addons.bus.websocket import WebsocketConnectionHandler
 from odoo.addons.onecard_devices.models.onecard_desk_reader import BUS_TYPE, hash_token
 
 ENDPOINT = "/onecard/desk/reader"
-TOUR_TOKEN = "ocdr_tour-token-for-tests-only"  # same as static/tests/tours/desk_reader_tour.esm.js
+# same as static/tests/tours/desk_reader_tour.esm.js
+TOUR_TOKEN = "ocdr_tour-token-for-tests-only"
 
 
 @tagged("post_install", "-at_install")

@@ -102,7 +102,10 @@ class OnecardReportExport(models.Model):
                         "raw": stream.read(),
                         "res_model": self._name,
                         "res_id": self.id,
-                        "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "mimetype": (
+                            "application/vnd.openxmlformats-officedocument"
+                            ".spreadsheetml.sheet"
+                        ),
                     }
                 )
         finally:

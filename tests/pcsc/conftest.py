@@ -341,9 +341,11 @@ class AgentProcess:
     def wait(self, timeout=30):
         try:
             return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as exc:
             self.proc.kill()
-            raise AssertionError(f"agent still running after {timeout}s:\n{self.log()}")
+            raise AssertionError(
+                f"agent still running after {timeout}s:\n{self.log()}"
+            ) from exc
 
     def kill(self):
         if self.proc.poll() is None:
