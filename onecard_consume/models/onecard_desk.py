@@ -40,9 +40,7 @@ class OnecardDesk(models.TransientModel):
     card_found = fields.Boolean(compute="_compute_card")
     card_number = fields.Char(related="card_id.number", string="Card Number")
     card_kind = fields.Selection(related="card_id.kind", string="Card Kind")
-    card_state = fields.Selection(
-        CARD_STATES, string="Card State", compute="_compute_card"
-    )
+    card_state = fields.Selection(CARD_STATES, compute="_compute_card")
     card_expiry_date = fields.Date(related="card_id.expiry_date", string="Expiry Date")
     card_deposit = fields.Monetary(related="card_id.deposit", string="Deposit")
     cardholder_id = fields.Many2one(

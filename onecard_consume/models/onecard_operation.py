@@ -103,18 +103,20 @@ class OnecardOperation(models.Model):
         ),
     ]
 
+    # Append-only: the money engine writes operations in SQL (onecard.ledger); the
+    # ORM's create/write/unlink refuse, on purpose without super().
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
         raise UserError(
             self.env._("Card operations are recorded only by the money engine.")
         )
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(
             self.env._("Card operations cannot be changed. Use a correction.")
         )
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(
             self.env._("Card operations cannot be deleted. Use a correction.")
         )

@@ -58,7 +58,8 @@ class OnecardWallet(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    # A wallet carries its ledger's hash chain: never deleted (refused without super()).
+    def unlink(self):  # pylint: disable=method-required-super
         raise UserError(
             self.env._("Wallets cannot be deleted; close the account instead.")
         )

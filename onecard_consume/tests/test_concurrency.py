@@ -5,6 +5,7 @@ opens real, separate connections. The data is committed by this class and
 deleted again, row by row, at class teardown.
 """
 
+import logging
 import threading
 import time
 import uuid
@@ -15,6 +16,8 @@ from psycopg2.pool import PoolError
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
+
+_logger = logging.getLogger(__name__)
 
 THREADS = 50
 
@@ -74,7 +77,7 @@ class TestConcurrency(TransactionCase):
                 "company": company.id,
             }
             cls.card_uid = card.uid
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  (own cursor: the racing threads must see it)
         cls.addClassCleanup(cls._delete_committed_data)
 
     @classmethod
@@ -123,7 +126,7 @@ class TestConcurrency(TransactionCase):
             cr.execute("DELETE FROM onecard_cardholder WHERE id = %s", [ids["holder"]])
             cr.execute("DELETE FROM onecard_terminal WHERE id = %s", [ids["terminal"]])
             cr.execute("DELETE FROM onecard_canteen WHERE id = %s", [ids["canteen"]])
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  (own cursor: removes the committed data)
 
     # ------------------------------------------------------------- helpers
     def _env(self, cr):
@@ -161,7 +164,7 @@ class TestConcurrency(TransactionCase):
                         answer = env["onecard.consumption"].swipe(
                             terminal, self.card_uid, amount=1.0, idempotency_key=key
                         )
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit  (own cursor per thread: the race under test)
                     except (
                         psycopg2.errors.SerializationFailure,
                         psycopg2.errors.UniqueViolation,
@@ -236,9 +239,12 @@ class TestConcurrency(TransactionCase):
         )
         approved = [a for a in answers if a["approved"]]
         declined = [a for a in answers if not a["approved"]]
-        print(
-            "\n%d parallel swipes: %d approved, %d declined, %d serialization "
-            "retries" % (THREADS, len(approved), len(declined), retries)  # noqa: T201
+        _logger.info(
+            "%d parallel swipes: %d approved, %d declined, %d serialization retries",
+            THREADS,
+            len(approved),
+            len(declined),
+            retries,
         )
         self.assertEqual(len(approved), 20)
         self.assertEqual(len(declined), 30)
@@ -263,7 +269,7 @@ class TestConcurrency(TransactionCase):
             env["onecard.ledger"].topup(
                 card, 5.0, env.ref("onecard_consume.payment_method_bank")
             )
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  (own cursor: the replays must see it)
         before = float(self._cash()[0])
         key = f"replay-{self.tag}"
         answers, _retries = self._run([key] * 20)

@@ -1,8 +1,11 @@
+import logging
 import time
 
 from odoo.tests import new_test_user, tagged
 
 from .common import OnecardCase
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -247,7 +250,7 @@ class TestHr(OnecardCase):
         result = self.sync(rows)
         self.env.flush_all()  # what the RPC's commit would write too
         elapsed = time.time() - start
-        print(f"\nsync_employees: 10,000 rows in {elapsed:.1f} s")  # noqa: T201
+        _logger.info("sync_employees: 10,000 rows in %.1f s", elapsed)
         self.assertEqual(len(result), 10000)
         self.assertEqual({r["status"] for r in result}, {"created"})
         self.env.flush_all()
@@ -271,7 +274,7 @@ class TestHr(OnecardCase):
         )
         start = time.time()
         again = self.sync(rows)
-        print(
-            "sync_employees: same 10,000 rows again in %.1f s" % (time.time() - start)
-        )  # noqa: T201
+        _logger.info(
+            "sync_employees: same 10,000 rows again in %.1f s", time.time() - start
+        )
         self.assertEqual({r["status"] for r in again}, {"unchanged"})

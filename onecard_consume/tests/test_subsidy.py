@@ -1,5 +1,6 @@
 import base64
 import io
+import logging
 import time
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from odoo.tests import tagged
 
 from . import test_settlement
 from .test_settlement import DAY, utc
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -449,10 +452,11 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         batch.action_confirm()
         self.env.flush_all()
         confirmed = time.perf_counter()
-        print(
-            f"\n10,000-line subsidy batch: holders {prepared - started:.1f}s, "
-            f"load lines {loaded - prepared:.1f}s, confirm "
-            f"{confirmed - loaded:.1f}s"
+        _logger.info(
+            "10,000-line subsidy batch: holders %.1fs, load lines %.1fs, confirm %.1fs",
+            prepared - started,
+            loaded - prepared,
+            confirmed - loaded,
         )
         cr = self.env.cr
         cr.execute(

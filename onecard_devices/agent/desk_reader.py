@@ -88,7 +88,7 @@ class Pcsc:
             try:
                 scard.SCardReleaseContext(self.context)
             except Exception:  # the service is gone: nothing to release
-                pass
+                log.debug("SCardReleaseContext failed", exc_info=True)
             self.context = None
 
     def readers(self):
@@ -481,7 +481,8 @@ def main(argv=None):
             return EXIT_FAILED
         try:
             for reader in Pcsc(args.reader).readers():
-                print(reader)
+                # the CLI's output (--list-readers): one reader a line on stdout
+                print(reader)  # pylint: disable=print-used
         except PcscUnavailable as exc:
             log.error("PC/SC service not available: %s", exc)
             return EXIT_FAILED

@@ -36,7 +36,6 @@ class OnecardTerminal(models.Model):
             ("subsidy", "Subsidy Terminal"),
             ("kiosk", "Self-service Kiosk"),
         ],
-        string="Terminal Kind",
         default="consume",
         required=True,
     )
@@ -258,7 +257,7 @@ class OnecardTerminal(models.Model):
         Called by the engine in the transaction that refused the requests (only
         when there are conflicts: the hot path pays nothing).
         """
-        super()._sequence_conflicts(conflicts)
+        res = super()._sequence_conflicts(conflicts)
         by_terminal = {}
         for conflict in conflicts:
             by_terminal.setdefault(conflict["terminal_id"], []).append(conflict)
@@ -317,6 +316,7 @@ class OnecardTerminal(models.Model):
             terminal.invalidate_recordset(
                 ["sequence_conflict_count", "last_sequence_conflict", "sequence_alert"]
             )
+        return res
 
     def _start_sequence_epoch(self):
         """A new sequence epoch for this terminal (its counter restarts at 1): return

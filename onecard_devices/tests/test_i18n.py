@@ -29,7 +29,7 @@ class TestOnecardDevicesI18n(I18nCompletenessMixin, TransactionCase):
         installed languages."""
         from types import SimpleNamespace
 
-        from odoo.addons.onecard_devices.cli.http_front import REFUSALS, HttpFront
+        from ..cli.http_front import REFUSALS, HttpFront
 
         po = self._load_translations()
         front = HttpFront(SimpleNamespace(languages=["en_US", self.LANG]))

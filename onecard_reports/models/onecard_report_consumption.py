@@ -33,10 +33,8 @@ class OnecardReportConsumption(models.Model):
         WALLET_KIND_SELECTION, string="Wallet", readonly=True
     )
     business_time = fields.Datetime(readonly=True)
-    date = fields.Date(
-        string="Date", readonly=True, help="Local date in the company's time zone."
-    )
-    hour = fields.Integer(string="Hour", readonly=True, aggregator=None)
+    date = fields.Date(readonly=True, help="Local date in the company's time zone.")
+    hour = fields.Integer(readonly=True, aggregator=None)
     cardholder_id = fields.Many2one(
         "onecard.cardholder", string="Cardholder", readonly=True
     )
@@ -45,7 +43,7 @@ class OnecardReportConsumption(models.Model):
         "onecard.cardholder.category", string="Cardholder Category", readonly=True
     )
     card_id = fields.Many2one("onecard.card", string="Card", readonly=True)
-    card_kind = fields.Selection(CARD_KINDS, string="Card Kind", readonly=True)
+    card_kind = fields.Selection(CARD_KINDS, readonly=True)
     consume_category_id = fields.Many2one(
         "onecard.consume.category", string="Consumption Category", readonly=True
     )
@@ -57,7 +55,6 @@ class OnecardReportConsumption(models.Model):
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount = fields.Monetary(
-        string="Amount",
         readonly=True,
         help="Spent (positive); corrections are negative.",
     )

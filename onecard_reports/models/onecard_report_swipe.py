@@ -42,7 +42,7 @@ class OnecardReportSwipe(models.Model):
     cardholder_category_id = fields.Many2one(
         "onecard.cardholder.category", string="Cardholder Category", readonly=True
     )
-    card_kind = fields.Selection(CARD_KINDS, string="Card Kind", readonly=True)
+    card_kind = fields.Selection(CARD_KINDS, readonly=True)
     terminal_id = fields.Many2one("onecard.terminal", string="Terminal", readonly=True)
     canteen_id = fields.Many2one("onecard.canteen", string="Canteen", readonly=True)
     consume_category_id = fields.Many2one(
@@ -108,4 +108,4 @@ class OnecardReportSwipe(models.Model):
             CREATE INDEX IF NOT EXISTS onecard_operation_business_time_idx
                 ON onecard_operation (business_time, company_id)
         """)
-        super().init()
+        return super().init()

@@ -40,7 +40,7 @@ class OnecardReportTopup(models.Model):
     cardholder_category_id = fields.Many2one(
         "onecard.cardholder.category", string="Cardholder Category", readonly=True
     )
-    card_kind = fields.Selection(CARD_KINDS, string="Card Kind", readonly=True)
+    card_kind = fields.Selection(CARD_KINDS, readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     topup_amount = fields.Monetary(string="Top-ups", readonly=True)

@@ -182,7 +182,7 @@ class OnecardReportWizard(models.TransientModel):
         "onecard.cardholder.category", string="Cardholder Categories"
     )
     cardholder_ids = fields.Many2many("onecard.cardholder", string="Cardholders")
-    card_kind = fields.Selection(CARD_KINDS, string="Card Kind")
+    card_kind = fields.Selection(CARD_KINDS)
     consume_category_ids = fields.Many2many(
         "onecard.consume.category", string="Consumption Categories"
     )
