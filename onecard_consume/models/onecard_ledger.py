@@ -242,12 +242,14 @@ class OnecardLedger(models.AbstractModel):
         if not row:
             return None
         if digest and row[2] and row[2] != digest:
+            # outside the _() call: Babel's extractor evaluates the strings in it
+            shown = key or f"{terminal_epoch or 0}:{terminal_seq}"
             raise IdempotencyConflict(
                 self.env._(
                     "The idempotency key %(key)s was already used for another "
                     "request: nothing was booked. "
                     "Use a new key for a new request.",
-                    key=key or f"{terminal_epoch or 0}:{terminal_seq}",
+                    key=shown,
                 )
             )
         return dict(row[1] or {}, operation_id=row[0], replay=True)
