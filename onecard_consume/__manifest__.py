@@ -1,6 +1,8 @@
 {
     "name": "OneCard Consumption",
-    "summary": "One-card (一卡通) accounts, cards, wallets, ledger and the consumption engine",
+    "summary": (
+        "One-card (一卡通) accounts, cards, wallets, ledger and the consumption engine"
+    ),
     "version": "18.0.1.1.0",
     "category": "Human Resources",
     "license": "LGPL-3",
@@ -49,7 +51,7 @@
             "onecard_consume/static/src/scss/onecard_desk.scss",
         ],
         "web.assets_tests": [
-            "onecard_consume/static/src/js/tours/*.js",
+            "onecard_consume/static/src/js/tours/*.esm.js",
         ],
     },
     "post_init_hook": "post_init_hook",

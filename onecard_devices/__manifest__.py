@@ -1,6 +1,9 @@
 {
     "name": "OneCard Devices",
-    "summary": "Consumption terminals: HTTP API, binary protocol gateway, simulator, desk card reader",
+    "summary": (
+        "Consumption terminals: HTTP API, binary protocol gateway, simulator, "
+        "desk card reader"
+    ),
     "version": "18.0.1.0.0",
     "category": "Human Resources",
     "license": "LGPL-3",
@@ -24,10 +27,10 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "onecard_devices/static/src/js/desk_reader.js",
+            "onecard_devices/static/src/js/desk_reader.esm.js",
         ],
         "web.assets_tests": [
-            "onecard_devices/static/tests/tours/desk_reader_tour.js",
+            "onecard_devices/static/tests/tours/desk_reader_tour.esm.js",
         ],
     },
     "installable": True,

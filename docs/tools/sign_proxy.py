@@ -1,7 +1,8 @@
-"""Signing proxy for schemathesis: signs every request as a test terminal and forwards it.
+"""Signing proxy for schemathesis: signs every request as a test terminal and forwards
+it.
 
-Terminals by path: /kiosk/ -> SN-KIOSK, /cashier/ and /operator/ -> SN-CASHIER, others -> SN-PROBE,
-all with the same secret (--secret). Test databases only.
+Terminals by path: /kiosk/ -> SN-KIOSK, /cashier/ and /operator/ -> SN-CASHIER, others
+-> SN-PROBE, all with the same secret (--secret). Test databases only.
 """
 
 import http.server

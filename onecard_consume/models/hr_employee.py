@@ -20,7 +20,8 @@ class HrEmployee(models.Model):
         compute="_compute_onecard_card_uid",
         inverse="_inverse_onecard_card_uid",
         groups="hr.group_hr_user",
-        help="Import column: issuing a card with this UID when the employee has none live.",
+        help="Import column: issuing a card with this UID when the employee has none "
+        "live.",
     )
 
     def _compute_onecard_card_uid(self):
@@ -70,8 +71,9 @@ class HrEmployee(models.Model):
         return result
 
     def unlink(self):
-        """A deleted employee's account outlives them: money and history stay, refundable at
-        the desk, and the badge ID is released for a new employee (unique among active holders)."""
+        """A deleted employee's account outlives them: money and history stay,
+        refundable at the desk, and the badge ID is released for a new employee (unique
+        among active holders)."""
         holders = self.sudo().with_context(active_test=False).onecard_cardholder_ids
         result = super().unlink()
         self.env["onecard.ledger"].sudo()._employee_left(holders)
@@ -82,7 +84,8 @@ class HrEmployee(models.Model):
         return result
 
     def _onecard_check_company_change(self, vals):
-        """Employees whose company changes; refused while their card account holds money.
+        """Employees whose company changes; refused while their card account holds
+        money.
 
         Card money is a liability of the old company: moving it is an
         accounting event between two companies, done at the card desk (return
@@ -106,13 +109,15 @@ class HrEmployee(models.Model):
                 )
                 if money or live:
                     what = [self.env._("card %s", card.number) for card in live] + [
-                        "%s %s" % (kinds[w.kind], w.currency_id.format(w.balance))
+                        f"{kinds[w.kind]} {w.currency_id.format(w.balance)}"
                         for w in money
                     ]
                     raise UserError(
                         self.env._(
-                            "%(employee)s still has a card account in %(company)s (%(what)s). Return the card at the "
-                            "card desk first: it pays out the balance and the deposit. Then move the employee.",
+                            "%(employee)s still has a card account in "
+                            "%(company)s (%(what)s). Return the card at the "
+                            "card desk first: it pays out the balance and the "
+                            "deposit. Then move the employee.",
                             employee=employee.name,
                             company=holder.company_id.name,
                             what=", ".join(what),
@@ -121,11 +126,12 @@ class HrEmployee(models.Model):
         return moved
 
     def _onecard_follow_company(self):
-        """The account of an employee who moved: the old one is archived with its history in
-        the old company, a new one opened in the new company (when it creates them)."""
+        """The account of an employee who moved: the old one is archived with its
+        history in the old company, a new one opened in the new company (when it creates
+        them)."""
         for employee in self:
             old = employee.sudo().onecard_cardholder_ids.filtered(
-                lambda h: h.company_id != employee.company_id
+                lambda h, employee=employee: h.company_id != employee.company_id
             )
             old.write({"active": False})
             old.flush_recordset(

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -29,7 +29,8 @@ class OnecardCanteen(models.Model):
         [("revenue", "Own revenue"), ("payable", "Payable to the operator")],
         default="revenue",
         required=True,
-        help="Outsourced canteens are owed what they sold instead of it being our revenue.",
+        help="Outsourced canteens are owed what they sold instead of it being our "
+        "revenue.",
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -49,10 +50,12 @@ class OnecardCanteen(models.Model):
 
     @api.constrains("posting", "partner_id")
     def _check_operator(self):
-        # A sale is booked with the party owed it: an outsourced canteen without its caterer
-        # would book sales owed to nobody.
+        # A sale is booked with the party owed it: an outsourced canteen without its
+        # caterer would book sales owed to nobody.
         for canteen in self:
             if canteen.posting == "payable" and not canteen.partner_id:
                 raise ValidationError(
-                    _("Canteen %s posts to a payable: set its operator.", canteen.name)
+                    self.env._(
+                        "Canteen %s posts to a payable: set its operator.", canteen.name
+                    )
                 )

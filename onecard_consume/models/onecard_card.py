@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import normalize_uid
@@ -71,7 +71,8 @@ class OnecardCard(models.Model):
     def init(self):
         self.env.cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS onecard_card_live_uid_uniq
-                ON onecard_card (company_id, uid) WHERE state IN ('active', 'lost', 'frozen')
+                ON onecard_card (company_id, uid) WHERE state IN ('active', 'lost',
+                'frozen')
         """)
 
     @api.constrains("kind", "user_id")
@@ -79,7 +80,9 @@ class OnecardCard(models.Model):
         for card in self:
             if card.kind in ("admin", "operator") and not card.user_id:
                 raise ValidationError(
-                    _("Admin and operator cards must be linked to an Odoo user.")
+                    self.env._(
+                        "Admin and operator cards must be linked to an Odoo user."
+                    )
                 )
 
     @api.model_create_multi
@@ -109,7 +112,7 @@ class OnecardCard(models.Model):
     def write(self, vals):
         if "uid" in vals:
             raise UserError(
-                _("A card UID cannot be changed: replace the card instead.")
+                self.env._("A card UID cannot be changed: replace the card instead.")
             )
         return super().write(vals)
 
@@ -124,19 +127,21 @@ class OnecardCard(models.Model):
         )
         if taken or len(set(uids)) != len(uids):
             raise ValidationError(
-                _(
+                self.env._(
                     "Card UID %s is already in use.",
                     ", ".join(taken.mapped("uid")) or uids[0],
                 )
             )
 
     def action_report_lost(self):
-        """Report these cards lost (public: the desk's wizard, and RPC for HR, portals, hotlines).
+        """Report these cards lost (public: the desk's wizard, and RPC for HR, portals,
+        hotlines).
 
-        ``execute_kw(db, uid, password, "onecard.card", "action_report_lost", [[card_id]])``. Needs
-        write access to cards (operators). The card stops paying at once; terminals get it on their
-        blacklist at their next heartbeat. Refused clearly (UserError) for a card that is not active
-        or frozen. Find a card by UID with ``search([("uid", "=", "04A1B2C3")])``.
+        ``execute_kw(db, uid, password, "onecard.card", "action_report_lost",
+        [[card_id]])``. Needs write access to cards (operators). The card stops paying
+        at once; terminals get it on their blacklist at their next heartbeat. Refused
+        clearly (UserError) for a card that is not active or frozen. Find a card by UID
+        with ``search([("uid", "=", "04A1B2C3")])``.
         """
         self.check_access("write")
         for card in self:
@@ -148,7 +153,7 @@ class OnecardCard(models.Model):
         for card in self:
             if allowed_from and card.state not in allowed_from:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Card %(card)s is %(state)s: this operation is not possible.",
                         card=card.number,
                         state=card._state_label(),

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import hash_pin
@@ -65,10 +65,12 @@ class OnecardCardholder(models.Model):
     active = fields.Boolean(default=True)
 
     def init(self):
-        # Unique among active holders only: an archived account (its employee was deleted,
-        # or moved to another company) keeps its code in the history and releases it.
+        # Unique among active holders only: an archived account (its employee was
+        # deleted, or moved to another company) keeps its code in the history and
+        # releases it.
         self.env.cr.execute("""
-            ALTER TABLE onecard_cardholder DROP CONSTRAINT IF EXISTS onecard_cardholder_code_company_uniq;
+            ALTER TABLE onecard_cardholder DROP CONSTRAINT IF EXISTS
+            onecard_cardholder_code_company_uniq;
             CREATE UNIQUE INDEX IF NOT EXISTS onecard_cardholder_active_code_uniq
                 ON onecard_cardholder (company_id, code) WHERE active
         """)
@@ -112,14 +114,16 @@ class OnecardCardholder(models.Model):
         return super().write(vals)
 
     def _check_codes_free(self, pairs, exclude=()):
-        """In words what the unique index says in SQL, checked before it so the user reads
-        this: no other active holder has one of these (code, company id). One query."""
+        """In words what the unique index says in SQL, checked before it so the user
+        reads this: no other active holder has one of these (code, company id). One
+        query."""
         if not pairs:
             return
         self.flush_model(["code", "company_id", "active"])
         self.env.cr.execute(
             """
-            SELECT h.code, c.name FROM onecard_cardholder h JOIN res_company c ON c.id = h.company_id
+            SELECT h.code, c.name FROM onecard_cardholder h JOIN res_company c ON c.id
+            = h.company_id
               JOIN unnest(%s::varchar[], %s::int[]) p(code, company_id)
                 ON h.code = p.code AND h.company_id = p.company_id
              WHERE h.active AND h.id != ALL(%s) LIMIT 1
@@ -133,7 +137,7 @@ class OnecardCardholder(models.Model):
         taken = self.env.cr.fetchone()
         if taken:
             raise ValidationError(
-                _(
+                self.env._(
                     "The cardholder code %(code)s is already used in %(company)s.",
                     code=taken[0],
                     company=taken[1],
@@ -161,7 +165,7 @@ class OnecardCardholder(models.Model):
         """Set the PIN (4 to 6 digits); clears the lockout."""
         pin = str(pin or "")
         if not (pin.isdigit() and 4 <= len(pin) <= 6):
-            raise ValidationError(_("A PIN is 4 to 6 digits."))
+            raise ValidationError(self.env._("A PIN is 4 to 6 digits."))
         self.sudo().write(
             {"pin_hash": hash_pin(pin), "pin_failures": 0, "pin_locked_until": False}
         )
@@ -174,4 +178,4 @@ class OnecardCardholder(models.Model):
         """
         for holder in self:
             if holder.state == "closed" or (not holder.active and not payout):
-                raise UserError(_("The account of %s is closed.", holder.name))
+                raise UserError(self.env._("The account of %s is closed.", holder.name))

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -51,7 +51,9 @@ class OnecardCardholderCategory(models.Model):
     def _check_values(self):
         for cat in self:
             if not 0 <= cat.discount_percent <= 100:
-                raise ValidationError(_("The discount must be between 0 and 100 %."))
+                raise ValidationError(
+                    self.env._("The discount must be between 0 and 100 %.")
+                )
             if (
                 min(
                     cat.meal_limit,
@@ -63,5 +65,5 @@ class OnecardCardholderCategory(models.Model):
                 < 0
             ):
                 raise ValidationError(
-                    _("Limits, thresholds and counts cannot be negative.")
+                    self.env._("Limits, thresholds and counts cannot be negative.")
                 )

@@ -84,7 +84,7 @@ def request_digest(request, uid):
     settings push is still the same request).
     """
     amount = request.get("amount")
-    if isinstance(amount, (int, float)) and not isinstance(amount, bool):
+    if isinstance(amount, int | float) and not isinstance(amount, bool):
         amount = repr(float(amount))  # 12, 12.0 and 12.50 are the same amount
     when = request.get("business_time")
     parts = (
@@ -109,26 +109,35 @@ def request_digest(request, uid):
 # cards, holders and wallets of the batch, holders and wallets locked in holder order.
 LOOKUP_SQL = """
     WITH locked AS (
-        SELECT c.company_id, c.uid, c.id AS card_id, c.state, c.kind AS card_kind, c.expiry_date,
-               w.id AS wallet_id, w.balance::float8, w.chain_head, w.kind AS wallet_kind, h.id AS holder_id,
-               h.name, h.state AS holder_state, h.active, h.category_id, h.department_id, h.usage_day,
-               h.usage_day_amount::float8, h.usage_meal_key, h.usage_meal_amount::float8,
-               h.usage_meal_count, h.last_swipe_at, h.last_swipe_terminal_id, h.pin_failures,
+        SELECT c.company_id, c.uid, c.id AS card_id, c.state, c.kind AS card_kind,
+        c.expiry_date,
+               w.id AS wallet_id, w.balance::float8, w.chain_head, w.kind AS
+               wallet_kind, h.id AS holder_id,
+               h.name, h.state AS holder_state, h.active, h.category_id,
+               h.department_id, h.usage_day,
+               h.usage_day_amount::float8, h.usage_meal_key,
+               h.usage_meal_amount::float8,
+               h.usage_meal_count, h.last_swipe_at, h.last_swipe_terminal_id,
+               h.pin_failures,
                h.pin_locked_until, h.subsidy_pending, h.pin_hash
           FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
           JOIN onecard_wallet w ON w.cardholder_id = h.id
          WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
          ORDER BY h.id, w.id FOR UPDATE OF h, w
     ), replays AS (
-        SELECT json_agg(json_build_array(kind, scope, value, id, result, digest)) AS found FROM (
-            SELECT 'key' AS kind, o.company_id AS scope, o.idempotency_key AS value, o.id, o.result,
+        SELECT json_agg(json_build_array(kind, scope, value, id, result, digest)) AS
+        found FROM (
+            SELECT 'key' AS kind, o.company_id AS scope, o.idempotency_key AS value,
+            o.id, o.result,
                    o.request_digest AS digest
               FROM unnest(%s::int[], %s::varchar[]) v(c, k)
               JOIN onecard_operation o ON o.company_id = v.c AND o.idempotency_key = v.k
              UNION ALL
-            SELECT 'seq', o.terminal_id, o.terminal_epoch || ':' || o.terminal_seq, o.id, o.result, o.request_digest
+            SELECT 'seq', o.terminal_id, o.terminal_epoch || ':' || o.terminal_seq,
+            o.id, o.result, o.request_digest
               FROM unnest(%s::int[], %s::int[], %s::int[]) v(t, e, s)
-              JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_epoch = v.e AND o.terminal_seq = v.s
+              JOIN onecard_operation o ON o.terminal_id = v.t AND o.terminal_epoch =
+              v.e AND o.terminal_seq = v.s
         ) found
     )
     SELECT replays.found, locked.* FROM replays LEFT JOIN locked ON true
@@ -240,7 +249,8 @@ class OnecardConsumption(models.AbstractModel):
         return answers
 
     def _memo(self, memo, method, key, model=None):
-        """Cached settings from ``_settings_memo`` (an ormcache hit costs more than a dict)."""
+        """Cached settings from ``_settings_memo`` (an ormcache hit costs more than a
+        dict)."""
         if (method, key) not in memo:
             memo[(method, key)] = getattr(model if model is not None else self, method)(
                 key
@@ -250,12 +260,13 @@ class OnecardConsumption(models.AbstractModel):
     @api.model
     @tools.ormcache()
     def _settings_generation(self):
-        """A new token each time Odoo's default ormcache is cleared: settings changed (here, or
-        signalled by another worker), or the entry was evicted."""
+        """A new token each time Odoo's default ormcache is cleared: settings changed
+        (here, or signalled by another worker), or the entry was evicted."""
         return object()
 
     def _settings_memo(self):
-        """The settings looked up so far (terminals, categories, meal periods), per process.
+        """The settings looked up so far (terminals, categories, meal periods), per
+        process.
 
         Every ormcache hit goes through the decorator package's
         inspect.Signature.bind twice (the method, then the LRU's lock): at ~4 hits
@@ -287,9 +298,10 @@ class OnecardConsumption(models.AbstractModel):
         )
         uid = normalize_uid(request.get("uid"))
         header["request_digest"] = request_digest(request, uid)
-        # A request is the same as an earlier one by its key, or by the terminal's record number
-        # (within its sequence epoch): a record number booked once is never booked again. Whether
-        # it is the SAME request the digest tells (_replays).
+        # A request is the same as an earlier one by its key, or by the terminal's
+        # record number (within its sequence epoch): a record number booked once is
+        # never booked again. Whether it is the SAME request the digest tells
+        # (_replays).
         identities = []
         if header["idempotency_key"]:
             identities.append(("key", conf["company_id"], header["idempotency_key"]))
@@ -299,7 +311,7 @@ class OnecardConsumption(models.AbstractModel):
                 (
                     "seq",
                     conf["id"],
-                    "%s:%s" % (header["terminal_epoch"], header["terminal_seq"]),
+                    "{}:{}".format(header["terminal_epoch"], header["terminal_seq"]),
                 )
             )
         return dict(
@@ -312,11 +324,13 @@ class OnecardConsumption(models.AbstractModel):
         )
 
     def _assign_past(self, items):
-        """Book records dated before their terminal's last move where the terminal was then.
+        """Book records dated before their terminal's last move where the terminal was
+        then.
 
-        Offline uploads and back-entries of sales made before a terminal moved belong to the
-        canteen and category of their business time, not of upload time. Only such records
-        cost a statement (one for the batch); a batch of current swipes costs nothing here.
+        Offline uploads and back-entries of sales made before a terminal moved belong to
+        the canteen and category of their business time, not of upload time. Only such
+        records cost a statement (one for the batch); a batch of current swipes costs
+        nothing here.
         """
         past = [
             (index, item["conf"]["id"], item["header"]["business_time"])
@@ -331,7 +345,8 @@ class OnecardConsumption(models.AbstractModel):
             SELECT v.i, a.canteen_id, a.consume_category_id, c.analytic_account_id,
                    CASE WHEN c.posting = 'payable' THEN c.partner_id END
               FROM unnest(%s::int[], %s::int[], %s::timestamp[]) v(i, t, at)
-              JOIN LATERAL (SELECT canteen_id, consume_category_id FROM onecard_terminal_assignment a
+              JOIN LATERAL (SELECT canteen_id, consume_category_id FROM
+              onecard_terminal_assignment a
                              WHERE a.terminal_id = v.t AND a.date_to > v.at
                              ORDER BY a.date_to LIMIT 1) a ON true
               JOIN onecard_canteen c ON c.id = a.canteen_id
@@ -353,8 +368,8 @@ class OnecardConsumption(models.AbstractModel):
             )
 
     def _lookup(self, items):
-        """One statement: the stored answers of requests already processed, and the batch's
-        cards, holders and wallets, holders and wallets locked.
+        """One statement: the stored answers of requests already processed, and the
+        batch's cards, holders and wallets, holders and wallets locked.
 
         One round trip fewer per batch than a lookup then a lock (under load
         each round trip also waits for a CPU).
@@ -461,7 +476,8 @@ class OnecardConsumption(models.AbstractModel):
         return stored, cards, wallets
 
     def _replays(self, items, answers, stored):
-        """Answer requests already processed from ``stored``; mark repeats inside the batch.
+        """Answer requests already processed from ``stored``; mark repeats inside the
+        batch.
 
         A known identity with another digest is a conflict: refused, nothing
         booked (the answer is not stored: the identity belongs to the first
@@ -494,18 +510,21 @@ class OnecardConsumption(models.AbstractModel):
         return conflicts
 
     def _conflict(self, item):
-        """The answer to a reused key or sequence number: a refusal that says nothing of the first request."""
+        """The answer to a reused key or sequence number: a refusal that says nothing of
+        the first request."""
         return dict(
             self._result(None, "sequence_conflict", 0.0, {}, {}), operation_id=None
         )
 
     def _report_conflicts(self, items):
-        """Log the conflicting requests and hand them to the terminals (onecard_devices raises an alert)."""
+        """Log the conflicting requests and hand them to the terminals (onecard_devices
+        raises an alert)."""
         conflicts = []
         for item in items:
             header = item["header"]
             _logger.warning(
-                "sequence conflict: terminal %s epoch %s seq %s key %s reused by another request",
+                "sequence conflict: terminal %s epoch %s seq %s key %s reused by "
+                "another request",
                 header["terminal_id"],
                 header.get("terminal_epoch"),
                 header["terminal_seq"],
@@ -524,8 +543,9 @@ class OnecardConsumption(models.AbstractModel):
                     "business_time": item.get("business_time"),
                 }
             )
-        # The refusal must reach the terminal even if raising the alert fails (mail, a lock): a
-        # failing batch would be redone and fail again, and the terminal retry the record for ever.
+        # The refusal must reach the terminal even if raising the alert fails (mail, a
+        # lock): a failing batch would be redone and fail again, and the terminal retry
+        # the record for ever.
         try:
             with self.env.cr.savepoint():
                 self.env["onecard.terminal"].sudo()._sequence_conflicts(conflicts)
@@ -536,7 +556,8 @@ class OnecardConsumption(models.AbstractModel):
             )
 
     def _collect_pending(self, items):
-        """Collection-mode subsidies wait for the holder's next swipe with a live card; return those holders."""
+        """Collection-mode subsidies wait for the holder's next swipe with a live card;
+        return those holders."""
         collected = []
         for item in items:
             card = item["card"]
@@ -554,7 +575,8 @@ class OnecardConsumption(models.AbstractModel):
         return collected
 
     def _decide(self, item, wallets, book):
-        """Apply the rules to one swipe and queue what it books (nothing is written here)."""
+        """Apply the rules to one swipe and queue what it books (nothing is written
+        here)."""
         conf, header, card = item["conf"], item["header"], item["card"]
         offline = header["offline"]
         if not card:
@@ -581,7 +603,7 @@ class OnecardConsumption(models.AbstractModel):
         )
         if code and not (offline and price):
             return self._decline(item, code, book, wallets[holder["id"]])
-        meal_key = "%s/%s" % (local.date(), period_id or 0)
+        meal_key = f"{local.date()}/{period_id or 0}"
         code = self._check_rules(
             conf,
             category,
@@ -629,7 +651,8 @@ class OnecardConsumption(models.AbstractModel):
         book["headers"].append(header)
 
     def _write(self, book, holders):
-        """Write the batch in one statement: operations, ledger rows, wallets, usage counters."""
+        """Write the batch in one statement: operations, ledger rows, wallets, usage
+        counters."""
         if not book["headers"]:
             return
         usage = [
@@ -668,10 +691,12 @@ class OnecardConsumption(models.AbstractModel):
             .browse(terminal_id)
         )
         company = terminal.company_id
-        # From the table, not the one2many: the ORM cache of the terminal's history may predate a move.
+        # From the table, not the one2many: the ORM cache of the terminal's history may
+        # predate a move.
         self.env["onecard.terminal.assignment"].flush_model(["terminal_id", "date_to"])
         self.env.cr.execute(
-            "SELECT max(date_to) FROM onecard_terminal_assignment WHERE terminal_id = %s",
+            "SELECT max(date_to) FROM onecard_terminal_assignment WHERE "
+            "terminal_id = %s",
             [terminal_id],
         )
         moved_at = self.env.cr.fetchone()[0]
@@ -738,10 +763,10 @@ class OnecardConsumption(models.AbstractModel):
         message = str(REASONS[code])
         display = message
         if code == "ok":
-            display = "%s %.2f / %.2f" % (
+            display = "{} {:.2f} / {:.2f}".format(  # float(): as "%.2f" did
                 message,
-                amount,
-                balances.get("cash", 0.0) + balances.get("subsidy", 0.0),
+                float(amount),
+                float(balances.get("cash", 0.0) + balances.get("subsidy", 0.0)),
             )
         return {
             "approved": code == "ok",
@@ -778,7 +803,7 @@ class OnecardConsumption(models.AbstractModel):
             base = conf["fixed_amount"]
         if (
             isinstance(base, bool)
-            or not isinstance(base, (int, float))
+            or not isinstance(base, int | float)
             or base != base
             or base < 0
             or (base == 0 and mode != "count")
@@ -791,7 +816,9 @@ class OnecardConsumption(models.AbstractModel):
             base * (100 - category["discount"]) / 100.0, precision_rounding=rounding
         ), None
 
-    def _check_rules(
+    # C901: the rules one after the other, in the order they refuse; splitting
+    # them is a refactor of the money path with its own review (issue 15)
+    def _check_rules(  # noqa: C901
         self, conf, category, card, period_id, price, when, local, meal_key, pin, book
     ):
         """First rule that refuses the swipe, as a reason code; None if all pass."""
@@ -881,7 +908,8 @@ class OnecardConsumption(models.AbstractModel):
         book["dirty"].add(holder["id"])
 
     def _split(self, conf, category, card, state, price, forced):
-        """Ledger lines (wallet id, signed amount) taking ``price`` from the wallets in the company's order.
+        """Ledger lines (wallet id, signed amount) taking ``price`` from the wallets in
+        the company's order.
 
         state: the holder's locked wallets. Returns (lines, short): short is
         True when the money is not there (declined), None when a forced
@@ -907,7 +935,8 @@ class OnecardConsumption(models.AbstractModel):
         if left > 0.0001:
             if not forced:
                 return [], True
-            # Offline record: the meal was eaten; the debt lands on the spending (cash) wallet.
+            # Offline record: the meal was eaten; the debt lands on the spending (cash)
+            # wallet.
             main = by_kind["temporary" if card["card_kind"] == "temporary" else "cash"]
             existing = [line for line in lines if line[0] == main]
             if existing:

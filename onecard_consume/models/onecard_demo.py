@@ -47,7 +47,8 @@ GIVEN_NAMES = [
     "俊杰",
     "佳怡",
 ]
-DEPARTMENTS = [  # (xml id, job title of the staff); the first employee of each manages it
+# (xml id, job title of the staff); the first employee of each manages it
+DEPARTMENTS = [
     ("hr.dep_administration", "行政专员"),
     ("onecard_consume.demo_department_production", "生产技工"),
     ("hr.dep_sales", "销售代表"),
@@ -73,8 +74,9 @@ class OnecardDemo(models.AbstractModel):
         rng = random.Random(42)
         ref = self.env.ref
         admin = ref("base.user_admin")
-        # Desk operations are booked as the administrator (the operator of the card office).
-        # An explicit lang: without one, _() in onecard.card.create mistakes its local `uid` for a user id.
+        # Desk operations are booked as the administrator (the operator of the card
+        # office). An explicit lang: without one, _() in onecard.card.create mistakes
+        # its local `uid` for a user id.
         demo = self.with_context(lang=admin.lang or "en_US")
         ledger = demo.env["onecard.ledger"].with_user(admin)
         methods = [
@@ -92,7 +94,8 @@ class OnecardDemo(models.AbstractModel):
 
     # ------------------------------------------------------------ people
     def _demo_people(self):
-        """Employees 0001..0050 (cardholders follow by themselves), one visitor, the admin."""
+        """Employees 0001..0050 (cardholders follow by themselves), one visitor, the
+        admin."""
         ref = self.env.ref
         staff, manager = (
             ref("onecard_consume.demo_category_staff"),
@@ -149,13 +152,14 @@ class OnecardDemo(models.AbstractModel):
         return {"staff": holders, "visitor": visitor, "operator": operator}
 
     def _demo_cards(self, ledger, rng, holders, methods):
-        """A card per employee (deposit + opening top-up), a temporary card, an operator card."""
+        """A card per employee (deposit + opening top-up), a temporary card, an operator
+        card."""
         taken = set()
 
         def new_uid():
-            uid = "%08X" % rng.getrandbits(32)
+            uid = f"{rng.getrandbits(32):08X}"
             while uid in taken:
-                uid = "%08X" % rng.getrandbits(32)
+                uid = f"{rng.getrandbits(32):08X}"
             taken.add(uid)
             return uid
 
@@ -203,11 +207,11 @@ class OnecardDemo(models.AbstractModel):
         )
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
-    def _demo_week(self, ledger, rng, state, methods):
+    def _demo_week(self, ledger, rng, state, methods):  # noqa: C901 (demo script)
         """Events (utc time, action) of the last DAYS days, ending yesterday."""
         ref = self.env.ref
         term = {
-            code: ref("onecard_consume.demo_terminal_%s" % code)
+            code: ref(f"onecard_consume.demo_terminal_{code}")
             for code in ("101", "102", "103", "104", "201", "202", "203", "204")
         }
         cards, events, answers = state["cards"], [], {}
@@ -334,7 +338,8 @@ class OnecardDemo(models.AbstractModel):
         def day(offset):
             return today - timedelta(days=offset)
 
-        # Stories: a second breakfast at the count terminal, a lost card, a refund, a double charge.
+        # Stories: a second breakfast at the count terminal, a lost card, a refund, a
+        # double charge.
         add(day(5), 7 * 60 + 58, swipe, 10, "103")
         add(day(5), 7 * 60 + 59, swipe, 10, "103")  # declined: meal count used up
         add(day(3), 10 * 60 + 5, lambda: ledger.report_lost(cards[11]))

@@ -6,7 +6,7 @@ computed from ``card_uid`` at read time, so the desk shows fresh balances
 after a wizard closes and the form reloads.
 """
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..tools import normalize_uid
 from .onecard_card import CARD_STATES
@@ -40,9 +40,7 @@ class OnecardDesk(models.TransientModel):
     card_found = fields.Boolean(compute="_compute_card")
     card_number = fields.Char(related="card_id.number", string="Card Number")
     card_kind = fields.Selection(related="card_id.kind", string="Card Kind")
-    card_state = fields.Selection(
-        CARD_STATES, string="Card State", compute="_compute_card"
-    )
+    card_state = fields.Selection(CARD_STATES, compute="_compute_card")
     card_expiry_date = fields.Date(related="card_id.expiry_date", string="Expiry Date")
     card_deposit = fields.Monetary(related="card_id.deposit", string="Deposit")
     cardholder_id = fields.Many2one(
@@ -91,14 +89,16 @@ class OnecardDesk(models.TransientModel):
             if not desk.card_uid:
                 desk.message = False
             elif not code:
-                desk.message = _(
+                desk.message = self.env._(
                     "“%s” is not a card UID: 4 to 10 bytes in hexadecimal.",
                     desk.card_uid.strip(),
                 )
             elif not card:
-                desk.message = _("Card %s is unknown: issue a new card to it.", code)
+                desk.message = self.env._(
+                    "Card %s is unknown: issue a new card to it.", code
+                )
             elif card.state in ("returned", "expired"):
-                desk.message = _(
+                desk.message = self.env._(
                     "Card %(uid)s is %(state)s: it may be issued again.",
                     uid=code,
                     state=card._state_label(),
@@ -109,7 +109,7 @@ class OnecardDesk(models.TransientModel):
     @api.depends("card_uid")
     def _compute_display_name(self):
         for desk in self:
-            desk.display_name = _("Operator Desk")
+            desk.display_name = self.env._("Operator Desk")
 
     @api.depends("card_uid")
     def _compute_operation_ids(self):
@@ -139,7 +139,8 @@ class OnecardDesk(models.TransientModel):
         )
 
     def action_operation(self):
-        """Open the operation wizard; the button passes ``onecard_operation`` in its context."""
+        """Open the operation wizard; the button passes ``onecard_operation`` in its
+        context."""
         self.ensure_one()
         operation = self.env.context.get("onecard_operation")
         return self.env["onecard.card.operation.wizard"]._open_action(
@@ -171,7 +172,8 @@ class OnecardDesk(models.TransientModel):
         }
 
     def _show(self, uid):
-        """After a wizard: point the desk at ``uid`` and reload it (the wizard closes)."""
+        """After a wizard: point the desk at ``uid`` and reload it (the wizard
+        closes)."""
         self.ensure_one()
         self.card_uid = uid
         return {"type": "ir.actions.act_window_close"}

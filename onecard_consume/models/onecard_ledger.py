@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import chain_hash
@@ -42,7 +42,8 @@ OPERATION_COLUMNS = (
     ("reversal_of_id", "int"),
     ("result", "jsonb"),
 )
-ROW_COLUMNS = (  # the first six come from the row, the others from its operation's header
+# the first six come from the row, the others from its operation's header
+ROW_COLUMNS = (
     ("wallet_id", "int"),
     ("wallet_kind", "varchar"),
     ("amount", "numeric"),
@@ -83,7 +84,8 @@ USAGE_NAMES = tuple(name for name, _type in USAGE_COLUMNS)
 
 
 def chain_row(state, header, wallet_id, amount, rows, wallets):
-    """Chain one ledger row of ``header`` (idempotency_key and business_time set) onto a wallet.
+    """Chain one ledger row of ``header`` (idempotency_key and business_time set) onto a
+    wallet.
 
     state: {wallet_id: (balance, chain head, kind)} as locked, moved to the new
     balance and head. Appends (header, row) to ``rows`` and adds the amount to
@@ -115,62 +117,65 @@ def _names(columns, prefix=""):
 
 
 def _recordset(columns):
-    """Rows from one JSON parameter (an array of objects): json.dumps and PostgreSQL's JSON
-    parser are C; psycopg2 adapting every element of a column array is Python and was half
-    the statement's time for a gateway batch."""
-    return "json_to_recordset(%%s::json) AS v(%s)" % ", ".join(
-        "%s %s" % column for column in columns
+    """Rows from one JSON parameter (an array of objects): json.dumps and PostgreSQL's
+    JSON parser are C; psycopg2 adapting every element of a column array is Python and
+    was half the statement's time for a gateway batch."""
+    return "json_to_recordset(%s::json) AS v({})".format(
+        ", ".join("{} {}".format(*column) for column in columns)
     )
 
 
 # _write_book's one statement: each table's rows are one JSON parameter;
-# who and when (create/write uid and date) is one row of two parameters, the same for all.
-# The updates also get their ids as an array: the planner then knows how few rows
+# who and when (create/write uid and date) is one row of two parameters, the same for
+# all. The updates also get their ids as an array: the planner then knows how few rows
 # change (it guesses 100 for json_to_recordset and scans the whole table).
 WRITE_BOOK_SQL = """
     WITH stamp AS (
-        SELECT %%s::int AS uid, %%s::timestamp AS now
+        SELECT %s::int AS uid, %s::timestamp AS now
     ), ops AS (
-        INSERT INTO onecard_operation (%(op_names)s, create_uid, create_date, write_uid, write_date)
-        SELECT v.*, stamp.uid, stamp.now, stamp.uid, stamp.now FROM %(op_rows)s, stamp
+        INSERT INTO onecard_operation ({op_names}, create_uid, create_date, write_uid,
+        write_date)
+        SELECT v.*, stamp.uid, stamp.now, stamp.uid, stamp.now FROM {op_rows}, stamp
         RETURNING id, company_id, idempotency_key
     ), wallets AS (
         UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
-          FROM %(wallet_rows)s WHERE w.id = v.id AND w.id = ANY(%%s::int[])
+          FROM {wallet_rows} WHERE w.id = v.id AND w.id = ANY(%s::int[])
     ), usage AS (
-        UPDATE onecard_cardholder h SET %(usage_set)s
-          FROM %(usage_rows)s WHERE h.id = v.id AND h.id = ANY(%%s::int[])
+        UPDATE onecard_cardholder h SET {usage_set}
+          FROM {usage_rows} WHERE h.id = v.id AND h.id = ANY(%s::int[])
     ), rows AS (
-        INSERT INTO onecard_transaction (%(row_names)s, operation_id, create_uid, create_date, write_uid, write_date)
-        SELECT %(row_values)s, ops.id, stamp.uid, stamp.now, stamp.uid, stamp.now
-          FROM %(row_rows)s
-          JOIN ops ON ops.company_id = v.company_id AND ops.idempotency_key = v.idempotency_key
+        INSERT INTO onecard_transaction ({row_names}, operation_id, create_uid,
+        create_date, write_uid, write_date)
+        SELECT {row_values}, ops.id, stamp.uid, stamp.now, stamp.uid, stamp.now
+          FROM {row_rows}
+          JOIN ops ON ops.company_id = v.company_id AND ops.idempotency_key =
+          v.idempotency_key
          CROSS JOIN stamp
          ORDER BY v.ord
     )
     SELECT company_id, idempotency_key, id FROM ops
-""" % {
-    "op_names": _names(OPERATION_COLUMNS),
-    "op_rows": _recordset(OPERATION_COLUMNS),
-    "wallet_rows": _recordset(WALLET_COLUMNS),
-    "usage_set": ", ".join(
-        "%s = v.%s" % (name, name) for name, _type in USAGE_COLUMNS[1:]
-    ),
-    "usage_rows": _recordset(USAGE_COLUMNS),
-    "row_names": _names(ROW_COLUMNS),
-    "row_values": _names(ROW_COLUMNS, "v."),
-    "row_rows": _recordset(ROW_COLUMNS + (("ord", "int"),)),
-}
+""".format(
+    op_names=_names(OPERATION_COLUMNS),
+    op_rows=_recordset(OPERATION_COLUMNS),
+    wallet_rows=_recordset(WALLET_COLUMNS),
+    usage_set=", ".join(f"{name} = v.{name}" for name, _type in USAGE_COLUMNS[1:]),
+    usage_rows=_recordset(USAGE_COLUMNS),
+    row_names=_names(ROW_COLUMNS),
+    row_values=_names(ROW_COLUMNS, "v."),
+    row_rows=_recordset(ROW_COLUMNS + (("ord", "int"),)),
+)
 
 
 class IdempotencyConflict(UserError):
-    """An idempotency key reused with other parameters (like Stripe's): refused, nothing booked."""
+    """An idempotency key reused with other parameters (like Stripe's): refused, nothing
+    booked."""
 
 
 def desk_digest(
     kind, holder_id, lines, card_id=None, method_id=None, amount=None, **extra
 ):
-    """Digest of a desk operation (what makes a keyed request that request): see ``_simple``."""
+    """Digest of a desk operation (what makes a keyed request that request): see
+    ``_simple``."""
     parts = [
         "1",
         kind,
@@ -188,7 +193,7 @@ def desk_digest(
             "drain" if line.get("drain") else repr(float(line.get("amount") or 0.0)),
         ]
     parts += [
-        "%s=%s" % (name, extra[name])
+        f"{name}={extra[name]}"
         for name in sorted(extra)
         if extra[name] not in (None, False)
     ]
@@ -220,13 +225,15 @@ class OnecardLedger(models.AbstractModel):
         """
         if key:
             self.env.cr.execute(
-                "SELECT id, result, request_digest FROM onecard_operation WHERE company_id = %s AND idempotency_key = %s",
+                "SELECT id, result, request_digest FROM onecard_operation WHERE "
+                "company_id = %s AND idempotency_key = %s",
                 [company_id, key],
             )
         elif terminal_id and terminal_seq is not None:
             self.env.cr.execute(
                 """SELECT id, result, request_digest FROM onecard_operation
-                    WHERE terminal_id = %s AND terminal_epoch = %s AND terminal_seq = %s""",
+                    WHERE terminal_id = %s AND terminal_epoch = %s AND terminal_seq =
+                    %s""",
                 [terminal_id, terminal_epoch or 0, terminal_seq],
             )
         else:
@@ -235,11 +242,14 @@ class OnecardLedger(models.AbstractModel):
         if not row:
             return None
         if digest and row[2] and row[2] != digest:
+            # outside the _() call: Babel's extractor evaluates the strings in it
+            shown = key or f"{terminal_epoch or 0}:{terminal_seq}"
             raise IdempotencyConflict(
                 self.env._(
-                    "The idempotency key %(key)s was already used for another request: nothing was booked. "
+                    "The idempotency key %(key)s was already used for another "
+                    "request: nothing was booked. "
                     "Use a new key for a new request.",
-                    key=key or "%s:%s" % (terminal_epoch or 0, terminal_seq),
+                    key=shown,
                 )
             )
         return dict(row[1] or {}, operation_id=row[0], replay=True)
@@ -320,7 +330,8 @@ class OnecardLedger(models.AbstractModel):
                 )
                 raise UserError(
                     self.env._(
-                        "Insufficient balance in the %(wallet)s wallet: %(balance).2f available.",
+                        "Insufficient balance in the %(wallet)s wallet: "
+                        "%(balance).2f available.",
                         wallet=kinds[wallet_kind],
                         balance=balance - line["floor"],
                     )
@@ -328,8 +339,9 @@ class OnecardLedger(models.AbstractModel):
             chain_row(state, header, line["wallet_id"], amount, rows, wallets)
         balances = {kind: balance for balance, _head, kind in state.values()}
         header["result"] = answer(balances) if answer else (header.get("result") or {})
-        # Where and for whom, as it is now (a desk operation is dated now); a caller that knows
-        # better (a correction mirroring its sale) sets these keys and nothing is looked up.
+        # Where and for whom, as it is now (a desk operation is dated now); a caller
+        # that knows better (a correction mirroring its sale) sets these keys and
+        # nothing is looked up.
         if header.get("terminal_id") and "canteen_id" not in header:
             conf = self.env["onecard.consumption"]._terminal_conf(header["terminal_id"])
             header.update(
@@ -349,7 +361,8 @@ class OnecardLedger(models.AbstractModel):
             self.env["hr.department"].flush_model(["onecard_analytic_account_id"])
             cr.execute(
                 """SELECT d.id, d.onecard_analytic_account_id FROM onecard_cardholder h
-                            LEFT JOIN hr_department d ON d.id = COALESCE(%s, h.department_id)
+                            LEFT JOIN hr_department d ON d.id = COALESCE(%s,
+                            h.department_id)
                            WHERE h.id = %s""",
                 [header.get("department_id") or None, header["cardholder_id"]],
             )
@@ -365,7 +378,8 @@ class OnecardLedger(models.AbstractModel):
     # ---------------------------------------------------------- the writer
     @api.model
     def _write_book(self, headers, rows, wallets, usage=()):
-        """Write a booking in ONE statement; return the operation ids in the order of ``headers``.
+        """Write a booking in ONE statement; return the operation ids in the order of
+        ``headers``.
 
         headers: operation columns (see OPERATION_COLUMNS; business_time,
         idempotency_key and result set). rows: ledger rows in chain order, as
@@ -435,25 +449,27 @@ class OnecardLedger(models.AbstractModel):
     # ------------------------------------------------------ desk operations
     def _check_amount(self, amount):
         if (
-            not isinstance(amount, (int, float))
+            not isinstance(amount, int | float)
             or amount != amount
             or amount <= 0
             or amount == float("inf")
         ):
-            raise UserError(_("The amount must be a positive number."))
+            raise UserError(self.env._("The amount must be a positive number."))
         currency = self.env.company.currency_id
         # Not compare_amounts(): it rounds both sides, so 10.001 would pass as 10.00.
         if abs(currency.round(amount) - amount) > currency.rounding * 1e-6:
-            raise UserError(_("The amount has more decimals than the currency allows."))
+            raise UserError(
+                self.env._("The amount has more decimals than the currency allows.")
+            )
         return currency.round(amount)
 
     def _check_card(self, card, allowed=("active",), payout=False):
         if not card:
-            raise UserError(_("Unknown card."))
+            raise UserError(self.env._("Unknown card."))
         card.ensure_one()
         if card.state not in allowed:
             raise UserError(
-                _(
+                self.env._(
                     "Card %(card)s is %(state)s: this operation is not possible.",
                     card=card.number,
                     state=card._state_label(),
@@ -494,7 +510,8 @@ class OnecardLedger(models.AbstractModel):
             replay = self._replay(holder.company_id.id, key, digest=digest)
             if replay:
                 return replay
-        # department (and a subsidy's analytic account) are looked up by _book unless given in extra
+        # department (and a subsidy's analytic account) are looked up by _book unless
+        # given in extra
         header = dict(
             kind=kind,
             state="approved",
@@ -523,7 +540,7 @@ class OnecardLedger(models.AbstractModel):
 
     def _method(self, method, company):
         if not method:
-            raise UserError(_("Choose a payment method."))
+            raise UserError(self.env._("Choose a payment method."))
         method._journal_for(
             company
         )  # refused before anything is booked, not at settlement
@@ -545,7 +562,7 @@ class OnecardLedger(models.AbstractModel):
         """Issue a card to a holder, taking a deposit and an opening top-up."""
         holder._check_usable()
         if any(
-            isinstance(value, (int, float)) and value < 0 for value in (deposit, topup)
+            isinstance(value, int | float) and value < 0 for value in (deposit, topup)
         ):
             raise UserError(
                 self.env._("Deposit and opening top-up cannot be negative.")
@@ -638,7 +655,7 @@ class OnecardLedger(models.AbstractModel):
     @api.model
     def report_lost(self, card):
         self._check_card(card, ("active", "frozen"))
-        card._set_state("lost", _("Reported lost"))
+        card._set_state("lost", self.env._("Reported lost"))
 
     @api.model
     def unlock(self, card):
@@ -651,17 +668,17 @@ class OnecardLedger(models.AbstractModel):
                     new=card.replaced_by_id.number,
                 )
             )
-        card._set_state("active", _("Found and unlocked"))
+        card._set_state("active", self.env._("Found and unlocked"))
 
     @api.model
     def freeze(self, card, reason=None):
         self._check_card(card, ("active",))
-        card._set_state("frozen", reason or _("Frozen"))
+        card._set_state("frozen", reason or self.env._("Frozen"))
 
     @api.model
     def unfreeze(self, card):
         self._check_card(card, ("frozen",))
-        card._set_state("active", _("Unfrozen"))
+        card._set_state("active", self.env._("Unfrozen"))
 
     @api.model
     def replace_card(self, card, new_uid, number=None):
@@ -683,7 +700,7 @@ class OnecardLedger(models.AbstractModel):
             }
         )
         if card.state != "lost":
-            card._set_state("lost", _("Replaced by card %s", new.number))
+            card._set_state("lost", self.env._("Replaced by card %s", new.number))
         card.sudo().write({"deposit": 0.0, "replaced_by_id": new.id})
         return new
 
@@ -720,33 +737,35 @@ class OnecardLedger(models.AbstractModel):
                 [{"wallet": holder._wallet("subsidy"), "drain": True, "amount": 0.0}],
                 card=card,
                 amount=None,
-                note=_("Card returned"),
+                note=self.env._("Card returned"),
             )
         result = self._simple(
             "return", holder, lines, card=card, method=method, amount=None
         )
-        card._set_state("returned", _("Returned"))
+        card._set_state("returned", self.env._("Returned"))
         card.sudo().write({"deposit": 0.0})
         return result
 
     @api.model
     def correct(self, operation, reason):
-        """Reverse a consumption with a reason: a new operation, rows of opposite sign."""
+        """Reverse a consumption with a reason: a new operation, rows of opposite
+        sign."""
         if not reason:
-            raise UserError(_("A correction needs a reason."))
+            raise UserError(self.env._("A correction needs a reason."))
         if (
             operation.kind not in ("consume", "back_entry")
             or operation.state != "approved"
         ):
-            raise UserError(_("Only approved consumptions can be corrected."))
+            raise UserError(self.env._("Only approved consumptions can be corrected."))
         if operation.reversed_by_id:
-            raise UserError(_("This consumption was already corrected."))
+            raise UserError(self.env._("This consumption was already corrected."))
         rows = operation.transaction_ids
         lines = [{"wallet": row.wallet_id, "amount": -row.amount} for row in rows]
-        # The reversal mirrors the sale's rows (one header: they all carry the same values), not
-        # the terminal's or the holder's configuration of today: the terminal may have moved to
-        # another canteen, the holder to another department, the canteen to another analytic
-        # account or contract (the caterer paid for the sale gives it back).
+        # The reversal mirrors the sale's rows (one header: they all carry the same
+        # values), not the terminal's or the holder's configuration of today: the
+        # terminal may have moved to another canteen, the holder to another department,
+        # the canteen to another analytic account or contract (the caterer paid for the
+        # sale gives it back).
         sale = rows[:1]
         result = self._simple(
             "correction",
@@ -776,7 +795,7 @@ class OnecardLedger(models.AbstractModel):
         """Freeze the cards of people who left and flag them for refund."""
         for holder in holders:
             live = holder.card_ids.filtered(lambda c: c.state == "active")
-            live._set_state("frozen", _("Employee archived"))
+            live._set_state("frozen", self.env._("Employee archived"))
         holders.write({"refund_pending": True})
 
     # ------------------------------------------------------------- batches
@@ -797,8 +816,10 @@ class OnecardLedger(models.AbstractModel):
         self.env["onecard.cardholder"].flush_model(["department_id"])
         self.env["hr.department"].flush_model(["onecard_analytic_account_id"])
         self.env.cr.execute(
-            """SELECT h.id, h.department_id, d.onecard_analytic_account_id FROM onecard_cardholder h
-                                 LEFT JOIN hr_department d ON d.id = h.department_id WHERE h.id = ANY(%s)""",
+            """SELECT h.id, h.department_id, d.onecard_analytic_account_id FROM
+                onecard_cardholder h
+                                 LEFT JOIN hr_department d ON d.id = h.department_id
+                                 WHERE h.id = ANY(%s)""",
             [list({entry["cardholder_id"] for entry in entries})],
         )
         departments = {

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -31,7 +31,9 @@ class OnecardMealPeriod(models.Model):
         for period in self:
             if not 0 <= period.start_hour < period.end_hour <= 24:
                 raise ValidationError(
-                    _("A meal period must start before it ends, within the day.")
+                    self.env._(
+                        "A meal period must start before it ends, within the day."
+                    )
                 )
 
     def _find(self, local_dt, company):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 OPERATION_KINDS = [
@@ -69,11 +69,13 @@ class OnecardOperation(models.Model):
         string="Sequence Epoch",
         readonly=True,
         default=0,
-        help="The terminal's sequence epoch: a new one starts after a legitimate counter reset.",
+        help="The terminal's sequence epoch: a new one starts after a legitimate "
+        "counter reset.",
     )
     request_digest = fields.Char(
         readonly=True,
-        help="Digest of the request (card, amount, key, time, ...): a request that comes back "
+        help="Digest of the request (card, amount, key, time, ...): a request that "
+        "comes back "
         "under the same key or sequence number is a replay only with the same digest.",
     )
     note = fields.Char(readonly=True)
@@ -101,12 +103,20 @@ class OnecardOperation(models.Model):
         ),
     ]
 
+    # Append-only: the money engine writes operations in SQL (onecard.ledger); the
+    # ORM's create/write/unlink refuse, on purpose without super().
     @api.model_create_multi
-    def create(self, vals_list):
-        raise UserError(_("Card operations are recorded only by the money engine."))
+    def create(self, vals_list):  # pylint: disable=method-required-super
+        raise UserError(
+            self.env._("Card operations are recorded only by the money engine.")
+        )
 
-    def write(self, vals):
-        raise UserError(_("Card operations cannot be changed. Use a correction."))
+    def write(self, vals):  # pylint: disable=method-required-super
+        raise UserError(
+            self.env._("Card operations cannot be changed. Use a correction.")
+        )
 
-    def unlink(self):
-        raise UserError(_("Card operations cannot be deleted. Use a correction."))
+    def unlink(self):  # pylint: disable=method-required-super
+        raise UserError(
+            self.env._("Card operations cannot be deleted. Use a correction.")
+        )

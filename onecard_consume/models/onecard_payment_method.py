@@ -1,7 +1,8 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
-# Methods whose money arrives through a clearing account of their own: code -> journal code.
+# Methods whose money arrives through a clearing account of their own: code -> journal
+# code.
 CLEARING_JOURNALS = {"wechat": "WXP", "alipay": "ALP"}
 
 
@@ -68,7 +69,8 @@ class OnecardPaymentMethod(models.Model):
         self.with_company(company).journal_id = journal
 
     def _journal_for(self, company):
-        """The method's journal in ``company``; a clear error when it is not set up there.
+        """The method's journal in ``company``; a clear error when it is not set up
+        there.
 
         A company without a chart of accounts has no journals to map yet: its
         card money is kept in the sub-ledger until it has books (settlement
@@ -77,8 +79,9 @@ class OnecardPaymentMethod(models.Model):
         journal = self.with_company(company).sudo().journal_id
         if not journal and company.chart_template:
             raise UserError(
-                _(
-                    "The payment method %(method)s is not set up in %(company)s: a card "
+                self.env._(
+                    "The payment method %(method)s is not set up in %(company)s: "
+                    "a card "
                     "manager sets it up in One-Card > Configuration > Payment Methods.",
                     method=self.name,
                     company=company.name,

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
 from .onecard_settlement import CONSUME_KINDS
@@ -13,7 +13,8 @@ ACCOUNTS = [  # (label, company field, wallet kinds)
 
 
 class OnecardReconciliation(models.TransientModel):
-    """Wallets vs general ledger vs terminals, for one date, with what explains a gap."""
+    """Wallets vs general ledger vs terminals, for one date, with what explains a
+    gap."""
 
     _name = "onecard.reconciliation"
     _description = "Card Reconciliation"
@@ -30,8 +31,9 @@ class OnecardReconciliation(models.TransientModel):
 
     @api.depends("line_ids.difference")
     def _compute_balanced(self):
-        # Only timing (activity not posted yet) may separate GL and sub-ledger; anything else,
-        # a manual entry on a card account first of all, is a difference to explain.
+        # Only timing (activity not posted yet) may separate GL and sub-ledger; anything
+        # else, a manual entry on a card account first of all, is a difference to
+        # explain.
         for rec in self:
             rec.balanced = all(
                 rec.currency_id.is_zero(line.difference)
@@ -56,13 +58,13 @@ class OnecardReconciliation(models.TransientModel):
                         self._account_line(account, kinds, end),
                         sequence=sequence,
                         section="account",
-                        name=_(label),
+                        name=self.env._(label),
                     )
                 )
             )
             lines += [
                 Command.create(dict(line, sequence=50 + sequence, section="manual"))
-                for line in self._manual_lines(account, _(label))
+                for line in self._manual_lines(account, self.env._(label))
             ]
         start = end - timedelta(days=1)
         self.env.cr.execute(
@@ -70,7 +72,8 @@ class OnecardReconciliation(models.TransientModel):
                 """
             SELECT t.name, count(*), -sum(x.amount)
               FROM onecard_transaction x JOIN onecard_terminal t ON t.id = x.terminal_id
-             WHERE x.company_id = %s AND x.kind IN %s AND x.business_time >= %s AND x.business_time < %s
+             WHERE x.company_id = %s AND x.kind IN %s AND x.business_time >= %s AND
+             x.business_time < %s
              GROUP BY t.name ORDER BY t.name
         """,
                 self.company_id.id,
@@ -100,7 +103,8 @@ class OnecardReconciliation(models.TransientModel):
             SQL(
                 """
             SELECT COALESCE(sum(x.amount), 0),
-                   COALESCE(sum(x.amount) FILTER (WHERE x.settlement_id IS NULL OR m.date > %s), 0)
+                   COALESCE(sum(x.amount) FILTER (WHERE x.settlement_id IS NULL OR
+                   m.date > %s), 0)
               FROM onecard_transaction x
               LEFT JOIN onecard_settlement s ON s.id = x.settlement_id
               LEFT JOIN account_move m ON m.id = s.move_id
@@ -121,9 +125,11 @@ class OnecardReconciliation(models.TransientModel):
                 SELECT COALESCE(-sum(l.balance), 0),
                        COALESCE(-sum(l.balance) FILTER (WHERE NOT EXISTS (
                            SELECT 1 FROM onecard_settlement s
-                            WHERE s.move_id = l.move_id OR s.reversal_move_id = l.move_id)), 0)
+                            WHERE s.move_id = l.move_id OR s.reversal_move_id =
+                            l.move_id)), 0)
                   FROM account_move_line l
-                 WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state = 'posted' AND l.date <= %s
+                 WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state =
+                 'posted' AND l.date <= %s
             """,
                     account.id,
                     company,
@@ -132,8 +138,8 @@ class OnecardReconciliation(models.TransientModel):
             )
             gl, manual = cr.fetchone()
         ledger, unsettled, gl, manual = map(float, (ledger, unsettled, gl, manual))
-        # Manual entries are not taken out of the GL: they are what makes it differ from the
-        # sub-ledger, listed below the account (_manual_lines) as the explanation.
+        # Manual entries are not taken out of the GL: they are what makes it differ from
+        # the sub-ledger, listed below the account (_manual_lines) as the explanation.
         return {
             "ledger_amount": ledger,
             "unsettled_amount": unsettled,
@@ -143,7 +149,8 @@ class OnecardReconciliation(models.TransientModel):
         }
 
     def _manual_lines(self, account, label):
-        """The entries on a card account not made by a settlement (nor its reversal), one line each."""
+        """The entries on a card account not made by a settlement (nor its reversal),
+        one line each."""
         if not account:
             return []
         self.env.cr.execute(
@@ -151,9 +158,11 @@ class OnecardReconciliation(models.TransientModel):
                 """
             SELECT l.move_id, m.name, m.ref, COALESCE(-sum(l.balance), 0)
               FROM account_move_line l JOIN account_move m ON m.id = l.move_id
-             WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state = 'posted' AND l.date <= %s
+             WHERE l.account_id = %s AND l.company_id = %s AND l.parent_state =
+             'posted' AND l.date <= %s
                AND NOT EXISTS (SELECT 1 FROM onecard_settlement s
-                                WHERE s.move_id = l.move_id OR s.reversal_move_id = l.move_id)
+                                WHERE s.move_id = l.move_id OR s.reversal_move_id =
+                                l.move_id)
              GROUP BY l.move_id, m.name, m.ref, m.date
              ORDER BY m.date, l.move_id
         """,
@@ -165,7 +174,7 @@ class OnecardReconciliation(models.TransientModel):
         return [
             {
                 "move_id": move_id,
-                "name": "%s: %s%s" % (label, name, " (%s)" % ref if ref else ""),
+                "name": "{}: {}{}".format(label, name, f" ({ref})" if ref else ""),
                 "gl_amount": float(amount),
                 "manual_amount": float(amount),
             }

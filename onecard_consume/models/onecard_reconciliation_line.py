@@ -31,10 +31,12 @@ class OnecardReconciliationLine(models.TransientModel):
     )
     manual_amount = fields.Monetary(
         string="Manual Entries",
-        help="GL entries on the account not made by a settlement: they are in the difference, each listed below.",
+        help="GL entries on the account not made by a settlement: they are in the "
+        "difference, each listed below.",
     )
     difference = fields.Monetary(
-        help="Ledger - not yet posted - general ledger: zero when reconciled. A manual entry on a card account "
+        help="Ledger - not yet posted - general ledger: zero when reconciled. A "
+        "manual entry on a card account "
         "is a difference."
     )
     move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)

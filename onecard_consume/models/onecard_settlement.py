@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -79,7 +79,8 @@ class OnecardSettlement(models.Model):
         # before the lock would not see the other's settlement).
         self.env.cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS onecard_settlement_posted_uniq
-                ON onecard_settlement (company_id, period, date_from) WHERE state = 'posted'
+                ON onecard_settlement (company_id, period, date_from) WHERE state =
+                'posted'
         """)
 
     @api.depends("period", "date_from", "company_id")
@@ -87,9 +88,11 @@ class OnecardSettlement(models.Model):
         for settlement in self:
             fmt = "%Y-%m-%d" if settlement.period == "day" else "%Y-%m"
             settlement.name = (
-                "%s %s" % (_("Settlement"), settlement.date_from.strftime(fmt))
+                "{} {}".format(
+                    self.env._("Settlement"), settlement.date_from.strftime(fmt)
+                )
                 if settlement.date_from
-                else _("Settlement")
+                else self.env._("Settlement")
             )
 
     @api.depends("period", "date_from")
@@ -154,15 +157,17 @@ class OnecardSettlement(models.Model):
             )
         )
         self.env["onecard.transaction"].invalidate_model(["settlement_id"])
-        # Late: posted outside its own period, i.e. dated before this period, or in a period an
-        # earlier posted settlement already covered (a day settled, then a month: the day's late
-        # records are late in the month too), whatever the kind of this settlement.
+        # Late: posted outside its own period, i.e. dated before this period, or in a
+        # period an earlier posted settlement already covered (a day settled, then a
+        # month: the day's late records are late in the month too), whatever the kind of
+        # this settlement.
         settled_from, settled_to = self._settled_periods()
         self.env.cr.execute(
             SQL(
                 """
             SELECT kind, wallet_kind, payment_method_id, canteen_id, meal_period_id,
-                   CASE WHEN kind IN %s THEN department_id END, analytic_account_id, payable_partner_id,
+                   CASE WHEN kind IN %s THEN department_id END, analytic_account_id,
+                   payable_partner_id,
                    business_time < %s OR EXISTS (
                        SELECT 1 FROM unnest(%s::timestamp[], %s::timestamp[]) p(lo, hi)
                         WHERE business_time >= p.lo AND business_time < p.hi),
@@ -195,13 +200,25 @@ class OnecardSettlement(models.Model):
                     "amount": amount,
                 }
             )
-            for kind, wallet_kind, method, canteen, meal, department, analytic, partner, late, count, amount in groups
+            for (
+                kind,
+                wallet_kind,
+                method,
+                canteen,
+                meal,
+                department,
+                analytic,
+                partner,
+                late,
+                count,
+                amount,
+            ) in groups
         ]
         self.transaction_count = sum(g[9] for g in groups)
         self.late_count = sum(g[9] for g in groups if g[8])
         move_lines = self._move_lines()
         if not move_lines:
-            self.note = _("Nothing to post.")
+            self.note = self.env._("Nothing to post.")
             return
         date, note = self._posting_date()
         move = (
@@ -222,9 +239,9 @@ class OnecardSettlement(models.Model):
         self.write({"move_id": move.id, "note": note})
 
     def _settled_periods(self):
-        """The time other posted settlements of the company cover from this period's start on,
-        as UTC bounds (a list of starts, a list of ends), merged: a year of day settlements is
-        one interval. Before the start every row is late anyway."""
+        """The time other posted settlements of the company cover from this period's
+        start on, as UTC bounds (a list of starts, a list of ends), merged: a year of
+        day settlements is one interval. Before the start every row is late anyway."""
         others = self.search(
             [
                 ("company_id", "=", self.company_id.id),
@@ -253,7 +270,7 @@ class OnecardSettlement(models.Model):
         journal = self.company_id.onecard_journal_id.sudo()
         if not journal:
             raise UserError(
-                _(
+                self.env._(
                     "Set the card settlement journal in the One-Card settings of %s.",
                     self.company_id.name,
                 )
@@ -266,14 +283,14 @@ class OnecardSettlement(models.Model):
         locks = self.company_id._get_violated_lock_dates(date, False, self._journal())
         if locks:
             date = max(lock for lock, _field in locks) + timedelta(days=1)
-            return date, _("Period locked in accounting: posted on %s.", date)
+            return date, self.env._("Period locked in accounting: posted on %s.", date)
         return date, False
 
     def _account(self, field):
         account = self.company_id[field]
         if not account:
             raise UserError(
-                _(
+                self.env._(
                     "Set the card accounts in the One-Card settings of %s.",
                     self.company_id.name,
                 )
@@ -281,27 +298,31 @@ class OnecardSettlement(models.Model):
         return account
 
     def _counterpart(self, line):
-        """(account, partner, analytic account, label) receiving the other side of a total."""
+        """(account, partner, analytic account, label) receiving the other side of a
+        total."""
         if line.kind in PAYMENT_KINDS:
             journal = line.payment_method_id.with_company(
                 self.company_id
             ).journal_id.sudo()
             if not journal.default_account_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Map the payment method %s to a journal with an account.",
-                        line.payment_method_id.name or _("(none)"),
+                        line.payment_method_id.name or self.env._("(none)"),
                     )
                 )
             return journal.default_account_id, None, None, line.payment_method_id.name
         if line.kind in CONSUME_KINDS:
-            # To whom the rows were owed when booked, not the canteen's contract of today: a
-            # correction gives back to the caterer that was paid for the sale.
+            # To whom the rows were owed when booked, not the canteen's contract of
+            # today: a correction gives back to the caterer that was paid for the sale.
             canteen, partner = line.canteen_id, line.partner_id
             if not partner and canteen.posting == "payable" and not canteen.partner_id:
-                # rows of an outsourced canteen set up without its caterer (before that was refused)
+                # rows of an outsourced canteen set up without its caterer (before that
+                # was refused)
                 raise UserError(
-                    _("Canteen %s posts to a payable: set its operator.", canteen.name)
+                    self.env._(
+                        "Canteen %s posts to a payable: set its operator.", canteen.name
+                    )
                 )
             if partner:
                 return (
@@ -314,7 +335,7 @@ class OnecardSettlement(models.Model):
                 self._account("onecard_revenue_account_id"),
                 None,
                 line.analytic_account_id,
-                canteen.name or _("Desk"),
+                canteen.name or self.env._("Desk"),
             )
         if line.kind in SUBSIDY_KINDS:
             return (
@@ -353,7 +374,7 @@ class OnecardSettlement(models.Model):
                     account,
                     partner,
                     analytic,
-                    "%s - %s" % (label, detail) if detail else label,
+                    f"{label} - {detail}" if detail else label,
                     line.amount,
                 )
         currency = self.currency_id
@@ -382,30 +403,38 @@ class OnecardSettlement(models.Model):
 
     # ------------------------------------------------------------- actions
     def action_reverse(self):
-        """Undo a settlement while its entry can still be reversed; its rows go back to unsettled."""
+        """Undo a settlement while its entry can still be reversed; its rows go back to
+        unsettled."""
         for settlement in self:
             if settlement.state != "posted":
-                raise UserError(_("Only a posted settlement can be reversed."))
+                raise UserError(self.env._("Only a posted settlement can be reversed."))
             move = settlement.move_id.sudo()
             if move:
                 if settlement.company_id._get_violated_lock_dates(
                     move.date, False, move.journal_id
                 ):
                     raise UserError(
-                        _(
-                            "The entry %s is in a locked period: it cannot be reversed.",
+                        self.env._(
+                            "The entry %s is in a locked period: it cannot be "
+                            "reversed.",
                             move.name,
                         )
                     )
                 # Accountants of the card office need no Accounting rights: the
                 # entry was created as superuser too (see _claim_and_post).
                 reversal = move._reverse_moves(
-                    [{"date": move.date, "ref": _("Reversal of %s", settlement.name)}],
+                    [
+                        {
+                            "date": move.date,
+                            "ref": self.env._("Reversal of %s", settlement.name),
+                        }
+                    ],
                     cancel=True,
                 )
                 settlement.reversal_move_id = reversal
             self.env.cr.execute(
-                "UPDATE onecard_transaction SET settlement_id = NULL WHERE settlement_id = %s",
+                "UPDATE onecard_transaction SET settlement_id = NULL WHERE "
+                "settlement_id = %s",
                 [settlement.id],
             )
             self.env["onecard.transaction"].invalidate_model(["settlement_id"])
@@ -424,7 +453,8 @@ class OnecardSettlement(models.Model):
 
     @api.model
     def action_settle_yesterday(self):
-        """Settle yesterday (in the company's time zone) for the current company and show it."""
+        """Settle yesterday (in the company's time zone) for the current company and
+        show it."""
         company = self.env.company
         return self.settle(
             company, "day", self._company_yesterday(company)

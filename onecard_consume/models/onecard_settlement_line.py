@@ -31,7 +31,8 @@ class OnecardSettlementLine(models.Model):
         help="The caterer the rows were owed to when booked (empty: own revenue).",
     )
     late = fields.Boolean(
-        help="Posted outside its period: dated before this period, or in a period already "
+        help="Posted outside its period: dated before this period, or in a period "
+        "already "
         "settled (a late offline record or back-entry)."
     )
     count = fields.Integer()

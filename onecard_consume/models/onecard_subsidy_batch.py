@@ -2,7 +2,7 @@ import base64
 import csv
 import io
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -18,7 +18,9 @@ class OnecardSubsidyBatch(models.Model):
     _inherit = ["mail.thread"]
     _order = "id desc"
 
-    name = fields.Char(required=True, default=lambda self: _("New"), copy=False)
+    name = fields.Char(
+        required=True, default=lambda self: self.env._("New"), copy=False
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -98,19 +100,20 @@ class OnecardSubsidyBatch(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
+            if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "onecard.subsidy.batch"
-                ) or _("New")
+                ) or self.env._("New")
         return super().create(vals_list)
 
     # ------------------------------------------------------------ building
     def action_load_lines(self):
-        """Add a line for everyone in the chosen departments, categories and selection."""
+        """Add a line for everyone in the chosen departments, categories and
+        selection."""
         self.ensure_one()
         self._check_state("draft")
         if self.amount <= 0:
-            raise UserError(_("Set a positive amount per person first."))
+            raise UserError(self.env._("Set a positive amount per person first."))
         domain = [("company_id", "=", self.company_id.id)]
         parts = []
         if self.department_ids:
@@ -120,18 +123,21 @@ class OnecardSubsidyBatch(models.Model):
         if self.cardholder_ids:
             parts.append([("id", "in", self.cardholder_ids.ids)])
         if not parts:
-            raise UserError(_("Choose departments, categories or cardholders."))
+            raise UserError(
+                self.env._("Choose departments, categories or cardholders.")
+            )
         holders = self.env["onecard.cardholder"].search(
             domain + ["|"] * (len(parts) - 1) + sum(parts, [])
         )
         self._add_lines({holder.id: self.amount for holder in holders})
 
     def action_import_file(self):
-        """Load lines from a CSV or XLSX file: cardholder code, amount (header row optional)."""
+        """Load lines from a CSV or XLSX file: cardholder code, amount (header row
+        optional)."""
         self.ensure_one()
         self._check_state("draft")
         if not self.import_file:
-            raise UserError(_("Choose a file to import."))
+            raise UserError(self.env._("Choose a file to import."))
         rows = self._read_rows(
             base64.b64decode(self.import_file), self.import_filename or ""
         )
@@ -152,7 +158,7 @@ class OnecardSubsidyBatch(models.Model):
                 value = None
             if code not in holders:
                 errors.append(
-                    _(
+                    self.env._(
                         "Row %(row)s: unknown cardholder code “%(code)s”.",
                         row=number,
                         code=code,
@@ -160,7 +166,9 @@ class OnecardSubsidyBatch(models.Model):
                 )
             elif not value or value <= 0:
                 errors.append(
-                    _("Row %(row)s: the amount must be a positive number.", row=number)
+                    self.env._(
+                        "Row %(row)s: the amount must be a positive number.", row=number
+                    )
                 )
             else:
                 amounts[holders[code]] = value
@@ -205,7 +213,7 @@ class OnecardSubsidyBatch(models.Model):
         for batch in self:
             if batch.state not in states:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Subsidy batch %s cannot do this in its current state.",
                         batch.name,
                     )
@@ -216,7 +224,7 @@ class OnecardSubsidyBatch(models.Model):
         for batch in self:
             batch._check_state("draft")
             if not batch.line_ids:
-                raise UserError(_("The batch %s has no lines.", batch.name))
+                raise UserError(self.env._("The batch %s has no lines.", batch.name))
             good = batch._skip_invalid_lines()
             if batch.distribution == "immediate":
                 batch._grant(good)
@@ -227,7 +235,8 @@ class OnecardSubsidyBatch(models.Model):
                 batch.state = "confirmed"
 
     def _skip_invalid_lines(self):
-        """Mark lines whose holder cannot receive money as skipped, with the reason; return the others."""
+        """Mark lines whose holder cannot receive money as skipped, with the reason;
+        return the others."""
         self.env.flush_all()
         self.env.cr.execute(
             """
@@ -245,19 +254,19 @@ class OnecardSubsidyBatch(models.Model):
         for line_id, active, state, card_states in self.env.cr.fetchall():
             card_states = set(card_states or [])
             if not active:
-                reason = _("Cardholder archived")
+                reason = self.env._("Cardholder archived")
             elif state != "active":
-                reason = _("Account frozen or closed")
+                reason = self.env._("Account frozen or closed")
             elif "active" in card_states:
                 continue
             elif "lost" in card_states:
-                reason = _("Card lost")
+                reason = self.env._("Card lost")
             elif "frozen" in card_states:
-                reason = _("Card frozen")
+                reason = self.env._("Card frozen")
             elif card_states:
-                reason = _("Card returned or expired")
+                reason = self.env._("Card returned or expired")
             else:
-                reason = _("No card")
+                reason = self.env._("No card")
             reasons.setdefault(reason, []).append(line_id)
         Line = self.env["onecard.subsidy.line"]
         for reason, ids in reasons.items():
@@ -265,17 +274,20 @@ class OnecardSubsidyBatch(models.Model):
         return self.line_ids.filtered(lambda line: line.state == "draft")
 
     def _grant(self, lines):
-        """Credit lines (of one batch) through the engine; reset mode clears what is left first."""
+        """Credit lines (of one batch) through the engine; reset mode clears what is
+        left first."""
         if not lines:
             return
         self.ensure_one()
-        # Set-based on purpose (10,000 lines): plain reads and one UPDATE, no ORM per line.
+        # Set-based on purpose (10,000 lines): plain reads and one UPDATE, no ORM per
+        # line.
         self.env.flush_all()
         self.env.cr.execute(
             """
             SELECT l.id, l.cardholder_id, l.amount, w.id
               FROM onecard_subsidy_line l
-              JOIN onecard_wallet w ON w.cardholder_id = l.cardholder_id AND w.kind = 'subsidy'
+              JOIN onecard_wallet w ON w.cardholder_id = l.cardholder_id AND w.kind =
+              'subsidy'
              WHERE l.id = ANY(%s) ORDER BY l.id
         """,
             [lines.ids],
@@ -286,7 +298,7 @@ class OnecardSubsidyBatch(models.Model):
                 entries.append(
                     {
                         "cardholder_id": holder_id,
-                        "key": "sub-%s-reset" % line_id,
+                        "key": f"sub-{line_id}-reset",
                         "kind": "subsidy_clear",
                         "lines": [(wallet_id, "drain")],
                     }
@@ -294,7 +306,7 @@ class OnecardSubsidyBatch(models.Model):
             entries.append(
                 {
                     "cardholder_id": holder_id,
-                    "key": "sub-%s-grant" % line_id,
+                    "key": f"sub-{line_id}-grant",
                     "lines": [(wallet_id, float(amount))],
                 }
             )
@@ -304,7 +316,8 @@ class OnecardSubsidyBatch(models.Model):
         self.env.cr.execute(
             """
             UPDATE onecard_subsidy_line
-               SET state = 'granted', granted_amount = amount, write_uid = %s, write_date = %s
+               SET state = 'granted', granted_amount = amount, write_uid = %s,
+               write_date = %s
              WHERE id = ANY(%s)
         """,
             [self.env.uid, fields.Datetime.now(), lines.ids],
@@ -328,16 +341,21 @@ class OnecardSubsidyBatch(models.Model):
         self.env.cr.execute(
             """
             SELECT l.id, l.cardholder_id, w.id,
-                   GREATEST(LEAST(w.balance - COALESCE(newer.total, 0), l.granted_amount), 0)
+                   GREATEST(LEAST(w.balance - COALESCE(newer.total, 0),
+                   l.granted_amount), 0)
               FROM onecard_subsidy_line l
-              JOIN onecard_wallet w ON w.cardholder_id = l.cardholder_id AND w.kind = 'subsidy'
-              JOIN onecard_operation g ON g.company_id = %(company)s AND g.idempotency_key = 'sub-' || l.id || '-grant'
+              JOIN onecard_wallet w ON w.cardholder_id = l.cardholder_id AND w.kind =
+              'subsidy'
+              JOIN onecard_operation g ON g.company_id = %(company)s AND
+              g.idempotency_key = 'sub-' || l.id || '-grant'
               LEFT JOIN LATERAL (
                   SELECT SUM(o.granted_amount) AS total
                     FROM onecard_subsidy_line o
                     JOIN onecard_operation og
-                      ON og.company_id = %(company)s AND og.idempotency_key = 'sub-' || o.id || '-grant'
-                   WHERE o.cardholder_id = l.cardholder_id AND o.state = 'granted' AND og.id > g.id
+                      ON og.company_id = %(company)s AND og.idempotency_key = 'sub-' ||
+                      o.id || '-grant'
+                   WHERE o.cardholder_id = l.cardholder_id AND o.state = 'granted' AND
+                   og.id > g.id
               ) newer ON TRUE
              WHERE l.id = ANY(%(lines)s)
         """,
@@ -346,7 +364,7 @@ class OnecardSubsidyBatch(models.Model):
         entries = [
             {
                 "cardholder_id": holder_id,
-                "key": "sub-%s-%s" % (line_id, state),
+                "key": f"sub-{line_id}-{state}",
                 "lines": [(wallet_id, ("upto", float(left)))],
             }
             for line_id, holder_id, wallet_id, left in self.env.cr.fetchall()
@@ -358,7 +376,8 @@ class OnecardSubsidyBatch(models.Model):
         lines.write({"state": state})
 
     def action_cancel(self):
-        """Take back what was credited and not yet spent; pending lines are simply dropped."""
+        """Take back what was credited and not yet spent; pending lines are simply
+        dropped."""
         for batch in self:
             batch._check_state("draft", "confirmed", "done")
             granted = batch.line_ids.filtered(lambda line: line.state == "granted")
@@ -390,14 +409,17 @@ class OnecardSubsidyBatch(models.Model):
 
     @api.model
     def _collect(self, holder):
-        """Credit a holder's pending subsidies (called by the engine at a swipe or kiosk visit)."""
+        """Credit a holder's pending subsidies (called by the engine at a swipe or kiosk
+        visit)."""
         lines = (
             self.env["onecard.subsidy.line"]
             .sudo()
             .search([("cardholder_id", "=", holder.id), ("state", "=", "pending")])
         )
         for batch in lines.batch_id:
-            batch.sudo()._grant(lines.filtered(lambda line: line.batch_id == batch))
+            batch.sudo()._grant(
+                lines.filtered(lambda line, batch=batch: line.batch_id == batch)
+            )
             if not batch.line_ids.filtered(lambda line: line.state == "pending"):
                 batch.state = "done"
         self.env.cr.execute(

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 MODES = [
@@ -45,7 +45,8 @@ class OnecardTerminal(models.Model):
     key_ids = fields.One2many("onecard.terminal.key", "terminal_id", string="Keys")
     repeat_interval = fields.Integer(
         default=0,
-        help="Seconds during which a second swipe of the same card is refused (0 = off).",
+        help="Seconds during which a second swipe of the same card is refused (0 = "
+        "off).",
     )
     pin_threshold = fields.Monetary(
         help="Above this amount a PIN is required (0 = use the cardholder category)."
@@ -68,7 +69,8 @@ class OnecardTerminal(models.Model):
 
     @api.model
     def _sequence_conflicts(self, conflicts):
-        """Requests refused because their key or sequence number belongs to another request.
+        """Requests refused because their key or sequence number belongs to another
+        request.
 
         conflicts: dicts (terminal_id, epoch, seq, idempotency_key, uid, amount,
         key, offline, business_time). The engine has logged them; onecard_devices
@@ -84,12 +86,13 @@ class OnecardTerminal(models.Model):
                 or terminal.pin_threshold < 0
             ):
                 raise ValidationError(
-                    _("Terminal amounts and intervals cannot be negative.")
+                    self.env._("Terminal amounts and intervals cannot be negative.")
                 )
 
     def write(self, vals):
-        """A new canteen or category is a move: the assignment it ends goes to the history first,
-        so records of before the move uploaded later still book where they were sold."""
+        """A new canteen or category is a move: the assignment it ends goes to the
+        history first, so records of before the move uploaded later still book where
+        they were sold."""
         if "canteen_id" in vals or "consume_category_id" in vals:
             now, moves = fields.Datetime.now(), []
             for terminal in self:

@@ -2,12 +2,14 @@ from odoo import fields, models
 
 
 class OnecardTerminalAssignment(models.Model):
-    """Where a terminal sold before it moved: one row per past (canteen, category) of a terminal.
+    """Where a terminal sold before it moved: one row per past (canteen, category) of a
+    terminal.
 
-    Written by onecard.terminal when its canteen or category changes, never edited. A record
-    uploaded late (offline terminal, back-entry) whose business time is before the terminal's
-    last move is booked to the assignment valid at that time, not to today's canteen; records
-    of today never read this table (the engine compares with the last move it has cached).
+    Written by onecard.terminal when its canteen or category changes, never edited. A
+    record uploaded late (offline terminal, back-entry) whose business time is before
+    the terminal's last move is booked to the assignment valid at that time, not to
+    today's canteen; records of today never read this table (the engine compares with
+    the last move it has cached).
     """
 
     _name = "onecard.terminal.assignment"
@@ -33,11 +35,13 @@ class OnecardTerminalAssignment(models.Model):
         string="Until",
         required=True,
         readonly=True,
-        help="When the terminal moved on (server time); records dated before belong here.",
+        help="When the terminal moved on (server time); records dated before belong "
+        "here.",
     )
 
     def init(self):
-        # The engine looks up the first assignment ending after a record's business time.
+        # The engine looks up the first assignment ending after a record's business
+        # time.
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS onecard_terminal_assignment_terminal_date_idx
                 ON onecard_terminal_assignment (terminal_id, date_to)

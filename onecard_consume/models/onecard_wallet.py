@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..tools import chain_hash
@@ -47,18 +47,22 @@ class OnecardWallet(models.Model):
     def _compute_display_name(self):
         kinds = dict(WALLET_KIND_SELECTION)
         for wallet in self:
-            wallet.display_name = "%s / %s" % (
-                wallet.cardholder_id.name,
-                _(kinds[wallet.kind]),
+            wallet.display_name = (
+                f"{wallet.cardholder_id.name} / {self.env._(kinds[wallet.kind])}"
             )
 
     def write(self, vals):
         if {"balance", "chain_head", "cardholder_id", "kind"} & set(vals):
-            raise UserError(_("Wallet balances change only through card operations."))
+            raise UserError(
+                self.env._("Wallet balances change only through card operations.")
+            )
         return super().write(vals)
 
-    def unlink(self):
-        raise UserError(_("Wallets cannot be deleted; close the account instead."))
+    # A wallet carries its ledger's hash chain: never deleted (refused without super()).
+    def unlink(self):  # pylint: disable=method-required-super
+        raise UserError(
+            self.env._("Wallets cannot be deleted; close the account instead.")
+        )
 
     def _verify_chain(self):
         """Return a list of problems: rows whose hash or link is wrong, sum mismatches.
@@ -72,7 +76,8 @@ class OnecardWallet(models.Model):
         for wallet in self:
             self.env.cr.execute(
                 """
-                SELECT id, prev_hash, hash, idempotency_key, amount, balance_after, business_time
+                SELECT id, prev_hash, hash, idempotency_key, amount, balance_after,
+                business_time
                   FROM onecard_transaction WHERE wallet_id = %s ORDER BY id
             """,
                 [wallet.id],
@@ -115,7 +120,9 @@ class OnecardWallet(models.Model):
         problems = self._verify_chain()
         if not problems:
             message, kind = (
-                _("%s wallet(s) verified: every ledger row is intact.", len(self)),
+                self.env._(
+                    "%s wallet(s) verified: every ledger row is intact.", len(self)
+                ),
                 "success",
             )
         else:
@@ -127,7 +134,7 @@ class OnecardWallet(models.Model):
                 )
                 for p in problems
             )
-            message, kind = _("Tampering detected: %s", rows), "danger"
+            message, kind = self.env._("Tampering detected: %s", rows), "danger"
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 
 # (field, code, name, account type): what a company needs to post card money.
 ONECARD_ACCOUNTS = [
@@ -105,7 +105,7 @@ class ResCompany(models.Model):
                     or Account.with_company(company).create(
                         {
                             "code": code,
-                            "name": _(name),
+                            "name": self.env._(name),
                             "account_type": account_type,
                             "company_ids": [company.id],
                             "reconcile": False,
@@ -125,7 +125,7 @@ class ResCompany(models.Model):
                     journal
                     or journal.create(
                         {
-                            "name": _("Card Settlement"),
+                            "name": self.env._("Card Settlement"),
                             "code": "CARD",
                             "type": "general",
                             "company_id": company.id,
@@ -136,7 +136,8 @@ class ResCompany(models.Model):
             company._onecard_map_payment_methods()
 
     def _onecard_map_payment_methods(self):
-        """Map the payment methods that use the chart's own journals (cash, bank, other).
+        """Map the payment methods that use the chart's own journals (cash, bank,
+        other).
 
         WeChat Pay and Alipay need clearing journals of their own: those are
         created when an accountant sets the method up for the company

@@ -9,5 +9,6 @@ class ResPartner(models.Model):
         if ("tz" in vals or "lang" in vals) and self.env[
             "res.company"
         ].sudo().search_count([("partner_id", "in", self.ids)]):
-            self.env.registry.clear_cache()  # the engine caches each company's time zone and language
+            # the engine caches each company's time zone and language
+            self.env.registry.clear_cache()
         return result

@@ -34,7 +34,8 @@ def setup_onecard_env(cls):
 
 
 class OnecardCase(TransactionCase):
-    """Own data for money tests: periods, categories, a canteen, a terminal per mode, holders, cards."""
+    """Own data for money tests: periods, categories, a canteen, a terminal per mode,
+    holders, cards."""
 
     @classmethod
     def setUpClass(cls):
@@ -92,7 +93,7 @@ class OnecardCase(TransactionCase):
         def terminal(code, mode, **vals):
             return Terminal.create(
                 dict(
-                    name="T %s" % code,
+                    name=f"T {code}",
                     code=code,
                     mode=mode,
                     canteen_id=cls.canteen.id,
@@ -177,7 +178,8 @@ class OnecardCase(TransactionCase):
 
     @classmethod
     def grant_subsidy(cls, holder, amount):
-        """Subsidy batches live elsewhere; book a grant through the engine's one booking path."""
+        """Subsidy batches live elsewhere; book a grant through the engine's one booking
+        path."""
         return cls.ledger._simple(
             "subsidy_grant",
             holder,
@@ -207,7 +209,7 @@ class OnecardCase(TransactionCase):
                 actual[kind],
                 amount,
                 places=2,
-                msg="%s wallet of %s" % (kind, holder.name),
+                msg=f"{kind} wallet of {holder.name}",
             )
 
     def snapshot(self):
@@ -215,8 +217,10 @@ class OnecardCase(TransactionCase):
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(
-            "SELECT (SELECT count(*) FROM onecard_transaction), (SELECT count(*) FROM onecard_operation), "
-            "(SELECT count(*) FROM onecard_card), (SELECT count(*) FROM onecard_card_history)"
+            "SELECT (SELECT count(*) FROM onecard_transaction), (SELECT count(*) "
+            "FROM onecard_operation), "
+            "(SELECT count(*) FROM onecard_card), (SELECT count(*) FROM "
+            "onecard_card_history)"
         )
         counts = cr.fetchone()
         cr.execute("SELECT id, balance, chain_head FROM onecard_wallet ORDER BY id")
@@ -258,12 +262,14 @@ class OnecardCase(TransactionCase):
         self.assertEqual(operation.amount, 0.0)
 
     def assertLedgerInvariant(self):
-        """For every wallet: stored balance == sum of its rows; balance_after and hash links chain."""
+        """For every wallet: stored balance == sum of its rows; balance_after and hash
+        links chain."""
         self.env.flush_all()
         cr = self.env.cr
         cr.execute("""
             SELECT w.id, w.balance, COALESCE(SUM(t.amount), 0)
-              FROM onecard_wallet w LEFT JOIN onecard_transaction t ON t.wallet_id = w.id
+              FROM onecard_wallet w LEFT JOIN onecard_transaction t ON t.wallet_id =
+              w.id
              GROUP BY w.id, w.balance
             HAVING w.balance IS DISTINCT FROM COALESCE(SUM(t.amount), 0)
         """)
@@ -276,7 +282,8 @@ class OnecardCase(TransactionCase):
                   FROM onecard_transaction t
                 WINDOW w AS (PARTITION BY t.wallet_id ORDER BY t.id)
             ) rows
-             WHERE balance_after IS DISTINCT FROM running OR prev_hash IS DISTINCT FROM COALESCE(previous, %s)
+             WHERE balance_after IS DISTINCT FROM running OR prev_hash IS DISTINCT FROM
+             COALESCE(previous, %s)
         """,
             [GENESIS],
         )
@@ -285,7 +292,8 @@ class OnecardCase(TransactionCase):
             """
             SELECT w.id FROM onecard_wallet w
               LEFT JOIN LATERAL (SELECT hash, balance_after FROM onecard_transaction t
-                                  WHERE t.wallet_id = w.id ORDER BY t.id DESC LIMIT 1) last ON TRUE
+                                  WHERE t.wallet_id = w.id ORDER BY t.id DESC LIMIT 1)
+                                  last ON TRUE
              WHERE w.chain_head IS DISTINCT FROM COALESCE(last.hash, %s)
                 OR w.balance IS DISTINCT FROM COALESCE(last.balance_after, 0)
         """,

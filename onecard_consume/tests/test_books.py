@@ -43,7 +43,8 @@ class TestBooks(CardMoneyCase):
         cls.an_new = cls.env["account.analytic.account"].create(
             {"name": "South canteen (new contract)", "plan_id": cls.an_south.plan_id.id}
         )
-        # South's terminal of these tests, created with its category (a write would be a move, dated now)
+        # South's terminal of these tests, created with its category (a write would be a
+        # move, dated now)
         cls.t_out = cls.env["onecard.terminal"].create(
             {
                 "name": "South 2",
@@ -71,8 +72,9 @@ class TestBooks(CardMoneyCase):
 
     # ------------------------------------------------------------ item 6
     def test_correction_mirrors_the_sale(self):
-        """A sale of the outsourced canteen, the terminal then moved, the holder's department and the
-        canteen's analytic changed, then the sale corrected: the reversal is the sale's mirror."""
+        """A sale of the outsourced canteen, the terminal then moved, the holder's
+        department and the canteen's analytic changed, then the sale corrected: the
+        reversal is the sale's mirror."""
         with self.on(D1):
             card = self.issue(self.ann, "5B100001", topup=100.0, method=self.cash)
             self.grant(self.ann, 10.0)
@@ -117,7 +119,7 @@ class TestBooks(CardMoneyCase):
                 self.assertEqual(
                     reversal[name],
                     original[name],
-                    "the reversal's %s is not the sale's" % name,
+                    f"the reversal's {name} is not the sale's",
                 )
         self.assertEqual(originals.canteen_id, self.south)
         self.assertEqual(originals.consume_category_id, self.hot)
@@ -150,8 +152,9 @@ class TestBooks(CardMoneyCase):
         self.assertGLMatchesWallets()
 
     def test_correction_follows_the_sale_contract(self):
-        """The outsourced canteen takes its canteen back (own revenue) after a sale was settled as owed
-        to the caterer: correcting the sale takes the money back from the caterer, not from revenue."""
+        """The outsourced canteen takes its canteen back (own revenue) after a sale was
+        settled as owed to the caterer: correcting the sale takes the money back from
+        the caterer, not from revenue."""
         with self.on(D1):
             card = self.issue(self.ben, "5B100006", topup=100.0, method=self.cash)
         sale = self.swipe(self.t_out, card, 25.0, utc(D1, 12))
@@ -198,8 +201,8 @@ class TestBooks(CardMoneyCase):
             self.south.partner_id = False
 
     def test_offline_and_back_entry_follow_the_terminal_at_business_time(self):
-        """Records uploaded after a terminal moved book to the canteen and category it had at their
-        business time; the online hot path keeps its statements."""
+        """Records uploaded after a terminal moved book to the canteen and category it
+        had at their business time; the online hot path keeps its statements."""
         with self.on(D1):
             card = self.issue(self.ben, "5B100002", topup=200.0, method=self.cash)
         with freeze_time(utc(D1, 15)):
@@ -244,7 +247,8 @@ class TestBooks(CardMoneyCase):
             [(self.south, self.hot, utc(D1, 15)), (self.north, self.hot, utc(D1, 18))],
         )
 
-        # online swipes (now) read the terminal as it is, in the same two statements as before
+        # online swipes (now) read the terminal as it is, in the same two statements as
+        # before
         self.swipe(self.t_out, card, 1.0, utc(D2, 12))
         self.env.flush_all()
         before = self.env.cr.sql_log_count
@@ -306,7 +310,8 @@ class TestBooks(CardMoneyCase):
         self.assertGLMatchesWallets()
 
     def test_reversed_settlement_does_not_make_rows_late(self):
-        """A period whose settlement was reversed is open again: re-settling it is on time."""
+        """A period whose settlement was reversed is open again: re-settling it is on
+        time."""
         with self.on(D1):
             card = self.issue(self.dan, "5B100004", topup=50.0, method=self.cash)
         self.swipe(self.t_north, card, 5.0, utc(D1, 12))
@@ -320,8 +325,8 @@ class TestBooks(CardMoneyCase):
 
     # ------------------------------------------------------------ item 8
     def test_manual_entry_on_card_liability_is_a_difference(self):
-        """A hand-made entry on the card liability is a difference, listed as its explanation, also
-        next to timing items; once undone the books agree again."""
+        """A hand-made entry on the card liability is a difference, listed as its
+        explanation, also next to timing items; once undone the books agree again."""
         with self.on(D1):
             card = self.issue(self.ann, "5B100005", topup=100.0, method=self.cash)
         self.swipe(self.t_north, card, 10.0, utc(D1, 12))

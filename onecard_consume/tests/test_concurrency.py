@@ -5,6 +5,7 @@ opens real, separate connections. The data is committed by this class and
 deleted again, row by row, at class teardown.
 """
 
+import logging
 import threading
 import time
 import uuid
@@ -15,6 +16,8 @@ from psycopg2.pool import PoolError
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
+
+_logger = logging.getLogger(__name__)
 
 THREADS = 50
 
@@ -38,18 +41,25 @@ class TestConcurrency(TransactionCase):
             )
             company = env.company
             canteen = env["onecard.canteen"].create(
-                {"name": "Concurrency %s" % cls.tag, "code": "CC%s" % cls.tag}
+                {
+                    "name": f"Concurrency {cls.tag}",
+                    "code": f"CC{cls.tag}",
+                }
             )
             terminal = env["onecard.terminal"].create(
                 {
                     "name": "Concurrency",
-                    "code": "CT%s" % cls.tag,
+                    "code": f"CT{cls.tag}",
                     "canteen_id": canteen.id,
                     "mode": "amount",
                 }
             )
             holder = env["onecard.cardholder"].create(
-                {"name": "Racer", "code": "CR%s" % cls.tag, "company_id": company.id}
+                {
+                    "name": "Racer",
+                    "code": f"CR{cls.tag}",
+                    "company_id": company.id,
+                }
             )
             uid = "C0" + cls.tag[:6]
             card = env["onecard.ledger"].issue_card(
@@ -67,7 +77,7 @@ class TestConcurrency(TransactionCase):
                 "company": company.id,
             }
             cls.card_uid = card.uid
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  (own cursor: the racing threads must see it)
         cls.addClassCleanup(cls._delete_committed_data)
 
     @classmethod
@@ -77,16 +87,19 @@ class TestConcurrency(TransactionCase):
             return
         with cls.registry.cursor() as cr:
             cr.execute(
-                "SELECT id FROM onecard_operation WHERE cardholder_id = %s OR terminal_id = %s",
+                "SELECT id FROM onecard_operation WHERE cardholder_id = %s OR "
+                "terminal_id = %s",
                 [ids["holder"], ids["terminal"]],
             )
             ops = [r[0] for r in cr.fetchall()]
             cr.execute(
-                "DELETE FROM onecard_transaction WHERE operation_id = ANY(%s) OR wallet_id = ANY(%s)",
+                "DELETE FROM onecard_transaction WHERE operation_id = ANY(%s) OR "
+                "wallet_id = ANY(%s)",
                 [ops, ids["wallets"]],
             )
             cr.execute(
-                "UPDATE onecard_operation SET reversal_of_id = NULL, reversed_by_id = NULL WHERE id = ANY(%s)",
+                "UPDATE onecard_operation SET reversal_of_id = NULL, "
+                "reversed_by_id = NULL WHERE id = ANY(%s)",
                 [ops],
             )
             cr.execute("DELETE FROM onecard_operation WHERE id = ANY(%s)", [ops])
@@ -102,7 +115,8 @@ class TestConcurrency(TransactionCase):
                     [model, res_ids],
                 )
                 cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)",
+                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id "
+                    "= ANY(%s)",
                     [model, res_ids],
                 )
             cr.execute("DELETE FROM onecard_card WHERE id = %s", [ids["card"]])
@@ -112,7 +126,7 @@ class TestConcurrency(TransactionCase):
             cr.execute("DELETE FROM onecard_cardholder WHERE id = %s", [ids["holder"]])
             cr.execute("DELETE FROM onecard_terminal WHERE id = %s", [ids["terminal"]])
             cr.execute("DELETE FROM onecard_canteen WHERE id = %s", [ids["canteen"]])
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  (own cursor: removes the committed data)
 
     # ------------------------------------------------------------- helpers
     def _env(self, cr):
@@ -126,7 +140,8 @@ class TestConcurrency(TransactionCase):
         return api.Environment(cr, SUPERUSER_ID, {})
 
     def _swipe_in_thread(self, barrier, key, results, index):
-        """One terminal request: own connection, retry at once on a serialization failure, commit."""
+        """One terminal request: own connection, retry at once on a serialization
+        failure, commit."""
         retries, give_up = 0, time.monotonic() + 150
         try:
             barrier.wait(timeout=60)
@@ -134,7 +149,8 @@ class TestConcurrency(TransactionCase):
                 try:
                     cursor = self.registry.cursor()
                 except (psycopg2.OperationalError, PoolError):
-                    # a shared server may be out of connections: wait for one (not a retry of the request)
+                    # a shared server may be out of connections: wait for one (not a
+                    # retry of the request)
                     if time.monotonic() > give_up:
                         raise
                     time.sleep(0.05)
@@ -148,12 +164,13 @@ class TestConcurrency(TransactionCase):
                         answer = env["onecard.consumption"].swipe(
                             terminal, self.card_uid, amount=1.0, idempotency_key=key
                         )
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit  (own cursor per thread: the race under test)
                     except (
                         psycopg2.errors.SerializationFailure,
                         psycopg2.errors.UniqueViolation,
                     ):
-                        # a concurrent request won the row or the key: ask again, a replay will answer
+                        # a concurrent request won the row or the key: ask again, a
+                        # replay will answer
                         cr.rollback()
                         retries += 1
                         continue
@@ -171,7 +188,8 @@ class TestConcurrency(TransactionCase):
             )
             for i, key in enumerate(keys)
         ]
-        # serialization failures are expected and retried: keep them out of the error log
+        # serialization failures are expected and retried: keep them out of the error
+        # log
         with mute_logger("odoo.sql_db"):
             for thread in threads:
                 thread.start()
@@ -191,8 +209,10 @@ class TestConcurrency(TransactionCase):
 
     def _cash(self):
         return self._committed(
-            "SELECT w.balance, (SELECT COALESCE(SUM(amount), 0) FROM onecard_transaction "
-            "WHERE wallet_id = w.id) FROM onecard_wallet w WHERE w.id = ANY(%s) AND w.kind = 'cash'",
+            "SELECT w.balance, (SELECT COALESCE(SUM(amount), 0) FROM "
+            "onecard_transaction "
+            "WHERE wallet_id = w.id) FROM onecard_wallet w WHERE w.id = ANY(%s) "
+            "AND w.kind = 'cash'",
             [self.created["wallets"]],
         )[0]
 
@@ -219,9 +239,12 @@ class TestConcurrency(TransactionCase):
         )
         approved = [a for a in answers if a["approved"]]
         declined = [a for a in answers if not a["approved"]]
-        print(
-            "\n%d parallel swipes: %d approved, %d declined, %d serialization retries"  # noqa: T201
-            % (THREADS, len(approved), len(declined), retries)
+        _logger.info(
+            "%d parallel swipes: %d approved, %d declined, %d serialization retries",
+            THREADS,
+            len(approved),
+            len(declined),
+            retries,
         )
         self.assertEqual(len(approved), 20)
         self.assertEqual(len(declined), 30)
@@ -246,9 +269,9 @@ class TestConcurrency(TransactionCase):
             env["onecard.ledger"].topup(
                 card, 5.0, env.ref("onecard_consume.payment_method_bank")
             )
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit  (own cursor: the replays must see it)
         before = float(self._cash()[0])
-        key = "replay-%s" % self.tag
+        key = f"replay-{self.tag}"
         answers, _retries = self._run([key] * 20)
         self.assertEqual(
             {a["operation_id"] for a in answers},

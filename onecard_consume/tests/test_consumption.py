@@ -79,7 +79,8 @@ class TestConsumption(OnecardCase):
         self.assertApproved(self.swipe(self.t_fixed, self.bob_card), 6.4, cash=6.4)
 
     def test_settings_change_reaches_the_next_swipe(self):
-        """The engine keeps terminal settings per process (_settings_memo): a change must clear them."""
+        """The engine keeps terminal settings per process (_settings_memo): a change
+        must clear them."""
         self.assertApproved(self.swipe(self.t_fixed, self.alice_card), 8.0, subsidy=8.0)
         self.t_fixed.fixed_amount = 9.0
         self.assertApproved(
@@ -256,12 +257,12 @@ class TestConsumption(OnecardCase):
             self.assertEqual(
                 self.ledger_count(),
                 rows,
-                "a declined swipe (%s) booked ledger rows" % code,
+                f"a declined swipe ({code}) booked ledger rows",
             )
             self.assertEqual(
                 self.snapshot()["wallets"],
                 before,
-                "a declined swipe (%s) moved money" % code,
+                f"a declined swipe ({code}) moved money",
             )
             seen.add(code)
 
@@ -387,7 +388,8 @@ class TestConsumption(OnecardCase):
             amount=13.0,
             at=local_to_utc(17, 10),
         )
-        # a record number reused for another request: refused and not even recorded (the number is taken)
+        # a record number reused for another request: refused and not even recorded (the
+        # number is taken)
         self.swipe(self.t_fixed, self.bob_card, terminal_seq=9001)
         before, rows = self.snapshot()["wallets"], self.ledger_count()
         conflict = self.swipe(self.t_fixed, self.vera_card, terminal_seq=9001)
@@ -505,7 +507,8 @@ class TestConsumption(OnecardCase):
         )
 
     def test_late_offline_record_does_not_reset_todays_counters(self):
-        """An offline record of yesterday uploaded today must not hand out a fresh daily limit."""
+        """An offline record of yesterday uploaded today must not hand out a fresh daily
+        limit."""
         self.assertTrue(
             self.swipe(
                 self.t_amount, self.alice_card, amount=40.0, at=local_to_utc(7, 0)
@@ -663,7 +666,8 @@ class TestConsumption(OnecardCase):
         self.assertTrue(answer["flagged"])
         self.assertTrue(all(operation.transaction_ids.mapped("offline")))
         self.assertBalances(poor, cash=-3.0)
-        # a rule that would refuse online (lost card) does not stop an offline record, but flags it
+        # a rule that would refuse online (lost card) does not stop an offline record,
+        # but flags it
         self.ledger.report_lost(card)
         operation = self.assertApproved(
             self.swipe(

@@ -4,7 +4,8 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 @tagged("post_install", "-at_install")
 class TestDeskTour(HttpCase):
-    """The operator desk and its wizards, used by a user with only the operator group."""
+    """The operator desk and its wizards, used by a user with only the operator
+    group."""
 
     @classmethod
     def setUpClass(cls):
@@ -173,7 +174,8 @@ class TestDeskTour(HttpCase):
             self.assertFalse(desk_form.card_found)
 
     def test_issue_to_existing_holder(self):
-        """The cardholder form's Issue Card button: a temporary card for an existing account."""
+        """The cardholder form's Issue Card button: a temporary card for an existing
+        account."""
         env = self.env(user=self.operator)
         holder = env["onecard.cardholder"].create({"name": "Visitor", "code": "V-001"})
         context = {

@@ -93,15 +93,17 @@ class TestHostErp(OnecardCase):
 
     # ------------------------------------------------------------ employees
     def test_plain_user_reads_employees(self):
-        """Odoo's TestSelfAccessProfile.test_employee_fields_groups, with our fields on employees."""
+        """Odoo's TestSelfAccessProfile.test_employee_fields_groups, with our fields on
+        employees."""
         employee = self.Employee.create({"name": "Quinn", "barcode": "9002001"})
         self.assertTrue(self.holders_of(employee))
         user = new_test_user(
             self.env, login="oc_test_host_plain", groups="base.group_user"
         )
         employees = self.env["hr.employee"].with_user(user)
-        # What read([]) reads, but the pictures: a new employee has none, and hr.employee.public
-        # then leaves them out of the cache (read([]) would skip the record, with or without us).
+        # What read([]) reads, but the pictures: a new employee has none, and
+        # hr.employee.public then leaves them out of the cache (read([]) would skip the
+        # record, with or without us).
         names = [
             name
             for name in employees.check_field_access_rights("read", None)
@@ -131,7 +133,8 @@ class TestHostErp(OnecardCase):
         self.assertBalances(old, cash=0.0, deposit=0.0)
         with self.assertRaisesRegex(UserError, "closed"):
             self.ledger.issue_card(old, "0C0C0C11")
-        # Reactivating it while the code is taken is refused in words, not by the database.
+        # Reactivating it while the code is taken is refused in words, not by the
+        # database.
         with self.assertRaisesRegex(Exception, "9002010 is already used"):
             old.active = True
         self.assertLedgerInvariant()

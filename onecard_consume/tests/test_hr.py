@@ -1,8 +1,11 @@
+import logging
 import time
 
 from odoo.tests import new_test_user, tagged
 
 from .common import OnecardCase
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -247,19 +250,22 @@ class TestHr(OnecardCase):
         result = self.sync(rows)
         self.env.flush_all()  # what the RPC's commit would write too
         elapsed = time.time() - start
-        print("\nsync_employees: 10,000 rows in %.1f s" % elapsed)  # noqa: T201
+        _logger.info("sync_employees: 10,000 rows in %.1f s", elapsed)
         self.assertEqual(len(result), 10000)
         self.assertEqual({r["status"] for r in result}, {"created"})
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT count(*) FROM onecard_cardholder WHERE code LIKE 'B%%' AND company_id = %s",
+            "SELECT count(*) FROM onecard_cardholder WHERE code LIKE 'B%%' AND "
+            "company_id = %s",
             [self.company.id],
         )
         self.assertEqual(self.env.cr.fetchone()[0], 10000)
-        self.env.cr.execute("""SELECT count(*) FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
+        self.env.cr.execute("""SELECT count(*) FROM onecard_card c JOIN
+            onecard_cardholder h ON h.id = c.cardholder_id
                                 WHERE h.code LIKE 'B%%' AND c.state = 'active'""")
         self.assertEqual(self.env.cr.fetchone()[0], 10000)
-        self.env.cr.execute("""SELECT count(*) FROM onecard_wallet w JOIN onecard_cardholder h ON h.id = w.cardholder_id
+        self.env.cr.execute("""SELECT count(*) FROM onecard_wallet w JOIN
+            onecard_cardholder h ON h.id = w.cardholder_id
                                 WHERE h.code LIKE 'B%%'""")
         self.assertEqual(self.env.cr.fetchone()[0], 40000)
         self.assertEqual(
@@ -268,7 +274,7 @@ class TestHr(OnecardCase):
         )
         start = time.time()
         again = self.sync(rows)
-        print(
-            "sync_employees: same 10,000 rows again in %.1f s" % (time.time() - start)
-        )  # noqa: T201
+        _logger.info(
+            "sync_employees: same 10,000 rows again in %.1f s", time.time() - start
+        )
         self.assertEqual({r["status"] for r in again}, {"unchanged"})

@@ -36,7 +36,7 @@ def placeholders(text):
 
 def _short(msgids, limit=25):
     msgids = sorted(msgids)
-    lines = ["  %r" % m for m in msgids[:limit]]
+    lines = [f"  {m!r}" for m in msgids[:limit]]
     if len(msgids) > limit:
         lines.append("  ... and %d more" % (len(msgids) - limit))
     return "\n".join(lines)
@@ -66,13 +66,13 @@ class I18nCompletenessMixin:
         return os.path.join(get_module_path(self.MODULE), "i18n", filename)
 
     def _po(self):
-        path = self._i18n_path("%s.po" % self.LANG)
-        self.assertTrue(os.path.isfile(path), "%s is missing: %s" % (path, HINT))
+        path = self._i18n_path(f"{self.LANG}.po")
+        self.assertTrue(os.path.isfile(path), f"{path} is missing: {HINT}")
         return polib.pofile(path)
 
     def _pot(self):
-        path = self._i18n_path("%s.pot" % self.MODULE)
-        self.assertTrue(os.path.isfile(path), "%s is missing: %s" % (path, HINT))
+        path = self._i18n_path(f"{self.MODULE}.pot")
+        self.assertTrue(os.path.isfile(path), f"{path} is missing: {HINT}")
         return polib.pofile(path)
 
     def _exported_msgids(self):
@@ -85,7 +85,7 @@ class I18nCompletenessMixin:
         """Every entry of i18n/<lang>.po is translated, not fuzzy, placeholders kept."""
         po = self._po()
         entries = [e for e in po if not e.obsolete]
-        self.assertTrue(entries, "%s.po has no entries" % self.LANG)
+        self.assertTrue(entries, f"{self.LANG}.po has no entries")
         untranslated = [e.msgid for e in entries if not e.msgstr.strip()]
         fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
         self.assertFalse(
@@ -99,20 +99,21 @@ class I18nCompletenessMixin:
             % (self.MODULE, len(fuzzy), self.LANG, _short(fuzzy)),
         )
         mismatched = [
-            "%r -> %r" % (e.msgid, e.msgstr)
+            f"{e.msgid!r} -> {e.msgstr!r}"
             for e in entries
             if placeholders(e.msgid) != placeholders(e.msgstr)
         ]
         self.assertFalse(
             mismatched,
-            "%s: placeholders or markup differ between msgid and msgstr:\n%s"
-            % (self.MODULE, "\n".join(mismatched)),
+            "{}: placeholders or markup differ between msgid and msgstr:\n{}".format(
+                self.MODULE, "\n".join(mismatched)
+            ),
         )
 
     def test_i18n_files_up_to_date(self):
         """The .pot and .po hold every term the installed module exports."""
         exported = self._exported_msgids()
-        self.assertTrue(exported, "%s exports no translatable term" % self.MODULE)
+        self.assertTrue(exported, f"{self.MODULE} exports no translatable term")
         pot_ids = {e.msgid for e in self._pot() if not e.obsolete}
         po_ids = {e.msgid for e in self._po() if not e.obsolete}
         missing_pot = exported - pot_ids
@@ -132,7 +133,7 @@ class I18nCompletenessMixin:
         """Activate LANG and load this module's .po into the (rolled back) database."""
         self.env["res.lang"]._activate_lang(self.LANG)
         importer = TranslationImporter(self.env.cr, verbose=False)
-        importer.load_file(self._i18n_path("%s.po" % self.LANG), self.LANG)
+        importer.load_file(self._i18n_path(f"{self.LANG}.po"), self.LANG)
         importer.save(overwrite=True)
         return {e.msgid: e.msgstr for e in self._po() if not e.obsolete}
 
@@ -141,7 +142,7 @@ class I18nCompletenessMixin:
         self._load_translations()
 
         # Field labels and help: compare fields_get in LANG with the .po.
-        prefix = "model:ir.model.fields,field_description:%s.field_" % self.MODULE
+        prefix = f"model:ir.model.fields,field_description:{self.MODULE}.field_"
         checked = 0
         for entry in self._po():
             for occurrence, _line in entry.occurrences:
@@ -170,10 +171,10 @@ class I18nCompletenessMixin:
                 self.assertEqual(
                     desc[rec.name]["string"],
                     entry.msgstr,
-                    "%s.%s is not shown in %s" % (rec.model, rec.name, self.LANG),
+                    f"{rec.model}.{rec.name} is not shown in {self.LANG}",
                 )
                 checked += 1
-        self.assertTrue(checked, "no field label of %s could be checked" % self.MODULE)
+        self.assertTrue(checked, f"no field label of {self.MODULE} could be checked")
 
         # Python strings (_()): what get_translation() returns for the module,
         # and the translation formats with the same arguments as the source.
@@ -187,9 +188,9 @@ class I18nCompletenessMixin:
             self.assertEqual(
                 get_translation(self.MODULE, self.LANG, entry.msgid, ()),
                 entry.msgstr,
-                "%s: the Python string %r is not translated at run time "
-                "(is i18n/%s.pot up to date?)"
-                % (self.MODULE, entry.msgid, self.MODULE),
+                f"{self.MODULE}: the Python string {entry.msgid!r} is not "
+                f"translated at run time "
+                f"(is i18n/{self.MODULE}.pot up to date?)",
             )
             args = _dummy_args(entry.msgid)
             if args is not None:
@@ -197,8 +198,8 @@ class I18nCompletenessMixin:
                     entry.msgstr % args
                 except (TypeError, ValueError, KeyError) as e:
                     self.fail(
-                        "%s: %r cannot be formatted like %r: %s"
-                        % (self.MODULE, entry.msgstr, entry.msgid, e)
+                        f"{self.MODULE}: {entry.msgstr!r} cannot be formatted "
+                        f"like {entry.msgid!r}: {e}"
                     )
 
 

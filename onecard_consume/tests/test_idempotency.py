@@ -17,7 +17,8 @@ class TestIdempotency(OnecardCase):
 
     def counts(self):
         self.env.cr.execute(
-            "SELECT (SELECT count(*) FROM onecard_transaction), (SELECT count(*) FROM onecard_operation)"
+            "SELECT (SELECT count(*) FROM onecard_transaction), (SELECT count(*) "
+            "FROM onecard_operation)"
         )
         return self.env.cr.fetchone()
 
@@ -51,7 +52,8 @@ class TestIdempotency(OnecardCase):
                 idempotency_key="k-approved",
             ),
         )
-        # the same key with another amount or another time is another request: refused, nothing booked
+        # the same key with another amount or another time is another request: refused,
+        # nothing booked
         for amount, at in ((99.0, None), (None, None), (10.0, local_to_utc(18, 0))):
             self.assertConflict(
                 self.swipe(
@@ -126,9 +128,11 @@ class TestIdempotency(OnecardCase):
         self.assertTrue(again["replay"])
         self.assertBalances(self.alice, cash=125.0)
 
-    # ---------------------------------------- reused sequence numbers and keys (issue 14.9)
+    # ---------------------------------------- reused sequence numbers and keys (issue
+    # 14.9)
     def assertConflict(self, answer):
-        """A reused sequence number or key with another request: refused, not booked, not a replay."""
+        """A reused sequence number or key with another request: refused, not booked,
+        not a replay."""
         self.assertFalse(answer["approved"], answer)
         self.assertEqual(answer["code"], "sequence_conflict", answer)
         self.assertTrue(answer["message"])
@@ -139,7 +143,8 @@ class TestIdempotency(OnecardCase):
         self.assertEqual(answer["amount"], 0.0)
 
     def test_reused_sequence_with_other_request_is_refused(self):
-        """A terminal whose counter restarted sends seq 51 again for another swipe: no free meal."""
+        """A terminal whose counter restarted sends seq 51 again for another swipe: no
+        free meal."""
         first = self.swipe(self.t_fixed, self.alice_card, terminal_seq=51)
         self.assertTrue(first["approved"])
         amount = self.swipe(
@@ -233,7 +238,8 @@ class TestIdempotency(OnecardCase):
         )
 
     def test_new_sequence_epoch(self):
-        """After a legitimate counter reset the terminal numbers its records in a new epoch."""
+        """After a legitimate counter reset the terminal numbers its records in a new
+        epoch."""
         first = self.swipe(self.t_fixed, self.alice_card, terminal_seq=1)
         counts = self.counts()
         again = self.swipe(
@@ -252,7 +258,8 @@ class TestIdempotency(OnecardCase):
         )
 
     def test_desk_key_reused_with_other_request(self):
-        """Like Stripe: an idempotency key reused with other parameters is an error, nothing booked."""
+        """Like Stripe: an idempotency key reused with other parameters is an error,
+        nothing booked."""
         first = self.ledger.topup(self.alice_card, 25.0, self.wechat, key="desk-43")
         counts = self.counts()
         for call in (
@@ -323,8 +330,9 @@ class TestIdempotency(OnecardCase):
         self.assertEqual(row.amount, -10.0)
 
     def test_history_blocks_deleting_what_it_names(self):
-        """A terminal, card or meal period the ledger names cannot be deleted (archive it instead):
-        with ON DELETE SET NULL PostgreSQL itself would have rewritten the append-only rows."""
+        """A terminal, card or meal period the ledger names cannot be deleted (archive
+        it instead): with ON DELETE SET NULL PostgreSQL itself would have rewritten the
+        append-only rows."""
         answer = self.swipe(
             self.t_amount, self.alice_card, amount=10.0, at=local_to_utc(12, 0)
         )
@@ -419,7 +427,8 @@ class TestIdempotency(OnecardCase):
         self.assertEqual(wallet.action_verify_chain()["params"]["type"], "success")
 
     def tamper(self, query, params):
-        """Run a tampering statement in a savepoint; return a callable that undoes it."""
+        """Run a tampering statement in a savepoint; return a callable that undoes
+        it."""
         self.env.flush_all()
         self.env.cr.execute("SAVEPOINT onecard_tamper")
         self.env.cr.execute(query, params)
@@ -446,7 +455,8 @@ class TestIdempotency(OnecardCase):
         wallet, rows = self._busy_wallet()
         target = rows[1]
         self.tamper(
-            "UPDATE onecard_transaction SET balance_after = balance_after + 100 WHERE id = %s",
+            "UPDATE onecard_transaction SET balance_after = balance_after + 100 "
+            "WHERE id = %s",
             [target],
         )
         self.assertEqual(
@@ -455,11 +465,13 @@ class TestIdempotency(OnecardCase):
         )
 
     def test_chain_pinpoints_consistent_tamper(self):
-        """Amount, balance_after and wallet balance changed together (sums agree): the hash still tells."""
+        """Amount, balance_after and wallet balance changed together (sums agree): the
+        hash still tells."""
         wallet, rows = self._busy_wallet()
         target = rows[-1]
         self.tamper(
-            """UPDATE onecard_transaction SET amount = amount + 1, balance_after = balance_after + 1
+            """UPDATE onecard_transaction SET amount = amount + 1, balance_after =
+                balance_after + 1
                         WHERE id = %s;
                        UPDATE onecard_wallet SET balance = balance + 1 WHERE id = %s""",
             [target, wallet.id],

@@ -146,7 +146,8 @@ class TestOperations(OnecardCase):
             self.op_ledger.topup(self.env["onecard.card"], 10.0, self.cash)
 
     def test_topup_lost_and_frozen_cards(self):
-        """Decided from the code: money may be put on a lost or frozen card (the balance is the holder's)."""
+        """Decided from the code: money may be put on a lost or frozen card (the balance
+        is the holder's)."""
         self.op_ledger.report_lost(self.op(self.alice_card))
         self.op_ledger.topup(self.op(self.alice_card), 5.0, self.cash)
         bob = self.op(self.bob_card)
@@ -379,7 +380,8 @@ class TestOperations(OnecardCase):
         self.assertBalances(self.alice, subsidy=50.0, cash=100.0)
 
     def test_report_lost_by_rpc(self):
-        """action_report_lost: the documented public way (RPC) to block a card, for operators only."""
+        """action_report_lost: the documented public way (RPC) to block a card, for
+        operators only."""
         from odoo.exceptions import AccessError, UserError
         from odoo.tests import new_test_user
 

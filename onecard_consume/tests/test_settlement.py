@@ -169,7 +169,8 @@ class CardMoneyCase(TransactionCase):
         self.env.flush_all()
         self.env.cr.execute(
             """
-            SELECT kind, COALESCE(SUM(balance), 0) FROM onecard_wallet WHERE company_id = %s GROUP BY kind
+            SELECT kind, COALESCE(SUM(balance), 0) FROM onecard_wallet WHERE company_id
+            = %s GROUP BY kind
         """,
             [(company or self.company).id],
         )
@@ -186,7 +187,8 @@ class CardMoneyCase(TransactionCase):
         self.env.cr.execute(
             """
             SELECT COALESCE(-SUM(balance), 0) FROM account_move_line
-             WHERE account_id = %s AND company_id = %s AND parent_state = 'posted' AND date <= %s
+             WHERE account_id = %s AND company_id = %s AND parent_state = 'posted' AND
+             date <= %s
         """,
             [account.id, (company or self.company).id, upto or date(9999, 12, 31)],
         )
@@ -204,13 +206,14 @@ class CardMoneyCase(TransactionCase):
                 self.gl(company[field], company),
                 sums[kind],
                 places=2,
-                msg="GL of the %s liability != sum of the %s wallets" % (kind, kind),
+                msg=f"GL of the {kind} liability != sum of the {kind} wallets",
             )
 
     def assertNothingUnsettled(self, company=None):
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND settlement_id IS NULL",
+            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND "
+            "settlement_id IS NULL",
             [(company or self.company).id],
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "ledger rows left unsettled")
@@ -235,8 +238,10 @@ class CardMoneyCase(TransactionCase):
     def assertLedgerInvariant(self):
         self.env.flush_all()
         self.env.cr.execute("""
-            SELECT w.id FROM onecard_wallet w LEFT JOIN onecard_transaction t ON t.wallet_id = w.id
-             GROUP BY w.id, w.balance HAVING w.balance IS DISTINCT FROM COALESCE(SUM(t.amount), 0)
+            SELECT w.id FROM onecard_wallet w LEFT JOIN onecard_transaction t ON
+            t.wallet_id = w.id
+             GROUP BY w.id, w.balance HAVING w.balance IS DISTINCT FROM
+             COALESCE(SUM(t.amount), 0)
         """)
         self.assertEqual(
             self.env.cr.fetchall(), [], "wallet balance != sum of its ledger rows"
@@ -259,7 +264,8 @@ class TestSettlement(CardMoneyCase):
         super().tearDown()
 
     def _day1(self):
-        """Cards with deposits, top-ups by cash / bank / WeChat, subsidy, consumption in both canteens, a refund."""
+        """Cards with deposits, top-ups by cash / bank / WeChat, subsidy, consumption in
+        both canteens, a refund."""
         d1 = DAY
         with self.on(d1):
             self.ann_card = self.issue(
@@ -304,7 +310,8 @@ class TestSettlement(CardMoneyCase):
         self.assertEqual(s1.late_count, 0)
         self.assertNothingUnsettled()
         self.assertGLMatchesWallets()
-        # cash: Ann 100, Ben 200 - 10 - 20 refunded, Cai 50, Dan 80; subsidy: 4 x 30 - 15 - 30 - 5 - 12
+        # cash: Ann 100, Ben 200 - 10 - 20 refunded, Cai 50, Dan 80; subsidy: 4 x 30 -
+        # 15 - 30 - 5 - 12
         self.assertAlmostEqual(
             self.gl(self.company.onecard_cash_account_id), 100 + 170 + 50 + 80, 2
         )
@@ -372,7 +379,8 @@ class TestSettlement(CardMoneyCase):
         self.assertEqual(self.env["account.move"].search_count([]), moves)
         self.assertEqual(self.Settlement.search_count([("date_from", "=", d1)]), 1)
 
-        # ---- day 2: reset batch, expiring batch, correction, card return, a late offline record of day 1
+        # ---- day 2: reset batch, expiring batch, correction, card return, a late
+        # offline record of day 1
         with self.on(d2):
             self.as_operator().topup(
                 self.cai_card.with_user(self.operator), 30.0, self.wechat
@@ -431,7 +439,8 @@ class TestSettlement(CardMoneyCase):
         )
         self.assertTrue(s3.note)
         self.assertGLMatchesWallets()
-        # reconciliation on the locked day: day 3 is not in the GL up to d3, and that explains the gap
+        # reconciliation on the locked day: day 3 is not in the GL up to d3, and that
+        # explains the gap
         rec = self.reconcile(d3)
         self.assertTrue(rec.balanced)
         cash_line, subsidy_line, _deposit_line = rec.line_ids.filtered(
@@ -480,7 +489,8 @@ class TestSettlement(CardMoneyCase):
         self.assertEqual(terminals.mapped("name"), ["North 1"])
         self.assertAlmostEqual(terminals.ledger_amount, 7.0, 2)
 
-        # ---- reversal: rows back to unsettled, the reconciliation shows them, a re-settle matches again
+        # ---- reversal: rows back to unsettled, the reconciliation shows them, a
+        # re-settle matches again
         rows = s4.move_id and self.env["onecard.transaction"].search(
             [("settlement_id", "=", s4.id)]
         )
@@ -605,7 +615,8 @@ class TestSettlement(CardMoneyCase):
             "onecard_journal_id",
         ):
             self.assertTrue(
-                company_b[field], "loading a chart gives the card accounts: %s" % field
+                company_b[field],
+                f"loading a chart gives the card accounts: {field}",
             )
             self.assertNotEqual(company_b[field], self.company[field])
         self.assertEqual(
@@ -639,7 +650,8 @@ class TestSettlement(CardMoneyCase):
         self.assertPostedBalanced(settlement_a)
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND settlement_id IS NOT NULL",
+            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND "
+            "settlement_id IS NOT NULL",
             [company_b.id],
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "settling A touched B's rows")

@@ -1,5 +1,6 @@
 import base64
 import io
+import logging
 import time
 from datetime import timedelta
 
@@ -9,6 +10,8 @@ from odoo.tests import tagged
 
 from . import test_settlement
 from .test_settlement import DAY, utc
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -328,8 +331,8 @@ class TestSubsidy(test_settlement.CardMoneyCase):
             batch.action_cancel()
 
     def test_cancel_keeps_other_batches(self):
-        """Subsidy is spent oldest grant first: cancelling a batch takes back what is left of
-        its own grant, never the money of another batch."""
+        """Subsidy is spent oldest grant first: cancelling a batch takes back what is
+        left of its own grant, never the money of another batch."""
 
         def grant(amount, mode="accumulate"):
             batch = self.batch(
@@ -432,9 +435,11 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         self.env.flush_all()
         self.env.cr.execute(
             """
-            INSERT INTO onecard_card (number, uid, kind, state, cardholder_id, company_id, deposit,
+            INSERT INTO onecard_card (number, uid, kind, state, cardholder_id,
+            company_id, deposit,
                                       create_uid, create_date, write_uid, write_date)
-            SELECT 'BULK' || h.id, upper(lpad(to_hex(h.id), 8, '0')) || 'EE', 'official', 'active', h.id,
+            SELECT 'BULK' || h.id, upper(lpad(to_hex(h.id), 8, '0')) || 'EE',
+            'official', 'active', h.id,
                    h.company_id, 0, 1, now(), 1, now()
               FROM onecard_cardholder h WHERE h.id = ANY(%s)
         """,
@@ -447,13 +452,16 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         batch.action_confirm()
         self.env.flush_all()
         confirmed = time.perf_counter()
-        print(
-            "\n10,000-line subsidy batch: holders %.1fs, load lines %.1fs, confirm %.1fs"
-            % (prepared - started, loaded - prepared, confirmed - loaded)
+        _logger.info(
+            "10,000-line subsidy batch: holders %.1fs, load lines %.1fs, confirm %.1fs",
+            prepared - started,
+            loaded - prepared,
+            confirmed - loaded,
         )
         cr = self.env.cr
         cr.execute(
-            "SELECT state, count(*), sum(amount), sum(granted_amount) FROM onecard_subsidy_line "
+            "SELECT state, count(*), sum(amount), sum(granted_amount) FROM "
+            "onecard_subsidy_line "
             "WHERE batch_id = %s GROUP BY state",
             [batch.id],
         )
@@ -463,8 +471,10 @@ class TestSubsidy(test_settlement.CardMoneyCase):
         )
         cr.execute(
             """
-            SELECT count(*), sum(t.amount), count(DISTINCT t.wallet_id), count(DISTINCT t.operation_id)
-              FROM onecard_transaction t JOIN onecard_subsidy_line l ON l.cardholder_id = t.cardholder_id
+            SELECT count(*), sum(t.amount), count(DISTINCT t.wallet_id), count(DISTINCT
+            t.operation_id)
+              FROM onecard_transaction t JOIN onecard_subsidy_line l ON l.cardholder_id
+              = t.cardholder_id
              WHERE l.batch_id = %s AND t.kind = 'subsidy_grant'
         """,
             [batch.id],
@@ -475,7 +485,8 @@ class TestSubsidy(test_settlement.CardMoneyCase):
             (count, 15.0 * count, count, count),
         )
         cr.execute(
-            "SELECT count(*), sum(w.balance) FROM onecard_wallet w JOIN onecard_cardholder h "
+            "SELECT count(*), sum(w.balance) FROM onecard_wallet w JOIN "
+            "onecard_cardholder h "
             "ON h.id = w.cardholder_id WHERE w.kind = 'subsidy' AND h.category_id = %s",
             [category.id],
         )

@@ -16,7 +16,8 @@ COMPARED = (
 
 @tagged("post_install", "-at_install")
 class TestSwipeBatch(OnecardCase):
-    """``swipe_many`` (the gateway's group commit) decides exactly like one swipe at a time."""
+    """``swipe_many`` (the gateway's group commit) decides exactly like one swipe at a
+    time."""
 
     def tearDown(self):
         self.assertLedgerInvariant()
@@ -107,7 +108,8 @@ class TestSwipeBatch(OnecardCase):
                 "ok",
             ],
         )
-        # every request is one operation; the wallets moved by exactly the approved amounts
+        # every request is one operation; the wallets moved by exactly the approved
+        # amounts
         operations = self.env["onecard.operation"].browse(
             [a["operation_id"] for a in batch]
         )
@@ -125,8 +127,9 @@ class TestSwipeBatch(OnecardCase):
         self.assertBalances(self.vera, cash=92.0)
 
     def test_prepared_statements_decide_the_same(self):
-        """On a cursor marked for prepared statements (the gateway's), the same batch gives the same
-        answers and balances, then a replay of it through the prepared lookup charges nothing."""
+        """On a cursor marked for prepared statements (the gateway's), the same batch
+        gives the same answers and balances, then a replay of it through the prepared
+        lookup charges nothing."""
         requests = self.lunch_rush()
         self.env.cr.execute("SAVEPOINT plain")
         plain = self.consumption.swipe_many(requests)
@@ -213,8 +216,9 @@ class TestSwipeBatch(OnecardCase):
         self.assertEqual(again[1]["operation_id"], first[0]["operation_id"])
         self.assertBalances(self.alice, subsidy=40.0, cash=100.0)
         self.assertBalances(self.bob, cash=94.4)  # 20 % off
-        # a record number booked once is not booked again, and under another key it is another request
-        # (a terminal bug, a counter reset): refused as a sequence conflict, in the batch or across batches
+        # a record number booked once is not booked again, and under another key it is
+        # another request (a terminal bug, a counter reset): refused as a sequence
+        # conflict, in the batch or across batches
         reused = self.consumption.swipe_many(
             [
                 self.request(
@@ -282,7 +286,8 @@ class TestSwipeBatch(OnecardCase):
         )  # replay lookup with the lock of holders and wallets, one write (+ a flush)
 
     def test_writer_keeps_text_and_times_exact(self):
-        """The writer ships rows as JSON: quotes, backslashes, Chinese and seconds come back as they went."""
+        """The writer ships rows as JSON: quotes, backslashes, Chinese and seconds come
+        back as they went."""
         reference = "Ref \"A\"\\B\n'食堂' {1,2}"
         answer = self.ledger.topup(
             self.alice_card, 12.34, self.wechat, reference=reference

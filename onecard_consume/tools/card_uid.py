@@ -13,7 +13,7 @@ def normalize_uid(raw):
     """
     if raw is None:
         return None
-    if isinstance(raw, (bytes, bytearray)):
+    if isinstance(raw, bytes | bytearray):
         return raw.hex().upper() or None
     text = str(raw).strip().upper()
     if text.startswith("0X"):

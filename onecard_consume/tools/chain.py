@@ -14,8 +14,8 @@ def chain_hash(prev_hash, wallet_id, key, amount, balance_after, business_time):
             prev_hash or GENESIS,
             str(wallet_id),
             key or "",
-            "%.2f" % amount,
-            "%.2f" % balance_after,
+            "%.2f" % amount,  # noqa: UP031 -- the hashed text, byte for byte
+            "%.2f" % balance_after,  # noqa: UP031
             business_time.strftime("%Y-%m-%dT%H:%M:%S"),
         )
     )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import normalize_uid
@@ -21,7 +21,8 @@ HOLDER_OPERATIONS = ("transfer", "correction")
 
 
 class OnecardCardOperationWizard(models.TransientModel):
-    """One desk operation on a card, booked by onecard.ledger (or the swipe engine for back-entries)."""
+    """One desk operation on a card, booked by onecard.ledger (or the swipe engine for
+    back-entries)."""
 
     _name = "onecard.card.operation.wizard"
     _description = "Card Operation"
@@ -66,7 +67,8 @@ class OnecardCardOperationWizard(models.TransientModel):
     operation_id = fields.Many2one(
         "onecard.operation",
         string="Consumption to Correct",
-        domain="[('cardholder_id', '=', cardholder_id), ('kind', 'in', ('consume', 'back_entry')),"
+        domain="[('cardholder_id', '=', cardholder_id), ('kind', 'in', ('consume', "
+        "'back_entry')),"
         " ('state', '=', 'approved'), ('reversed_by_id', '=', False)]",
     )
     terminal_id = fields.Many2one("onecard.terminal", string="Terminal")
@@ -100,7 +102,9 @@ class OnecardCardOperationWizard(models.TransientModel):
         labels = dict(self._fields["operation"]._description_selection(self.env))
         return {
             "type": "ir.actions.act_window",
-            "name": labels.get(context.get("default_operation"), _("Card Operation")),
+            "name": labels.get(
+                context.get("default_operation"), self.env._("Card Operation")
+            ),
             "res_model": self._name,
             "view_mode": "form",
             "views": [(False, "form")],
@@ -111,10 +115,10 @@ class OnecardCardOperationWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         if self.operation not in HOLDER_OPERATIONS and not self.card_id:
-            raise UserError(_("Choose the card."))
+            raise UserError(self.env._("Choose the card."))
         if not self.cardholder_id:
-            raise UserError(_("Choose the cardholder."))
-        shown = getattr(self, "_do_%s" % self.operation)()
+            raise UserError(self.env._("Choose the cardholder."))
+        shown = getattr(self, f"_do_{self.operation}")()
         desk = (
             self.env["onecard.desk"]
             .browse(self.env.context.get("onecard_desk_id"))
@@ -129,13 +133,14 @@ class OnecardCardOperationWizard(models.TransientModel):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "message": _("%s done.", label),
+                "message": self.env._("%s done.", label),
                 "type": "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
 
-    # One method per operation; each returns the UID the desk should show next (or None).
+    # One method per operation; each returns the UID the desk should show next (or
+    # None).
     def _do_topup(self):
         self.env["onecard.ledger"].topup(
             self.card_id, self.amount, self.payment_method_id, reference=self.reference
@@ -161,7 +166,7 @@ class OnecardCardOperationWizard(models.TransientModel):
     def _do_replace(self):
         if not normalize_uid(self.new_uid):
             raise UserError(
-                _(
+                self.env._(
                     "“%s” is not a card UID: 4 to 10 bytes in hexadecimal.",
                     self.new_uid or "",
                 )
@@ -183,18 +188,20 @@ class OnecardCardOperationWizard(models.TransientModel):
 
     def _do_correction(self):
         if not self.operation_id:
-            raise UserError(_("Choose the consumption to correct."))
+            raise UserError(self.env._("Choose the consumption to correct."))
         if self.operation_id.cardholder_id != self.cardholder_id:
-            raise UserError(_("This consumption belongs to another cardholder."))
+            raise UserError(
+                self.env._("This consumption belongs to another cardholder.")
+            )
         self.env["onecard.ledger"].correct(self.operation_id, self.reason)
 
     def _do_back_entry(self):
         if not self.terminal_id:
-            raise UserError(_("Choose the terminal where the meal was eaten."))
+            raise UserError(self.env._("Choose the terminal where the meal was eaten."))
         if not self.reason:
-            raise UserError(_("A back-entry needs a reason."))
+            raise UserError(self.env._("A back-entry needs a reason."))
         if not self.amount or self.amount <= 0:
-            raise UserError(_("The amount must be a positive number."))
+            raise UserError(self.env._("The amount must be a positive number."))
         answer = self.env["onecard.consumption"].swipe(
             self.terminal_id,
             self.card_id.uid,
@@ -206,5 +213,8 @@ class OnecardCardOperationWizard(models.TransientModel):
         )
         if not answer.get("approved"):
             raise UserError(
-                _("Back-entry refused: %s", answer.get("message") or answer.get("code"))
+                self.env._(
+                    "Back-entry refused: %s",
+                    answer.get("message") or answer.get("code"),
+                )
             )

@@ -1,11 +1,12 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import normalize_uid
 
 
 class OnecardIssueWizard(models.TransientModel):
-    """Open an account (or pick one) and issue a card, deposit and opening top-up included."""
+    """Open an account (or pick one) and issue a card, deposit and opening top-up
+    included."""
 
     _name = "onecard.issue.wizard"
     _description = "Issue a Card"
@@ -68,7 +69,7 @@ class OnecardIssueWizard(models.TransientModel):
     def _open_action(self, context):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Issue a Card"),
+            "name": self.env._("Issue a Card"),
             "res_model": self._name,
             "view_mode": "form",
             "views": [(False, "form")],
@@ -79,10 +80,10 @@ class OnecardIssueWizard(models.TransientModel):
     def _get_holder(self):
         if self.holder_mode == "existing":
             if not self.cardholder_id:
-                raise UserError(_("Choose the cardholder."))
+                raise UserError(self.env._("Choose the cardholder."))
             return self.cardholder_id
         if not (self.name and self.code):
-            raise UserError(_("A new cardholder needs a name and a code."))
+            raise UserError(self.env._("A new cardholder needs a name and a code."))
         return self.env["onecard.cardholder"].create(
             {
                 "name": self.name.strip(),
@@ -96,7 +97,7 @@ class OnecardIssueWizard(models.TransientModel):
         self.ensure_one()
         if not normalize_uid(self.uid):
             raise UserError(
-                _(
+                self.env._(
                     "“%s” is not a card UID: 4 to 10 bytes in hexadecimal.",
                     self.uid or "",
                 )

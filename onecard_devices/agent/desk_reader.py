@@ -6,8 +6,8 @@ the reader it sends the PC/SC "get data / UID" APDU ``FF CA 00 00 00``, checks
 the status word is ``90 00``, and POSTs the UID in hexadecimal to Odoo::
 
     POST <url>/onecard/desk/reader
-    Authorization: Bearer <token>          (Odoo: One-Card > Configuration > Desk Card Readers)
-    {"uid": "04A1B2C3"}
+    Authorization: Bearer <token>          (Odoo: One-Card > Configuration > Desk Card
+    Readers) {"uid": "04A1B2C3"}
 
 Odoo pushes the UID on its bus to the token's user; that user's open Operator
 Desk loads the card exactly as if a keyboard-wedge reader had typed it.
@@ -16,7 +16,8 @@ Standalone on purpose: needs only Python 3.8+ and pyscard (``pip install
 pyscard``); no Odoo import. See docs/desk-reader.md.
 
     desk_reader.py --url https://odoo.example.com --token-file ~/.onecard-desk-token
-    desk_reader.py --url http://localhost:8069 --token ... --reader ACR122 --once --timeout 30
+    desk_reader.py --url http://localhost:8069 --token ... --reader ACR122 --once
+    --timeout 30
 
 With --once it handles one card then exits: 0 delivered, 1 the card could not
 be read or Odoo did not take it, 2 no card before --timeout.
@@ -55,16 +56,16 @@ class CardReadError(Exception):
 
 def _error_text(hresult):
     try:
-        return "%s (0x%08X)" % (
-            scard.SCardGetErrorMessage(hresult).strip(),
-            hresult & 0xFFFFFFFF,
+        return (
+            f"{scard.SCardGetErrorMessage(hresult).strip()} "
+            f"(0x{hresult & 0xFFFFFFFF:08X})"
         )
     except Exception:  # pragma: no cover - exotic hresult
         return "0x%08X" % (hresult & 0xFFFFFFFF)
 
 
 def _hex(data):
-    return " ".join("%02X" % b for b in data)
+    return " ".join(f"{b:02X}" for b in data)
 
 
 class Pcsc:
@@ -87,7 +88,7 @@ class Pcsc:
             try:
                 scard.SCardReleaseContext(self.context)
             except Exception:  # the service is gone: nothing to release
-                pass
+                log.debug("SCardReleaseContext failed", exc_info=True)
             self.context = None
 
     def readers(self):
@@ -102,7 +103,8 @@ class Pcsc:
         return [r for r in readers if self.reader_filter in r.lower()]
 
     def wait_change(self, states, timeout_ms):
-        """SCardGetStatusChange over ``states`` {reader: current state}; returns {reader: (event state, atr)}."""
+        """SCardGetStatusChange over ``states`` {reader: current state}; returns
+        {reader: (event state, atr)}."""
         hresult, new_states = scard.SCardGetStatusChange(
             self.ensure(),
             timeout_ms,
@@ -115,7 +117,8 @@ class Pcsc:
         return {reader: (event, atr) for reader, event, atr in new_states}
 
     def read_uid(self, reader):
-        """Connect to the card on ``reader``, send FF CA 00 00 00, return the UID in upper-case hex."""
+        """Connect to the card on ``reader``, send FF CA 00 00 00, return the UID in
+        upper-case hex."""
         hresult, card, protocol = scard.SCardConnect(
             self.ensure(),
             reader,
@@ -129,7 +132,7 @@ class Pcsc:
                 scard.SCARD_E_INVALID_HANDLE,
             ):
                 raise PcscUnavailable(_error_text(hresult))
-            raise CardReadError("cannot connect to the card: %s" % _error_text(hresult))
+            raise CardReadError(f"cannot connect to the card: {_error_text(hresult)}")
         try:
             response = self._transmit(card, protocol, GET_UID_APDU)
             sw1, sw2 = response[-2:]
@@ -139,9 +142,9 @@ class Pcsc:
             data = response[:-2]
             if (sw1, sw2) != (0x90, 0x00):
                 raise CardReadError(
-                    "the card answered SW %02X %02X to GET UID (FF CA 00 00 00): "
+                    f"the card answered SW {sw1:02X} {sw2:02X} to GET UID (FF CA "
+                    f"00 00 00): "
                     "not a contactless card, or the reader does not support it"
-                    % (sw1, sw2)
                 )
             if not 4 <= len(data) <= 10:
                 raise CardReadError(
@@ -156,12 +159,10 @@ class Pcsc:
     def _transmit(card, protocol, apdu):
         hresult, response = scard.SCardTransmit(card, protocol, apdu)
         if hresult != scard.SCARD_S_SUCCESS:
-            raise CardReadError(
-                "APDU %s failed: %s" % (_hex(apdu), _error_text(hresult))
-            )
+            raise CardReadError(f"APDU {_hex(apdu)} failed: {_error_text(hresult)}")
         if len(response) < 2:
             raise CardReadError(
-                "APDU %s: answer too short (%s)" % (_hex(apdu), _hex(response))
+                f"APDU {_hex(apdu)}: answer too short ({_hex(response)})"
             )
         return response
 
@@ -182,7 +183,8 @@ class Odoo:
         self.url, self.token, self.timeout = url, token, timeout
 
     def post(self, payload):
-        """Return (status, decoded JSON answer or None); status 0 when Odoo could not be reached."""
+        """Return (status, decoded JSON answer or None); status 0 when Odoo could not be
+        reached."""
         request = urllib.request.Request(
             self.url,
             data=json.dumps(payload).encode("utf-8"),
@@ -216,7 +218,7 @@ class Odoo:
         if status == 200 and isinstance(answer, dict) and answer.get("ok"):
             log.info("card %s delivered to Odoo (%s)", uid, self.url)
             return True
-        self._log_refusal("card %s NOT delivered" % uid, status, answer)
+        self._log_refusal(f"card {uid} NOT delivered", status, answer)
         return False
 
     def check(self):
@@ -235,7 +237,7 @@ class Odoo:
     def _log_refusal(self, what, status, answer):
         error = (answer or {}).get("error") if isinstance(answer, dict) else None
         detail = (
-            "%s: %s" % (error.get("code"), error.get("message"))
+            "{}: {}".format(error.get("code"), error.get("message"))
             if isinstance(error, dict)
             else "no JSON answer"
         )
@@ -255,7 +257,8 @@ class Agent:
     def __init__(self, pcsc, odoo, debounce=2.0, poll=1.0, retry=2.0):
         self.pcsc, self.odoo = pcsc, odoo
         self.debounce, self.poll, self.retry = debounce, poll, retry
-        self.states = {}  # reader -> last SCardGetStatusChange event state (without CHANGED)
+        # reader -> last SCardGetStatusChange event state (without CHANGED)
+        self.states = {}
         self.last = (None, 0.0)  # (uid, monotonic time) of the last card sent
         self._said = (
             None  # last "waiting" message, so that it is logged once, not every poll
@@ -268,7 +271,8 @@ class Agent:
             self._said = key
 
     def step(self):
-        """Wait up to ``poll`` seconds for a card; return the list of results of the cards handled.
+        """Wait up to ``poll`` seconds for a card; return the list of results of the
+        cards handled.
 
         A result is True (UID delivered), False (not read, or not taken by Odoo)
         or None (same card again within the debounce delay: ignored).
@@ -280,7 +284,7 @@ class Agent:
                     "no-reader",
                     logging.WARNING,
                     "no PC/SC reader found%s; waiting for one",
-                    " matching %r" % self.pcsc.reader_filter
+                    f" matching {self.pcsc.reader_filter!r}"
                     if self.pcsc.reader_filter
                     else "",
                 )
@@ -292,7 +296,8 @@ class Agent:
                     log.info("reader removed: %s", reader)
                 for reader in set(readers) - set(self.states):
                     log.info("reader found: %s", reader)
-                # A new reader starts as "unaware": the first status tells if a card is already on it.
+                # A new reader starts as "unaware": the first status tells if a card is
+                # already on it.
                 self.states = {
                     r: self.states.get(r, scard.SCARD_STATE_UNAWARE) for r in readers
                 }
@@ -390,13 +395,15 @@ def _token(args):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        description="OneCard desk card reader agent: reads card UIDs on a PC/SC reader (APDU FF CA 00 00 00) "
+        description="OneCard desk card reader agent: reads card UIDs on a PC/SC "
+        "reader (APDU FF CA 00 00 00) "
         "and loads them into the operator's open Operator Desk in Odoo."
     )
     parser.add_argument(
         "--url",
         default=os.environ.get("ONECARD_URL"),
-        help="Odoo base URL (https://odoo.example.com) or the full endpoint URL; env ONECARD_URL",
+        help="Odoo base URL (https://odoo.example.com) or the full endpoint URL; env "
+        "ONECARD_URL",
     )
     token = parser.add_mutually_exclusive_group()
     token.add_argument(
@@ -412,7 +419,8 @@ def parse_args(argv=None):
     parser.add_argument(
         "--once",
         action="store_true",
-        help="handle one card, then exit (0 delivered, 1 not read / refused, 2 no card before "
+        help="handle one card, then exit (0 delivered, 1 not read / refused, 2 no "
+        "card before "
         "--timeout)",
     )
     parser.add_argument(
@@ -436,7 +444,8 @@ def parse_args(argv=None):
         "--retry",
         type=float,
         default=2.0,
-        help="seconds between reconnection attempts when the PC/SC service is down (default 2)",
+        help="seconds between reconnection attempts when the PC/SC service is down "
+        "(default 2)",
     )
     parser.add_argument(
         "--http-timeout",
@@ -472,7 +481,8 @@ def main(argv=None):
             return EXIT_FAILED
         try:
             for reader in Pcsc(args.reader).readers():
-                print(reader)
+                # the CLI's output (--list-readers): one reader a line on stdout
+                print(reader)  # pylint: disable=print-used
         except PcscUnavailable as exc:
             log.error("PC/SC service not available: %s", exc)
             return EXIT_FAILED
@@ -480,7 +490,8 @@ def main(argv=None):
     token = _token(args)
     if not args.url or not token:
         log.error(
-            "--url and a token (--token, --token-file or env ONECARD_DESK_TOKEN) are required"
+            "--url and a token (--token, --token-file or env ONECARD_DESK_TOKEN) "
+            "are required"
         )
         return EXIT_FAILED
     try:
@@ -492,14 +503,15 @@ def main(argv=None):
         return EXIT_OK if odoo.check() else EXIT_FAILED
     if scard is None:
         log.error(
-            "pyscard is not installed: pip install pyscard (Linux: also apt install pcscd)"
+            "pyscard is not installed: pip install pyscard (Linux: also apt "
+            "install pcscd)"
         )
         return EXIT_FAILED
     log.info(
         "desk reader agent %s: sending card UIDs to %s%s",
         __version__,
         odoo.url,
-        " (readers matching %r)" % args.reader if args.reader else "",
+        f" (readers matching {args.reader!r})" if args.reader else "",
     )
     agent = Agent(
         Pcsc(args.reader),

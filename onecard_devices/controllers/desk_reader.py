@@ -1,4 +1,5 @@
-"""Desk card reader endpoint: POST /onecard/desk/reader (agent/desk_reader.py is the client).
+"""Desk card reader endpoint: POST /onecard/desk/reader (agent/desk_reader.py is the
+client).
 
     Authorization: Bearer <token of an onecard.desk.reader>
     Content-Type: application/json
@@ -32,7 +33,7 @@ class DeskReaderError(Exception):
 
 
 def _reject_constant(name):
-    raise ValueError("%s is not valid JSON" % name)
+    raise ValueError(f"{name} is not valid JSON")
 
 
 class DeskReaderController(http.Controller):

@@ -34,7 +34,7 @@ class TerminalApi(http.Controller):
         readonly=False,
     )
     def terminal_api(self, name, group=None, **_kw):
-        message = MESSAGES.get("%s/%s" % (group, name) if group else name)
+        message = MESSAGES.get(f"{group}/{name}" if group else name)
         env = api.Environment(request.env.cr, SUPERUSER_ID, {"lang": self._lang()})
         request.update_env(context=env.context)
         try:
@@ -96,7 +96,8 @@ class TerminalApi(http.Controller):
         return best.replace("-", "_") if best else "en_US"
 
     def _serve(self, env, message, body):
-        """Authenticate, decode and handle in ONE transaction, committed before the answer.
+        """Authenticate, decode and handle in ONE transaction, committed before the
+        answer.
 
         The signature is burnt (nonce row) in the same transaction as the work:
         one COMMIT per request, and a request that fails leaves no trace.

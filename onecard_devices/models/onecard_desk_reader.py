@@ -10,7 +10,7 @@ is generated.
 import hashlib
 import secrets
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 TOKEN_PREFIX = "ocdr_"
@@ -42,7 +42,8 @@ class OnecardDeskReader(models.Model):
                 self.env.ref("onecard_consume.group_onecard_operator").ids,
             ),
         ],
-        help="Card UIDs read by this agent are loaded into this user's open Operator Desk.",
+        help="Card UIDs read by this agent are loaded into this user's open Operator "
+        "Desk.",
     )
     token_hash = fields.Char(
         copy=False, readonly=True, index=True, groups="base.group_system"
@@ -51,7 +52,8 @@ class OnecardDeskReader(models.Model):
         copy=False,
         readonly=True,
         string="Token",
-        help="Start of the token, to tell tokens apart. The token itself is not stored.",
+        help="Start of the token, to tell tokens apart. The token itself is not "
+        "stored.",
     )
     has_token = fields.Boolean(compute="_compute_has_token")
     active = fields.Boolean(default=True)
@@ -73,7 +75,7 @@ class OnecardDeskReader(models.Model):
         """Make a new token (the old one stops working) and show it once."""
         self.ensure_one()
         if not self.active:
-            raise UserError(_("Archived reader agents cannot get a token."))
+            raise UserError(self.env._("Archived reader agents cannot get a token."))
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         self.sudo().write(
             {
@@ -84,7 +86,7 @@ class OnecardDeskReader(models.Model):
         return {
             "type": "ir.actions.act_window",
             "res_model": "onecard.desk.reader.token.show",
-            "name": _("Desk Reader Token"),
+            "name": self.env._("Desk Reader Token"),
             "views": [(False, "form")],
             "target": "new",
             "context": {"default_token": token, "default_reader_name": self.name},
@@ -95,7 +97,8 @@ class OnecardDeskReader(models.Model):
 
     @api.model
     def _authenticate(self, token):
-        """Return the active agent whose token is ``token`` (its user active too), or an empty recordset."""
+        """Return the active agent whose token is ``token`` (its user active too), or an
+        empty recordset."""
         if not token or not isinstance(token, str) or len(token) > 200:
             return self.browse()
         reader = self.sudo().search([("token_hash", "=", hash_token(token))], limit=1)
@@ -104,7 +107,8 @@ class OnecardDeskReader(models.Model):
         return reader
 
     def _deliver_uid(self, uid):
-        """Push ``uid`` to the agent's user (every browser tab of that user) and note the visit."""
+        """Push ``uid`` to the agent's user (every browser tab of that user) and note
+        the visit."""
         self.ensure_one()
         payload = {"uid": uid, "reader": self.name, "reader_id": self.id}
         self.env["bus.bus"].sudo()._sendone(self.user_id.partner_id, BUS_TYPE, payload)

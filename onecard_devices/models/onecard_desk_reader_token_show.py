@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class OnecardDeskReaderTokenShow(models.AbstractModel):
-    """Shows a freshly generated desk reader token once (never stored, like res.users.apikeys.show)."""
+    """Shows a freshly generated desk reader token once (never stored, like
+    res.users.apikeys.show)."""
 
     _name = "onecard.desk.reader.token.show"
     _description = "Show Desk Reader Token"

@@ -29,7 +29,8 @@ class OnecardListEntry(models.Model):
 
     def init(self):
         self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS onecard_list_entry_company_version_idx ON onecard_list_entry (company_id, version)
+            CREATE INDEX IF NOT EXISTS onecard_list_entry_company_version_idx ON
+            onecard_list_entry (company_id, version)
         """)
 
     @api.model
@@ -56,7 +57,8 @@ class OnecardListEntry(models.Model):
                 continue
             self.env.cr.execute(
                 """
-                UPDATE res_company SET onecard_list_version = onecard_list_version + 1 WHERE id = %s
+                UPDATE res_company SET onecard_list_version = onecard_list_version + 1
+                WHERE id = %s
                 RETURNING onecard_list_version
             """,
                 [company_id],
@@ -80,7 +82,8 @@ class OnecardListEntry(models.Model):
 
     @api.model
     def _delta(self, company, since, limit=None):
-        """Changes after version ``since``, last action per (uid, list); None when a full list is cheaper."""
+        """Changes after version ``since``, last action per (uid, list); None when a
+        full list is cheaper."""
         if since is None or since > company.onecard_list_version:
             return None
         self.env.cr.execute(
@@ -105,7 +108,8 @@ class OnecardListEntry(models.Model):
         self.env.cr.execute(
             """
             SELECT uid, state, kind FROM onecard_card
-             WHERE company_id = %s AND state IN ('active', 'lost', 'frozen') ORDER BY uid
+             WHERE company_id = %s AND state IN ('active', 'lost', 'frozen') ORDER BY
+             uid
         """,
             [company.id],
         )

@@ -1,7 +1,7 @@
 import secrets
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.onecard_consume.models.onecard_terminal import (
@@ -21,7 +21,8 @@ class OnecardTerminal(models.Model):
 
     _name = "onecard.terminal"
     _inherit = ["onecard.terminal", "mail.thread", "mail.activity.mixin"]
-    # The terminal service caches kind, serial and secret (onecard.terminal.service._terminal_meta / _secret).
+    # The terminal service caches kind, serial and secret
+    # (onecard.terminal.service._terminal_meta / _secret).
     _onecard_cache_fields = ConsumeTerminal._onecard_cache_fields + (
         "terminal_kind",
         "serial_number",
@@ -35,7 +36,6 @@ class OnecardTerminal(models.Model):
             ("subsidy", "Subsidy Terminal"),
             ("kiosk", "Self-service Kiosk"),
         ],
-        string="Terminal Kind",
         default="consume",
         required=True,
     )
@@ -59,7 +59,8 @@ class OnecardTerminal(models.Model):
     online_mode = fields.Boolean(
         string="Online",
         default=True,
-        help="Online terminals ask per swipe; offline ones keep a whitelist and upload later.",
+        help="Online terminals ask per swipe; offline ones keep a whitelist and "
+        "upload later.",
     )
     offline_limit = fields.Monetary(
         help="Largest amount an offline terminal accepts without asking."
@@ -79,15 +80,18 @@ class OnecardTerminal(models.Model):
         readonly=True,
         default=0,
         copy=False,
-        help="Records are numbered (epoch, sequence). The terminal asks for a new epoch (sequence_reset) after "
-        "its counter was legitimately reset; records of older epochs keep their identity.",
+        help="Records are numbered (epoch, sequence). The terminal asks for a new "
+        "epoch (sequence_reset) after "
+        "its counter was legitimately reset; records of older epochs keep their "
+        "identity.",
     )
     sequence_conflict_count = fields.Integer(
         string="Sequence Conflicts",
         readonly=True,
         copy=False,
         default=0,
-        help="Requests refused because their record number or key had been used for another request "
+        help="Requests refused because their record number or key had been used for "
+        "another request "
         "(counter reset, replaced main board, cloned configuration).",
     )
     last_sequence_conflict = fields.Datetime(readonly=True, copy=False)
@@ -124,7 +128,8 @@ class OnecardTerminal(models.Model):
     def init(self):
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS onecard_operation_terminal_time_idx
-                ON onecard_operation (terminal_id, business_time) WHERE terminal_id IS NOT NULL
+                ON onecard_operation (terminal_id, business_time) WHERE terminal_id IS
+                NOT NULL
         """)
 
     @api.model
@@ -196,18 +201,23 @@ class OnecardTerminal(models.Model):
         return self[:1].action_show_secret() if len(self) == 1 else None
 
     def action_show_secret(self):
-        """Serial number and secret for the terminal's setup (managers: the secret field is theirs only)."""
+        """Serial number and secret for the terminal's setup (managers: the secret field
+        is theirs only)."""
         self.ensure_one()
         if not self.env.user.has_group("onecard_consume.group_onecard_manager"):
-            raise AccessError(_("Only One-Card managers can see terminal secrets."))
+            raise AccessError(
+                self.env._("Only One-Card managers can see terminal secrets.")
+            )
         if not self.serial_number:
             raise UserError(
-                _("Give the terminal its serial number first (Connection tab).")
+                self.env._(
+                    "Give the terminal its serial number first (Connection tab)."
+                )
             )
         return {
             "type": "ir.actions.act_window",
             "res_model": "onecard.terminal.secret.show",
-            "name": _("Terminal Secret"),
+            "name": self.env._("Terminal Secret"),
             "views": [(False, "form")],
             "target": "new",
             "context": {
@@ -218,16 +228,17 @@ class OnecardTerminal(models.Model):
         }
 
     def action_clear_sequence_alert(self):
-        """The operator reviewed the conflicts (the chatter lists them): close the alert and its activities."""
+        """The operator reviewed the conflicts (the chatter lists them): close the alert
+        and its activities."""
         self.activity_ids.filtered(
             lambda a: a.activity_type_id == self._conflict_activity_type()
-        ).action_feedback(feedback=_("Reviewed"))
+        ).action_feedback(feedback=self.env._("Reviewed"))
         self.sudo().write({"sequence_alert": False})
 
     def action_view_commands(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Commands"),
+            "name": self.env._("Commands"),
             "res_model": "onecard.terminal.command",
             "view_mode": "list,form",
             "domain": [("terminal_id", "in", self.ids)],
@@ -240,12 +251,13 @@ class OnecardTerminal(models.Model):
 
     @api.model
     def _sequence_conflicts(self, conflicts):
-        """Alert on the terminals: a counter, an open alert, a chatter line per conflict, one activity.
+        """Alert on the terminals: a counter, an open alert, a chatter line per
+        conflict, one activity.
 
         Called by the engine in the transaction that refused the requests (only
         when there are conflicts: the hot path pays nothing).
         """
-        super()._sequence_conflicts(conflicts)
+        res = super()._sequence_conflicts(conflicts)
         by_terminal = {}
         for conflict in conflicts:
             by_terminal.setdefault(conflict["terminal_id"], []).append(conflict)
@@ -257,8 +269,10 @@ class OnecardTerminal(models.Model):
             found = by_terminal[terminal.id]
             lines = [
                 self.env._(
-                    "Record %(epoch)s:%(seq)s (key %(key)s) reused by another request: card %(uid)s, "
-                    "amount %(amount)s, keypad key %(keypad)s, offline %(offline)s, time %(time)s (UTC). "
+                    "Record %(epoch)s:%(seq)s (key %(key)s) reused by another "
+                    "request: card %(uid)s, "
+                    "amount %(amount)s, keypad key %(keypad)s, offline "
+                    "%(offline)s, time %(time)s (UTC). "
                     "Refused, nothing booked.",
                     epoch=c["epoch"] if c["epoch"] is not None else "-",
                     seq=c["seq"] if c["seq"] is not None else "-",
@@ -272,32 +286,41 @@ class OnecardTerminal(models.Model):
                 for c in found
             ]
             terminal.message_post(
-                body=_("Sequence conflict: %(lines)s", lines=" ".join(lines))
+                body=self.env._("Sequence conflict: %(lines)s", lines=" ".join(lines))
             )
             if not terminal.sequence_alert:
                 terminal.activity_schedule(
                     activity_type_id=activity_type.id,
                     user_id=terminal.create_uid.id or self.env.uid,
-                    summary=_("Sequence conflict on terminal %s", terminal.name),
-                    note=_(
-                        "The terminal sent record numbers or keys already used for other requests: its counter "
-                        "was reset, its main board replaced or its configuration cloned. The requests were "
-                        "refused. Check the terminal, then let it start a new sequence epoch."
+                    summary=self.env._(
+                        "Sequence conflict on terminal %s", terminal.name
+                    ),
+                    note=self.env._(
+                        "The terminal sent record numbers or keys already used "
+                        "for other requests: its counter "
+                        "was reset, its main board replaced or its configuration "
+                        "cloned. The requests were "
+                        "refused. Check the terminal, then let it start a new "
+                        "sequence epoch."
                     ),
                 )
-            # An increment in SQL: two batches refusing requests of one terminal at once both count.
+            # An increment in SQL: two batches refusing requests of one terminal at once
+            # both count.
             self.env.cr.execute(
                 """UPDATE onecard_terminal SET sequence_conflict_count =
                                           COALESCE(sequence_conflict_count, 0) + %s,
-                                          last_sequence_conflict = %s, sequence_alert = true WHERE id = %s""",
+                                          last_sequence_conflict = %s, sequence_alert =
+                                          true WHERE id = %s""",
                 [len(found), now, terminal.id],
             )
             terminal.invalidate_recordset(
                 ["sequence_conflict_count", "last_sequence_conflict", "sequence_alert"]
             )
+        return res
 
     def _start_sequence_epoch(self):
-        """A new sequence epoch for this terminal (its counter restarts at 1): return it."""
+        """A new sequence epoch for this terminal (its counter restarts at 1): return
+        it."""
         self.ensure_one()
         self.env.cr.execute(
             """UPDATE onecard_terminal SET seq_epoch = seq_epoch + 1, last_seq = 0
@@ -307,8 +330,9 @@ class OnecardTerminal(models.Model):
         epoch = self.env.cr.fetchone()[0]
         self.invalidate_recordset(["seq_epoch", "last_seq"])
         self.message_post(
-            body=_(
-                "Sequence epoch %s started: the terminal numbers its records from 1 again.",
+            body=self.env._(
+                "Sequence epoch %s started: the terminal numbers its records "
+                "from 1 again.",
                 epoch,
             )
         )
@@ -317,7 +341,8 @@ class OnecardTerminal(models.Model):
     # ------------------------------------------------------------ crons
     @api.model
     def _cron_flag_silent(self):
-        """Flag terminals not heard from for N minutes: an activity for the responsible, once."""
+        """Flag terminals not heard from for N minutes: an activity for the responsible,
+        once."""
         limit = fields.Datetime.now() - timedelta(minutes=self._silent_minutes())
         terminals = self.search(
             [
@@ -333,15 +358,16 @@ class OnecardTerminal(models.Model):
             terminal.activity_schedule(
                 activity_type_id=activity_type.id,
                 user_id=terminal.create_uid.id or self.env.uid,
-                summary=_("Terminal %s is silent", terminal.name),
-                note=_("No heartbeat since %s (UTC).", terminal.last_seen),
+                summary=self.env._("Terminal %s is silent", terminal.name),
+                note=self.env._("No heartbeat since %s (UTC).", terminal.last_seen),
             )
         terminals.write({"silent": True})
         return terminals
 
     @api.model
     def _cron_collect_records(self):
-        """Polled (serial) terminals cannot call in: queue a collect_records command for the gateway."""
+        """Polled (serial) terminals cannot call in: queue a collect_records command for
+        the gateway."""
         terminals = self.search([("connection", "=", "serial")])
         busy = (
             self.env["onecard.terminal.command"]
@@ -359,7 +385,8 @@ class OnecardTerminal(models.Model):
 
     @api.model
     def _cron_purge(self):
-        """Drop old nonces (stale timestamps are refused anyway) and finished commands after 30 days."""
+        """Drop old nonces (stale timestamps are refused anyway) and finished commands
+        after 30 days."""
         self.env["onecard.terminal.nonce"]._purge()
         old = fields.Datetime.now() - timedelta(days=30)
         self.env["onecard.terminal.command"].search(

@@ -54,7 +54,8 @@ class OnecardTerminalCommand(models.Model):
 
     @api.model
     def _hand_out(self, terminal):
-        """Queued commands of a terminal as plain dicts, marked sent (re-sent while not reported)."""
+        """Queued commands of a terminal as plain dicts, marked sent (re-sent while not
+        reported)."""
         commands = self.search(
             [("terminal_id", "=", terminal.id), ("state", "in", ("queued", "sent"))],
             order="id",
@@ -70,7 +71,8 @@ class OnecardTerminalCommand(models.Model):
 
     @api.model
     def _report(self, terminal, results):
-        """Results reported by the terminal: [{id, ok, result}]; others' commands are ignored."""
+        """Results reported by the terminal: [{id, ok, result}]; others' commands are
+        ignored."""
         for item in results:
             command = self.search(
                 [

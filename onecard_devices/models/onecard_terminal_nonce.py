@@ -33,7 +33,8 @@ class OnecardTerminalNonce(models.Model):
         """Record a signature; False when it was already used."""
         self.env.cr.execute(
             """
-            INSERT INTO onecard_terminal_nonce (terminal_id, signature, received) VALUES (%s, %s, %s)
+            INSERT INTO onecard_terminal_nonce (terminal_id, signature, received)
+            VALUES (%s, %s, %s)
             ON CONFLICT (signature) DO NOTHING RETURNING id
         """,
             [terminal.id, signature, fields.Datetime.now()],
@@ -42,7 +43,8 @@ class OnecardTerminalNonce(models.Model):
 
     @api.model
     def _use_many(self, signatures):
-        """Record many signatures ({signature: terminal id}) in one statement; return the new ones."""
+        """Record many signatures ({signature: terminal id}) in one statement; return
+        the new ones."""
         if not signatures:
             return set()
         now = fields.Datetime.now()

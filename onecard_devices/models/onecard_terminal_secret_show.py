@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class OnecardTerminalSecretShow(models.AbstractModel):
-    """Shows a terminal's serial number and secret to a manager, to type into the terminal's setup.
+    """Shows a terminal's serial number and secret to a manager, to type into the
+    terminal's setup.
 
     The secret has to stay readable (the server computes the same HMAC with it),
     so unlike a desk reader token it can be shown again; the form only shows it

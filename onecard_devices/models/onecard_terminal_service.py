@@ -15,21 +15,27 @@ dicts. A business decline of a swipe is NOT an error: it is an answer with
 
 Messages and payloads (all fields optional unless marked *):
 
-heartbeat   {list_version:int, config_version:str, firmware:str, time:int (terminal clock,
+heartbeat   {list_version:int, config_version:str, firmware:str, time:int (terminal
+clock,
              unix s), last_seq:int, results:[{id*:int, ok*:bool, result:str}]}
-            -> {server_time, list_version, config_version, config_changed, lists_changed,
-                list_delta (when small and list_version given), commands:[{id, kind, payload}],
-                epoch (the terminal's current sequence epoch)}
+            -> {server_time, list_version, config_version, config_changed,
+            lists_changed,
+                list_delta (when small and list_version given), commands:[{id, kind,
+                payload}], epoch (the terminal's current sequence epoch)}
 config      {} -> the settings to apply (mode, fixed_amount, keys, meal_periods, ...)
-lists       {since:int} -> {version, full, blacklist, whitelist} or {version, full:false, entries}
-swipe       {uid*:str, amount:number, key:int, pin:str, seq:int, epoch:int, idempotency_key:str, time:int}
-            -> the engine's answer (approved, code, message, display, amount, balances, ...);
-               code sequence_conflict: (epoch, seq) or the key was used for another request
-upload      {records*:[{seq*:int, epoch:int, uid*:str, amount:number, key:int, time*:int}]}
+lists       {since:int} -> {version, full, blacklist, whitelist} or {version,
+full:false, entries} swipe       {uid*:str, amount:number, key:int, pin:str, seq:int,
+epoch:int, idempotency_key:str, time:int}
+            -> the engine's answer (approved, code, message, display, amount, balances,
+            ...);
+               code sequence_conflict: (epoch, seq) or the key was used for another
+               request
+upload      {records*:[{seq*:int, epoch:int, uid*:str, amount:number, key:int,
+time*:int}]}
             -> {accepted, results:[{seq, ...answer}], last_seq, gaps:[[from, to], ...]}
-sequence_reset  {} -> {epoch, server_time}: a new sequence epoch (records numbered from 1 again)
-totals      {uid:str} -> {today:{count, amount}, meal:{period, count, amount}} (card or terminal)
-operator_login  {uid*:str, pin:str} -> {session, operator}
+sequence_reset  {} -> {epoch, server_time}: a new sequence epoch (records numbered from
+1 again) totals      {uid:str} -> {today:{count, amount}, meal:{period, count, amount}}
+(card or terminal) operator_login  {uid*:str, pin:str} -> {session, operator}
 operator_logout {session*:str} -> {ok}
 cashier_topup   {session*:str, uid*:str, amount*:number, method:str, request_id*:str}
 cashier_refund  {session*:str, uid*:str, amount*:number, method:str, request_id*:str}
@@ -47,7 +53,7 @@ from datetime import time as dtime
 
 import pytz
 
-from odoo import _, api, fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -142,31 +148,31 @@ KINDS = {
 
 
 def _reject_constant(name):
-    raise ValueError("%s is not valid JSON" % name)
+    raise ValueError(f"{name} is not valid JSON")
 
 
-def _check_value(name, value, kind):
+def _check_value(env, name, value, kind):  # noqa: C901 (one branch per type)
     """Type and range check of one JSON value; raises TerminalError."""
     if kind is INT:
         if isinstance(value, bool) or not isinstance(value, int):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be an integer.", field=name)
+                "invalid_type", env._("Field %(field)s must be an integer.", field=name)
             )
         if not 0 <= value <= MAX_INT and name not in ("time",):
             raise TerminalError(
-                "out_of_range", _("Field %(field)s is out of range.", field=name)
+                "out_of_range", env._("Field %(field)s is out of range.", field=name)
             )
         if (
             name == "time" and not 946684800 <= value <= 4102444800
         ):  # 2000-01-01 .. 2100-01-01
             raise TerminalError(
                 "out_of_range",
-                _("Field %(field)s is not a plausible time.", field=name),
+                env._("Field %(field)s is not a plausible time.", field=name),
             )
     elif kind is NUM:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be a number.", field=name)
+                "invalid_type", env._("Field %(field)s must be a number.", field=name)
             )
         if (
             isinstance(value, float)
@@ -174,61 +180,65 @@ def _check_value(name, value, kind):
             or not 0 <= value <= MAX_AMOUNT
         ):
             raise TerminalError(
-                "out_of_range", _("Field %(field)s is out of range.", field=name)
+                "out_of_range", env._("Field %(field)s is out of range.", field=name)
             )
     elif kind is BOOL:
         if not isinstance(value, bool):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be true or false.", field=name)
+                "invalid_type",
+                env._("Field %(field)s must be true or false.", field=name),
             )
     elif kind is LIST:
         if not isinstance(value, list):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be a list.", field=name)
+                "invalid_type", env._("Field %(field)s must be a list.", field=name)
             )
     elif kind is str:
         if not isinstance(value, str):
             raise TerminalError(
-                "invalid_type", _("Field %(field)s must be a string.", field=name)
+                "invalid_type", env._("Field %(field)s must be a string.", field=name)
             )
         if len(value) > 128:
             raise TerminalError(
-                "out_of_range", _("Field %(field)s is too long.", field=name)
+                "out_of_range", env._("Field %(field)s is too long.", field=name)
             )
         try:
             value.encode("utf-8")  # lone surrogates ("\\udc00") cannot be stored
         except UnicodeEncodeError:
             raise TerminalError(
-                "invalid_value", _("Field %(field)s is not valid text.", field=name)
+                "invalid_value", env._("Field %(field)s is not valid text.", field=name)
             ) from None
         if "\x00" in value:
             raise TerminalError(
                 "invalid_value",
-                _("Field %(field)s contains a NUL character.", field=name),
+                env._("Field %(field)s contains a NUL character.", field=name),
             )
 
 
-def validate(payload, schema, where=""):
+def validate(env, payload, schema, where=""):
     """Strictly check a JSON object against a schema; return it as a dict."""
     if not isinstance(payload, dict):
         raise TerminalError(
-            "invalid_body", _("The body must be a JSON object%(where)s.", where=where)
+            "invalid_body",
+            env._("The body must be a JSON object%(where)s.", where=where),
         )
     unknown = sorted(set(payload) - set(schema))
     if unknown:
         raise TerminalError(
             "unknown_field",
-            _("Unknown field: %(field)s.", field=", ".join(map(str, unknown))[:200]),
+            env._(
+                "Unknown field: %(field)s.", field=", ".join(map(str, unknown))[:200]
+            ),
         )
     for name, (kind, required) in schema.items():
         value = payload.get(name)
         if value is None:
             if required:
                 raise TerminalError(
-                    "missing_field", _("Missing field: %(field)s.", field=name)
+                    "missing_field", env._("Missing field: %(field)s.", field=name)
                 )
             continue
-        _check_value(name, value, kind)
+        _check_value(env, name, value, kind)
     return payload
 
 
@@ -269,43 +279,52 @@ class OnecardTerminalService(models.AbstractModel):
     def _replayed(self):
         return TerminalError(
             "replayed",
-            _("This request was already received; sign again with a new timestamp."),
+            self.env._(
+                "This request was already received; sign again with a new timestamp."
+            ),
         )
 
     def _check_signature(
         self, serial, method, path, timestamp, body, signature, now=None, nonce=None
     ):
-        """The id of the active terminal that signed this request (the nonce is not burnt here)."""
+        """The id of the active terminal that signed this request (the nonce is not
+        burnt here)."""
         if not serial or not timestamp or not signature:
             raise TerminalError(
                 "missing_auth",
-                _("X-Terminal, X-Timestamp and X-Signature headers are required."),
+                self.env._(
+                    "X-Terminal, X-Timestamp and X-Signature headers are required."
+                ),
             )
         terminal_id, secret, active = self._terminal_secret(serial)
         if not terminal_id or not secret:
-            raise TerminalError("unknown_terminal", _("Unknown terminal."))
+            raise TerminalError("unknown_terminal", self.env._("Unknown terminal."))
         error = verify(
             secret, method, path, timestamp, body, signature, now=now, nonce=nonce
         )
         if error == "bad_timestamp":
-            raise TerminalError(error, _("X-Timestamp must be unix seconds."))
+            raise TerminalError(error, self.env._("X-Timestamp must be unix seconds."))
         if error == "stale_timestamp":
             raise TerminalError(
                 error,
-                _(
-                    "The request time is more than %(skew)s seconds away from the server clock.",
+                self.env._(
+                    "The request time is more than %(skew)s seconds away from "
+                    "the server clock.",
                     skew=MAX_SKEW,
                 ),
             )
         if error:
-            raise TerminalError("bad_signature", _("Invalid signature."))
+            raise TerminalError("bad_signature", self.env._("Invalid signature."))
         if not active:
-            raise TerminalError("terminal_inactive", _("This terminal is archived."))
+            raise TerminalError(
+                "terminal_inactive", self.env._("This terminal is archived.")
+            )
         return terminal_id
 
     @api.model
     def serve_signed(self, message, request):
-        """One signed HTTP request, whichever front end received it (Odoo controller, gateway).
+        """One signed HTTP request, whichever front end received it (Odoo controller,
+        gateway).
 
         request: dict(serial, method, path, timestamp, body (bytes), signature,
         nonce) from the headers. Authenticates (burning the signature), decodes
@@ -328,7 +347,8 @@ class OnecardTerminalService(models.AbstractModel):
 
     @api.model
     def serve_signed_swipes(self, requests):
-        """Many signed HTTP swipe requests in one go (the gateway's HTTP front end, group commit).
+        """Many signed HTTP swipe requests in one go (the gateway's HTTP front end,
+        group commit).
 
         Same checks as ``serve_signed`` for each; the signatures are burnt with
         one statement, then the valid swipes are decided in one engine batch.
@@ -381,15 +401,17 @@ class OnecardTerminalService(models.AbstractModel):
             )
         except (ValueError, RecursionError) as exc:
             raise TerminalError(
-                "invalid_json", _("The body is not valid JSON.")
+                "invalid_json", self.env._("The body is not valid JSON.")
             ) from exc
 
     @api.model
     @tools.ormcache("serial")
     def _terminal_secret(self, serial):
-        """(id, secret, active) of the terminal with this serial number, cached per process.
+        """(id, secret, active) of the terminal with this serial number, cached per
+        process.
 
-        Cleared when a terminal's serial, secret or active flag changes (onecard.config.cache).
+        Cleared when a terminal's serial, secret or active flag changes
+        (onecard.config.cache).
         """
         terminal = (
             self.env["onecard.terminal"]
@@ -411,17 +433,17 @@ class OnecardTerminalService(models.AbstractModel):
         if message not in SCHEMAS:
             raise TerminalError(
                 "not_found",
-                _("Unknown message %(message)s.", message=str(message)[:64]),
+                self.env._("Unknown message %(message)s.", message=str(message)[:64]),
             )
         if payload is None:
             payload = {}
-        payload = validate(payload, SCHEMAS[message])
+        payload = validate(self.env, payload, SCHEMAS[message])
         kind, company_id, _lang = self._terminal_meta(terminal.id)
         kinds = KINDS.get(message)
         if kinds and kind not in kinds:
             raise TerminalError(
                 "wrong_terminal_kind",
-                _("This terminal cannot send %(message)s.", message=message),
+                self.env._("This terminal cannot send %(message)s.", message=message),
             )
         terminal = terminal.sudo().with_company(company_id)
         self = self.sudo().with_company(company_id)
@@ -438,9 +460,10 @@ class OnecardTerminalService(models.AbstractModel):
 
     # ------------------------------------------------------------ status / setup
     def _msg_heartbeat(self, terminal, payload):
-        """Record that the terminal is alive; tell it what changed; hand out commands."""
+        """Record that the terminal is alive; tell it what changed; hand out
+        commands."""
         for result in payload.get("results") or []:
-            validate(result, RESULT_SCHEMA, where=" (results)")
+            validate(self.env, result, RESULT_SCHEMA, where=" (results)")
         now = fields.Datetime.now()
         drift = (
             int(payload["time"] - now.replace(tzinfo=timezone.utc).timestamp())
@@ -449,8 +472,10 @@ class OnecardTerminalService(models.AbstractModel):
         )
         self.env.cr.execute(
             """
-            UPDATE onecard_terminal SET last_seen = %s, clock_drift = COALESCE(%s, clock_drift),
-                   firmware = COALESCE(%s, firmware), list_version = COALESCE(%s, list_version), silent = false
+            UPDATE onecard_terminal SET last_seen = %s, clock_drift = COALESCE(%s,
+            clock_drift),
+                   firmware = COALESCE(%s, firmware), list_version = COALESCE(%s,
+                   list_version), silent = false
              WHERE id = %s
         """,
             [
@@ -576,7 +601,7 @@ class OnecardTerminalService(models.AbstractModel):
             "amount": payload.get("amount"),
             "key": payload.get("key"),
             "pin": payload.get("pin"),
-            "idempotency_key": key and "T%s:%s" % (terminal_id, key),
+            "idempotency_key": key and f"T{terminal_id}:{key}",
             "terminal_seq": payload.get("seq"),
             "terminal_epoch": payload.get("epoch") or 0,
             "business_time": self._business_time(payload.get("time")),
@@ -604,12 +629,14 @@ class OnecardTerminalService(models.AbstractModel):
             )
             try:
                 payload = validate(
-                    payload if payload is not None else {}, SCHEMAS["swipe"]
+                    self.env, payload if payload is not None else {}, SCHEMAS["swipe"]
                 )
                 if kind not in KINDS["swipe"]:
                     raise TerminalError(
                         "wrong_terminal_kind",
-                        _("This terminal cannot send %(message)s.", message="swipe"),
+                        self.env._(
+                            "This terminal cannot send %(message)s.", message="swipe"
+                        ),
                     )
             except TerminalError as exc:
                 results[index] = exc
@@ -635,9 +662,11 @@ class OnecardTerminalService(models.AbstractModel):
     @api.model
     @tools.ormcache("terminal_id")
     def _terminal_meta(self, terminal_id):
-        """Kind, company and answer language (None: the request's) of a terminal, cached per process.
+        """Kind, company and answer language (None: the request's) of a terminal, cached
+        per process.
 
-        Cleared when they change (onecard.config.cache on terminals, res.partner language).
+        Cleared when they change (onecard.config.cache on terminals, res.partner
+        language).
         """
         terminal = (
             self.env["onecard.terminal"]
@@ -652,20 +681,23 @@ class OnecardTerminalService(models.AbstractModel):
         )
 
     def _msg_upload(self, terminal, payload):
-        """Offline records in sequence order; idempotent by (terminal, seq); reports gaps."""
+        """Offline records in sequence order; idempotent by (terminal, seq); reports
+        gaps."""
         records = payload["records"]
         if len(records) > MAX_UPLOAD:
             raise TerminalError(
-                "out_of_range", _("At most %(max)s records per upload.", max=MAX_UPLOAD)
+                "out_of_range",
+                self.env._("At most %(max)s records per upload.", max=MAX_UPLOAD),
             )
         for record in records:
-            validate(record, RECORD_SCHEMA, where=" (records)")
+            validate(self.env, record, RECORD_SCHEMA, where=" (records)")
         numbers = [(r.get("epoch") or 0, r["seq"]) for r in records]
         if len(set(numbers)) != len(numbers):
             raise TerminalError(
-                "invalid_value", _("Duplicate sequence numbers in one upload.")
+                "invalid_value", self.env._("Duplicate sequence numbers in one upload.")
             )
-        # last_seq and gaps are about the terminal's current epoch; older epochs' records are late ones
+        # last_seq and gaps are about the terminal's current epoch; older epochs'
+        # records are late ones
         epoch = terminal.seq_epoch
         seqs = [seq for record_epoch, seq in numbers if record_epoch == epoch]
         previous = terminal.last_seq or 0
@@ -683,11 +715,13 @@ class OnecardTerminalService(models.AbstractModel):
         top = max(seqs + [previous])
         if top != previous:
             self.env.cr.execute(
-                "UPDATE onecard_terminal SET last_seq = GREATEST(last_seq, %s) WHERE id = %s",
+                "UPDATE onecard_terminal SET last_seq = GREATEST(last_seq, %s) "
+                "WHERE id = %s",
                 [top, terminal.id],
             )
             terminal.invalidate_recordset(["last_seq"])
-        # A record refused as a sequence conflict is not accepted (nothing was booked for it).
+        # A record refused as a sequence conflict is not accepted (nothing was booked
+        # for it).
         accepted = sum(1 for result in results if result["code"] != "sequence_conflict")
         return {
             "accepted": accepted,
@@ -709,7 +743,8 @@ class OnecardTerminalService(models.AbstractModel):
         }
 
     def _gaps(self, terminal, top, epoch=0, window=10000):
-        """Missing sequence numbers (ranges) of ``epoch`` below ``top``, over the last ``window`` numbers."""
+        """Missing sequence numbers (ranges) of ``epoch`` below ``top``, over the last
+        ``window`` numbers."""
         low = max(1, top - window + 1)
         if top < low:
             return []
@@ -717,7 +752,8 @@ class OnecardTerminalService(models.AbstractModel):
             """
             SELECT s FROM generate_series(%s::int, %s::int) s
              WHERE NOT EXISTS (SELECT 1 FROM onecard_operation o
-                                WHERE o.terminal_id = %s AND o.terminal_epoch = %s AND o.terminal_seq = s)
+                                WHERE o.terminal_id = %s AND o.terminal_epoch = %s AND
+                                o.terminal_seq = s)
              ORDER BY s
         """,
             [low, top, terminal.id, epoch],
@@ -732,7 +768,8 @@ class OnecardTerminalService(models.AbstractModel):
         return ranges
 
     def _local_bounds(self, terminal):
-        """Today (00:00 to now) and the current meal period, in UTC, by company time zone."""
+        """Today (00:00 to now) and the current meal period, in UTC, by company time
+        zone."""
         tz = pytz.timezone(terminal.company_id.partner_id.tz or "UTC")
         local_now = datetime.now(timezone.utc).astimezone(tz)
         start = (
@@ -786,7 +823,7 @@ class OnecardTerminalService(models.AbstractModel):
     def _card(self, terminal, uid):
         card = self.env["onecard.card"]._find_by_uid(uid, terminal.company_id)
         if not card or not normalize_uid(uid):
-            raise TerminalError("unknown_card", _("Unknown card."))
+            raise TerminalError("unknown_card", self.env._("Unknown card."))
         return card
 
     def _msg_operator_login(self, terminal, payload):
@@ -801,11 +838,11 @@ class OnecardTerminalService(models.AbstractModel):
             or not user.has_group("onecard_consume.group_onecard_operator")
         ):
             raise TerminalError(
-                "not_operator", _("This card cannot log in an operator.")
+                "not_operator", self.env._("This card cannot log in an operator.")
             )
         pin_hash = card.cardholder_id.sudo().pin_hash
         if pin_hash and not check_pin(payload.get("pin") or "", pin_hash):
-            raise TerminalError("not_operator", _("Wrong PIN."))
+            raise TerminalError("not_operator", self.env._("Wrong PIN."))
         token = secrets.token_urlsafe(24)
         terminal.write(
             {
@@ -824,7 +861,7 @@ class OnecardTerminalService(models.AbstractModel):
             or not secrets.compare_digest(digest, terminal.operator_session)
         ):
             raise TerminalError(
-                "operator_required", _("Log in with an operator card first.")
+                "operator_required", self.env._("Log in with an operator card first.")
             )
         return terminal.operator_user_id
 
@@ -846,7 +883,9 @@ class OnecardTerminalService(models.AbstractModel):
         if not method:
             raise TerminalError(
                 "invalid_value",
-                _("Unknown payment method %(method)s.", method=(code or default)[:32]),
+                self.env._(
+                    "Unknown payment method %(method)s.", method=(code or default)[:32]
+                ),
             )
         return method
 
@@ -855,10 +894,11 @@ class OnecardTerminalService(models.AbstractModel):
         card = self._card(terminal, payload["uid"])
         method = self._method(payload.get("method"))
         ledger = self.env["onecard.ledger"].with_user(user).sudo()
-        key = "T%s:%s" % (terminal.id, payload["request_id"])
+        key = "T{}:{}".format(terminal.id, payload["request_id"])
         result = getattr(ledger, operation)(card, payload["amount"], method, key=key)
         self.env.cr.execute(
-            "UPDATE onecard_operation SET terminal_id = %s WHERE id = %s AND terminal_id IS NULL",
+            "UPDATE onecard_operation SET terminal_id = %s WHERE id = %s AND "
+            "terminal_id IS NULL",
             [terminal.id, result["operation_id"]],
         )
         return dict(
@@ -894,7 +934,7 @@ class OnecardTerminalService(models.AbstractModel):
         card = self._card(terminal, payload["uid"])
         if card.state != "active":
             raise TerminalError(
-                "refused", _("Card %(card)s is not active.", card=card.number)
+                "refused", self.env._("Card %(card)s is not active.", card=card.number)
             )
         holder = card.cardholder_id
         self.env.cr.execute(
@@ -913,10 +953,11 @@ class OnecardTerminalService(models.AbstractModel):
         }
 
     def _msg_kiosk_topup(self, terminal, payload):
-        """Top-up paid outside (WeChat/Alipay...); the payment reference is the idempotency key."""
+        """Top-up paid outside (WeChat/Alipay...); the payment reference is the
+        idempotency key."""
         card = self._card(terminal, payload["uid"])
         method = self._method(payload["method"])
-        key = "kiosk:%s:%s" % (method.code, payload["reference"])
+        key = "kiosk:{}:{}".format(method.code, payload["reference"])
         try:
             result = self.env["onecard.ledger"].topup(
                 card, payload["amount"], method, key=key, reference=payload["reference"]
@@ -925,7 +966,8 @@ class OnecardTerminalService(models.AbstractModel):
             IdempotencyConflict
         ) as exc:  # the same payment reference for another card or amount
             raise TerminalError(
-                "reference_reused", _("This payment reference was already used.")
+                "reference_reused",
+                self.env._("This payment reference was already used."),
             ) from exc
         if result.get("replay"):
             self.env.cr.execute(
@@ -940,7 +982,8 @@ class OnecardTerminalService(models.AbstractModel):
                 )
             ):
                 raise TerminalError(
-                    "reference_reused", _("This payment reference was already used.")
+                    "reference_reused",
+                    self.env._("This payment reference was already used."),
                 )
         else:
             self.env.cr.execute(

@@ -8,5 +8,6 @@ class ResCompany(models.Model):
         string="Card List Version",
         readonly=True,
         default=0,
-        help="Bumped at every card state change; terminals fetch the black/white list delta since their version.",
+        help="Bumped at every card state change; terminals fetch the black/white list "
+        "delta since their version.",
     )

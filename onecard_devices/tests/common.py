@@ -23,7 +23,8 @@ def local_unix(hour, minute=0, day=None):
 
 
 class TerminalApiCase(HttpCase):
-    """Own data: a canteen, one signed terminal per mode and kind, holders with money."""
+    """Own data: a canteen, one signed terminal per mode and kind, holders with
+    money."""
 
     @classmethod
     def setUpClass(cls):
@@ -73,11 +74,11 @@ class TerminalApiCase(HttpCase):
         def terminal(code, mode="amount", **vals):
             return Terminal.create(
                 dict(
-                    name="D %s" % code,
+                    name=f"D {code}",
                     code=code,
                     mode=mode,
                     canteen_id=cls.canteen.id,
-                    serial_number="OCTEST-SN-%s" % code,
+                    serial_number=f"OCTEST-SN-{code}",
                     **vals,
                 )
             )

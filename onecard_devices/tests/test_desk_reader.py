@@ -9,14 +9,14 @@ from odoo.addons.bus.websocket import WebsocketConnectionHandler
 from odoo.addons.onecard_devices.models.onecard_desk_reader import BUS_TYPE, hash_token
 
 ENDPOINT = "/onecard/desk/reader"
-TOUR_TOKEN = (
-    "ocdr_tour-token-for-tests-only"  # same as static/tests/tours/desk_reader_tour.js
-)
+# same as static/tests/tours/desk_reader_tour.esm.js
+TOUR_TOKEN = "ocdr_tour-token-for-tests-only"
 
 
 @tagged("post_install", "-at_install")
 class TestDeskReader(HttpCase):
-    """Desk card reader agents: tokens, POST /onecard/desk/reader, bus notification to the operator."""
+    """Desk card reader agents: tokens, POST /onecard/desk/reader, bus notification to
+    the operator."""
 
     @classmethod
     def setUpClass(cls):
@@ -48,7 +48,7 @@ class TestDeskReader(HttpCase):
             all_headers["Authorization"] = "Bearer %s" % (token or self.token)
         all_headers.update(headers or {})
         data = (
-            body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
+            body if isinstance(body, bytes | str) or body is None else json.dumps(body)
         )
         # self.opener, not url_open: url_open turns a POST with an empty body into a GET
         return self.opener.request(
@@ -61,7 +61,8 @@ class TestDeskReader(HttpCase):
         )
 
     def _desk_notifications(self, user=None):
-        """Payloads of the onecard_desk_uid bus notifications of ``user``'s partner (all rows, oldest first)."""
+        """Payloads of the onecard_desk_uid bus notifications of ``user``'s partner (all
+        rows, oldest first)."""
         partner = (user or self.operator).partner_id
         channel = json.dumps(
             [self.env.cr.dbname, "res.partner", partner.id], separators=(",", ":")
@@ -204,7 +205,8 @@ class TestDeskReader(HttpCase):
 
     # ------------------------------------------------------------------ browser
     def test_tour_desk_loads_the_card(self):
-        """The operator's open desk loads the card the agent read: endpoint -> bus -> JS -> onchange."""
+        """The operator's open desk loads the card the agent read: endpoint -> bus -> JS
+        -> onchange."""
         category = self.env["onecard.cardholder.category"].create(
             {"name": "Desk reader category"}
         )
@@ -220,12 +222,14 @@ class TestDeskReader(HttpCase):
         def sendone_now(bus, target, notification_type, message):
             sendone(bus, target, notification_type, message)
             if notification_type == BUS_TYPE:
-                # HttpCase's test cursor drops post-commit hooks, and with them bus's NOTIFY: run them now,
-                # as addons/bus/tests/test_notify.py does, so that the websocket pushes the notification.
+                # HttpCase's test cursor drops post-commit hooks, and with them bus's
+                # NOTIFY: run them now, as addons/bus/tests/test_notify.py does, so that
+                # the websocket pushes the notification.
                 bus.env.cr.precommit.run()  # create the bus.bus row
                 bus.env.cr.postcommit.run()  # NOTIFY imbus
 
-        # Odoo refuses websockets during tests (bus's WebsocketCase allows them the same way).
+        # Odoo refuses websockets during tests (bus's WebsocketCase allows them the same
+        # way).
         with (
             patch.object(ImBus, "_sendone", sendone_now),
             patch.object(

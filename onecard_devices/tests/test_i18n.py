@@ -1,4 +1,5 @@
-"""Translation completeness of onecard_devices (see onecard_consume/tests/test_i18n.py)."""
+"""Translation completeness of onecard_devices (see
+onecard_consume/tests/test_i18n.py)."""
 
 from odoo.tests import TransactionCase, tagged
 
@@ -24,10 +25,11 @@ class TestOnecardDevicesI18n(I18nCompletenessMixin, TransactionCase):
         )
 
     def test_gateway_http_refusals_in_the_requested_language(self):
-        """The gateway's HTTP front refuses in the request's Accept-Language, among installed languages."""
+        """The gateway's HTTP front refuses in the request's Accept-Language, among
+        installed languages."""
         from types import SimpleNamespace
 
-        from odoo.addons.onecard_devices.gateway.http import REFUSALS, HttpFront
+        from ..gateway.http import REFUSALS, HttpFront
 
         po = self._load_translations()
         front = HttpFront(SimpleNamespace(languages=["en_US", self.LANG]))

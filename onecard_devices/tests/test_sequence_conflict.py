@@ -7,7 +7,8 @@ from .common import TerminalApiCase
 
 @tagged("post_install", "-at_install")
 class TestSequenceConflict(TerminalApiCase):
-    """Issue 14.9: a reused sequence number or key with another request is refused, never a free replay."""
+    """Issue 14.9: a reused sequence number or key with another request is refused,
+    never a free replay."""
 
     def tearDown(self):
         self.assertLedgerInvariant()
@@ -47,7 +48,8 @@ class TestSequenceConflict(TerminalApiCase):
         self.assertEqual(
             (self.balances(self.alice), self.balances(self.bob)), (alice, bob)
         )
-        # the terminal says so: a counter, an open alert, one activity for the operators, the chatter
+        # the terminal says so: a counter, an open alert, one activity for the
+        # operators, the chatter
         terminal = self.t_amount
         self.assertEqual(terminal.sequence_conflict_count, 2)
         self.assertTrue(terminal.sequence_alert)

@@ -18,7 +18,8 @@ class TestTerminalApi(TerminalApiCase):
     # ------------------------------------------------------------ modes online
     def test_each_mode_online(self):
         lunch = local_unix(12, 0)
-        # Count mode first: a back-dated swipe after a later one does not move the meal counters.
+        # Count mode first: a back-dated swipe after a later one does not move the meal
+        # counters.
         answer = self.swipe(self.t_count, self.alice_card, time=lunch + 60)
         self.assertEqual((answer["code"], answer["amount"]), ("ok", 6.0))
         self.assertEqual(

@@ -33,10 +33,8 @@ class OnecardReportConsumption(models.Model):
         WALLET_KIND_SELECTION, string="Wallet", readonly=True
     )
     business_time = fields.Datetime(readonly=True)
-    date = fields.Date(
-        string="Date", readonly=True, help="Local date in the company's time zone."
-    )
-    hour = fields.Integer(string="Hour", readonly=True, aggregator=None)
+    date = fields.Date(readonly=True, help="Local date in the company's time zone.")
+    hour = fields.Integer(readonly=True, aggregator=None)
     cardholder_id = fields.Many2one(
         "onecard.cardholder", string="Cardholder", readonly=True
     )
@@ -45,7 +43,7 @@ class OnecardReportConsumption(models.Model):
         "onecard.cardholder.category", string="Cardholder Category", readonly=True
     )
     card_id = fields.Many2one("onecard.card", string="Card", readonly=True)
-    card_kind = fields.Selection(CARD_KINDS, string="Card Kind", readonly=True)
+    card_kind = fields.Selection(CARD_KINDS, readonly=True)
     consume_category_id = fields.Many2one(
         "onecard.consume.category", string="Consumption Category", readonly=True
     )
@@ -57,7 +55,6 @@ class OnecardReportConsumption(models.Model):
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount = fields.Monetary(
-        string="Amount",
         readonly=True,
         help="Spent (positive); corrections are negative.",
     )
@@ -82,15 +79,22 @@ class OnecardReportConsumption(models.Model):
         local = self._local_time_sql(SQL("t.business_time"))
         return SQL(
             """
-            SELECT t.id AS id, t.id AS transaction_id, t.operation_id, t.kind, t.wallet_kind, t.business_time,
-                   (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS hour,
-                   t.cardholder_id, t.department_id, h.category_id AS cardholder_category_id,
-                   t.card_id, c.kind AS card_kind, t.consume_category_id, t.meal_period_id, t.canteen_id,
+            SELECT t.id AS id, t.id AS transaction_id, t.operation_id, t.kind,
+            t.wallet_kind, t.business_time,
+                   (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS
+                   hour,
+                   t.cardholder_id, t.department_id, h.category_id AS
+                   cardholder_category_id,
+                   t.card_id, c.kind AS card_kind, t.consume_category_id,
+                   t.meal_period_id, t.canteen_id,
                    t.terminal_id, t.company_id, rc.currency_id,
                    -t.amount AS amount,
-                   CASE WHEN t.wallet_kind = 'subsidy' THEN 0 ELSE -t.amount END AS cash_amount,
-                   CASE WHEN t.wallet_kind = 'subsidy' THEN -t.amount ELSE 0 END AS subsidy_amount,
-                   CASE WHEN t.kind <> 'correction' THEN t.operation_id END AS swipe_ref,
+                   CASE WHEN t.wallet_kind = 'subsidy' THEN 0 ELSE -t.amount END AS
+                   cash_amount,
+                   CASE WHEN t.wallet_kind = 'subsidy' THEN -t.amount ELSE 0 END AS
+                   subsidy_amount,
+                   CASE WHEN t.kind <> 'correction' THEN t.operation_id END AS
+                   swipe_ref,
                    t.offline,
                    (t.kind = 'correction' OR o.reversed_by_id IS NOT NULL) AS reversed,
                    t.settlement_id

@@ -46,7 +46,7 @@ class OnecardReportDashboard(models.AbstractModel):
             ["swipe_count:sum", "amount:sum", "declined_count:sum"],
         )
         hours = {}
-        for hour, canteen, swipes, amount in Swipe._read_group(
+        for hour, canteen, swipes, _amount in Swipe._read_group(
             base + [("state", "=", "approved")],
             ["hour", "canteen_id"],
             ["swipe_count:sum", "amount:sum"],

@@ -20,7 +20,7 @@ import logging
 import os
 import tempfile
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
@@ -65,11 +65,11 @@ class OnecardReportExport(models.Model):
     def action_download(self):
         self.ensure_one()
         if self.state != "done" or not self.attachment_id:
-            raise UserError(_("The file is not ready yet."))
+            raise UserError(self.env._("The file is not ready yet."))
         return {
             "type": "ir.actions.act_url",
             "target": "self",
-            "url": "/web/content/%s?download=true" % self.attachment_id.id,
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
         }
 
     # ---------------------------------------------------------- business
@@ -98,11 +98,14 @@ class OnecardReportExport(models.Model):
             with open(path, "rb") as stream:
                 attachment = self.env["ir.attachment"].create(
                     {
-                        "name": "%s.xlsx" % self.name,
+                        "name": f"{self.name}.xlsx",
                         "raw": stream.read(),
                         "res_model": self._name,
                         "res_id": self.id,
-                        "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "mimetype": (
+                            "application/vnd.openxmlformats-officedocument"
+                            ".spreadsheetml.sheet"
+                        ),
                     }
                 )
         finally:
@@ -184,8 +187,8 @@ class OnecardReportExport(models.Model):
                 "simple_notification",
                 {
                     "type": "success" if export.state == "done" else "danger",
-                    "title": _("Report export"),
-                    "message": _(
+                    "title": self.env._("Report export"),
+                    "message": self.env._(
                         "%(name)s: %(state)s",
                         name=export.name,
                         state=dict(

@@ -15,7 +15,8 @@ FLOWS = [
 
 
 class OnecardReportFund(models.Model):
-    """Fund in/out statement (资金收支): every ledger row by kind, wallet and payment method.
+    """Fund in/out statement (资金收支): every ledger row by kind, wallet and payment
+    method.
 
     ``received`` / ``paid`` are the money that crossed the desk (top-ups,
     deposits in; refunds, returns, deposits out), by payment method: what
@@ -71,14 +72,21 @@ class OnecardReportFund(models.Model):
         return SQL(
             """
             SELECT t.id AS id, t.operation_id, t.kind,
-                   CASE WHEN t.kind IN %(payment)s THEN 'counter' WHEN t.kind IN %(consume)s THEN 'consumption'
-                        WHEN t.kind = 'transfer' THEN 'transfer' ELSE 'subsidy' END AS flow,
-                   t.wallet_kind, t.payment_method_id, t.business_time, (%(local)s)::date AS date,
-                   t.cardholder_id, t.department_id, t.canteen_id, t.company_id, rc.currency_id, t.settlement_id,
+                   CASE WHEN t.kind IN %(payment)s THEN 'counter' WHEN t.kind IN
+                   %(consume)s THEN 'consumption'
+                        WHEN t.kind = 'transfer' THEN 'transfer' ELSE 'subsidy' END AS
+                        flow,
+                   t.wallet_kind, t.payment_method_id, t.business_time,
+                   (%(local)s)::date AS date,
+                   t.cardholder_id, t.department_id, t.canteen_id, t.company_id,
+                   rc.currency_id, t.settlement_id,
                    1 AS row_count, t.amount,
-                   GREATEST(t.amount, 0) AS amount_in, GREATEST(-t.amount, 0) AS amount_out,
-                   CASE WHEN t.kind IN %(payment)s THEN GREATEST(t.amount, 0) ELSE 0 END AS received,
-                   CASE WHEN t.kind IN %(payment)s THEN GREATEST(-t.amount, 0) ELSE 0 END AS paid,
+                   GREATEST(t.amount, 0) AS amount_in, GREATEST(-t.amount, 0) AS
+                   amount_out,
+                   CASE WHEN t.kind IN %(payment)s THEN GREATEST(t.amount, 0) ELSE 0
+                   END AS received,
+                   CASE WHEN t.kind IN %(payment)s THEN GREATEST(-t.amount, 0) ELSE 0
+                   END AS paid,
                    ABS(t.amount) AS volume
               FROM onecard_transaction t
               LEFT JOIN res_company rc ON rc.id = t.company_id

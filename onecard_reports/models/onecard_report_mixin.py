@@ -25,7 +25,8 @@ class OnecardReportMixin(models.AbstractModel):
 
     @api.model
     def _local_time_sql(self, column):
-        """Wall-clock timestamp of a UTC column in the company's zone (needs alias ``rp``)."""
+        """Wall-clock timestamp of a UTC column in the company's zone (needs alias
+        ``rp``)."""
         return SQL(
             "((%s AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(NULLIF(rp.tz, ''), 'UTC'))",
             column,

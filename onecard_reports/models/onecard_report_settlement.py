@@ -67,10 +67,13 @@ class OnecardReportSettlement(models.Model):
     @api.model
     def _view_query(self):
         return SQL("""
-            SELECT l.id AS id, l.settlement_id, s.move_id, s.period, s.state, s.date_from, s.date_to, l.kind,
-                   l.wallet_kind, l.payment_method_id, l.canteen_id, l.meal_period_id, l.department_id, l.late,
+            SELECT l.id AS id, l.settlement_id, s.move_id, s.period, s.state,
+            s.date_from, s.date_to, l.kind,
+                   l.wallet_kind, l.payment_method_id, l.canteen_id, l.meal_period_id,
+                   l.department_id, l.late,
                    s.company_id, rc.currency_id, l.count, l.amount,
-                   GREATEST(l.amount, 0) AS amount_in, GREATEST(-l.amount, 0) AS amount_out
+                   GREATEST(l.amount, 0) AS amount_in, GREATEST(-l.amount, 0) AS
+                   amount_out
               FROM onecard_settlement_line l
               JOIN onecard_settlement s ON s.id = l.settlement_id
               LEFT JOIN res_company rc ON rc.id = s.company_id

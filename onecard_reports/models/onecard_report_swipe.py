@@ -42,7 +42,7 @@ class OnecardReportSwipe(models.Model):
     cardholder_category_id = fields.Many2one(
         "onecard.cardholder.category", string="Cardholder Category", readonly=True
     )
-    card_kind = fields.Selection(CARD_KINDS, string="Card Kind", readonly=True)
+    card_kind = fields.Selection(CARD_KINDS, readonly=True)
     terminal_id = fields.Many2one("onecard.terminal", string="Terminal", readonly=True)
     canteen_id = fields.Many2one("onecard.canteen", string="Canteen", readonly=True)
     consume_category_id = fields.Many2one(
@@ -70,17 +70,25 @@ class OnecardReportSwipe(models.Model):
         local = self._local_time_sql(SQL("o.business_time"))
         return SQL(
             """
-            SELECT o.id AS id, o.id AS operation_id, o.kind, o.state, o.reason_code, o.business_time,
-                   (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS hour,
-                   o.cardholder_id, h.department_id, h.category_id AS cardholder_category_id, c.kind AS card_kind,
-                   o.terminal_id, term.canteen_id, term.consume_category_id, o.meal_period_id, o.company_id,
+            SELECT o.id AS id, o.id AS operation_id, o.kind, o.state, o.reason_code,
+            o.business_time,
+                   (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS
+                   hour,
+                   o.cardholder_id, h.department_id, h.category_id AS
+                   cardholder_category_id, c.kind AS card_kind,
+                   o.terminal_id, term.canteen_id, term.consume_category_id,
+                   o.meal_period_id, o.company_id,
                    rc.currency_id,
-                   CASE WHEN o.state = 'approved' AND o.kind <> 'correction' THEN 1 ELSE 0 END AS swipe_count,
+                   CASE WHEN o.state = 'approved' AND o.kind <> 'correction' THEN 1
+                   ELSE 0 END AS swipe_count,
                    CASE WHEN o.state = 'declined' THEN 1 ELSE 0 END AS declined_count,
-                   CASE WHEN o.kind = 'correction' THEN 1 ELSE 0 END AS correction_count,
-                   CASE WHEN o.state = 'approved' AND o.offline THEN 1 ELSE 0 END AS offline_count,
+                   CASE WHEN o.kind = 'correction' THEN 1 ELSE 0 END AS
+                   correction_count,
+                   CASE WHEN o.state = 'approved' AND o.offline THEN 1 ELSE 0 END AS
+                   offline_count,
                    CASE WHEN o.state <> 'approved' THEN 0
-                        WHEN o.kind = 'correction' THEN -o.amount ELSE o.amount END AS amount,
+                        WHEN o.kind = 'correction' THEN -o.amount ELSE o.amount END AS
+                        amount,
                    o.offline, o.reversed_by_id IS NOT NULL AS reversed
               FROM onecard_operation o
               LEFT JOIN res_company rc ON rc.id = o.company_id
@@ -100,4 +108,4 @@ class OnecardReportSwipe(models.Model):
             CREATE INDEX IF NOT EXISTS onecard_operation_business_time_idx
                 ON onecard_operation (business_time, company_id)
         """)
-        super().init()
+        return super().init()

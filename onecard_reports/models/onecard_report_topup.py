@@ -40,7 +40,7 @@ class OnecardReportTopup(models.Model):
     cardholder_category_id = fields.Many2one(
         "onecard.cardholder.category", string="Cardholder Category", readonly=True
     )
-    card_kind = fields.Selection(CARD_KINDS, string="Card Kind", readonly=True)
+    card_kind = fields.Selection(CARD_KINDS, readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     topup_amount = fields.Monetary(string="Top-ups", readonly=True)
@@ -73,19 +73,26 @@ class OnecardReportTopup(models.Model):
         local = self._local_time_sql(SQL("t.business_time"))
         return SQL(
             """
-            SELECT t.id AS id, t.operation_id, t.kind, t.wallet_kind, t.payment_method_id, t.business_time,
+            SELECT t.id AS id, t.operation_id, t.kind, t.wallet_kind,
+            t.payment_method_id, t.business_time,
                    (%(local)s)::date AS date, t.cardholder_id, t.department_id,
-                   h.category_id AS cardholder_category_id, c.kind AS card_kind, t.company_id, rc.currency_id,
+                   h.category_id AS cardholder_category_id, c.kind AS card_kind,
+                   t.company_id, rc.currency_id,
                    CASE WHEN t.kind = 'topup' THEN t.amount ELSE 0 END AS topup_amount,
                    CASE WHEN t.kind = 'topup' THEN 1 ELSE 0 END AS topup_count,
-                   CASE WHEN t.kind = 'refund' OR (t.kind = 'return' AND t.wallet_kind <> 'deposit')
+                   CASE WHEN t.kind = 'refund' OR (t.kind = 'return' AND t.wallet_kind
+                   <> 'deposit')
                         THEN -t.amount ELSE 0 END AS refund_amount,
-                   CASE WHEN t.kind = 'transfer' AND t.wallet_kind = 'temporary' AND t.amount > 0 THEN t.amount ELSE 0 END
+                   CASE WHEN t.kind = 'transfer' AND t.wallet_kind = 'temporary' AND
+                   t.amount > 0 THEN t.amount ELSE 0 END
                         AS to_temporary_amount,
-                   CASE WHEN t.kind = 'transfer' AND t.wallet_kind = 'cash' AND t.amount > 0 THEN t.amount ELSE 0 END
+                   CASE WHEN t.kind = 'transfer' AND t.wallet_kind = 'cash' AND
+                   t.amount > 0 THEN t.amount ELSE 0 END
                         AS to_official_amount,
-                   CASE WHEN t.kind = 'deposit_in' THEN t.amount ELSE 0 END AS deposit_in_amount,
-                   CASE WHEN t.kind = 'deposit_out' OR (t.kind = 'return' AND t.wallet_kind = 'deposit')
+                   CASE WHEN t.kind = 'deposit_in' THEN t.amount ELSE 0 END AS
+                   deposit_in_amount,
+                   CASE WHEN t.kind = 'deposit_out' OR (t.kind = 'return' AND
+                   t.wallet_kind = 'deposit')
                         THEN -t.amount ELSE 0 END AS deposit_out_amount,
                    t.amount
               FROM onecard_transaction t

@@ -31,20 +31,20 @@ class OnecardReportXlsx(models.AbstractModel):
     def _formats(self, workbook, currency):
         decimals = "0" * currency.decimal_places
         symbol = (currency.symbol or "").replace('"', "")
-        number = "#,##0.%s" % decimals if decimals else "#,##0"
+        number = f"#,##0.{decimals}" if decimals else "#,##0"
         money = (
-            ('"%s"%s' % (symbol, number))
+            (f'"{symbol}"{number}')
             if currency.position == "before"
-            else ('%s" %s"' % (number, symbol))
+            else (f'{number}" {symbol}"')
         )
         return {
             "header": workbook.add_format(
                 {"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True}
             ),
             "title": workbook.add_format({"bold": True, "font_size": 13}),
-            "money": workbook.add_format({"num_format": "%s;-%s" % (money, money)}),
+            "money": workbook.add_format({"num_format": f"{money};-{money}"}),
             "money_total": workbook.add_format(
-                {"num_format": "%s;-%s" % (money, money), "bold": True, "top": 1}
+                {"num_format": f"{money};-{money}", "bold": True, "top": 1}
             ),
             "integer": workbook.add_format({"num_format": "#,##0"}),
             "integer_total": workbook.add_format(
@@ -79,7 +79,8 @@ class OnecardReportXlsx(models.AbstractModel):
     # --------------------------------------------------------------- rows
     @api.model
     def _cell_sql(self, model, alias, path, query, tz):
-        """SQL of one exported cell: numbers as float8, times as Excel serials, labels as text."""
+        """SQL of one exported cell: numbers as float8, times as Excel serials, labels
+        as text."""
         name, _dot, rest = path.partition(".")
         field = model._fields[name]
         if field.type == "many2one":
@@ -99,7 +100,8 @@ class OnecardReportXlsx(models.AbstractModel):
         sql = model._field_to_sql(alias, name, query)
         if field.type == "datetime":
             return SQL(
-                "EXTRACT(EPOCH FROM ((%s AT TIME ZONE 'UTC') AT TIME ZONE %s))::float8 / 86400 + 25569",
+                "EXTRACT(EPOCH FROM ((%s AT TIME ZONE 'UTC') AT TIME ZONE "
+                "%s))::float8 / 86400 + 25569",
                 sql,
                 tz,
             )
@@ -134,7 +136,8 @@ class OnecardReportXlsx(models.AbstractModel):
         tz="UTC",
         progress=None,
     ):
-        """Stream the records of ``model`` matching ``domain`` into an XLSX file at ``path``.
+        """Stream the records of ``model`` matching ``domain`` into an XLSX file at
+        ``path``.
 
         columns: [(field path, label or None)]. progress(done, total) is
         called every CHUNK rows. Returns the number of rows written.
@@ -180,7 +183,7 @@ class OnecardReportXlsx(models.AbstractModel):
         # this export reads everything, so plan for all rows and sort in memory.
         self.env.cr.execute("SET LOCAL cursor_tuple_fraction = 1")
         self.env.cr.execute("SET LOCAL work_mem = '64MB'")
-        cursor = self.env.cr._cnx.cursor(name="onecard_xlsx_%s" % uuid.uuid4().hex)
+        cursor = self.env.cr._cnx.cursor(name=f"onecard_xlsx_{uuid.uuid4().hex}")
         try:
             cursor.itersize = CHUNK
             select = query.select(*cells)
@@ -249,7 +252,8 @@ class OnecardReportXlsx(models.AbstractModel):
     # ------------------------------------------------------------- groups
     @api.model
     def export_groups(self, table, path, title=None, subtitle=None):
-        """Write a grouped table (see onecard.report.wizard._group_table) to ``path``."""
+        """Write a grouped table (see onecard.report.wizard._group_table) to
+        ``path``."""
         workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
         workbook.set_properties({"title": title or ""})
         formats = self._formats(workbook, table["currency"])

@@ -17,7 +17,8 @@ from .common import CONSUME, D1, D3, ReportCase
 
 @tagged("post_install", "-at_install")
 class TestExports(ReportCase):
-    """XLSX opened with openpyxl, cell by cell; the Chinese PDF statement read back with pdftotext."""
+    """XLSX opened with openpyxl, cell by cell; the Chinese PDF statement read back with
+    pdftotext."""
 
     def workbook(self, export):
         self.assertEqual(export.state, "done")
@@ -33,7 +34,8 @@ class TestExports(ReportCase):
         start, end = wizard._utc_bounds()
         count, total = self.sql(
             """SELECT count(*), -SUM(amount) FROM onecard_transaction
-                                    WHERE company_id = %s AND kind IN %s AND business_time >= %s
+                                    WHERE company_id = %s AND kind IN %s AND
+                                    business_time >= %s
                                       AND business_time < %s""",
             self.company.id,
             CONSUME,
@@ -114,7 +116,8 @@ class TestExports(ReportCase):
         self.assertAlmostEqual(
             cached.cell(sheet.max_row, 6).value,
             self.sql_one(
-                "SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = %s AND kind IN %s AND business_time < %s",
+                "SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = "
+                "%s AND kind IN %s AND business_time < %s",
                 self.company.id,
                 CONSUME,
                 wizard._utc_bounds()[1],
@@ -142,7 +145,8 @@ class TestExports(ReportCase):
         self.assertTrue(
             self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
         )
-        # what the cron job runs, here in the test transaction (its own cursors could not see the test data)
+        # what the cron job runs, here in the test transaction (its own cursors could
+        # not see the test data)
         seen = []
         attachment, count = export.with_user(self.accountant)._execute(
             progress=lambda done, total: seen.append(done)
@@ -174,7 +178,8 @@ class TestExports(ReportCase):
 
 @tagged("post_install", "-at_install")
 class TestStatementPdf(HttpCase, ReportCase):
-    """wkhtmltopdf fetches the report assets over HTTP: an HttpCase serves them with the test cursor."""
+    """wkhtmltopdf fetches the report assets over HTTP: an HttpCase serves them with the
+    test cursor."""
 
     def test_pdf_statement_in_chinese(self):
         if not shutil.which("pdftotext") or not shutil.which("wkhtmltopdf"):
@@ -216,7 +221,8 @@ class TestStatementPdf(HttpCase, ReportCase):
 
 @tagged("post_install", "-at_install")
 class TestStreamWorksheet(BaseCase):
-    """The fast row path writes what xlsxwriter would: text, numbers, formats, escaping."""
+    """The fast row path writes what xlsxwriter would: text, numbers, formats,
+    escaping."""
 
     def test_rows_round_trip(self):
         with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:

@@ -27,7 +27,8 @@ class TestReports(ReportCase):
             self.sql(
                 """
             SELECT cardholder_id, -SUM(amount) FROM onecard_transaction
-             WHERE company_id = %s AND kind IN %s AND business_time >= %s AND business_time < %s
+             WHERE company_id = %s AND kind IN %s AND business_time >= %s AND
+             business_time < %s
              GROUP BY cardholder_id""",
                 self.company.id,
                 CONSUME,
@@ -54,7 +55,8 @@ class TestReports(ReportCase):
             self.sql(
                 """
             SELECT cardholder_id, count(*) FROM onecard_operation
-             WHERE company_id = %s AND state = 'approved' AND kind IN ('consume', 'back_entry')
+             WHERE company_id = %s AND state = 'approved' AND kind IN ('consume',
+             'back_entry')
                AND business_time >= %s AND business_time < %s GROUP BY cardholder_id""",
                 self.company.id,
                 start,
@@ -73,8 +75,10 @@ class TestReports(ReportCase):
             subsidy,
             self.sql_one(
                 """
-            SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = %s AND kind IN %s
-               AND wallet_kind = 'subsidy' AND business_time >= %s AND business_time < %s""",
+            SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = %s AND kind
+            IN %s
+               AND wallet_kind = 'subsidy' AND business_time >= %s AND business_time <
+               %s""",
                 self.company.id,
                 CONSUME,
                 start,
@@ -87,7 +91,8 @@ class TestReports(ReportCase):
         )
 
     def test_local_day_and_hour(self):
-        """The 07:30 Shanghai breakfast is 23:30 UTC the day before: it belongs to D1, hour 7."""
+        """The 07:30 Shanghai breakfast is 23:30 UTC the day before: it belongs to D1,
+        hour 7."""
         wizard = self.wizard(report="consumption", period="day", day=D1)
         rows = (
             self.env["onecard.report.consumption"]
@@ -110,7 +115,8 @@ class TestReports(ReportCase):
             self.sql_one(
                 """
             SELECT -SUM(amount) FROM onecard_transaction
-             WHERE company_id = %s AND kind IN %s AND business_time >= %s AND business_time < %s""",
+             WHERE company_id = %s AND kind IN %s AND business_time >= %s AND
+             business_time < %s""",
                 self.company.id,
                 CONSUME,
                 start,
@@ -126,10 +132,12 @@ class TestReports(ReportCase):
         start, end = wizard._utc_bounds()
         expected = self.sql(
             """
-            SELECT ((business_time AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Shanghai')::date, consume_category_id,
+            SELECT ((business_time AT TIME ZONE 'UTC') AT TIME ZONE
+            'Asia/Shanghai')::date, consume_category_id,
                    -SUM(amount)
               FROM onecard_transaction WHERE company_id = %s AND kind IN %s
-               AND business_time >= %s AND business_time < %s GROUP BY 1, 2 ORDER BY 1, 2""",
+               AND business_time >= %s AND business_time < %s GROUP BY 1, 2 ORDER BY 1,
+               2""",
             self.company.id,
             CONSUME,
             start,
@@ -187,8 +195,10 @@ class TestReports(ReportCase):
             net,
             self.sql_one(
                 """
-            SELECT -SUM(t.amount) FROM onecard_transaction t JOIN onecard_operation o ON o.id = t.operation_id
-             WHERE t.company_id = %s AND t.kind IN ('consume', 'back_entry') AND o.reversed_by_id IS NULL
+            SELECT -SUM(t.amount) FROM onecard_transaction t JOIN onecard_operation o
+            ON o.id = t.operation_id
+             WHERE t.company_id = %s AND t.kind IN ('consume', 'back_entry') AND
+             o.reversed_by_id IS NULL
                AND t.business_time >= %s AND t.business_time < %s""",
                 self.company.id,
                 start,
@@ -209,7 +219,8 @@ class TestReports(ReportCase):
         self.assertAlmostEqual(
             amount,
             self.sql_one(
-                "SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = %s AND offline",
+                "SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = "
+                "%s AND offline",
                 self.company.id,
             ),
         )
@@ -246,7 +257,8 @@ class TestReports(ReportCase):
             self.sql(
                 """
             SELECT terminal_id, -SUM(amount) FROM onecard_transaction
-             WHERE company_id = %s AND kind IN %s AND business_time >= %s AND business_time < %s
+             WHERE company_id = %s AND kind IN %s AND business_time >= %s AND
+             business_time < %s
              GROUP BY terminal_id""",
                 self.company.id,
                 CONSUME,
@@ -297,7 +309,8 @@ class TestReports(ReportCase):
             table["totals"][2],
             self.sql_one(
                 """
-            SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = %s AND kind IN %s
+            SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = %s AND kind
+            IN %s
                AND business_time >= %s AND business_time < %s""",
                 self.company.id,
                 CONSUME,
@@ -321,7 +334,7 @@ class TestReports(ReportCase):
         got = {
             h.id: values
             for h, *values in self.read_group(
-                wizard, ["cardholder_id"], ["%s:sum" % m for m in measures]
+                wizard, ["cardholder_id"], [f"{m}:sum" for m in measures]
             )
         }
         sql = {
@@ -330,13 +343,19 @@ class TestReports(ReportCase):
                 """
             SELECT cardholder_id,
                    SUM(amount) FILTER (WHERE kind = 'topup'),
-                   -SUM(amount) FILTER (WHERE kind = 'refund' OR (kind = 'return' AND wallet_kind <> 'deposit')),
-                   SUM(amount) FILTER (WHERE kind = 'transfer' AND wallet_kind = 'temporary' AND amount > 0),
-                   SUM(amount) FILTER (WHERE kind = 'transfer' AND wallet_kind = 'cash' AND amount > 0),
+                   -SUM(amount) FILTER (WHERE kind = 'refund' OR (kind = 'return' AND
+                   wallet_kind <> 'deposit')),
+                   SUM(amount) FILTER (WHERE kind = 'transfer' AND wallet_kind =
+                   'temporary' AND amount > 0),
+                   SUM(amount) FILTER (WHERE kind = 'transfer' AND wallet_kind = 'cash'
+                   AND amount > 0),
                    SUM(amount) FILTER (WHERE kind = 'deposit_in'),
-                   -SUM(amount) FILTER (WHERE kind = 'deposit_out' OR (kind = 'return' AND wallet_kind = 'deposit'))
-              FROM onecard_transaction WHERE company_id = %s AND business_time >= %s AND business_time < %s
-               AND kind IN ('topup', 'refund', 'return', 'transfer', 'deposit_in', 'deposit_out')
+                   -SUM(amount) FILTER (WHERE kind = 'deposit_out' OR (kind = 'return'
+                   AND wallet_kind = 'deposit'))
+              FROM onecard_transaction WHERE company_id = %s AND business_time >= %s
+              AND business_time < %s
+               AND kind IN ('topup', 'refund', 'return', 'transfer', 'deposit_in',
+               'deposit_out')
              GROUP BY cardholder_id""",
                 self.company.id,
                 start,
@@ -363,7 +382,7 @@ class TestReports(ReportCase):
             for h, *values in self.read_group(
                 self.wizard(report="topup", day=D3),
                 ["cardholder_id"],
-                ["%s:sum" % m for m in measures],
+                [f"{m}:sum" for m in measures],
             )
         }
         self.assertEqual(
@@ -384,8 +403,10 @@ class TestReports(ReportCase):
         }
         sql = self.sql(
             """
-            SELECT kind, payment_method_id, SUM(GREATEST(amount, 0)), SUM(GREATEST(-amount, 0))
-              FROM onecard_transaction WHERE company_id = %s AND business_time >= %s AND business_time < %s
+            SELECT kind, payment_method_id, SUM(GREATEST(amount, 0)),
+            SUM(GREATEST(-amount, 0))
+              FROM onecard_transaction WHERE company_id = %s AND business_time >= %s
+              AND business_time < %s
                AND kind IN ('topup', 'refund', 'return', 'deposit_in', 'deposit_out')
              GROUP BY 1, 2""",
             self.company.id,
@@ -425,13 +446,15 @@ class TestReports(ReportCase):
         start, end = self.bounds(D2, D2.replace(day=12))
         opening = self.sql_one(
             """SELECT SUM(amount) FROM onecard_transaction WHERE cardholder_id = %s
-                                   AND wallet_kind <> 'deposit' AND business_time < %s""",
+                                   AND wallet_kind <> 'deposit' AND business_time <
+                                   %s""",
             self.zhang.id,
             start,
         )
         closing = self.sql_one(
             """SELECT SUM(amount) FROM onecard_transaction WHERE cardholder_id = %s
-                                   AND wallet_kind <> 'deposit' AND business_time < %s""",
+                                   AND wallet_kind <> 'deposit' AND business_time <
+                                   %s""",
             self.zhang.id,
             end,
         )
@@ -505,7 +528,8 @@ class TestReports(ReportCase):
             )
             cash_rows = self.sql_one(
                 """SELECT SUM(amount) FROM onecard_transaction
-                                         WHERE settlement_id = %s AND wallet_kind IN ('cash', 'temporary')""",
+                                         WHERE settlement_id = %s AND wallet_kind IN
+                                         ('cash', 'temporary')""",
                 settlement.id,
             )
             self.assertAlmostEqual(
@@ -541,7 +565,8 @@ class TestReports(ReportCase):
         self.assertEqual(
             table["totals"][-1],
             self.sql_one(
-                "SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = %s AND kind IN %s "
+                "SELECT -SUM(amount) FROM onecard_transaction WHERE company_id = "
+                "%s AND kind IN %s "
                 "AND business_time < %s",
                 self.company_b.id,
                 CONSUME,

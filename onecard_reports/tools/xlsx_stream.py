@@ -35,7 +35,8 @@ class StreamWorksheet(Worksheet):
     """Worksheet with a bulk row writer for constant_memory workbooks."""
 
     def write_rows(self, first_row, rows, kinds, formats):
-        """Write ``rows`` (sequences of values) from ``first_row`` on; return the next free row.
+        """Write ``rows`` (sequences of values) from ``first_row`` on; return the next
+        free row.
 
         kinds: one per column, "n" (number, None = empty) or "s" (text);
         formats: one xlsxwriter Format or None per column.
@@ -60,7 +61,8 @@ class StreamWorksheet(Worksheet):
         write = self.fh.write
         sst = self.str_table
         add = sst._get_shared_string_index
-        # value as read -> its index in the table (the table is keyed by the cleaned text)
+        # value as read -> its index in the table (the table is keyed by the cleaned
+        # text)
         index = self.__dict__.setdefault("_stream_strings", {})
         refs = 0
         row = first_row
@@ -72,7 +74,7 @@ class StreamWorksheet(Worksheet):
                     continue
                 if kind == "n":
                     cells.append(
-                        '<c r="%s%s"%s><v>%r</v></c>' % (col, ref, style, float(value))
+                        f'<c r="{col}{ref}"{style}><v>{float(value)!r}</v></c>'
                     )
                 else:
                     position = index.get(value)
@@ -84,7 +86,7 @@ class StreamWorksheet(Worksheet):
                         '<c r="%s%s"%s t="s"><v>%d</v></c>'
                         % (col, ref, style, position)
                     )
-            write('<row r="%s">%s</row>' % (ref, "".join(cells)))
+            write('<row r="{}">{}</row>'.format(ref, "".join(cells)))
             row += 1
         sst.count += refs
         if row > first_row:

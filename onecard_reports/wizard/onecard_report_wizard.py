@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
@@ -182,7 +182,7 @@ class OnecardReportWizard(models.TransientModel):
         "onecard.cardholder.category", string="Cardholder Categories"
     )
     cardholder_ids = fields.Many2many("onecard.cardholder", string="Cardholders")
-    card_kind = fields.Selection(CARD_KINDS, string="Card Kind")
+    card_kind = fields.Selection(CARD_KINDS)
     consume_category_ids = fields.Many2many(
         "onecard.consume.category", string="Consumption Categories"
     )
@@ -227,7 +227,7 @@ class OnecardReportWizard(models.TransientModel):
             )
 
         if self.date_from > self.date_to:
-            raise UserError(_("The period ends before it starts."))
+            raise UserError(self.env._("The period ends before it starts."))
         return bound(self.date_from), bound(self.date_to + timedelta(days=1))
 
     def _spec(self):
@@ -282,7 +282,7 @@ class OnecardReportWizard(models.TransientModel):
         label = dict(self._fields["report"]._description_selection(self.env))[
             self.report
         ]
-        return "%s %s ~ %s" % (label, self.date_from, self.date_to)
+        return f"{label} {self.date_from} ~ {self.date_to}"
 
     # ------------------------------------------------------------ tables
     def _group_table(self):
@@ -293,7 +293,7 @@ class OnecardReportWizard(models.TransientModel):
         groupby = self._groupby()
         measures = spec["measures"]
         aggregates = [
-            "%s:%s" % (m, model._fields[m].aggregator or "sum") for m in measures
+            "{}:{}".format(m, model._fields[m].aggregator or "sum") for m in measures
         ]
         groups = model._read_group(
             self._domain(), groupby, aggregates, order=", ".join(groupby)
@@ -333,7 +333,7 @@ class OnecardReportWizard(models.TransientModel):
         fname, _colon, granularity = groupby.partition(":")
         field = model._fields[fname]
         if not key:
-            return _("None")
+            return self.env._("None")
         if field.type == "many2one":
             return key.display_name
         if field.type == "selection":
@@ -436,10 +436,11 @@ class OnecardReportWizard(models.TransientModel):
         }
 
     def action_export_xlsx(self):
-        """Build the XLSX now, or queue it when it is big; return its download or the job."""
+        """Build the XLSX now, or queue it when it is big; return its download or the
+        job."""
         self.ensure_one()
         if self.report == "statement":
-            raise UserError(_("The personal statement is printed as PDF."))
+            raise UserError(self.env._("The personal statement is printed as PDF."))
         Export = self.env["onecard.report.export"]
         name = self._title()
         if self._count_rows() > Export._threshold():
@@ -451,7 +452,7 @@ class OnecardReportWizard(models.TransientModel):
                 "res_id": export.id,
                 "view_mode": "form",
                 "target": "current",
-                "name": _("Export in progress"),
+                "name": self.env._("Export in progress"),
             }
         export = Export.create({"name": name, "wizard_values": self._export_values()})
         export._run_now()
@@ -489,12 +490,13 @@ class OnecardReportWizard(models.TransientModel):
             )
         if not holders:
             raise UserError(
-                _("Choose the cardholders or the department of the statement.")
+                self.env._("Choose the cardholders or the department of the statement.")
             )
         return holders
 
     def _statement_data(self):
-        """Per cardholder: opening balance, every movement with a running balance, closing balance.
+        """Per cardholder: opening balance, every movement with a running balance,
+        closing balance.
 
         Spendable wallets only (cash, subsidy, temporary); deposits are
         shown apart. Movements are in business-time order (the terminal's
@@ -511,9 +513,12 @@ class OnecardReportWizard(models.TransientModel):
         cr.execute(
             """
             SELECT cardholder_id,
-                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(start)s AND wallet_kind <> 'deposit'), 0),
-                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(end)s AND wallet_kind <> 'deposit'), 0),
-                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(end)s AND wallet_kind = 'deposit'), 0)
+                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(start)s AND
+                   wallet_kind <> 'deposit'), 0),
+                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(end)s AND
+                   wallet_kind <> 'deposit'), 0),
+                   COALESCE(SUM(amount) FILTER (WHERE business_time < %(end)s AND
+                   wallet_kind = 'deposit'), 0)
               FROM onecard_transaction
              WHERE cardholder_id = ANY(%(holders)s) AND company_id = %(company)s
              GROUP BY cardholder_id
@@ -528,14 +533,17 @@ class OnecardReportWizard(models.TransientModel):
         balances = {row[0]: row[1:] for row in cr.fetchall()}
         cr.execute(
             """
-            SELECT t.cardholder_id, (t.business_time AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s, t.kind, t.wallet_kind,
+            SELECT t.cardholder_id, (t.business_time AT TIME ZONE 'UTC') AT TIME ZONE
+            %(tz)s, t.kind, t.wallet_kind,
                    t.amount, term.name, pm.id, t.offline, o.note,
-                   SUM(t.amount) OVER (PARTITION BY t.cardholder_id ORDER BY t.business_time, t.id)
+                   SUM(t.amount) OVER (PARTITION BY t.cardholder_id ORDER BY
+                   t.business_time, t.id)
               FROM onecard_transaction t
               JOIN onecard_operation o ON o.id = t.operation_id
               LEFT JOIN onecard_terminal term ON term.id = t.terminal_id
               LEFT JOIN onecard_payment_method pm ON pm.id = t.payment_method_id
-             WHERE t.cardholder_id = ANY(%(holders)s) AND t.company_id = %(company)s AND t.wallet_kind <> 'deposit'
+             WHERE t.cardholder_id = ANY(%(holders)s) AND t.company_id = %(company)s
+             AND t.wallet_kind <> 'deposit'
                AND t.business_time >= %(start)s AND t.business_time < %(end)s
              ORDER BY t.cardholder_id, t.business_time, t.id
         """,

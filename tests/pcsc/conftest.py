@@ -48,7 +48,8 @@ def _pcscd_binary():
 
 
 def _vpcd_driver():
-    """Path of libifdvpcd.so: from vpcd's reader.conf (Debian: /etc/reader.conf.d/vpcd), else the usual places."""
+    """Path of libifdvpcd.so: from vpcd's reader.conf (Debian: /etc/reader.conf.d/vpcd),
+    else the usual places."""
     for conf in glob.glob("/etc/reader.conf.d/*") + ["/etc/reader.conf"]:
         try:
             with open(conf, encoding="utf-8", errors="replace") as handle:
@@ -119,7 +120,8 @@ def _free_port_pair():
 
 
 class Pcscd:
-    """pcscd in the foreground with a private reader.conf.d: one vpcd reader on ``port`` (slot 00 00)."""
+    """pcscd in the foreground with a private reader.conf.d: one vpcd reader on ``port``
+    (slot 00 00)."""
 
     def __init__(self, binary, driver, prefix, workdir):
         self.binary, self.driver, self.prefix, self.workdir = (
@@ -133,8 +135,9 @@ class Pcscd:
         os.makedirs(self.confdir, exist_ok=True)
         with open(os.path.join(self.confdir, "vpcd"), "w", encoding="ascii") as handle:
             handle.write(
-                'FRIENDLYNAME "%s"\nDEVICENAME   /dev/null:0x%04X\nLIBPATH      %s\nCHANNELID    0x%04X\n'
-                % (READER_NAME, self.port, driver, self.port)
+                f'FRIENDLYNAME "{READER_NAME}"\nDEVICENAME   '
+                f"/dev/null:0x{self.port:04X}\nLIBPATH      {driver}\nCHANNELID  "
+                f"  0x{self.port:04X}\n"
             )
         self.log_path = os.path.join(workdir, "pcscd.log")
         self.proc = None
@@ -143,7 +146,8 @@ class Pcscd:
         log = open(self.log_path, "a", encoding="utf-8")
         log.write("----- pcscd start\n")
         log.flush()
-        # -f: foreground, logs on stdout; -d: debug (the log is shown when a test fails); -a: APDUs
+        # -f: foreground, logs on stdout; -d: debug (the log is shown when a test
+        # fails); -a: APDUs
         self.proc = subprocess.Popen(
             self.prefix
             + [
@@ -163,12 +167,12 @@ class Pcscd:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(
-                    "pcscd exited with %s:\n%s" % (self.proc.returncode, self.log())
+                    f"pcscd exited with {self.proc.returncode}:\n{self.log()}"
                 )
             if "daemon ready" in self.log():
                 return self
             time.sleep(0.05)
-        raise RuntimeError("pcscd not ready after %ss:\n%s" % (timeout, self.log()))
+        raise RuntimeError(f"pcscd not ready after {timeout}s:\n{self.log()}")
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -188,7 +192,8 @@ class Pcscd:
             return ""
 
     def card(self, uid="04A1B2C3D4E5F6", sw=None):
-        """A virtual card for this pcscd's first vpcd slot (not yet inserted: call start())."""
+        """A virtual card for this pcscd's first vpcd slot (not yet inserted: call
+        start())."""
         return VirtualCard(uid, port=self.port, sw=sw)
 
 
@@ -199,18 +204,21 @@ def pcscd(tmp_path, request):
         pytest.skip("pcscd is not installed (Debian: apt install pcscd)")
     if not driver:
         pytest.skip(
-            "the vpcd virtual reader driver is not installed (Debian: apt install vsmartcard-vpcd)"
+            "the vpcd virtual reader driver is not installed (Debian: apt "
+            "install vsmartcard-vpcd)"
         )
     prefix = _root_prefix()
     if prefix is None:
         pytest.skip(
-            "pcscd must run as root (it creates /run/pcscd): run as root or allow `sudo -n`"
+            "pcscd must run as root (it creates /run/pcscd): run as root or "
+            "allow `sudo -n`"
         )
     other = _running_pcscd()
     if other:
         pytest.skip(
-            "another pcscd is already running (pid %s); stop it (systemctl stop pcscd.socket pcscd) "
-            "so that the tests can start their own with the vpcd reader" % other
+            f"another pcscd is already running (pid {other}); stop it (systemctl "
+            f"stop pcscd.socket pcscd) "
+            "so that the tests can start their own with the vpcd reader"
         )
     daemon = Pcscd(binary, driver, prefix, str(tmp_path))
     daemon.start()
@@ -229,7 +237,8 @@ def pytest_runtest_makereport(item, call):
 
 
 class FakeOdoo:
-    """Stands in for Odoo's /onecard/desk/reader: records every request, answers ``status`` / ``answer``."""
+    """Stands in for Odoo's /onecard/desk/reader: records every request, answers
+    ``status`` / ``answer``."""
 
     def __init__(self):
         self.requests = []
@@ -283,7 +292,8 @@ def odoo():
 
 
 class AgentProcess:
-    """desk_reader.py as a subprocess; its log (stderr) goes to a file we can wait on."""
+    """desk_reader.py as a subprocess; its log (stderr) goes to a file we can wait
+    on."""
 
     def __init__(self, url, token, workdir, *extra):
         self.log_path = os.path.join(workdir, "agent.log")
@@ -312,7 +322,8 @@ class AgentProcess:
             return handle.read()
 
     def mark(self):
-        """Position in the log: wait_for(text, after=mark) only looks at what was logged since."""
+        """Position in the log: wait_for(text, after=mark) only looks at what was logged
+        since."""
         return len(self.log())
 
     def wait_for(self, text, timeout=15, after=0):
@@ -324,18 +335,17 @@ class AgentProcess:
                 break
             time.sleep(0.05)
         raise AssertionError(
-            "agent log never said %r (rc=%s):\n%s"
-            % (text, self.proc.poll(), self.log())
+            f"agent log never said {text!r} (rc={self.proc.poll()}):\n{self.log()}"
         )
 
     def wait(self, timeout=30):
         try:
             return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as exc:
             self.proc.kill()
             raise AssertionError(
-                "agent still running after %ss:\n%s" % (timeout, self.log())
-            )
+                f"agent still running after {timeout}s:\n{self.log()}"
+            ) from exc
 
     def kill(self):
         if self.proc.poll() is None:

@@ -29,7 +29,7 @@ def test_card_put_on_reader_is_delivered(pcscd, odoo, agent):
     assert odoo.requests[0]["headers"]["Content-Type"] == "application/json"
     assert GET_UID in card.apdus
     log = run.log()
-    assert "card inserted on %s 00 00" % "OneCard Test PCD" in log
+    assert "card inserted on {} 00 00".format("OneCard Test PCD") in log
     assert "card UID 04A1B2C3D4E5F6 read" in log and "delivered" in log
     assert TOKEN not in log  # the token is never logged
 

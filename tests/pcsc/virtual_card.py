@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A virtual contactless card for vsmartcard's vpcd reader driver (pure Python, no dependency).
+"""A virtual contactless card for vsmartcard's vpcd reader driver (pure Python, no
+dependency).
 
 vpcd (Debian package vsmartcard-vpcd) is a PC/SC reader driver loaded by
 pcscd; each of its slots listens on a TCP port (35963 and 35964 by default,
@@ -24,14 +25,16 @@ import struct
 import threading
 import time
 
-# A PC/SC part 3 contactless storage card ATR (MIFARE Classic 1K, as ACR122 / most readers report it).
+# A PC/SC part 3 contactless storage card ATR (MIFARE Classic 1K, as ACR122 / most
+# readers report it).
 DEFAULT_ATR = bytes.fromhex("3B8F8001804F0CA000000306030001000000006A")
 GET_UID = bytes.fromhex("FFCA000000")
 POWER_OFF, POWER_ON, RESET, GET_ATR = 0x00, 0x01, 0x02, 0x04
 
 
 class VirtualCard:
-    """Connects to vpcd on ``host:port`` and answers until stop() (or until vpcd closes the connection)."""
+    """Connects to vpcd on ``host:port`` and answers until stop() (or until vpcd closes
+    the connection)."""
 
     def __init__(self, uid, host="127.0.0.1", port=35963, atr=DEFAULT_ATR, sw=None):
         self.uid = bytes.fromhex(uid) if isinstance(uid, str) else bytes(uid)
@@ -85,7 +88,8 @@ class VirtualCard:
 
     # --- life cycle ------------------------------------------------------------
     def connect(self, timeout=10.0):
-        """Connect to vpcd (retrying while pcscd starts); the card is then "inserted"."""
+        """Connect to vpcd (retrying while pcscd starts); the card is then
+        "inserted"."""
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -144,8 +148,8 @@ def main():
     card = VirtualCard(args.uid, args.host, args.port, bytes.fromhex(args.atr), args.sw)
     card.connect(timeout=30)
     print(
-        "virtual card %s on vpcd %s:%s (Ctrl-C removes it)"
-        % (card.uid.hex().upper(), args.host, args.port),
+        f"virtual card {card.uid.hex().upper()} on vpcd {args.host}:{args.port} "
+        f"(Ctrl-C removes it)",
         flush=True,
     )
     try:

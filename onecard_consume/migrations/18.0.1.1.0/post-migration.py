@@ -1,4 +1,5 @@
-"""Ledger rows carry the analytic account and the caterer they were booked with (issue 14, item 6).
+"""Ledger rows carry the analytic account and the caterer they were booked with (issue
+14, item 6).
 
 Rows booked before this version have neither: give them what settlement read until now
 (the canteen's analytic account and operator for consumption, the department's analytic
@@ -23,13 +24,15 @@ def migrate(cr, version):
         """
         UPDATE onecard_transaction t SET payable_partner_id = c.partner_id
           FROM onecard_canteen c
-         WHERE c.id = t.canteen_id AND c.posting = 'payable' AND t.payable_partner_id IS NULL AND t.kind IN %s
+         WHERE c.id = t.canteen_id AND c.posting = 'payable' AND t.payable_partner_id
+         IS NULL AND t.kind IN %s
     """,
         [CONSUME_KINDS],
     )
     cr.execute(
         """
-        UPDATE onecard_transaction t SET analytic_account_id = d.onecard_analytic_account_id
+        UPDATE onecard_transaction t SET analytic_account_id =
+        d.onecard_analytic_account_id
           FROM hr_department d
          WHERE d.id = t.department_id AND t.analytic_account_id IS NULL AND t.kind IN %s
     """,

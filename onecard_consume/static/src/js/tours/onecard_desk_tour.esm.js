@@ -3,7 +3,7 @@
  * UID + Enter, issue, top up, report lost, unlock. */
 import {registry} from "@web/core/registry";
 
-const UID_TYPED = "04:a1:b2:c3:d4"; // what a wedge reader may type; the desk normalises it
+const UID_TYPED = "04:a1:b2:c3:d4"; // What a wedge reader may type; the desk normalises it
 const UID = "04A1B2C3D4";
 const desk = ".o_onecard_desk";
 const modal = ".modal:not(.o_inactive_modal)";
