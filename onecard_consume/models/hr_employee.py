@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .onecard_card import LIVE_STATES
+
 
 class HrEmployee(models.Model):
     """HR is the source of cardholders: hiring opens an account, leaving freezes it."""
@@ -38,9 +40,7 @@ class HrEmployee(models.Model):
                 employee.sudo().onecard_cardholder_ids[:1]
                 or employee._onecard_create_cardholders()
             )
-            if not holder.card_ids.filtered(
-                lambda c: c.state in ("active", "lost", "frozen")
-            ):
+            if not holder.card_ids.filtered(lambda c: c.state in LIVE_STATES):
                 ledger.issue_card(holder, employee.onecard_card_uid)
 
     @api.model_create_multi
@@ -104,9 +104,7 @@ class HrEmployee(models.Model):
                 money = holder.wallet_ids.filtered(
                     lambda w: not w.currency_id.is_zero(w.balance)
                 )
-                live = holder.card_ids.filtered(
-                    lambda c: c.state in ("active", "lost", "frozen")
-                )
+                live = holder.card_ids.filtered(lambda c: c.state in LIVE_STATES)
                 if money or live:
                     what = [self.env._("card %s", card.number) for card in live] + [
                         f"{kinds[w.kind]} {w.currency_id.format(w.balance)}"

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import normalize_uid
 
@@ -69,11 +70,15 @@ class OnecardCard(models.Model):
 
     # Unique among live cards only: a returned card's UID may be issued again.
     def init(self):
-        self.env.cr.execute("""
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE UNIQUE INDEX IF NOT EXISTS onecard_card_live_uid_uniq
-                ON onecard_card (company_id, uid) WHERE state IN ('active', 'lost',
-                'frozen')
-        """)
+                ON onecard_card (company_id, uid) WHERE state IN %s
+        """,
+                LIVE_STATES,
+            )
+        )
 
     @api.constrains("kind", "user_id")
     def _check_user(self):

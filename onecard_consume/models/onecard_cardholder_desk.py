@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .onecard_card import LIVE_STATES
+
 
 class OnecardCardholder(models.Model):
     """What the cardholder form shows besides the account itself."""
@@ -33,9 +35,7 @@ class OnecardCardholder(models.Model):
             )
             holder.operation_count = counts.get(holder, 0)
             holder.live_card_count = len(
-                holder.card_ids.filtered(
-                    lambda c: c.state in ("active", "lost", "frozen")
-                )
+                holder.card_ids.filtered(lambda c: c.state in LIVE_STATES)
             )
 
     def action_open_operations(self):

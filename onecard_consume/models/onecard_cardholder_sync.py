@@ -1,6 +1,7 @@
 from odoo import api, models
 
 from ..tools import normalize_uid
+from .onecard_card import LIVE_STATES
 
 
 # One concern a file (the account, the form's extras, the HR push): kept apart on
@@ -145,7 +146,7 @@ class OnecardCardholder(models.Model):
             normalize_uid(r["card_uid"]) for _i, r in good.values() if r.get("card_uid")
         ]
         for card in self.env["onecard.card"].search(
-            [("uid", "in", uids), ("state", "in", ("active", "lost", "frozen"))]
+            [("uid", "in", uids), ("state", "in", LIVE_STATES)]
         ):
             live[card.uid] = card
         for code, (index, row) in good.items():
@@ -162,9 +163,7 @@ class OnecardCardholder(models.Model):
             elif (
                 uid
                 and uid not in live
-                and not holder.card_ids.filtered(
-                    lambda c: c.state in ("active", "lost", "frozen")
-                )
+                and not holder.card_ids.filtered(lambda c: c.state in LIVE_STATES)
             ):
                 card_vals.append({"cardholder_id": holder.id, "uid": uid})
                 live[uid] = holder

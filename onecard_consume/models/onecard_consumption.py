@@ -35,6 +35,7 @@ from odoo.tools.translate import LazyTranslate
 
 from ..tools import check_pin, normalize_uid
 from ..tools.prepared import execute_prepared
+from .onecard_card import LIVE_STATES
 from .onecard_ledger import chain_row
 
 _lt = LazyTranslate(__name__)
@@ -462,7 +463,7 @@ class OnecardConsumption(models.AbstractModel):
             holder = holders.setdefault(
                 row[11], dict(zip(names, row[11:], strict=False))
             )
-            rank = (state in ("active", "lost", "frozen"), card_id)
+            rank = (state in LIVE_STATES, card_id)
             best = cards.get((company, uid))
             if best is None or rank > best["rank"]:
                 cards[(company, uid)] = {

@@ -9,21 +9,21 @@ after a wizard closes and the form reloads.
 from odoo import api, fields, models
 
 from ..tools import normalize_uid
-from .onecard_card import CARD_STATES
+from .onecard_card import CARD_STATES, LIVE_STATES
 
 DESK_OPERATIONS = {
     # operation: card states that allow it (mirrors onecard.ledger's checks)
-    "topup": ("active", "frozen", "lost"),
-    "refund": ("active", "frozen", "lost"),
+    "topup": LIVE_STATES,
+    "refund": LIVE_STATES,
     "report_lost": ("active", "frozen"),
     "unlock": ("lost",),
     "freeze": ("active",),
     "unfreeze": ("frozen",),
-    "replace": ("active", "lost", "frozen"),
-    "return": ("active", "lost", "frozen", "expired"),
-    "transfer": ("active", "lost", "frozen"),
-    "correction": ("active", "lost", "frozen", "returned", "expired"),
-    "back_entry": ("active", "lost", "frozen", "expired"),
+    "replace": LIVE_STATES,
+    "return": (*LIVE_STATES, "expired"),
+    "transfer": LIVE_STATES,
+    "correction": (*LIVE_STATES, "returned", "expired"),
+    "back_entry": (*LIVE_STATES, "expired"),
 }
 
 

@@ -16,6 +16,7 @@ from odoo.exceptions import UserError
 
 from ..tools import chain_hash
 from ..tools.prepared import execute_prepared
+from .onecard_card import LIVE_STATES
 from .onecard_settlement import CONSUME_KINDS, SUBSIDY_KINDS
 
 # Columns written by _write_book, with their SQL types.
@@ -602,7 +603,7 @@ class OnecardLedger(models.AbstractModel):
 
     @api.model
     def topup(self, card, amount, method, key=None, reference=None):
-        self._check_card(card, ("active", "frozen", "lost"))
+        self._check_card(card, LIVE_STATES)
         amount = self._check_amount(amount)
         holder = card.cardholder_id
         wallet = holder._wallet(card._wallet_kind())
@@ -620,7 +621,7 @@ class OnecardLedger(models.AbstractModel):
     @api.model
     def refund(self, card, amount, method, key=None):
         """Pay part of the balance back; never below zero."""
-        self._check_card(card, ("active", "frozen", "lost"), payout=True)
+        self._check_card(card, LIVE_STATES, payout=True)
         amount = self._check_amount(amount)
         wallet = card.cardholder_id._wallet(card._wallet_kind())
         return self._simple(
@@ -687,7 +688,7 @@ class OnecardLedger(models.AbstractModel):
         Wallets belong to the holder, so the balance follows by itself; the
         deposit moves to the new card without money changing hands.
         """
-        self._check_card(card, ("active", "lost", "frozen"))
+        self._check_card(card, LIVE_STATES)
         new = self.env["onecard.card"].create(
             {
                 "cardholder_id": card.cardholder_id.id,
@@ -712,7 +713,7 @@ class OnecardLedger(models.AbstractModel):
         the holder's last live card goes, unspent subsidy is cleared: subsidy
         is the company's money, never paid out in cash.
         """
-        self._check_card(card, ("active", "lost", "frozen", "expired"), payout=True)
+        self._check_card(card, (*LIVE_STATES, "expired"), payout=True)
         method = self._method(method, card.company_id)
         holder = card.cardholder_id
         wallet = holder._wallet(card._wallet_kind())
@@ -726,9 +727,7 @@ class OnecardLedger(models.AbstractModel):
                 }
             )
         others = holder.card_ids.filtered(
-            lambda c: c != card
-            and c.state in ("active", "lost", "frozen")
-            and not c.replaced_by_id
+            lambda c: c != card and c.state in LIVE_STATES and not c.replaced_by_id
         )
         if not others:
             self._simple(

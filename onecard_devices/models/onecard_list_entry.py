@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.onecard_consume.models.onecard_card import LIVE_STATES
+
 
 class OnecardListEntry(models.Model):
     """One change of the terminals' card lists, at one list version.
@@ -108,10 +110,9 @@ class OnecardListEntry(models.Model):
         self.env.cr.execute(
             """
             SELECT uid, state, kind FROM onecard_card
-             WHERE company_id = %s AND state IN ('active', 'lost', 'frozen') ORDER BY
-             uid
+             WHERE company_id = %s AND state IN %s ORDER BY uid
         """,
-            [company.id],
+            [company.id, LIVE_STATES],
         )
         blacklist, whitelist = [], []
         for uid, state, kind in self.env.cr.fetchall():

@@ -2,9 +2,10 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
+from odoo.addons.onecard_consume.models.onecard_settlement import CONSUME_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
 
-from .onecard_report_mixin import CARD_KINDS, CONSUME_KINDS
+from .onecard_report_mixin import CARD_KINDS
 
 
 class OnecardReportConsumption(models.Model):

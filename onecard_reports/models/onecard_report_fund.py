@@ -2,9 +2,11 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
+from odoo.addons.onecard_consume.models.onecard_settlement import (
+    CONSUME_KINDS,
+    PAYMENT_KINDS,
+)
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
-
-from .onecard_report_mixin import CONSUME_KINDS, PAYMENT_KINDS
 
 FLOWS = [
     ("counter", "Cash Desk"),

@@ -1,8 +1,6 @@
 from odoo import api, models, tools
 from odoo.tools import SQL
 
-CONSUME_KINDS = ("consume", "back_entry", "correction")
-PAYMENT_KINDS = ("topup", "refund", "return", "deposit_in", "deposit_out")
 CARD_KINDS = [
     ("official", "Official"),
     ("temporary", "Temporary"),

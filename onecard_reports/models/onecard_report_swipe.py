@@ -2,8 +2,9 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
+from odoo.addons.onecard_consume.models.onecard_settlement import CONSUME_KINDS
 
-from .onecard_report_mixin import CARD_KINDS, CONSUME_KINDS
+from .onecard_report_mixin import CARD_KINDS
 
 
 class OnecardReportSwipe(models.Model):

@@ -2,11 +2,13 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
+from odoo.addons.onecard_consume.models.onecard_settlement import PAYMENT_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
 
 from .onecard_report_mixin import CARD_KINDS
 
-TOPUP_KINDS = ("topup", "refund", "return", "transfer", "deposit_in", "deposit_out")
+# Desk money movements: the payment kinds and transfers between wallets.
+TOPUP_KINDS = (*PAYMENT_KINDS, "transfer")
 
 
 class OnecardReportTopup(models.Model):
