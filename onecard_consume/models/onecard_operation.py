@@ -104,7 +104,8 @@ class OnecardOperation(models.Model):
     ]
 
     # Append-only: the money engine writes operations in SQL (onecard.ledger); the
-    # ORM's create/write/unlink refuse, on purpose without super().
+    # ORM's create/write refuse, on purpose without super(), and so does unlink, except
+    # when the addon is uninstalled (its tables go with it).
     @api.model_create_multi
     def create(self, vals_list):  # pylint: disable=method-required-super
         raise UserError(
@@ -116,7 +117,8 @@ class OnecardOperation(models.Model):
             self.env._("Card operations cannot be changed. Use a correction.")
         )
 
-    def unlink(self):  # pylint: disable=method-required-super
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(
             self.env._("Card operations cannot be deleted. Use a correction.")
         )

@@ -84,7 +84,8 @@ class OnecardTransaction(models.Model):
         """)
 
     # Append-only: ledger rows are written in SQL by the money engine (hash chain);
-    # the ORM's create/write/unlink refuse, on purpose without super().
+    # the ORM's create/write refuse, on purpose without super(), and so does unlink,
+    # except when the addon is uninstalled (its tables go with it).
     @api.model_create_multi
     def create(self, vals_list):  # pylint: disable=method-required-super
         raise UserError(self.env._("Ledger rows are written only by card operations."))
@@ -92,5 +93,6 @@ class OnecardTransaction(models.Model):
     def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._("Ledger rows cannot be changed. Use a correction."))
 
-    def unlink(self):  # pylint: disable=method-required-super
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(self.env._("Ledger rows cannot be deleted. Use a correction."))

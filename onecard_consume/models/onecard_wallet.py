@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import chain_hash
@@ -58,8 +58,10 @@ class OnecardWallet(models.Model):
             )
         return super().write(vals)
 
-    # A wallet carries its ledger's hash chain: never deleted (refused without super()).
-    def unlink(self):  # pylint: disable=method-required-super
+    # A wallet carries its ledger's hash chain: never deleted, except when the addon is
+    # uninstalled (its tables go with it).
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(
             self.env._("Wallets cannot be deleted; close the account instead.")
         )
