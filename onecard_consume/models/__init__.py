@@ -22,7 +22,6 @@ from . import onecard_consumption
 from . import hr_employee
 from . import onecard_cardholder_sync
 from . import onecard_cardholder_desk
-from . import onecard_desk
 from . import account_chart_template
 from . import onecard_subsidy_batch
 from . import onecard_subsidy_line
@@ -30,5 +29,3 @@ from . import hr_department
 from . import onecard_settlement
 from . import onecard_settlement_line
 from . import onecard_demo
-from . import onecard_reconciliation
-from . import onecard_reconciliation_line

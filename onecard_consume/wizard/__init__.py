@@ -1,3 +1,6 @@
 from . import onecard_issue_wizard
 from . import onecard_card_operation_wizard
 from . import onecard_settle_wizard
+from . import onecard_desk
+from . import onecard_reconciliation
+from . import onecard_reconciliation_line

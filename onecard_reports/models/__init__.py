@@ -1,11 +1,5 @@
 from . import (
-    onecard_report_consumption,
     onecard_report_dashboard,
     onecard_report_export,
-    onecard_report_fund,
-    onecard_report_mixin,
-    onecard_report_settlement,
-    onecard_report_swipe,
-    onecard_report_topup,
     onecard_report_xlsx,
 )

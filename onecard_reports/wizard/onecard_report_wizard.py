@@ -15,7 +15,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
-from ..models.onecard_report_mixin import CARD_KINDS
+from ..report.onecard_report_mixin import CARD_KINDS
 
 _lt = LazyTranslate(__name__)
 

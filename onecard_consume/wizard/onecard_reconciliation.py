@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
-from .onecard_settlement import CONSUME_KINDS
+from ..models.onecard_settlement import CONSUME_KINDS
 
 ACCOUNTS = [  # (label, company field, wallet kinds)
     ("Card cash", "onecard_cash_account_id", ("cash", "temporary")),

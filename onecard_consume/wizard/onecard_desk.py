@@ -8,8 +8,8 @@ after a wizard closes and the form reloads.
 
 from odoo import api, fields, models
 
+from ..models.onecard_card import CARD_STATES, LIVE_STATES
 from ..tools import normalize_uid
-from .onecard_card import CARD_STATES, LIVE_STATES
 
 DESK_OPERATIONS = {
     # operation: card states that allow it (mirrors onecard.ledger's checks)
