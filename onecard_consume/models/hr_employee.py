@@ -77,10 +77,7 @@ class HrEmployee(models.Model):
         holders = self.sudo().with_context(active_test=False).onecard_cardholder_ids
         result = super().unlink()
         self.env["onecard.ledger"].sudo()._employee_left(holders)
-        holders.write({"active": False})
-        holders.flush_recordset(
-            ["active"]
-        )  # before a new holder takes the code (unique index)
+        holders._archive_releasing_code()
         return result
 
     def _onecard_check_company_change(self, vals):
@@ -131,10 +128,7 @@ class HrEmployee(models.Model):
             old = employee.sudo().onecard_cardholder_ids.filtered(
                 lambda h, employee=employee: h.company_id != employee.company_id
             )
-            old.write({"active": False})
-            old.flush_recordset(
-                ["active"]
-            )  # before the new holder takes the code (unique index)
+            old._archive_releasing_code()
         self.filtered(
             lambda e: e.company_id.onecard_auto_cardholder
             and not e.sudo().onecard_cardholder_ids

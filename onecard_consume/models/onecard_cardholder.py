@@ -113,6 +113,12 @@ class OnecardCardholder(models.Model):
             )
         return super().write(vals)
 
+    def _archive_releasing_code(self):
+        """Archive, written at once: a new holder may take the code in the same
+        transaction, and the unique index checks rows, not the ORM's cache."""
+        self.write({"active": False})
+        self.flush_recordset(["active"])
+
     def _check_codes_free(self, pairs, exclude=()):
         """In words what the unique index says in SQL, checked before it so the user
         reads this: no other active holder has one of these (code, company id). One

@@ -42,7 +42,7 @@ class OnecardPaymentMethod(models.Model):
     def _setup_company(self, company):
         self.ensure_one()
         Journal = self.env["account.journal"].sudo()
-        domain = [*Journal._check_company_domain(company)]
+        domain = Journal._check_company_domain(company)
         if self._needs_clearing_journal():
             code = CLEARING_JOURNALS[self.code]
             journal = Journal.search(
@@ -81,8 +81,8 @@ class OnecardPaymentMethod(models.Model):
             raise UserError(
                 self.env._(
                     "The payment method %(method)s is not set up in %(company)s: "
-                    "a card "
-                    "manager sets it up in One-Card > Configuration > Payment Methods.",
+                    "a card manager sets it up in One-Card > Configuration > "
+                    "Payment Methods.",
                     method=self.name,
                     company=company.name,
                 )

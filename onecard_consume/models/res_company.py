@@ -140,7 +140,7 @@ class ResCompany(models.Model):
         other).
 
         WeChat Pay and Alipay need clearing journals of their own: those are
-        created when an accountant sets the method up for the company
+        created when a card manager sets the method up for the company
         (``onecard.payment.method.action_setup``), never in every company that
         loads a chart. A branch takes its root company's mapping.
         """
