@@ -128,8 +128,9 @@ class OnecardCardholder(models.Model):
         self.flush_model(["code", "company_id", "active"])
         self.env.cr.execute(
             """
-            SELECT h.code, c.name FROM onecard_cardholder h JOIN res_company c ON c.id
-            = h.company_id
+            SELECT h.code, c.name
+              FROM onecard_cardholder h
+              JOIN res_company c ON c.id = h.company_id
               JOIN unnest(%s::varchar[], %s::int[]) p(code, company_id)
                 ON h.code = p.code AND h.company_id = p.company_id
              WHERE h.active AND h.id != ALL(%s) LIMIT 1
