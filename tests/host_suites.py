@@ -25,6 +25,7 @@ _make_suite = loader.make_suite
 
 
 def make_suite(module_names, position="at_install"):
+    # While modules load: nothing. After: at_install and post_install tests alike.
     if position == "at_install":
         return _make_suite([], position)
     return _make_suite(module_names, "at_install,post_install")
