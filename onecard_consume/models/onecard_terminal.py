@@ -89,10 +89,34 @@ class OnecardTerminal(models.Model):
                     self.env._("Terminal amounts and intervals cannot be negative.")
                 )
 
+    def _check_company_move(self, canteen):
+        """A terminal's company follows its canteen; one that booked money stays in its
+        company: its rows, lists and history are that company's (set up a new terminal
+        in the other company instead)."""
+        Operation = self.env["onecard.operation"].sudo()
+        for terminal in self:
+            if canteen.company_id == terminal.company_id:
+                continue
+            if Operation.search_count([("terminal_id", "=", terminal.id)], limit=1):
+                raise ValidationError(
+                    self.env._(
+                        "Terminal %(terminal)s has booked operations in %(company)s: "
+                        "it cannot move to a canteen of %(other)s. Set up a terminal "
+                        "of its own there.",
+                        terminal=terminal.name,
+                        company=terminal.company_id.name,
+                        other=canteen.company_id.name,
+                    )
+                )
+
     def write(self, vals):
         """A new canteen or category is a move: the assignment it ends goes to the
         history first, so records of before the move uploaded later still book where
         they were sold."""
+        if vals.get("canteen_id"):
+            self._check_company_move(
+                self.env["onecard.canteen"].browse(vals["canteen_id"])
+            )
         if "canteen_id" in vals or "consume_category_id" in vals:
             now, moves = fields.Datetime.now(), []
             for terminal in self:

@@ -181,3 +181,18 @@ class TestHostErp(OnecardCase):
             (new.company_id, new.code, new.employee_id), (other, "9002030", employee)
         )
         self.assertLedgerInvariant()
+
+    def test_terminal_with_sales_stays_in_its_company(self):
+        other = self.env["res.company"].create({"name": "OC Host Elsewhere"})
+        canteen = self.env["onecard.canteen"].create(
+            {"name": "Elsewhere", "code": "H_ELSE", "company_id": other.id}
+        )
+        self.assertTrue(self.swipe(self.t_fixed, self.alice_card)["approved"])
+        with self.assertRefused("booked operations in"):
+            self.t_fixed.canteen_id = canteen
+        self.assertEqual(self.t_fixed.company_id, self.company)
+        spare = self.env["onecard.terminal"].create(
+            {"name": "Spare", "code": "H_SPARE", "canteen_id": self.canteen.id}
+        )
+        spare.canteen_id = canteen  # nothing booked yet: a setup mistake corrected
+        self.assertEqual(spare.company_id, other)
