@@ -8,12 +8,15 @@ queued it, runs in any worker of a multi-process server, and Odoo limits
 how many run at once; a thread dies with its worker and competes with
 requests for the worker's memory and time limits.
 
-The cron job owns its transactions (as the gateway owns its): it works in a
-cursor of its own for the data and the file, and reports progress through a
-second short-lived cursor that commits after every chunk, so the user sees
-the percentage move while the export runs. The job record itself is only
-touched by that progress cursor (state, progress, file), never by the work
-cursor, so the two transactions never update the same row.
+The model never commits and never opens a cursor: the cron framework owns the
+transactions. ``_cron_run_exports`` does one step per call, claiming the oldest
+queued export (state ``running``) or building the claimed one (state ``done``
+or ``failed``, with the file), and reports the steps left with
+``ir.cron._notify_progress``; ``ir.cron`` commits after every call and calls
+again while steps remain (up to 10 calls a run, then it reschedules the job at
+once). So the user sees queued -> running -> done; the percentage goes from 0
+to 100 when the file is committed, since a transaction's writes are not seen
+before it commits.
 """
 
 import logging
@@ -126,60 +129,43 @@ class OnecardReportExport(models.Model):
             )
 
     @api.model
-    def _cron_run(self):
-        """Build the queued exports, each in cursors of its own (see the module doc)."""
-        for export_id in self.search([("state", "=", "queued")], order="id").ids:
-            self._run_in_background(export_id)
-
-    @api.model
-    def _run_in_background(self, export_id):
-        registry = self.env.registry
-        with registry.cursor() as status_cr:
-            status = api.Environment(status_cr, self.env.uid, self.env.context)
-
-            def set_status(**vals):
-                status[self._name].browse(export_id).sudo().write(vals)
-                status_cr.commit()
-
-            export = status[self._name].browse(export_id)
-            if export.state != "queued":
+    def _cron_run_exports(self):
+        """One step of the queued exports, in the cron's transaction (module doc)."""
+        running = self.search([("state", "=", "running")], order="id", limit=1)
+        if running:
+            running._build()
+        else:
+            queued = self.search([("state", "=", "queued")], order="id", limit=1)
+            if not queued:
                 return
-            user_id, company_id, lang = (
-                export.user_id.id,
-                export.company_id.id,
-                export.user_id.lang,
-            )
-            set_status(state="running", progress=0.0)
-            try:
-                with registry.cursor() as work_cr:
-                    work = api.Environment(
-                        work_cr,
-                        user_id,
-                        dict(
-                            self.env.context,
-                            allowed_company_ids=[company_id],
-                            lang=lang,
-                        ),
-                    )
-                    job = work[self._name].browse(export_id)
-                    attachment, count = job._execute(
-                        progress=lambda done, total: set_status(
-                            progress=100.0 * done / (total or 1)
-                        )
-                    )
-                    attachment_id = attachment.id
-                    # leaving the block commits the file before the job points at it
-                set_status(
-                    state="done",
-                    progress=100.0,
-                    attachment_id=attachment_id,
-                    row_count=count,
+            queued.sudo().write({"state": "running", "progress": 0.0})
+        # one step per queued export (claim and build), one per running one (build)
+        remaining = 2 * self.search_count([("state", "=", "queued")]) + (
+            self.search_count([("state", "=", "running")])
+        )
+        self.env["ir.cron"]._notify_progress(done=1, remaining=remaining)
+
+    def _build(self):
+        """Build the claimed export as its user; a failure is recorded, not raised."""
+        self.ensure_one()
+        job = self.with_user(self.user_id).with_context(
+            allowed_company_ids=[self.company_id.id], lang=self.user_id.lang
+        )
+        try:
+            with self.env.cr.savepoint():
+                attachment, count = job._execute()
+                self.sudo().write(
+                    {
+                        "state": "done",
+                        "progress": 100.0,
+                        "attachment_id": attachment.id,
+                        "row_count": count,
+                    }
                 )
-            except Exception as error:
-                _logger.exception("Card report export %s failed", export_id)
-                status_cr.rollback()
-                set_status(state="failed", error=str(error))
-            status[self._name].browse(export_id)._notify_user()
+        except Exception as error:
+            _logger.exception("Card report export %s failed", self.id)
+            self.sudo().write({"state": "failed", "error": str(error)})
+        self._notify_user()
 
     def _notify_user(self):
         for export in self:

@@ -4,10 +4,12 @@ import subprocess
 import tempfile
 import unittest
 from datetime import datetime
+from unittest.mock import patch
 
 import openpyxl
 import xlsxwriter
 
+from odoo.sql_db import Cursor, TestCursor
 from odoo.tests import BaseCase, HttpCase, tagged
 
 from odoo.addons.onecard_reports.tools import StreamWorksheet, excel_serial
@@ -145,12 +147,13 @@ class TestExports(ReportCase):
         self.assertTrue(
             self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
         )
-        # what the cron job runs, here in the test transaction (its own cursors could
-        # not see the test data)
-        seen = []
-        attachment, count = export.with_user(self.accountant)._execute(
-            progress=lambda done, total: seen.append(done)
-        )
+        # the cron job's own steps, here in the test transaction: claim, then build
+        Export = self.env["onecard.report.export"]
+        Export._cron_run_exports()
+        self.assertEqual((export.state, export.progress), ("running", 0.0))
+        Export._cron_run_exports()
+        self.assertEqual((export.state, export.progress), ("done", 100.0))
+        count = export.row_count
         self.assertEqual(
             count,
             self.sql(
@@ -160,10 +163,59 @@ class TestExports(ReportCase):
                 *wizard._utc_bounds(),
             )[0][0],
         )
-        self.assertEqual(seen[-1], count)
+        attachment = export.attachment_id
         self.assertEqual(attachment.res_model, "onecard.report.export")
         sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
         self.assertEqual(sheet.max_row, count + 2)
+        seen = []
+        export.with_user(self.accountant)._execute(
+            progress=lambda done, total: seen.append(done)
+        )
+        self.assertEqual(seen[-1], count)
+
+    def test_background_export_never_commits(self):
+        """The cron framework owns the transactions: the export model neither
+        commits nor opens a cursor of its own (issue 15)."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "onecard_reports.export_threshold", "3"
+        )
+        wizard = self.wizard(report="fund", detail=True)
+        wizard.action_export_xlsx()
+        export = wizard.export_id
+
+        def forbidden(*args, **kwargs):
+            raise AssertionError("the export model must not commit or open a cursor")
+
+        with (
+            patch.object(Cursor, "commit", forbidden),
+            patch.object(TestCursor, "commit", forbidden),
+            patch.object(type(self.registry), "cursor", forbidden),
+        ):
+            Export = self.env["onecard.report.export"]
+            for _step in range(3):
+                Export._cron_run_exports()
+        self.assertEqual(export.state, "done")
+        self.assertTrue(export.attachment_id)
+
+    def test_background_export_failure_recorded(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "onecard_reports.export_threshold", "3"
+        )
+        wizard = self.wizard(report="fund", detail=True)
+        wizard.action_export_xlsx()
+        export = wizard.export_id
+        Wizard = type(self.env["onecard.report.wizard"])
+        with (
+            patch.object(Wizard, "_write_xlsx", side_effect=ValueError("boom")),
+            self.assertLogs(
+                "odoo.addons.onecard_reports.models.onecard_report_export", "ERROR"
+            ),
+        ):
+            Export = self.env["onecard.report.export"]
+            Export._cron_run_exports()
+            Export._cron_run_exports()
+        self.assertEqual((export.state, export.error), ("failed", "boom"))
+        self.assertFalse(export.attachment_id)
 
     def test_pdf_summary_renders(self):
         wizard = self.wizard(report="fund")
