@@ -18,6 +18,10 @@ ONECARD_ACCOUNTS = [
     ("onecard_subsidy_expense_account_id", "OC6601", "Meal subsidy expense", "expense"),
     ("onecard_revenue_account_id", "OC6001", "Canteen revenue", "income"),
 ]
+# Everything a company's card postings are mapped to (a branch takes its root's).
+ONECARD_POSTING_FIELDS = [field for field, *_rest in ONECARD_ACCOUNTS] + [
+    "onecard_journal_id"
+]
 
 
 class ResCompany(models.Model):
@@ -84,11 +88,12 @@ class ResCompany(models.Model):
             root = company.root_id
             if root != company:
                 root._onecard_ensure_accounting()
-                names = [field for field, *_rest in ONECARD_ACCOUNTS] + [
-                    "onecard_journal_id"
-                ]
                 company.sudo().write(
-                    {name: root[name].id for name in names if not company[name]}
+                    {
+                        name: root[name].id
+                        for name in ONECARD_POSTING_FIELDS
+                        if not company[name]
+                    }
                 )
                 company._onecard_map_payment_methods()
                 continue

@@ -4,6 +4,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
+from ..models.res_company import ONECARD_POSTING_FIELDS
 from .common import OnecardCase
 
 
@@ -39,14 +40,7 @@ class TestHostErp(OnecardCase):
         self.env.cr.precommit.run()  # Odoo loads the branch's chart at precommit
         branch = root.child_ids
         self.assertEqual(branch.chart_template, root.chart_template)
-        for field in (
-            "onecard_cash_account_id",
-            "onecard_subsidy_account_id",
-            "onecard_deposit_account_id",
-            "onecard_subsidy_expense_account_id",
-            "onecard_revenue_account_id",
-            "onecard_journal_id",
-        ):
+        for field in ONECARD_POSTING_FIELDS:
             self.assertTrue(root[field], field)
             self.assertEqual(branch[field], root[field], field)
         self.assertFalse(
