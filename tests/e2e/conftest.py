@@ -136,6 +136,14 @@ class Env:
         self.tcp_port = int(open(port_file).read())
         return self.gateway
 
+    def gateway_log_tail(self, size=4000):
+        """The end of the gateway's log, for a failure message (CI keeps no files)."""
+        path = os.path.join(self.tmp, "gateway.log")
+        if not os.path.exists(path):
+            return ""
+        with open(path, errors="replace") as handle:
+            return "\n--- gateway.log (end) ---\n" + handle.read()[-size:]
+
     def kill_gateway(self, sig=signal.SIGKILL):
         if self.gateway and self.gateway.poll() is None:
             self.gateway.send_signal(sig)
@@ -194,7 +202,9 @@ class Env:
             cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO
         )
         if check:
-            assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+            assert proc.returncode == 0, (
+                proc.stdout[-2000:] + proc.stderr[-3000:] + self.gateway_log_tail()
+            )
         with open(report) as handle:
             return json.load(handle)
 
