@@ -5,6 +5,8 @@ from . import onecard_terminal_nonce
 from . import onecard_list_entry
 from . import onecard_card
 from . import onecard_terminal_service
+from . import onecard_terminal_zkteco
+from . import onecard_zkteco_service
 from . import onecard_desk_reader
 from . import onecard_desk_reader_token_show
 from . import onecard_terminal_secret_show

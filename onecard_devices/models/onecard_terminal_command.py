@@ -6,6 +6,9 @@ COMMAND_KINDS = [
     ("push_lists", "Push Lists"),
     ("collect_records", "Collect Records"),
     ("reboot", "Reboot"),
+    ("info", "Device Information"),
+    ("user_update", "Set Device User"),
+    ("user_delete", "Delete Device User"),
 ]
 
 
@@ -35,6 +38,12 @@ class OnecardTerminalCommand(models.Model):
         index=True,
     )
     result = fields.Char(readonly=True)
+    # ZKTeco device users (onecard.zkteco.service): who, and the list version the
+    # command brings the device to once every command of that version is done.
+    device_pin = fields.Char(string="Device User", readonly=True)
+    device_name = fields.Char(readonly=True)
+    device_card = fields.Char(readonly=True)
+    list_version = fields.Integer(readonly=True)
     sent_date = fields.Datetime(readonly=True)
     done_date = fields.Datetime(readonly=True)
 

@@ -29,6 +29,10 @@ ERROR_STATUS = {
     "bad_encoding": 400,
     "unknown_table": 400,
     "too_many_lines": 413,
+    # decided by the server (onecard.zkteco.service), not by the parser
+    "pending_approval": 403,
+    "address_not_allowed": 403,
+    "busy": 503,
 }
 
 
@@ -53,6 +57,7 @@ class Response:
             405: "Method Not Allowed",
             413: "Payload Too Large",
             415: "Unsupported Media Type",
+            503: "Service Unavailable",
         }.get(self.status, "Error")
         head = f"HTTP/1.1 {self.status} {reason}\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in self.headers)

@@ -63,6 +63,10 @@ REQUEST_REASONS = (
     "bad_encoding",
     "unknown_table",
     "too_many_lines",
+    # decided by the server (onecard.zkteco.service), not by the parser
+    "pending_approval",
+    "address_not_allowed",
+    "busy",
 )
 LINE_REASONS = (
     "truncated_line",

@@ -1,0 +1,118 @@
+import ipaddress
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..zkteco.cardno import FORMATS
+
+ZK_CONNECTIONS = ("zk_push", "zk_pull")
+
+
+class OnecardTerminalZkteco(models.Model):
+    """ZKTeco devices (docs/zkteco.md): trust, clock, card number format, list state.
+
+    A device is identified only by its serial number (PUSH requests are not
+    signed): an unknown serial registers as a pending terminal that books
+    nothing until a manager approves it; an allowed source network per
+    terminal narrows who may speak for that serial.
+    """
+
+    _inherit = "onecard.terminal"
+
+    connection = fields.Selection(
+        selection_add=[("zk_push", "ZKTeco PUSH"), ("zk_pull", "ZKTeco Standalone")],
+        ondelete={"zk_push": "set default", "zk_pull": "set default"},
+    )
+    zk_state = fields.Selection(
+        [
+            ("pending", "Pending Approval"),
+            ("approved", "Approved"),
+            ("refused", "Refused"),
+        ],
+        string="Device Approval",
+        default="approved",
+        copy=False,
+        tracking=True,
+        help="A ZKTeco device that registered by itself books nothing until approved.",
+    )
+    zk_card_format = fields.Selection(
+        [(name, name) for name in FORMATS],
+        string="Card Number Format",
+        default="dec_le32",
+        help="How the device writes our card UID as a decimal number "
+        "(check once per model with a known card).",
+    )
+    zk_allowed_network = fields.Char(
+        string="Allowed Networks",
+        help="Comma-separated addresses or networks (10.1.0.0/16) the device may call "
+        "from; empty: any.",
+    )
+    zk_user_count = fields.Integer(
+        string="Users on Device", readonly=True, help="As the device last reported."
+    )
+    zk_expected_user_count = fields.Integer(
+        string="Users Expected", compute="_compute_zk_expected_user_count"
+    )
+    zk_last_time_sync = fields.Datetime(string="Clock Set", readonly=True, copy=False)
+    zk_info = fields.Text(string="Device Information", readonly=True, copy=False)
+    zk_host = fields.Char(string="Device Address", help="Standalone devices: IP.")
+    zk_port = fields.Integer(string="Device Port", default=4370)
+
+    def _compute_zk_expected_user_count(self):
+        for terminal in self:
+            terminal.zk_expected_user_count = (
+                len(self.env["onecard.zkteco.service"]._zk_wanted_users(terminal))
+                if terminal.connection in ZK_CONNECTIONS
+                else 0
+            )
+
+    @api.constrains("zk_allowed_network")
+    def _check_zk_allowed_network(self):
+        for terminal in self:
+            try:
+                terminal._zk_networks()
+            except ValueError as exc:
+                raise UserError(
+                    self.env._("Allowed networks: %(error)s", error=exc)
+                ) from exc
+
+    def _zk_networks(self):
+        text = self.zk_allowed_network or ""
+        return [
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in text.split(",")
+            if part.strip()
+        ]
+
+    def _zk_address_allowed(self, address):
+        networks = self._zk_networks()
+        if not networks:
+            return True
+        try:
+            ip = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        return any(ip in network for network in networks)
+
+    def action_zk_approve(self):
+        self._check_manager()
+        self.write({"zk_state": "approved", "list_version": 0})
+        for terminal in self:
+            terminal.message_post(body=self.env._("Device approved."))
+
+    def action_zk_refuse(self):
+        self._check_manager()
+        self.write({"zk_state": "refused"})
+
+    def action_zk_resync_users(self):
+        """Send the device every user again (after a device was cleared by hand)."""
+        self.write({"list_version": 0})
+
+    def action_zk_info(self):
+        self._queue("info")
+
+    def _check_manager(self):
+        if not self.env.user.has_group("onecard_consume.group_onecard_manager"):
+            raise UserError(
+                self.env._("Only One-Card managers approve or refuse devices.")
+            )
