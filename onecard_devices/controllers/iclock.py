@@ -68,7 +68,6 @@ class Iclock(http.Controller):
             answer = build.error_response(push.PushError("busy"))
         except Exception:
             _logger.exception("ZKTeco request %s failed", httprequest.path)
-            env.cr.rollback()
             answer = build.error_response(push.PushError("busy"))
         return request.make_response(
             answer.body, headers=list(answer.headers), status=answer.status

@@ -1,7 +1,7 @@
 import ipaddress
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..zkteco.cardno import FORMATS
 
@@ -108,11 +108,8 @@ class OnecardTerminalZkteco(models.Model):
         """Send the device every user again (after a device was cleared by hand)."""
         self.write({"list_version": 0})
 
-    def action_zk_info(self):
-        self._queue("info")
-
     def _check_manager(self):
         if not self.env.user.has_group("onecard_consume.group_onecard_manager"):
-            raise UserError(
+            raise AccessError(
                 self.env._("Only One-Card managers approve or refuse devices.")
             )

@@ -25,7 +25,6 @@ _logger = logging.getLogger(__name__)
 MAX_COMMANDS = 50  # per poll: a device with thousands of users gets them in rounds
 CLOCK_SYNC = timedelta(days=1)
 LIST_KINDS = ("user_update", "user_delete")
-ZK_MODES = ("meal", "fixed", "count", "postpaid")
 
 
 class OnecardZktecoService(models.AbstractModel):
@@ -38,15 +37,12 @@ class OnecardZktecoService(models.AbstractModel):
         now = fields.Datetime.now()
         try:
             message = push.parse_request(
-                method, path, query, body, content_type, self._context_for(now)
+                method, path, query, body, content_type, push.Context(now=now)
             )
             return build.response(self._handle(message, remote_addr, now))
         except push.PushError as exc:
             _logger.info("ZKTeco request refused: %s %s", exc.reason, path)
             return build.error_response(exc)
-
-    def _context_for(self, now):
-        return push.Context(now=now)
 
     # ------------------------------------------------------------ dispatch
     def _handle(self, message, remote_addr, now):
@@ -64,7 +60,7 @@ class OnecardZktecoService(models.AbstractModel):
                 # The device keeps the records and sends them again once approved.
                 raise push.PushError("pending_approval")
             if isinstance(message, messages.AttLogUpload):
-                return self._attlog(terminal, message, body_tz=self._tz(terminal))
+                return self._attlog(terminal, message)
             return self._operlog(terminal, message)
         if isinstance(message, messages.OptionsUpload):
             self._store_info(terminal, message.options)
@@ -79,16 +75,18 @@ class OnecardZktecoService(models.AbstractModel):
         )
         if not terminal and register:
             terminal = self._register_device(sn)
-        if not terminal or not terminal.active or terminal.zk_state == "refused":
-            raise push.PushError("unknown_serial")
-        if terminal.connection != "zk_push":
+        if (
+            not terminal.active
+            or terminal.zk_state == "refused"
+            or terminal.connection != "zk_push"
+        ):
             raise push.PushError("unknown_serial")
         if not terminal._zk_address_allowed(remote_addr):
             raise push.PushError("address_not_allowed")
         return terminal
 
     def _register_device(self, sn):
-        """An unknown serial: a pending terminal in the first canteen, booking nothing."""
+        """An unknown serial: a pending terminal in the first canteen."""
         canteen = self.env["onecard.canteen"].sudo().search([], order="id", limit=1)
         if not canteen:
             return self.env["onecard.terminal"]
@@ -120,9 +118,10 @@ class OnecardZktecoService(models.AbstractModel):
 
     # ------------------------------------------------------------ messages
     def _registration(self, terminal, message, now):
+        values = {"last_seen": now, "silent": False}
         if message.pushver:
-            terminal.sudo().firmware = f"PUSH {message.pushver}"[:64]
-        terminal.sudo().write({"last_seen": now, "silent": False})
+            values["firmware"] = f"PUSH {message.pushver}"[:64]
+        terminal.sudo().write(values)
         if terminal.zk_state == "approved":
             self._queue_clock(terminal, force=True)
         offset = clock.device_tzinfo(self._tz(terminal)).utcoffset(now)
@@ -132,14 +131,17 @@ class OnecardZktecoService(models.AbstractModel):
             timezone=int(hours) if hours == int(hours) else hours,
         )
 
-    def _attlog(self, terminal, message, body_tz):
-        """Book the punches; ``OK: n`` lets the device drop the n lines it sent."""
-        records = []
+    def _attlog(self, terminal, message):
+        """Book the punches; ``OK: n`` lets the device drop the n lines it sent.
+
+        The parser ran before the device (hence its time zone) was known: the
+        times are converted and checked here.
+        """
+        tz, now = self._tz(terminal), fields.Datetime.now()
         for record in message.records:
-            record.utc = clock.device_to_utc(record.time, body_tz)
-            record.flag = clock.plausibility(record.utc, fields.Datetime.now()) or ""
-            records.append(record)
-        self.book_punches(terminal, records)
+            record.utc = clock.device_to_utc(record.time, tz)
+            record.flag = clock.plausibility(record.utc, now) or ""
+        self.book_punches(terminal, message.records)
         return build.ok(message.accepted)
 
     @api.model
@@ -160,9 +162,7 @@ class OnecardZktecoService(models.AbstractModel):
                     "%(count)s punches not booked, their time is implausible: "
                     "%(lines)s",
                     count=len(odd),
-                    lines="; ".join(
-                        f"{r.pin} {r.time} ({r.flag})" for r in odd[:20]
-                    ),
+                    lines="; ".join(f"{r.pin} {r.time} ({r.flag})" for r in odd[:20]),
                 )
             )
         if not good:
@@ -260,15 +260,16 @@ class OnecardZktecoService(models.AbstractModel):
         ):
             return
         wanted = self._zk_wanted_users(terminal)
+        delta = None  # a new or re-synchronised device: everybody
         if terminal.list_version:
-            delta = self.env["onecard.list.entry"]._delta(company, terminal.list_version)
-            pins = self._pins_of_uids(company, [row["uid"] for row in delta or []])
-            if delta is None:
-                pins = None
-        else:
-            pins = None  # a new or re-synchronised device: everybody
-        if pins is None:
-            pins = set(wanted)
+            delta = self.env["onecard.list.entry"]._delta(
+                company, terminal.list_version
+            )
+        pins = (
+            set(wanted)
+            if delta is None
+            else self._pins_of_uids(company, [row["uid"] for row in delta])
+        )
         vals = []
         for pin in sorted(pins):
             if pin in wanted:
@@ -278,7 +279,9 @@ class OnecardZktecoService(models.AbstractModel):
                 )
             else:
                 vals.append(dict(kind="user_delete"))
-            vals[-1].update(terminal_id=terminal.id, device_pin=pin, list_version=target)
+            vals[-1].update(
+                terminal_id=terminal.id, device_pin=pin, list_version=target
+            )
         if vals:
             Command.create(vals)
         else:
@@ -318,10 +321,17 @@ class OnecardZktecoService(models.AbstractModel):
         return wanted
 
     def _hand_out(self, terminal, now):
-        commands = self.env["onecard.terminal.command"].sudo().search(
-            [("terminal_id", "=", terminal.id), ("state", "in", ("queued", "sent"))],
-            order="id",
-            limit=MAX_COMMANDS,
+        commands = (
+            self.env["onecard.terminal.command"]
+            .sudo()
+            .search(
+                [
+                    ("terminal_id", "=", terminal.id),
+                    ("state", "in", ("queued", "sent")),
+                ],
+                order="id",
+                limit=MAX_COMMANDS,
+            )
         )
         local = clock.utc_to_device(now, self._tz(terminal))
         lines = []
@@ -360,16 +370,19 @@ class OnecardZktecoService(models.AbstractModel):
     def _results(self, terminal, message):
         Command = self.env["onecard.terminal.command"].sudo()
         now = fields.Datetime.now()
-        for result in message.results:
-            if not result.id.isdigit():
-                continue
-            command = Command.search(
+        ids = [int(r.id) for r in message.results if r.id.isdigit()]
+        open_commands = {
+            command.id: command
+            for command in Command.search(
                 [
-                    ("id", "=", int(result.id)),
+                    ("id", "in", ids),
                     ("terminal_id", "=", terminal.id),
                     ("state", "in", ("queued", "sent")),
                 ]
             )
+        }
+        for result in message.results:
+            command = open_commands.get(int(result.id) if result.id.isdigit() else 0)
             if not command:
                 continue
             # Deleting a user the device does not have is what we wanted.
@@ -392,7 +405,8 @@ class OnecardZktecoService(models.AbstractModel):
         domain = [("terminal_id", "=", terminal.id), ("kind", "in", LIST_KINDS)]
         pending = Command.search(domain + [("state", "in", ("queued", "sent"))])
         finished = Command.search(
-            domain + [("state", "in", ("done", "failed"))], order="list_version desc",
+            domain + [("state", "in", ("done", "failed"))],
+            order="list_version desc",
             limit=1,
         )
         if finished and not pending and finished.list_version > terminal.list_version:
@@ -402,4 +416,3 @@ class OnecardZktecoService(models.AbstractModel):
 def _clean(text):
     """A name as a device field: no TAB, CR or LF (they would split the command)."""
     return " ".join((text or "").split())[:24]
-

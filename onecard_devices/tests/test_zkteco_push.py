@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import TZ, TerminalApiCase
@@ -80,14 +81,16 @@ class TestZktecoPush(TerminalApiCase):
         self.assertIn(f"GET OPTION FROM: {SN}", answer.text)
         self.assertIn("TimeZone=8", answer.text)
         terminal = self.env["onecard.terminal"].search([("serial_number", "=", SN)])
-        self.assertEqual((terminal.zk_state, terminal.connection), ("pending", "zk_push"))
+        self.assertEqual(
+            (terminal.zk_state, terminal.connection), ("pending", "zk_push")
+        )
         refused = self.upload(self.punch_line("D001", 12, 0))
         self.assertEqual(
             (refused.status_code, refused.text), (403, "ERROR: pending_approval")
         )
         self.assertEqual(self.poll(), [])  # no users, no commands before approval
         self.assertFalse(self.consumed(self.alice))
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             terminal.with_user(self.operator).action_zk_approve()
 
     def test_address_outside_the_allowed_network_is_refused(self):
@@ -135,7 +138,9 @@ class TestZktecoPush(TerminalApiCase):
             )
             self.assertEqual(answer.status_code, status, answer.text)
         self.assertEqual(self.device("GET", "/iclock/nothing").status_code, 404)
-        self.assertEqual(self.device("GET", "/iclock/getrequest", sn="").status_code, 400)
+        self.assertEqual(
+            self.device("GET", "/iclock/getrequest", sn="").status_code, 400
+        )
         big = b"x" * (5 * 1024 * 1024)
         self.assertEqual(
             self.device("POST", "/iclock/cdata", big, table="ATTLOG").status_code, 413
@@ -166,5 +171,9 @@ class TestZktecoPush(TerminalApiCase):
         self.assertIn("DATA DELETE USERINFO PIN=D002", lines[0])
         self.report(lines)
         self.assertEqual(self.poll(), [])
-        self.assertNotIn("D002", self.env["onecard.zkteco.service"]._zk_wanted_users(terminal))
-        self.assertIn("D001", self.env["onecard.zkteco.service"]._zk_wanted_users(terminal))
+        self.assertNotIn(
+            "D002", self.env["onecard.zkteco.service"]._zk_wanted_users(terminal)
+        )
+        self.assertIn(
+            "D001", self.env["onecard.zkteco.service"]._zk_wanted_users(terminal)
+        )
