@@ -1,6 +1,7 @@
 from . import onecard_config_cache
 from . import res_company
 from . import res_partner
+from . import res_groups
 from . import res_config_settings
 from . import onecard_meal_period
 from . import onecard_consume_category
@@ -28,4 +29,5 @@ from . import onecard_subsidy_line
 from . import hr_department
 from . import onecard_settlement
 from . import onecard_settlement_line
+from . import account_move
 from . import onecard_demo

@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -235,7 +235,9 @@ class OnecardSettlement(models.Model):
                 }
             )
         )
-        move._post(soft=False)
+        # The card journal hashes what it posts, and Odoo hashes as the real user
+        # (sudo(False)): card accountants have no Accounting write rights.
+        move.with_user(SUPERUSER_ID)._post(soft=False)
         self.write({"move_id": move.id, "note": note})
 
     def _settled_periods(self):
@@ -408,7 +410,7 @@ class OnecardSettlement(models.Model):
         for settlement in self:
             if settlement.state != "posted":
                 raise UserError(self.env._("Only a posted settlement can be reversed."))
-            move = settlement.move_id.sudo()
+            move = settlement.move_id.with_user(SUPERUSER_ID)  # see _claim_and_post
             if move:
                 if settlement.company_id._get_violated_lock_dates(
                     move.date, False, move.journal_id
@@ -420,8 +422,6 @@ class OnecardSettlement(models.Model):
                             move.name,
                         )
                     )
-                # Accountants of the card office need no Accounting rights: the
-                # entry was created as superuser too (see _claim_and_post).
                 reversal = move._reverse_moves(
                     [
                         {

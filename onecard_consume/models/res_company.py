@@ -126,17 +126,18 @@ class ResCompany(models.Model):
                         limit=1,
                     )
                 )
-                vals["onecard_journal_id"] = (
-                    journal
-                    or journal.create(
-                        {
-                            "name": self.env._("Card Settlement"),
-                            "code": "CARD",
-                            "type": "general",
-                            "company_id": company.id,
-                        }
-                    )
-                ).id
+                journal = journal or journal.create(
+                    {
+                        "name": self.env._("Card Settlement"),
+                        "code": "CARD",
+                        "type": "general",
+                        "company_id": company.id,
+                    }
+                )
+                # Posted settlement entries are locked with Odoo's hash: no reset
+                # to draft, no edit; the way out is the settlement's reversal.
+                journal.restrict_mode_hash_table = True
+                vals["onecard_journal_id"] = journal.id
             company.sudo().write(vals)
             company._onecard_map_payment_methods()
 

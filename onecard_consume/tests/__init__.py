@@ -11,3 +11,5 @@ from . import test_i18n
 from . import test_swipe_batch
 from . import test_host_erp
 from . import test_books
+from . import test_settlement_entry_lock
+from . import test_user_roles
