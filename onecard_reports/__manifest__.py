@@ -27,6 +27,9 @@
         "web.assets_backend": [
             "onecard_reports/static/src/dashboard/*",
         ],
+        "web.assets_tests": [
+            "onecard_reports/static/tests/tours/*.esm.js",
+        ],
     },
     "installable": True,
 }

@@ -21,7 +21,9 @@ class ResGroups(models.Model):
         result = []
         for app, kind, groups, section in super().get_groups_by_application():
             if category and app == category and kind == "boolean":
-                order = {group: len(group.trans_implied_ids & groups) for group in groups}
+                order = {
+                    group: len(group.trans_implied_ids & groups) for group in groups
+                }
                 kind = "selection"
                 groups = groups.sorted(key=lambda group: (order[group], group.id))
                 section = (app.parent_id.sequence, app.parent_id.name)

@@ -112,8 +112,12 @@ class TestSettlementEntryLock(test_settlement.CardMoneyCase):
 
     def test_other_entries_unaffected(self):
         journal = self.env["account.journal"].create(
-            {"name": "Other", "code": "OTHX", "type": "general",
-             "company_id": self.company.id}
+            {
+                "name": "Other",
+                "code": "OTHX",
+                "type": "general",
+                "company_id": self.company.id,
+            }
         )
         account = self.company.onecard_cash_account_id
         move = self.env["account.move"].create(

@@ -3,8 +3,9 @@
 
 from lxml import etree
 
-from odoo.addons.base.models.res_users import name_selection_groups
 from odoo.tests import Form, TransactionCase, tagged
+
+from odoo.addons.base.models.res_users import name_selection_groups
 
 
 @tagged("post_install", "-at_install")

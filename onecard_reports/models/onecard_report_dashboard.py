@@ -5,14 +5,20 @@ import pytz
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+# Terminal states (onecard_devices) a canteen manager must hear about in the
+# morning: never seen since it was set up, or stopped calling in.
+NOT_CALLING = ("never", "offline", "silent")
+
 
 class OnecardReportDashboard(models.AbstractModel):
     """Figures of the reports dashboard (client action ``onecard_reports.dashboard``).
 
     Everything comes from the report views with ``_read_group``, so the
-    dashboard shows exactly what the screens and exports show. The offline
-    terminals block appears only when onecard_devices is installed (it adds
-    the terminal status fields); this module does not depend on it.
+    dashboard shows exactly what the screens and exports show. Sales are
+    approved consumptions (positive); corrections are shown on their own, on the
+    day they were made, instead of making a day's sales look negative. The
+    terminals block appears only when onecard_devices is installed (it adds the
+    terminal status); this module does not depend on it.
     """
 
     _name = "onecard.report.dashboard"
@@ -21,108 +27,130 @@ class OnecardReportDashboard(models.AbstractModel):
     @api.model
     def get_data(self, days=14):
         company = self.env.company
+        days = min(max(int(days), 1), 366)
         tz = pytz.timezone(company.partner_id.tz or "UTC")
         today = datetime.now(tz).date()
-        first = today - timedelta(days=max(int(days), 1) - 1)
-        start = (
-            tz.localize(datetime.combine(first, time.min))
+        first = today - timedelta(days=days - 1)
+        start, today_start = (
+            tz.localize(datetime.combine(day, time.min))
             .astimezone(pytz.utc)
             .replace(tzinfo=None)
-        )
-        today_start = (
-            tz.localize(datetime.combine(today, time.min))
-            .astimezone(pytz.utc)
-            .replace(tzinfo=None)
+            for day in (first, today)
         )
         base = [("company_id", "=", company.id), ("business_time", ">=", start)]
+        sales = base + [("state", "=", "approved"), ("kind", "!=", "correction")]
+        corrections = base + [("kind", "=", "correction")]
         Swipe, Fund = self.env["onecard.report.swipe"], self.env["onecard.report.fund"]
+        money = company.currency_id.round
+        since_today = [("business_time", ">=", today_start)]
 
-        def money(value):
-            return company.currency_id.round(value or 0.0)
-
-        [(swipes_today, amount_today, declined_today)] = Swipe._read_group(
-            base + [("business_time", ">=", today_start)],
-            [],
-            ["swipe_count:sum", "amount:sum", "declined_count:sum"],
+        [(swipes_today, sales_today)] = Swipe._read_group(
+            sales + since_today, [], ["swipe_count:sum", "amount:sum"]
         )
+        [(declined_today,)] = Swipe._read_group(
+            base + since_today, [], ["declined_count:sum"]
+        )
+        [(corrections_today, corrected_today)] = Swipe._read_group(
+            corrections + since_today, [], ["correction_count:sum", "amount:sum"]
+        )
+        [(topups_today,)] = Fund._read_group(
+            base + since_today + [("kind", "=", "topup")], [], ["received:sum"]
+        )
+
         hours = {}
-        for hour, canteen, swipes, _amount in Swipe._read_group(
-            base + [("state", "=", "approved")],
-            ["hour", "canteen_id"],
-            ["swipe_count:sum", "amount:sum"],
+        for hour, canteen, swipes in Swipe._read_group(
+            sales, ["hour", "canteen_id"], ["swipe_count:sum"]
         ):
-            hours.setdefault(canteen.display_name or "-", {})[hour] = swipes
+            hours.setdefault(canteen, [0] * 24)[hour] = swipes
         meals = [
             {
-                "name": meal.display_name or "-",
+                "id": meal.id,
+                "name": meal.display_name or self.env._("No meal period"),
                 "swipes": swipes,
-                "amount": money(amount),
+                "amount": money(amount or 0.0),
             }
             for meal, swipes, amount in Swipe._read_group(
-                base + [("state", "=", "approved")],
-                ["meal_period_id"],
-                ["swipe_count:sum", "amount:sum"],
+                sales, ["meal_period_id"], ["swipe_count:sum", "amount:sum"]
             )
         ]
         trend = {
-            day: {
-                "date": fields.Date.to_string(day),
-                "revenue": money(amount),
-                "topup": 0.0,
-            }
-            for day, amount in Swipe._read_group(base, ["date:day"], ["amount:sum"])
+            first + timedelta(days=n): {"sales": 0.0, "topups": 0.0, "corrections": 0.0}
+            for n in range(days)
         }
-        for day, received in Fund._read_group(
-            base + [("kind", "=", "topup")], ["date:day"], ["received:sum"]
+        for domain, key, model, measure in (
+            (sales, "sales", Swipe, "amount:sum"),
+            (corrections, "corrections", Swipe, "amount:sum"),
+            (base + [("kind", "=", "topup")], "topups", Fund, "received:sum"),
         ):
-            trend.setdefault(
-                day, {"date": fields.Date.to_string(day), "revenue": 0.0, "topup": 0.0}
-            )
-            trend[day]["topup"] = money(received)
+            for day, amount in model._read_group(domain, ["date:day"], [measure]):
+                if day in trend:
+                    # Corrections give money back: shown as a positive amount.
+                    trend[day][key] = money(abs(amount or 0.0))
         return {
-            "currency": company.currency_id.symbol,
+            "currency_id": company.currency_id.id,
             "days": days,
             "today": {
                 "swipes": swipes_today or 0,
-                "amount": money(amount_today),
+                "sales": money(sales_today or 0.0),
                 "declined": declined_today or 0,
+                "corrections": corrections_today or 0,
+                "corrected": money(abs(corrected_today or 0.0)),
+                "topups": money(topups_today or 0.0),
             },
             "hours": [
-                {"canteen": name, "counts": [by_hour.get(h, 0) for h in range(24)]}
-                for name, by_hour in sorted(hours.items())
+                {
+                    "id": canteen.id,
+                    "name": canteen.display_name or self.env._("No canteen"),
+                    "counts": counts,
+                }
+                for canteen, counts in sorted(
+                    hours.items(), key=lambda item: item[0].display_name or ""
+                )
             ],
             "meals": meals,
-            "trend": [trend[day] for day in sorted(trend)],
-            "offline_terminals": self._offline_terminals(),
+            "trend": [
+                {"date": fields.Date.to_string(day), **values}
+                for day, values in sorted(trend.items())
+            ],
+            "terminals": self._terminals(),
         }
 
     @api.model
-    def _offline_terminals(self):
-        """Terminals that stopped calling in (onecard_devices), else None."""
+    def _terminals(self):
+        """Terminals that are not calling in, and how many are (onecard_devices),
+        else None."""
         Terminal = self.env["onecard.terminal"]
-        if "silent" not in Terminal._fields:
+        if "status" not in Terminal._fields:
             return None
-        terminals = Terminal.search(
-            [("silent", "=", True), ("company_id", "=", self.env.company.id)]
-        )
+        terminals = Terminal.search([("company_id", "=", self.env.company.id)])
+        quiet = terminals.filtered(lambda t: t.status in NOT_CALLING)
         self.env.cr.execute(
             SQL(
                 """
             SELECT terminal_id, count(*) FROM onecard_operation
              WHERE offline AND terminal_id = ANY(%s) GROUP BY terminal_id
         """,
-                terminals.ids,
+                quiet.ids,
             )
         )
-        offline = dict(self.env.cr.fetchall())
-        return [
-            {
-                "id": t.id,
-                "name": t.display_name,
-                "last_seen": fields.Datetime.to_string(t.last_seen)
-                if "last_seen" in t._fields and t.last_seen
-                else "",
-                "offline_records": offline.get(t.id, 0),
-            }
-            for t in terminals
-        ]
+        offline_records = dict(self.env.cr.fetchall())
+        status = dict(Terminal._fields["status"]._description_selection(self.env))
+        return {
+            "total": len(terminals),
+            "calling": len(terminals) - len(quiet),
+            "quiet": [
+                {
+                    "id": terminal.id,
+                    "name": terminal.display_name,
+                    "status": terminal.status,
+                    "status_label": status[terminal.status],
+                    "last_seen": fields.Datetime.to_string(terminal.last_seen)
+                    if terminal.last_seen
+                    else "",
+                    "offline_records": offline_records.get(terminal.id, 0),
+                }
+                for terminal in quiet.sorted(
+                    lambda t: (t.last_seen or datetime.min, t.display_name)
+                )
+            ],
+        }
