@@ -59,6 +59,10 @@ class OnecardCard(models.Model):
         readonly=True, help="Deposit taken when the card was issued."
     )
     expiry_date = fields.Date()
+    # The money is the account's, not the card's: shown on the card for the desk.
+    cash_balance = fields.Monetary(related="cardholder_id.cash_balance")
+    subsidy_balance = fields.Monetary(related="cardholder_id.subsidy_balance")
+    temporary_balance = fields.Monetary(related="cardholder_id.temporary_balance")
     history_ids = fields.One2many("onecard.card.history", "card_id", string="History")
     replaced_by_id = fields.Many2one(
         "onecard.card",

@@ -65,6 +65,21 @@ class OnecardIssueWizard(models.TransientModel):
         if self.cardholder_id:
             self.holder_mode = "existing"
 
+    @api.onchange("code")
+    def _onchange_code(self):
+        """An employee's account already exists (HR feeds the cardholders): a code
+        typed for a "new" holder that is already taken picks that account instead
+        of failing on save."""
+        code = (self.code or "").strip()
+        if self.holder_mode != "new" or not code:
+            return
+        holder = self.env["onecard.cardholder"].search(
+            [("code", "=", code), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        if holder:
+            self.cardholder_id = holder
+            self.holder_mode = "existing"
+
     @api.model
     def _open_action(self, context):
         return {

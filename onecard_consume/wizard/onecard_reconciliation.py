@@ -29,6 +29,15 @@ class OnecardReconciliation(models.TransientModel):
     )
     balanced = fields.Boolean(compute="_compute_balanced")
 
+    @api.depends("date", "company_id")
+    def _compute_display_name(self):
+        for rec in self:
+            rec.display_name = self.env._(
+                "Reconciliation %(date)s, %(company)s",
+                date=rec.date,
+                company=rec.company_id.name,
+            )
+
     @api.depends("line_ids.difference")
     def _compute_balanced(self):
         # Only timing (activity not posted yet) may separate GL and sub-ledger; anything

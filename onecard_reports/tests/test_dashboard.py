@@ -59,7 +59,9 @@ class TestDashboard(HttpCase):
 
     def data(self):
         return (
-            self.env["onecard.report.dashboard"].with_user(self.manager).get_data(days=7)
+            self.env["onecard.report.dashboard"]
+            .with_user(self.manager)
+            .get_data(days=7)
         )
 
     def test_figures(self):
@@ -70,7 +72,9 @@ class TestDashboard(HttpCase):
         self.assertEqual(today["corrections"], 1)
         self.assertAlmostEqual(today["corrected"], self.corrected)
         self.assertAlmostEqual(today["topups"], 100.0)
-        self.assertEqual(len(data["trend"]), 7, "every day of the window, empty ones too")
+        self.assertEqual(
+            len(data["trend"]), 7, "every day of the window, empty ones too"
+        )
         last = data["trend"][-1]
         self.assertAlmostEqual(last["sales"], 18.5)
         self.assertAlmostEqual(last["corrections"], self.corrected)
