@@ -3,5 +3,6 @@
 # packages are wanted: lib/ and simulator/ import no Odoo.
 if __name__.startswith("odoo.addons."):
     from . import models
+    from . import report
     from . import controllers
     from . import cli

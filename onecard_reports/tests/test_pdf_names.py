@@ -1,8 +1,6 @@
 """A printed report is named after the report and its period, not "Card Report"
 (issue 17, item 8)."""
 
-
-
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.safe_eval import safe_eval, time
 
