@@ -11,3 +11,4 @@ from . import test_i18n
 from . import test_swipe_batch
 from . import test_host_erp
 from . import test_books
+from . import test_record_operations
