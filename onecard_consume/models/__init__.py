@@ -19,6 +19,7 @@ from . import onecard_wallet
 from . import onecard_operation
 from . import onecard_transaction
 from . import onecard_ledger
+from . import onecard_ledger_operations
 from . import onecard_consumption
 from . import hr_employee
 from . import onecard_cardholder_sync

@@ -34,14 +34,13 @@ class HrEmployee(models.Model):
             employee.onecard_card_uid = cards[:1].uid
 
     def _inverse_onecard_card_uid(self):
-        ledger = self.env["onecard.ledger"].sudo()
         for employee in self.filtered("onecard_card_uid"):
             holder = (
                 employee.sudo().onecard_cardholder_ids[:1]
                 or employee._onecard_create_cardholders()
             )
             if not holder.card_ids.filtered(lambda c: c.state in LIVE_STATES):
-                ledger.issue_card(holder, employee.onecard_card_uid)
+                holder.sudo().issue_card(employee.onecard_card_uid)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -62,7 +61,7 @@ class HrEmployee(models.Model):
             if vals["active"]:
                 holders.write({"refund_pending": False})
             else:
-                self.env["onecard.ledger"].sudo()._employee_left(holders)
+                holders._employee_left()
         if {"name", "department_id"} & set(vals):
             for employee in self:
                 employee.sudo().onecard_cardholder_ids.write(
@@ -76,7 +75,7 @@ class HrEmployee(models.Model):
         among active holders)."""
         holders = self.sudo().with_context(active_test=False).onecard_cardholder_ids
         result = super().unlink()
-        self.env["onecard.ledger"].sudo()._employee_left(holders)
+        holders._employee_left()
         holders._archive_releasing_code()
         return result
 

@@ -152,10 +152,61 @@ class OnecardCard(models.Model):
         clearly (UserError) for a card that is not active or frozen. Find a card by UID
         with ``search([("uid", "=", "04A1B2C3")])``.
         """
-        self.check_access("write")
         for card in self:
-            self.env["onecard.ledger"].report_lost(card)
+            card.report_lost()
         return True
+
+    # Desk operations: one card, as the current user. The engine (onecard.ledger)
+    # checks states and amounts and is the only writer of money; it writes in SQL,
+    # past the ORM's access checks, so the right to act on the card is checked here.
+    def _desk_ledger(self):
+        """The money engine, once this is one card the user may write (operators)."""
+        self.ensure_one()
+        self.check_access("write")
+        return self.env["onecard.ledger"]
+
+    def topup(self, amount, method, key=None, reference=None):
+        """Top up the card's account (a temporary card has its own) paid with
+        ``method``; return the engine's answer (operation_id, balances; replay).
+
+        key: idempotency key. The same key again with the same request returns the
+        first answer and books nothing; with another card, amount or method it is
+        refused (IdempotencyConflict).
+        """
+        return self._desk_ledger().topup(
+            self, amount, method, key=key, reference=reference
+        )
+
+    def refund(self, amount, method, key=None):
+        """Pay part of the balance back with ``method`` (never below zero)."""
+        return self._desk_ledger().refund(self, amount, method, key=key)
+
+    def report_lost(self):
+        """Block the card at once (active or frozen); it can be unlocked if found."""
+        self._desk_ledger().report_lost(self)
+        return True
+
+    def unlock(self):
+        """A lost card was found: active again, unless it was replaced."""
+        self._desk_ledger().unlock(self)
+        return True
+
+    def freeze(self, reason=None):
+        self._desk_ledger().freeze(self, reason)
+        return True
+
+    def unfreeze(self):
+        self._desk_ledger().unfreeze(self)
+        return True
+
+    def replace(self, new_uid, number=None):
+        """Issue a new card to the holder instead of this one, which stays blocked;
+        the balance and the deposit follow. Return the new card."""
+        return self._desk_ledger().replace_card(self, new_uid, number=number)
+
+    def return_card(self, method):
+        """Take the card back: pay out its balance and deposit with ``method``."""
+        return self._desk_ledger().return_card(self, method)
 
     def _set_state(self, state, reason=None, allowed_from=None):
         """Change card state with history; refuses illegal transitions clearly."""

@@ -177,6 +177,53 @@ class OnecardCardholder(models.Model):
             {"pin_hash": hash_pin(pin), "pin_failures": 0, "pin_locked_until": False}
         )
 
+    # Desk operations on the account, as the current user: the engine
+    # (onecard.ledger) is the only writer of money and writes past the ORM's access
+    # checks, so the right to act on the account (operators) is checked here.
+    def issue_card(
+        self,
+        uid,
+        kind="official",
+        deposit=0.0,
+        topup=0.0,
+        method=None,
+        number=None,
+        expiry_date=None,
+        user=None,
+    ):
+        """Issue a card to this holder, taking a deposit and an opening top-up paid
+        with ``method``; return the card."""
+        self.ensure_one()
+        self.check_access("write")
+        return self.env["onecard.ledger"].issue_card(
+            self,
+            uid,
+            kind=kind,
+            deposit=deposit,
+            topup=topup,
+            method=method,
+            number=number,
+            expiry_date=expiry_date,
+            user=user,
+        )
+
+    def transfer(self, amount, to_temporary=True, key=None):
+        """Move money from the official (cash) account to the temporary one, or back;
+        return the engine's answer. key: idempotency key, as for a top-up."""
+        self.ensure_one()
+        self.check_access("write")
+        return self.env["onecard.ledger"].transfer(
+            self, amount, to_temporary=to_temporary, key=key
+        )
+
+    def _employee_left(self):
+        """Freeze the cards of people who left and flag them for refund (no money
+        moves: the balance is paid out when the card is returned)."""
+        for holder in self:
+            live = holder.card_ids.filtered(lambda c: c.state == "active")
+            live._set_state("frozen", self.env._("Employee archived"))
+        self.write({"refund_pending": True})
+
     def _check_usable(self, payout=False):
         """Raise a clear error when an operator acts on a closed account.
 

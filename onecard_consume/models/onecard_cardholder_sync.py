@@ -170,7 +170,7 @@ class OnecardCardholder(models.Model):
                 if results[index]["status"] == "unchanged":
                     results[index]["status"] = "updated"
             if row.get("active") is False and holder.active:
-                self.env["onecard.ledger"]._employee_left(holder)
+                holder._employee_left()
                 holder.active = False
                 results[index]["status"] = "updated"
         self.env["onecard.card"].create(card_vals)

@@ -1,9 +1,10 @@
 """Demo data: 50 employees with cards and a week of canteen life.
 
 Called once from data/onecard_demo.xml, after the static configuration. Every
-movement of money goes through the engine (onecard.ledger for the desk,
-onecard.consumption.swipe for terminals), so the demo ledger is exactly what
-production would have written. random.Random(42) keeps it reproducible.
+movement of money goes through the engine (the desk operations of cards and
+holders, which book through onecard.ledger; onecard.consumption.swipe for
+terminals), so the demo ledger is exactly what production would have written.
+random.Random(42) keeps it reproducible.
 """
 
 import random
@@ -78,7 +79,6 @@ class OnecardDemo(models.AbstractModel):
         # office). An explicit lang: without one, _() in onecard.card.create mistakes
         # its local `uid` for a user id.
         demo = self.with_context(lang=admin.lang or "en_US")
-        ledger = demo.env["onecard.ledger"].with_user(admin)
         methods = [
             ref("onecard_consume.payment_method_" + code)
             for code in ("cash", "wechat", "alipay", "bank")
@@ -87,8 +87,8 @@ class OnecardDemo(models.AbstractModel):
             lambda m: not m.journal_id
         ).action_setup()
         holders = demo._demo_people()
-        state = demo._demo_cards(ledger, rng, holders, methods)
-        events = demo._demo_week(ledger, rng, state, methods)
+        state = demo._demo_cards(admin, rng, holders, methods)
+        events = demo._demo_week(admin, rng, state, methods)
         for _when, action in sorted(events, key=lambda event: event[0]):
             action()
 
@@ -151,7 +151,7 @@ class OnecardDemo(models.AbstractModel):
             )
         return {"staff": holders, "visitor": visitor, "operator": operator}
 
-    def _demo_cards(self, ledger, rng, holders, methods):
+    def _demo_cards(self, admin, rng, holders, methods):
         """A card per employee (deposit + opening top-up), a temporary card, an operator
         card."""
         taken = set()
@@ -164,8 +164,7 @@ class OnecardDemo(models.AbstractModel):
             return uid
 
         cards = [
-            ledger.issue_card(
-                holder,
+            holder.with_user(admin).issue_card(
                 new_uid(),
                 deposit=20.0,
                 topup=rng.choice([300.0, 300.0, 400.0, 500.0]),
@@ -175,8 +174,9 @@ class OnecardDemo(models.AbstractModel):
         ]
         today = self._demo_today()
         cards.append(
-            ledger.issue_card(
-                holders["visitor"],
+            holders["visitor"]
+            .with_user(admin)
+            .issue_card(
                 new_uid(),
                 kind="temporary",
                 deposit=20.0,
@@ -185,11 +185,8 @@ class OnecardDemo(models.AbstractModel):
                 expiry_date=today + timedelta(days=30),
             )
         )
-        ledger.issue_card(
-            holders["operator"],
-            new_uid(),
-            kind="operator",
-            user=self.env.ref("base.user_admin"),
+        holders["operator"].with_user(admin).issue_card(
+            new_uid(), kind="operator", user=admin
         )
         return {"cards": cards, "new_uid": new_uid}
 
@@ -207,7 +204,7 @@ class OnecardDemo(models.AbstractModel):
         )
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
-    def _demo_week(self, ledger, rng, state, methods):  # noqa: C901 (demo script)
+    def _demo_week(self, admin, rng, state, methods):  # noqa: C901 (demo script)
         """Events (utc time, action) of the last DAYS days, ending yesterday."""
         ref = self.env.ref
         term = {
@@ -234,21 +231,20 @@ class OnecardDemo(models.AbstractModel):
             )
 
         def topup(i, amount, method):
-            ledger.topup(cards[i], amount, method)
+            cards[i].topup(amount, method)
 
         def replace(i):
-            cards[i] = ledger.replace_card(cards[i], state["new_uid"]())
+            cards[i] = cards[i].replace(state["new_uid"]())
 
         def correct(tag, reason):
             if answers.get(tag, {}).get("approved"):
-                ledger.correct(
-                    self.env["onecard.operation"].browse(answers[tag]["operation_id"]),
-                    reason,
-                )
+                self.env["onecard.operation"].with_user(admin).browse(
+                    answers[tag]["operation_id"]
+                ).correct(reason)
 
         def refund(i, amount, method):
             if cards[i].cardholder_id.cash_balance >= amount:
-                ledger.refund(cards[i], amount, method)
+                cards[i].refund(amount, method)
 
         today = self._demo_today()
         visitor = len(cards) - 1
@@ -342,7 +338,7 @@ class OnecardDemo(models.AbstractModel):
         # double charge.
         add(day(5), 7 * 60 + 58, swipe, 10, "103")
         add(day(5), 7 * 60 + 59, swipe, 10, "103")  # declined: meal count used up
-        add(day(3), 10 * 60 + 5, lambda: ledger.report_lost(cards[11]))
+        add(day(3), 10 * 60 + 5, lambda: cards[11].report_lost())
         add(day(2), 9 * 60 + 30, replace, 11)
         add(day(1), 16 * 60, refund, 19, 50.0, methods[0])
         add(day(1), 9 * 60 + 45, topup, 6, 200.0, methods[1])

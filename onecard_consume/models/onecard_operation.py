@@ -122,3 +122,14 @@ class OnecardOperation(models.Model):
         raise UserError(
             self.env._("Card operations cannot be deleted. Use a correction.")
         )
+
+    def correct(self, reason):
+        """Reverse this consumption with a reason: a new operation whose rows mirror
+        its rows with the opposite sign; return the engine's answer.
+
+        Operations are read-only to everyone (the engine writes them), so the right
+        checked is the desk's: write access to the holder's account (operators).
+        """
+        self.ensure_one()
+        self.cardholder_id.check_access("write")
+        return self.env["onecard.ledger"].correct(self, reason)

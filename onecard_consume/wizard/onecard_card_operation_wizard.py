@@ -21,7 +21,8 @@ HOLDER_OPERATIONS = ("transfer", "correction")
 
 
 class OnecardCardOperationWizard(models.TransientModel):
-    """One desk operation on a card, booked by onecard.ledger (or the swipe engine for
+    """One desk operation on a card: the card's (or the holder's, the operation's)
+    business method, which books through onecard.ledger (the swipe engine for
     back-entries)."""
 
     _name = "onecard.card.operation.wizard"
@@ -142,26 +143,24 @@ class OnecardCardOperationWizard(models.TransientModel):
     # One method per operation; each returns the UID the desk should show next (or
     # None).
     def _do_topup(self):
-        self.env["onecard.ledger"].topup(
-            self.card_id, self.amount, self.payment_method_id, reference=self.reference
+        self.card_id.topup(
+            self.amount, self.payment_method_id, reference=self.reference
         )
 
     def _do_refund(self):
-        self.env["onecard.ledger"].refund(
-            self.card_id, self.amount, self.payment_method_id
-        )
+        self.card_id.refund(self.amount, self.payment_method_id)
 
     def _do_report_lost(self):
-        self.env["onecard.ledger"].report_lost(self.card_id)
+        self.card_id.report_lost()
 
     def _do_unlock(self):
-        self.env["onecard.ledger"].unlock(self.card_id)
+        self.card_id.unlock()
 
     def _do_freeze(self):
-        self.env["onecard.ledger"].freeze(self.card_id, self.reason or None)
+        self.card_id.freeze(self.reason or None)
 
     def _do_unfreeze(self):
-        self.env["onecard.ledger"].unfreeze(self.card_id)
+        self.card_id.unfreeze()
 
     def _do_replace(self):
         if not normalize_uid(self.new_uid):
@@ -171,19 +170,15 @@ class OnecardCardOperationWizard(models.TransientModel):
                     self.new_uid or "",
                 )
             )
-        new = self.env["onecard.ledger"].replace_card(
-            self.card_id, self.new_uid, number=self.new_number or None
-        )
+        new = self.card_id.replace(self.new_uid, number=self.new_number or None)
         return new.uid
 
     def _do_return(self):
-        self.env["onecard.ledger"].return_card(self.card_id, self.payment_method_id)
+        self.card_id.return_card(self.payment_method_id)
 
     def _do_transfer(self):
-        self.env["onecard.ledger"].transfer(
-            self.cardholder_id,
-            self.amount,
-            to_temporary=self.direction == "to_temporary",
+        self.cardholder_id.transfer(
+            self.amount, to_temporary=self.direction == "to_temporary"
         )
 
     def _do_correction(self):
@@ -193,7 +188,7 @@ class OnecardCardOperationWizard(models.TransientModel):
             raise UserError(
                 self.env._("This consumption belongs to another cardholder.")
             )
-        self.env["onecard.ledger"].correct(self.operation_id, self.reason)
+        self.operation_id.correct(self.reason)
 
     def _do_back_entry(self):
         if not self.terminal_id:

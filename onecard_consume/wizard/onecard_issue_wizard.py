@@ -118,8 +118,7 @@ class OnecardIssueWizard(models.TransientModel):
                 )
             )
         holder = self._get_holder()
-        card = self.env["onecard.ledger"].issue_card(
-            holder,
+        card = holder.issue_card(
             self.uid,
             kind=self.kind,
             deposit=self.deposit,

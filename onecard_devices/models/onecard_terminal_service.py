@@ -893,9 +893,9 @@ class OnecardTerminalService(models.AbstractModel):
         user = self._operator(terminal, payload["session"])
         card = self._card(terminal, payload["uid"])
         method = self._method(payload.get("method"))
-        ledger = self.env["onecard.ledger"].with_user(user).sudo()
+        desk = card.with_user(user).sudo()
         key = "T{}:{}".format(terminal.id, payload["request_id"])
-        result = getattr(ledger, operation)(card, payload["amount"], method, key=key)
+        result = getattr(desk, operation)(payload["amount"], method, key=key)
         self.env.cr.execute(
             "UPDATE onecard_operation SET terminal_id = %s WHERE id = %s AND "
             "terminal_id IS NULL",
@@ -959,8 +959,8 @@ class OnecardTerminalService(models.AbstractModel):
         method = self._method(payload["method"])
         key = "kiosk:{}:{}".format(method.code, payload["reference"])
         try:
-            result = self.env["onecard.ledger"].topup(
-                card, payload["amount"], method, key=key, reference=payload["reference"]
+            result = card.topup(
+                payload["amount"], method, key=key, reference=payload["reference"]
             )
         except (
             IdempotencyConflict

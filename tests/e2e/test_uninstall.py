@@ -52,9 +52,8 @@ terminal = env["onecard.terminal"].create(
     {"name": "U1", "code": "U_T1", "mode": "amount", "canteen_id": canteen.id}
 )
 holder = env["onecard.cardholder"].create({"name": "Uma", "code": "U001"})
-ledger = env["onecard.ledger"]
-card = ledger.issue_card(holder, "0A0B0C0D", deposit=20.0, topup=50.0, method=cash)
-ledger.topup(card, 30.0, cash)
+card = holder.issue_card("0A0B0C0D", deposit=20.0, topup=50.0, method=cash)
+card.topup(30.0, cash)
 when = datetime.utcnow() - timedelta(minutes=5)
 answer = env["onecard.consumption"].swipe(
     terminal, card.uid, amount=12.5, business_time=when
