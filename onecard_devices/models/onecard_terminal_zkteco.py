@@ -61,7 +61,7 @@ class OnecardTerminalZkteco(models.Model):
     def _compute_zk_expected_user_count(self):
         for terminal in self:
             terminal.zk_expected_user_count = (
-                len(self.env["onecard.zkteco.service"]._zk_wanted_users(terminal))
+                len(self.env["onecard.zkteco.users"]._wanted_users(terminal))
                 if terminal.connection in ZK_CONNECTIONS
                 else 0
             )

@@ -172,8 +172,6 @@ class TestZktecoPush(TerminalApiCase):
         self.report(lines)
         self.assertEqual(self.poll(), [])
         self.assertNotIn(
-            "D002", self.env["onecard.zkteco.service"]._zk_wanted_users(terminal)
+            "D002", self.env["onecard.zkteco.users"]._wanted_users(terminal)
         )
-        self.assertIn(
-            "D001", self.env["onecard.zkteco.service"]._zk_wanted_users(terminal)
-        )
+        self.assertIn("D001", self.env["onecard.zkteco.users"]._wanted_users(terminal))
