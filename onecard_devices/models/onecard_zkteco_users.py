@@ -8,7 +8,8 @@ re-synchronised device (version 0) gets every wanted user. The acknowledged
 version moves only when every command of it is finished.
 """
 
-from odoo import api, models
+from odoo import models
+from odoo.tools import SQL
 
 from ..zkteco.cardno import CardNoError, uid_to_device
 
@@ -19,8 +20,14 @@ class OnecardZktecoUsers(models.AbstractModel):
     _name = "onecard.zkteco.users"
     _description = "ZKTeco Device Users"
 
-    def _queue_users(self, terminal):
-        """Queue the user changes since the version the device acknowledged."""
+    def _queue_users(self, terminal, device_pins=None):
+        """Queue the user changes since the version the device acknowledged.
+
+        ``device_pins``: the PINs the device holds, when the caller could read
+        them (pull). A full list then also deletes the holders of ours the
+        device has but should not (after a category change, say); PINs that
+        are no cardholder of the company (enrolled at the device) are left.
+        """
         company = terminal.company_id
         target = company.onecard_list_version
         Command = self.env["onecard.terminal.command"].sudo()
@@ -38,11 +45,10 @@ class OnecardZktecoUsers(models.AbstractModel):
             delta = self.env["onecard.list.entry"]._delta(
                 company, terminal.list_version
             )
-        pins = (
-            set(wanted)
-            if delta is None
-            else self._pins_of_uids(company, [row["uid"] for row in delta])
-        )
+        if delta is None:
+            pins = set(wanted) | self._holder_codes(company, device_pins or ())
+        else:
+            pins = self._pins_of_uids(company, [row["uid"] for row in delta])
         vals = []
         for pin in sorted(pins):
             if pin in wanted:
@@ -71,18 +77,23 @@ class OnecardZktecoUsers(models.AbstractModel):
         )
         return {row[0] for row in self.env.cr.fetchall()}
 
-    @api.model
-    def _wanted_users(self, terminal):
-        """{PIN: (name, device card number)}: active holders with an active card."""
+    def _holder_codes(self, company, pins):
         self.env.cr.execute(
-            """
-            SELECT DISTINCT ON (h.code) h.code, h.name, c.uid
-              FROM onecard_cardholder h JOIN onecard_card c ON c.cardholder_id = h.id
-             WHERE h.company_id = %s AND h.active AND h.state = 'active'
-               AND c.state = 'active' AND c.kind IN ('official', 'temporary')
-             ORDER BY h.code, c.id DESC
-            """,
-            [terminal.company_id.id],
+            "SELECT code FROM onecard_cardholder"
+            " WHERE company_id = %s AND code = ANY(%s)",
+            [company.id, list(pins)],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _wanted_users(self, terminal):
+        """{PIN: (name, device card number)} of the holders wanted on the device."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT ON (h.code) h.code, h.name, c.uid %s"
+                " ORDER BY h.code, c.id DESC",
+                self._wanted_from([terminal.id]),
+            )
         )
         wanted = {}
         for code, name, uid in self.env.cr.fetchall():
@@ -92,6 +103,44 @@ class OnecardZktecoUsers(models.AbstractModel):
                 card = ""
             wanted[code] = (_clean(name), str(card))
         return wanted
+
+    def _wanted_counts(self, terminals):
+        """{terminal id: number of wanted holders}, counted in one query."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT t.id, count(DISTINCT h.code) %s GROUP BY t.id",
+                self._wanted_from(terminals.ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _wanted_from(self, terminal_ids):
+        """Who may pay at the terminal, as the engine decides it: an active holder
+        of the terminal's company (the canteens they may use) with a live payment
+        card not past its expiry date, whose category allows the terminal (a
+        category without allowed terminals allows them all)."""
+        return SQL(
+            """
+              FROM onecard_terminal t
+              JOIN res_company co ON co.id = t.company_id
+              JOIN res_partner p ON p.id = co.partner_id
+              JOIN onecard_cardholder h ON h.company_id = t.company_id
+              JOIN onecard_card c ON c.cardholder_id = h.id
+             WHERE t.id = ANY(%s) AND h.active AND h.state = 'active'
+               AND c.state = 'active' AND c.kind IN ('official', 'temporary')
+               AND (c.expiry_date IS NULL OR c.expiry_date
+                    >= (now() AT TIME ZONE COALESCE(p.tz, 'UTC'))::date)
+               AND (NOT EXISTS (
+                        SELECT FROM onecard_cardholder_category_onecard_terminal_rel a
+                         WHERE a.onecard_cardholder_category_id = h.category_id)
+                    OR EXISTS (
+                        SELECT FROM onecard_cardholder_category_onecard_terminal_rel a
+                         WHERE a.onecard_cardholder_category_id = h.category_id
+                           AND a.onecard_terminal_id = t.id))
+            """,
+            list(terminal_ids),
+        )
 
     def _acknowledge_lists(self, terminal):
         """The device holds version V once no command of V or before is pending."""
