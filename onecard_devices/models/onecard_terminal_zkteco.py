@@ -82,8 +82,12 @@ class OnecardTerminalZkteco(models.Model):
     )
     # The collection job's bookkeeping: when it last tried the device, and the
     # last record of the device's log already handed to the engine.
-    zk_pull_attempt = fields.Datetime(readonly=True, copy=False)
-    zk_pull_mark = fields.Char(readonly=True, copy=False)
+    zk_pull_attempt = fields.Datetime(
+        string="Last Collection Attempt", readonly=True, copy=False
+    )
+    zk_pull_mark = fields.Char(
+        string="Last Record Collected", readonly=True, copy=False
+    )
 
     def _compute_zk_expected_user_count(self):
         devices = self.filtered(lambda t: t.connection in ZK_CONNECTIONS and t.id)

@@ -59,9 +59,7 @@ class OnecardZktecoPull(models.AbstractModel):
         due = self._due_terminals()
         if due:
             self._collect(due[0])
-        self.env["ir.cron"]._notify_progress(
-            done=len(due[:1]), remaining=len(due[1:])
-        )
+        self.env["ir.cron"]._notify_progress(done=len(due[:1]), remaining=len(due[1:]))
         return due[:1]
 
     def _due_terminals(self):
@@ -155,9 +153,7 @@ class OnecardZktecoPull(models.AbstractModel):
         )
         refused = client.helper.test_tcp()  # pyzk itself would say "Broken pipe"
         if refused:
-            raise PullError(
-                self.env._("no answer on TCP (%s).", os.strerror(refused))
-            )
+            raise PullError(self.env._("no answer on TCP (%s).", os.strerror(refused)))
         conn = client.connect()
         try:
             self._read_info(terminal, conn)
@@ -167,12 +163,14 @@ class OnecardZktecoPull(models.AbstractModel):
             done, deleted = self._push_users(terminal, conn)
             cleared = not booked and self._clear(terminal, conn, records)
             conn.read_sizes()
-            terminal.write({"zk_user_count": conn.users, "zk_record_count": conn.records})
+            terminal.write(
+                {"zk_user_count": conn.users, "zk_record_count": conn.records}
+            )
         finally:
             try:
                 conn.disconnect()
-            except (ZKError, OSError):
-                pass  # the device hangs up by itself
+            except (ZKError, OSError) as exc:  # the device hangs up by itself
+                _logger.debug("ZKTeco %s: disconnect: %s", terminal.name, exc)
         return {
             "records": booked,
             "set": done,

@@ -139,9 +139,7 @@ class TestZktecoPull(TerminalApiCase):
     def test_users_set_and_deleted_as_the_lists_change(self):
         self.pull._collect(self.terminal)
         # Alice and Bob; the operator card is not a payment card
-        self.assertEqual(
-            self.device_users(), {"D001": 3283276036, "D002": 3300053252}
-        )
+        self.assertEqual(self.device_users(), {"D001": 3283276036, "D002": 3300053252})
         self.assertEqual(self.device.users[1].name, "Alice")
         self.terminal.invalidate_recordset()
         self.assertEqual(self.terminal.list_version, self.company.onecard_list_version)
@@ -223,7 +221,11 @@ class TestZktecoPull(TerminalApiCase):
         dead.zk_pull_attempt = False  # the next run: still dead, said once only
         self.assertEqual(cron._cron_collect(), dead)
         self.assertEqual(
-            len(dead.message_ids.filtered(lambda m: "Collection failed" in (m.body or ""))),
+            len(
+                dead.message_ids.filtered(
+                    lambda m: "Collection failed" in (m.body or "")
+                )
+            ),
             1,
         )
         self.assertFalse(cron._cron_collect())  # nothing due until the next run
