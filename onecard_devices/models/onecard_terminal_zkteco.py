@@ -90,10 +90,10 @@ class OnecardTerminalZkteco(models.Model):
     )
 
     def _compute_zk_expected_user_count(self):
-        devices = self.filtered(lambda t: t.connection in ZK_CONNECTIONS and t.id)
+        devices = self.filtered(lambda t: t.connection in ZK_CONNECTIONS)._origin
         counts = self.env["onecard.zkteco.users"]._wanted_counts(devices)
         for terminal in self:
-            terminal.zk_expected_user_count = counts.get(terminal.id, 0)
+            terminal.zk_expected_user_count = counts.get(terminal._origin.id, 0)
 
     @api.depends("zk_pull_error")
     def _compute_status(self):

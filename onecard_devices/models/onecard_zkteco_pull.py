@@ -63,7 +63,8 @@ class OnecardZktecoPull(models.AbstractModel):
         return due[:1]
 
     def _due_terminals(self):
-        """Terminals not tried since the previous run of the job (``lastcall``)."""
+        """Terminals not tried since the previous run of the job ended (``lastcall``,
+        to the second: a terminal tried in that run's last second is due too)."""
         domain = [
             ("connection", "=", "zk_pull"),
             ("zk_state", "=", "approved"),
@@ -72,7 +73,7 @@ class OnecardZktecoPull(models.AbstractModel):
         lastcall = self.env.context.get("lastcall")
         attempt = [("zk_pull_attempt", "=", False)]
         if lastcall:
-            attempt = ["|", *attempt, ("zk_pull_attempt", "<", lastcall)]
+            attempt = ["|", *attempt, ("zk_pull_attempt", "<=", lastcall)]
         return (
             self.env["onecard.terminal"]
             .sudo()
@@ -106,7 +107,7 @@ class OnecardZktecoPull(models.AbstractModel):
             }
         )
         return self.env._(
-            "%(name)s: %(records)s records booked, %(set)s users set, "
+            "%(name)s: %(records)s new records, %(set)s users set, "
             "%(deleted)s deleted%(cleared)s.",
             name=terminal.name,
             **summary,
@@ -145,6 +146,8 @@ class OnecardZktecoPull(models.AbstractModel):
     def _session(self, terminal):
         if zk is None:
             raise PullError(self.env._("pyzk is not installed."))
+        if not terminal.zk_host:
+            raise PullError(self.env._("no device address."))
         client = zk.ZK(
             terminal.zk_host,
             port=terminal.zk_port or 4370,
@@ -159,9 +162,9 @@ class OnecardZktecoPull(models.AbstractModel):
             self._read_info(terminal, conn)
             self._sync_clock(terminal, conn)
             records = conn.get_attendance()
-            booked = self._book(terminal, records)
+            new = self._book(terminal, records)
             done, deleted = self._push_users(terminal, conn)
-            cleared = not booked and self._clear(terminal, conn, records)
+            cleared = not new and self._clear(terminal, conn, records)
             conn.read_sizes()
             terminal.write(
                 {"zk_user_count": conn.users, "zk_record_count": conn.records}
@@ -172,7 +175,7 @@ class OnecardZktecoPull(models.AbstractModel):
             except (ZKError, OSError) as exc:  # the device hangs up by itself
                 _logger.debug("ZKTeco %s: disconnect: %s", terminal.name, exc)
         return {
-            "records": booked,
+            "records": new,
             "set": done,
             "deleted": deleted,
             "cleared": self.env._(", device log cleared") if cleared else "",
@@ -201,8 +204,6 @@ class OnecardZktecoPull(models.AbstractModel):
         values = {
             "firmware": (conn.get_firmware_version() or "")[:64],
             "zk_info": "\n".join(f"{key}={value}" for key, value in info.items()),
-            "zk_user_count": conn.users,
-            "zk_record_count": conn.records,
         }
         if not terminal.serial_number and serial:
             values["serial_number"] = serial

@@ -205,7 +205,10 @@ class TestZktecoPull(TerminalApiCase):
     def test_unreachable_device_is_offline_and_the_others_are_collected(self):
         dead = self.pull_terminal("ZKDEAD", free_port())
         self.punch("D001", 12, 1)
-        cron = self.pull.with_context(lastcall=fields.Datetime.now())
+        # the previous run ended a second ago
+        cron = self.pull.with_context(
+            lastcall=fields.Datetime.now() - timedelta(seconds=1)
+        )
         collected = self.env["onecard.terminal"]
         while terminal := cron._cron_collect():
             collected |= terminal
