@@ -6,7 +6,9 @@ from . import onecard_list_entry
 from . import onecard_card
 from . import onecard_terminal_service
 from . import onecard_terminal_zkteco
+from . import onecard_zkteco_users
 from . import onecard_zkteco_service
+from . import onecard_zkteco_pull
 from . import onecard_desk_reader
 from . import onecard_desk_reader_token_show
 from . import onecard_terminal_secret_show

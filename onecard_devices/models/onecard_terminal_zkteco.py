@@ -1,4 +1,6 @@
 import ipaddress
+import re
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -6,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from ..zkteco.cardno import FORMATS
 
 ZK_CONNECTIONS = ("zk_push", "zk_pull")
+HOST = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$")  # an IP (v4, v6) or a name
 
 
 class OnecardTerminalZkteco(models.Model):
@@ -55,16 +58,67 @@ class OnecardTerminalZkteco(models.Model):
     )
     zk_last_time_sync = fields.Datetime(string="Clock Set", readonly=True, copy=False)
     zk_info = fields.Text(string="Device Information", readonly=True, copy=False)
-    zk_host = fields.Char(string="Device Address", help="Standalone devices: IP.")
+    zk_host = fields.Char(
+        string="Device Address", help="Standalone devices: IP address or host name."
+    )
     zk_port = fields.Integer(string="Device Port", default=4370)
+    zk_clear_records = fields.Boolean(
+        string="Clear Records after Collection",
+        help="Empty the device's attendance log once every record on it is booked. "
+        "Off: the device keeps its log (it overwrites the oldest records when full).",
+    )
+    zk_record_count = fields.Integer(
+        string="Records on Device", readonly=True, help="As the device last reported."
+    )
+    zk_last_collect = fields.Datetime(
+        string="Last Collection", readonly=True, copy=False
+    )
+    zk_pull_error = fields.Char(string="Collection Error", readonly=True, copy=False)
+    zk_command_ids = fields.One2many(
+        "onecard.terminal.command",
+        "terminal_id",
+        string="Pending and Failed Commands",
+        domain=[("state", "in", ("queued", "sent", "failed"))],
+    )
+    # The collection job's bookkeeping: when it last tried the device, and the
+    # last record of the device's log already handed to the engine.
+    zk_pull_attempt = fields.Datetime(
+        string="Last Collection Attempt", readonly=True, copy=False
+    )
+    zk_pull_mark = fields.Char(
+        string="Last Record Collected", readonly=True, copy=False
+    )
 
     def _compute_zk_expected_user_count(self):
+        devices = self.filtered(lambda t: t.connection in ZK_CONNECTIONS)._origin
+        counts = self.env["onecard.zkteco.users"]._wanted_counts(devices)
         for terminal in self:
-            terminal.zk_expected_user_count = (
-                len(self.env["onecard.zkteco.service"]._zk_wanted_users(terminal))
-                if terminal.connection in ZK_CONNECTIONS
-                else 0
-            )
+            terminal.zk_expected_user_count = counts.get(terminal._origin.id, 0)
+
+    @api.depends("zk_pull_error")
+    def _compute_status(self):
+        """A standalone device is called every few minutes, not calling in: it is
+        online while its last collection worked (and is not too old)."""
+        res = super()._compute_status()
+        silent = timedelta(minutes=self._silent_minutes())
+        now = fields.Datetime.now()
+        for terminal in self.filtered(lambda t: t.connection == "zk_pull"):
+            if terminal.zk_pull_error:
+                terminal.status = "offline"
+            elif terminal.last_seen and now - terminal.last_seen <= silent:
+                terminal.status = "online"
+        return res
+
+    @api.constrains("zk_host")
+    def _check_zk_host(self):
+        for terminal in self.filtered("zk_host"):
+            if not HOST.match(terminal.zk_host):
+                raise UserError(
+                    self.env._(
+                        "Device address %s: give an IP address or a host name.",
+                        terminal.zk_host,
+                    )
+                )
 
     @api.constrains("zk_allowed_network")
     def _check_zk_allowed_network(self):
@@ -107,6 +161,27 @@ class OnecardTerminalZkteco(models.Model):
     def action_zk_resync_users(self):
         """Send the device every user again (after a device was cleared by hand)."""
         self.write({"list_version": 0})
+
+    def action_zk_collect(self):
+        """Collect now (operators): what the scheduled job does, at once."""
+        if not self.env.user.has_group("onecard_consume.group_onecard_operator"):
+            raise AccessError(self.env._("Only One-Card operators collect devices."))
+        Pull = self.env["onecard.zkteco.pull"]
+        lines = [
+            Pull._collect(terminal)
+            for terminal in self
+            if terminal.connection == "zk_pull"
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Collection"),
+                "message": "\n".join(lines),
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _check_manager(self):
         if not self.env.user.has_group("onecard_consume.group_onecard_manager"):

@@ -18,13 +18,11 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..zkteco import build, clock, messages, push
-from ..zkteco.cardno import CardNoError, uid_to_device
 
 _logger = logging.getLogger(__name__)
 
 MAX_COMMANDS = 50  # per poll: a device with thousands of users gets them in rounds
 CLOCK_SYNC = timedelta(days=1)
-LIST_KINDS = ("user_update", "user_delete")
 
 
 class OnecardZktecoService(models.AbstractModel):
@@ -228,7 +226,7 @@ class OnecardZktecoService(models.AbstractModel):
         if terminal.zk_state != "approved":
             return build.ok()
         self._queue_clock(terminal)
-        self._queue_users(terminal)
+        self.env["onecard.zkteco.users"]._queue_users(terminal)
         return build.commands(self._hand_out(terminal, now))
 
     def _queue_clock(self, terminal, force=False):
@@ -245,80 +243,6 @@ class OnecardZktecoService(models.AbstractModel):
         ):
             Command.create({"terminal_id": terminal.id, "kind": "set_time"})
         terminal.sudo().zk_last_time_sync = fields.Datetime.now()
-
-    def _queue_users(self, terminal):
-        """Queue the user changes since the version the device acknowledged."""
-        company = terminal.company_id
-        target = company.onecard_list_version
-        Command = self.env["onecard.terminal.command"].sudo()
-        if terminal.list_version >= target or Command.search_count(
-            [
-                ("terminal_id", "=", terminal.id),
-                ("kind", "in", LIST_KINDS),
-                ("state", "in", ("queued", "sent")),
-            ]
-        ):
-            return
-        wanted = self._zk_wanted_users(terminal)
-        delta = None  # a new or re-synchronised device: everybody
-        if terminal.list_version:
-            delta = self.env["onecard.list.entry"]._delta(
-                company, terminal.list_version
-            )
-        pins = (
-            set(wanted)
-            if delta is None
-            else self._pins_of_uids(company, [row["uid"] for row in delta])
-        )
-        vals = []
-        for pin in sorted(pins):
-            if pin in wanted:
-                name, card = wanted[pin]
-                vals.append(
-                    dict(kind="user_update", device_name=name, device_card=card)
-                )
-            else:
-                vals.append(dict(kind="user_delete"))
-            vals[-1].update(
-                terminal_id=terminal.id, device_pin=pin, list_version=target
-            )
-        if vals:
-            Command.create(vals)
-        else:
-            terminal.sudo().list_version = target
-
-    def _pins_of_uids(self, company, uids):
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT h.code FROM onecard_card c
-              JOIN onecard_cardholder h ON h.id = c.cardholder_id
-             WHERE h.company_id = %s AND c.uid = ANY(%s)
-            """,
-            [company.id, uids],
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
-
-    @api.model
-    def _zk_wanted_users(self, terminal):
-        """{PIN: (name, device card number)}: active holders with an active card."""
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT ON (h.code) h.code, h.name, c.uid
-              FROM onecard_cardholder h JOIN onecard_card c ON c.cardholder_id = h.id
-             WHERE h.company_id = %s AND h.active AND h.state = 'active'
-               AND c.state = 'active' AND c.kind IN ('official', 'temporary')
-             ORDER BY h.code, c.id DESC
-            """,
-            [terminal.company_id.id],
-        )
-        wanted = {}
-        for code, name, uid in self.env.cr.fetchall():
-            try:
-                card = uid_to_device(uid, terminal.zk_card_format or "dec_le32")
-            except CardNoError:
-                card = ""
-            wanted[code] = (_clean(name), str(card))
-        return wanted
 
     def _hand_out(self, terminal, now):
         commands = (
@@ -396,23 +320,5 @@ class OnecardZktecoService(models.AbstractModel):
             )
             if command.kind == "info" and result.fields:
                 self._store_info(terminal, result.fields)
-        self._acknowledge_lists(terminal)
+        self.env["onecard.zkteco.users"]._acknowledge_lists(terminal)
         return build.ok()
-
-    def _acknowledge_lists(self, terminal):
-        """The device holds version V once no command of V or before is pending."""
-        Command = self.env["onecard.terminal.command"].sudo()
-        domain = [("terminal_id", "=", terminal.id), ("kind", "in", LIST_KINDS)]
-        pending = Command.search(domain + [("state", "in", ("queued", "sent"))])
-        finished = Command.search(
-            domain + [("state", "in", ("done", "failed"))],
-            order="list_version desc",
-            limit=1,
-        )
-        if finished and not pending and finished.list_version > terminal.list_version:
-            terminal.sudo().list_version = finished.list_version
-
-
-def _clean(text):
-    """A name as a device field: no TAB, CR or LF (they would split the command)."""
-    return " ".join((text or "").split())[:24]

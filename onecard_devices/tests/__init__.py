@@ -6,3 +6,4 @@ from . import test_desk_reader
 from . import test_i18n
 from . import test_zkteco_push
 from . import test_list_current
+from . import test_zkteco_pull
