@@ -19,7 +19,10 @@ class TestListCurrent(TransactionCase):
         Holder = cls.env["onecard.cardholder"]
         ledger = cls.env["onecard.ledger"]
         cls.ann, cls.bob = Holder.create(
-            [{"name": "List Ann", "code": "LC001"}, {"name": "List Bob", "code": "LC002"}]
+            [
+                {"name": "List Ann", "code": "LC001"},
+                {"name": "List Bob", "code": "LC002"},
+            ]
         )
         cls.ann_card = ledger.issue_card(cls.ann, "4C000001")
         cls.bob_card = ledger.issue_card(cls.bob, "4C000002")
