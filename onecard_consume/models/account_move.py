@@ -26,10 +26,6 @@ class AccountMove(models.Model):
     def _unlink_except_onecard_settlement(self):
         self._onecard_refuse(self.env._("Cannot delete"))
 
-    def _check_draftable(self):
-        self._onecard_refuse(self.env._("Cannot reset to draft"))
-        return super()._check_draftable()
-
     def _onecard_settlements(self):
         """Settlements whose entry or reversal entry is among these moves."""
         if not self.ids:

@@ -1,6 +1,8 @@
 """A posted settlement's entry cannot be reset, cancelled, edited or deleted: the
 way out is the settlement's reversal (issue 17, item 3)."""
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
@@ -20,16 +22,10 @@ class TestSettlementEntryLock(test_settlement.CardMoneyCase):
             login="oc_lock_gl_manager",
             groups="account.group_account_manager,base.group_user",
         )
-        with cls._frozen(DAY):
+        with freeze_time(test_settlement.utc(DAY, 10)):
             cls.card = cls.env["onecard.ledger"].issue_card(
                 cls.ann, "5D000001", topup=80.0, method=cls.cash
             )
-
-    @classmethod
-    def _frozen(cls, day):
-        from freezegun import freeze_time
-
-        return freeze_time(test_settlement.utc(day, 10))
 
     def _settled(self):
         self.swipe(self.t_north, self.card, 12.5, test_settlement.utc(DAY, 12))
