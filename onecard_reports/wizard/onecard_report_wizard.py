@@ -32,7 +32,10 @@ REPORTS = [
 ]
 
 # model, screen action, groups of the grouped table (PDF / XLSX), its measures,
-# the columns of the detail rows export (None: no detail export).
+# the columns of the detail rows export (None: no detail export), and the domain
+# every path of the report starts from (screen, XLSX, PDF): the settlement report
+# counts posted settlements only, as its menu's default filter "Posted" does, so a
+# reversed and re-settled day is counted once.
 SPECS = {
     "consumption": {
         "model": "onecard.report.consumption",
@@ -140,6 +143,7 @@ SPECS = {
         "action": "onecard_reports.onecard_report_settlement_action",
         "groupby": ["settlement_id", "kind", "wallet_kind", "payment_method_id"],
         "measures": ["count", "amount_in", "amount_out", "amount"],
+        "domain": [("state", "=", "posted")],
     },
 }
 
@@ -238,7 +242,10 @@ class OnecardReportWizard(models.TransientModel):
         self.ensure_one()
         model = self.env[self._spec()["model"]]
         have = model._fields
-        domain = [("company_id", "=", self.company_id.id)]
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            *self._spec().get("domain", []),
+        ]
         if "business_time" in have:
             start, end = self._utc_bounds()
             domain += [("business_time", ">=", start), ("business_time", "<", end)]
@@ -333,7 +340,9 @@ class OnecardReportWizard(models.TransientModel):
         fname, _colon, granularity = groupby.partition(":")
         field = model._fields[fname]
         if not key:
-            return self.env._("None")
+            # what is missing, in the column's own words ("No Payment Method"), not
+            # a bare "None" the reader cannot place
+            return self.env._("No %(field)s", field=field._description_string(self.env))
         if field.type == "many2one":
             return key.display_name
         if field.type == "selection":
