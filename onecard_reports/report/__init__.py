@@ -5,6 +5,6 @@ from . import (
     onecard_report_settlement,
     onecard_report_swipe,
     onecard_report_topup,
-    onecard_report_statement,
     onecard_report_summary,
+    onecard_report_statement,
 )

@@ -238,6 +238,9 @@ class ReportCase(TransactionCase):
         Wizard = self.env["onecard.report.wizard"].with_user(user or self.accountant)
         return Wizard.create(vals)
 
+    def statements(self, wizard):
+        return wizard.env["report.onecard_reports.report_statement"]._statements(wizard)
+
     def sql(self, query, *params):
         """Independent figures straight from the ledger tables."""
         self.env.flush_all()

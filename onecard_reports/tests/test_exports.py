@@ -243,7 +243,7 @@ class TestStatementPdf(HttpCase, ReportCase):
             date_to=D3,
             cardholder_ids=[self.zhang.id],
         )
-        [statement] = wizard._statement_data()
+        [statement] = self.statements(wizard)
         pdf, kind = (
             self.env["ir.actions.report"]
             .with_user(self.accountant)

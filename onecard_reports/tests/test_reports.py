@@ -442,7 +442,7 @@ class TestReports(ReportCase):
         wizard = self.wizard(
             report="statement", period="day", day=D2, cardholder_ids=[self.zhang.id]
         )
-        [st] = wizard._statement_data()
+        [st] = self.statements(wizard)
         start, end = self.bounds(D2, D2.replace(day=12))
         opening = self.sql_one(
             """SELECT SUM(amount) FROM onecard_transaction WHERE cardholder_id = %s
@@ -475,7 +475,7 @@ class TestReports(ReportCase):
         dept = self.wizard(
             report="statement", day=D1.replace(month=2), department_ids=[self.rd.id]
         )
-        statements = dept._statement_data()
+        statements = self.statements(dept)
         self.assertEqual({s["holder"] for s in statements}, {self.zhang, self.li})
         self.assertTrue(
             all(

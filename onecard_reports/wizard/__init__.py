@@ -1,1 +1,1 @@
-from . import onecard_report_wizard
+from . import onecard_report_wizard, onecard_report_wizard_table
