@@ -1,5 +1,6 @@
 from . import (
     onecard_report_mixin,
+    onecard_report_row_mixin,
     onecard_report_consumption,
     onecard_report_fund,
     onecard_report_settlement,

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_settlement import CONSUME_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
 
@@ -17,29 +16,17 @@ class OnecardReportConsumption(models.Model):
     """
 
     _name = "onecard.report.consumption"
-    _inherit = ["onecard.report.mixin"]
+    _inherit = ["onecard.report.row.mixin"]
     _description = "Consumption Report"
     _auto = False
-    _order = "business_time desc, id desc"
-    _rec_name = "operation_id"
 
     transaction_id = fields.Many2one(
         "onecard.transaction", string="Ledger Row", readonly=True
     )
-    operation_id = fields.Many2one(
-        "onecard.operation", string="Operation", readonly=True
-    )
-    kind = fields.Selection(OPERATION_KINDS, readonly=True)
     wallet_kind = fields.Selection(
         WALLET_KIND_SELECTION, string="Wallet", readonly=True
     )
-    business_time = fields.Datetime(readonly=True)
-    date = fields.Date(readonly=True, help="Local date in the company's time zone.")
     hour = fields.Integer(readonly=True, aggregator=None)
-    cardholder_id = fields.Many2one(
-        "onecard.cardholder", string="Cardholder", readonly=True
-    )
-    department_id = fields.Many2one("hr.department", string="Department", readonly=True)
     cardholder_category_id = fields.Many2one(
         "onecard.cardholder.category", string="Cardholder Category", readonly=True
     )
@@ -53,8 +40,6 @@ class OnecardReportConsumption(models.Model):
     )
     canteen_id = fields.Many2one("onecard.canteen", string="Canteen", readonly=True)
     terminal_id = fields.Many2one("onecard.terminal", string="Terminal", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     amount = fields.Monetary(
         readonly=True,
         help="Spent (positive); corrections are negative.",
@@ -100,13 +85,13 @@ class OnecardReportConsumption(models.Model):
                    (t.kind = 'correction' OR o.reversed_by_id IS NOT NULL) AS reversed,
                    t.settlement_id
               FROM onecard_transaction t
-              LEFT JOIN res_company rc ON rc.id = t.company_id
-              LEFT JOIN res_partner rp ON rp.id = rc.partner_id
+              %(company)s
               LEFT JOIN onecard_operation o ON o.id = t.operation_id
               LEFT JOIN onecard_cardholder h ON h.id = t.cardholder_id
               LEFT JOIN onecard_card c ON c.id = t.card_id
              WHERE t.kind IN %(kinds)s
         """,
             local=local,
+            company=self._company_joins(SQL("t.company_id")),
             kinds=CONSUME_KINDS,
         )

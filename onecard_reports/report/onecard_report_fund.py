@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_settlement import (
     CONSUME_KINDS,
     PAYMENT_KINDS,
@@ -27,16 +26,10 @@ class OnecardReportFund(models.Model):
     """
 
     _name = "onecard.report.fund"
-    _inherit = ["onecard.report.mixin"]
+    _inherit = ["onecard.report.row.mixin"]
     _description = "Fund In/Out Statement"
     _auto = False
-    _order = "business_time desc, id desc"
-    _rec_name = "operation_id"
 
-    operation_id = fields.Many2one(
-        "onecard.operation", string="Operation", readonly=True
-    )
-    kind = fields.Selection(OPERATION_KINDS, readonly=True)
     flow = fields.Selection(FLOWS, readonly=True)
     wallet_kind = fields.Selection(
         WALLET_KIND_SELECTION, string="Wallet", readonly=True
@@ -44,15 +37,7 @@ class OnecardReportFund(models.Model):
     payment_method_id = fields.Many2one(
         "onecard.payment.method", string="Payment Method", readonly=True
     )
-    business_time = fields.Datetime(readonly=True)
-    date = fields.Date(readonly=True, help="Local date in the company's time zone.")
-    cardholder_id = fields.Many2one(
-        "onecard.cardholder", string="Cardholder", readonly=True
-    )
-    department_id = fields.Many2one("hr.department", string="Department", readonly=True)
     canteen_id = fields.Many2one("onecard.canteen", string="Canteen", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     settlement_id = fields.Many2one(
         "onecard.settlement", string="Settlement", readonly=True
     )
@@ -91,10 +76,10 @@ class OnecardReportFund(models.Model):
                    END AS paid,
                    ABS(t.amount) AS volume
               FROM onecard_transaction t
-              LEFT JOIN res_company rc ON rc.id = t.company_id
-              LEFT JOIN res_partner rp ON rp.id = rc.partner_id
+              %(company)s
         """,
             local=local,
+            company=self._company_joins(SQL("t.company_id")),
             payment=PAYMENT_KINDS,
             consume=CONSUME_KINDS,
         )

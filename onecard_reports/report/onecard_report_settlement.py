@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
@@ -14,6 +14,7 @@ class OnecardReportSettlement(models.Model):
     """
 
     _name = "onecard.report.settlement"
+    _inherit = ["onecard.report.mixin"]
     _description = "Settlement Report"
     _auto = False
     _order = "date_from desc, settlement_id desc, id"
@@ -53,16 +54,6 @@ class OnecardReportSettlement(models.Model):
     )
     amount_in = fields.Monetary(string="Card In", readonly=True)
     amount_out = fields.Monetary(string="Card Out", readonly=True)
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._view_query(),
-            )
-        )
 
     @api.model
     def _view_query(self):

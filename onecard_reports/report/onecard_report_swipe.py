@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_settlement import CONSUME_KINDS
 
 from .onecard_report_mixin import CARD_KINDS
@@ -17,29 +16,17 @@ class OnecardReportSwipe(models.Model):
     """
 
     _name = "onecard.report.swipe"
-    _inherit = ["onecard.report.mixin"]
+    _inherit = ["onecard.report.row.mixin"]
     _description = "Swipe Statistics"
     _auto = False
-    _order = "business_time desc, id desc"
-    _rec_name = "operation_id"
 
-    operation_id = fields.Many2one(
-        "onecard.operation", string="Operation", readonly=True
-    )
-    kind = fields.Selection(OPERATION_KINDS, readonly=True)
     state = fields.Selection(
         [("approved", "Approved"), ("declined", "Declined")], readonly=True
     )
     reason_code = fields.Char(string="Reason", readonly=True)
-    business_time = fields.Datetime(readonly=True)
-    date = fields.Date(readonly=True, help="Local date in the company's time zone.")
     hour = fields.Integer(
         readonly=True, aggregator=None, help="Local hour of the day (0-23)."
     )
-    cardholder_id = fields.Many2one(
-        "onecard.cardholder", string="Cardholder", readonly=True
-    )
-    department_id = fields.Many2one("hr.department", string="Department", readonly=True)
     cardholder_category_id = fields.Many2one(
         "onecard.cardholder.category", string="Cardholder Category", readonly=True
     )
@@ -52,8 +39,6 @@ class OnecardReportSwipe(models.Model):
     meal_period_id = fields.Many2one(
         "onecard.meal.period", string="Meal Period", readonly=True
     )
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     swipe_count = fields.Integer(
         string="Swipes", readonly=True, help="Approved consumptions."
     )
@@ -92,14 +77,14 @@ class OnecardReportSwipe(models.Model):
                         amount,
                    o.offline, o.reversed_by_id IS NOT NULL AS reversed
               FROM onecard_operation o
-              LEFT JOIN res_company rc ON rc.id = o.company_id
-              LEFT JOIN res_partner rp ON rp.id = rc.partner_id
+              %(company)s
               LEFT JOIN onecard_terminal term ON term.id = o.terminal_id
               LEFT JOIN onecard_cardholder h ON h.id = o.cardholder_id
               LEFT JOIN onecard_card c ON c.id = o.card_id
              WHERE o.kind IN %(kinds)s
         """,
             local=local,
+            company=self._company_joins(SQL("o.company_id")),
             kinds=CONSUME_KINDS,
         )
 

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.onecard_consume.models.onecard_operation import OPERATION_KINDS
 from odoo.addons.onecard_consume.models.onecard_settlement import PAYMENT_KINDS
 from odoo.addons.onecard_consume.models.onecard_wallet import WALLET_KIND_SELECTION
 
@@ -17,34 +16,20 @@ class OnecardReportTopup(models.Model):
     one column per movement; group by cardholder and month)."""
 
     _name = "onecard.report.topup"
-    _inherit = ["onecard.report.mixin"]
+    _inherit = ["onecard.report.row.mixin"]
     _description = "Top-up Report"
     _auto = False
-    _order = "business_time desc, id desc"
-    _rec_name = "operation_id"
 
-    operation_id = fields.Many2one(
-        "onecard.operation", string="Operation", readonly=True
-    )
-    kind = fields.Selection(OPERATION_KINDS, readonly=True)
     wallet_kind = fields.Selection(
         WALLET_KIND_SELECTION, string="Wallet", readonly=True
     )
     payment_method_id = fields.Many2one(
         "onecard.payment.method", string="Payment Method", readonly=True
     )
-    business_time = fields.Datetime(readonly=True)
-    date = fields.Date(readonly=True, help="Local date in the company's time zone.")
-    cardholder_id = fields.Many2one(
-        "onecard.cardholder", string="Cardholder", readonly=True
-    )
-    department_id = fields.Many2one("hr.department", string="Department", readonly=True)
     cardholder_category_id = fields.Many2one(
         "onecard.cardholder.category", string="Cardholder Category", readonly=True
     )
     card_kind = fields.Selection(CARD_KINDS, readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
     topup_amount = fields.Monetary(string="Top-ups", readonly=True)
     topup_count = fields.Integer(string="Top-up Count", readonly=True)
     refund_amount = fields.Monetary(
@@ -98,12 +83,12 @@ class OnecardReportTopup(models.Model):
                         THEN -t.amount ELSE 0 END AS deposit_out_amount,
                    t.amount
               FROM onecard_transaction t
-              LEFT JOIN res_company rc ON rc.id = t.company_id
-              LEFT JOIN res_partner rp ON rp.id = rc.partner_id
+              %(company)s
               LEFT JOIN onecard_cardholder h ON h.id = t.cardholder_id
               LEFT JOIN onecard_card c ON c.id = t.card_id
              WHERE t.kind IN %(kinds)s
         """,
             local=local,
+            company=self._company_joins(SQL("t.company_id")),
             kinds=TOPUP_KINDS,
         )
