@@ -25,10 +25,10 @@ from . import hr_employee
 from . import onecard_cardholder_sync
 from . import onecard_cardholder_desk
 from . import account_chart_template
-from . import onecard_subsidy_batch
+from . import onecard_subsidy_batch, onecard_subsidy_batch_lines
 from . import onecard_subsidy_line
 from . import hr_department
-from . import onecard_settlement
+from . import onecard_settlement, onecard_settlement_posting
 from . import onecard_settlement_line
 from . import account_move
 from . import onecard_demo

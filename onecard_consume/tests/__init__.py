@@ -6,6 +6,7 @@ from . import test_concurrency
 from . import test_desk_tour
 from . import test_subsidy
 from . import test_settlement
+from . import test_settlement_periods
 from . import test_settlement_access
 from . import test_i18n
 from . import test_swipe_batch

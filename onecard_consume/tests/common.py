@@ -12,15 +12,42 @@ TZ = pytz.timezone("Asia/Shanghai")
 DAY = date(2025, 3, 10)  # a Monday
 
 
-def local_to_utc(hour, minute=0, day=DAY, second=0):
-    """Naive UTC datetime of a wall-clock time in the company's zone (Asia/Shanghai)."""
+def utc(day, hour, minute=0, second=0):
+    """Naive UTC datetime of a wall-clock time in the company's zone (Asia/Shanghai):
+    what swipe() takes as business time."""
     local = TZ.localize(datetime(day.year, day.month, day.day, hour, minute, second))
     return local.astimezone(pytz.utc).replace(tzinfo=None)
 
 
+def local_to_utc(hour, minute=0, day=DAY, second=0):
+    """utc() on DAY unless told."""
+    return utc(day, hour, minute, second)
+
+
+def create_meal_periods(env, code, name="", dinner_end=19.0):
+    """Breakfast 06:00-09:00, lunch 11:00-13:30, dinner from 17:00 (local hours)."""
+    return env["onecard.meal.period"].create(
+        [
+            {
+                "name": f"{name}{label}",
+                "code": f"{code}_{short}",
+                "sequence": 1,
+                "start_hour": start,
+                "end_hour": end,
+            }
+            for label, short, start, end in (
+                ("Breakfast", "BRK", 6.0, 9.0),
+                ("Lunch", "LUN", 11.0, 13.5),
+                ("Dinner", "DIN", 17.0, dinner_end),
+            )
+        ]
+    )
+
+
 def setup_onecard_env(cls):
     """Class setup shared by every OneCard test base: no chatter noise, the
-    company in Asia/Shanghai (meal windows are local), subsidy spent first."""
+    company in Asia/Shanghai (meal windows are local), subsidy spent first; the
+    engine and the payment methods at hand."""
     cls.env = cls.env(
         context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)
     )
@@ -31,6 +58,13 @@ def setup_onecard_env(cls):
     cls.env["onecard.payment.method"].search(
         [("code", "in", ("wechat", "alipay"))]
     ).action_setup()
+    cls.currency = cls.company.currency_id
+    cls.ledger = cls.env["onecard.ledger"]
+    cls.consumption = cls.env["onecard.consumption"]
+    cls.cash = cls.env.ref("onecard_consume.payment_method_cash")
+    cls.bank = cls.env.ref("onecard_consume.payment_method_bank")
+    cls.wechat = cls.env.ref("onecard_consume.payment_method_wechat")
+    cls.alipay = cls.env.ref("onecard_consume.payment_method_alipay")
 
 
 class OnecardCase(TransactionCase):
@@ -41,46 +75,13 @@ class OnecardCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         setup_onecard_env(cls)
-        cls.currency = cls.company.currency_id
-        cls.ledger = cls.env["onecard.ledger"]
-        cls.consumption = cls.env["onecard.consumption"]
         cls.operator = new_test_user(
             cls.env,
             login="oc_test_operator",
             groups="onecard_consume.group_onecard_operator",
         )
 
-        cls.cash = cls.env.ref("onecard_consume.payment_method_cash")
-        cls.bank = cls.env.ref("onecard_consume.payment_method_bank")
-        cls.wechat = cls.env.ref("onecard_consume.payment_method_wechat")
-        cls.alipay = cls.env.ref("onecard_consume.payment_method_alipay")
-
-        Period = cls.env["onecard.meal.period"]
-        cls.breakfast, cls.lunch, cls.dinner = Period.create(
-            [
-                {
-                    "name": "Breakfast",
-                    "code": "T_BRK",
-                    "sequence": 1,
-                    "start_hour": 6.0,
-                    "end_hour": 9.0,
-                },
-                {
-                    "name": "Lunch",
-                    "code": "T_LUN",
-                    "sequence": 1,
-                    "start_hour": 11.0,
-                    "end_hour": 13.5,
-                },
-                {
-                    "name": "Dinner",
-                    "code": "T_DIN",
-                    "sequence": 1,
-                    "start_hour": 17.0,
-                    "end_hour": 19.0,
-                },
-            ]
-        )
+        cls.breakfast, cls.lunch, cls.dinner = create_meal_periods(cls.env, "T")
         cls.meals = cls.env["onecard.consume.category"].create(
             {"name": "Test meals", "code": "T_MEALS"}
         )

@@ -1,7 +1,7 @@
 """The books: what a row was booked with is what settlement, reversals and the
 reconciliation read, whatever the configuration became since (issue 14, items 6-8).
 
-Times as in test_settlement: the company lives in Asia/Shanghai, swipe() takes
+Times as in common_money: the company lives in Asia/Shanghai, swipe() takes
 naive UTC business times, desk operations run under freeze_time.
 """
 
@@ -13,7 +13,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.onecard_consume.tests.test_settlement import DAY, CardMoneyCase, utc
+from .common_money import DAY, CardMoneyCase, utc
 
 D1, D2, D3 = DAY, DAY + timedelta(days=1), DAY + timedelta(days=2)
 

@@ -3,12 +3,11 @@ from datetime import timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from . import test_settlement
-from .test_settlement import DAY
+from .common_money import DAY, CardMoneyCase, utc
 
 
 @tagged("post_install", "-at_install")
-class TestSettlementAccess(test_settlement.CardMoneyCase):
+class TestSettlementAccess(CardMoneyCase):
     """Who may do what: operators handle card money at the desk, accountants post it."""
 
     @classmethod
@@ -23,7 +22,7 @@ class TestSettlementAccess(test_settlement.CardMoneyCase):
     def _frozen(cls, day):
         from freezegun import freeze_time
 
-        return freeze_time(test_settlement.utc(day, 10))
+        return freeze_time(utc(day, 10))
 
     def test_operator_cannot_settle(self):
         Settlement = self.Settlement.with_user(self.operator)

@@ -6,12 +6,11 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
-from . import test_settlement
-from .test_settlement import DAY
+from .common_money import DAY, CardMoneyCase, utc
 
 
 @tagged("post_install", "-at_install")
-class TestSettlementEntryLock(test_settlement.CardMoneyCase):
+class TestSettlementEntryLock(CardMoneyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -22,13 +21,13 @@ class TestSettlementEntryLock(test_settlement.CardMoneyCase):
             login="oc_lock_gl_manager",
             groups="account.group_account_manager,base.group_user",
         )
-        with freeze_time(test_settlement.utc(DAY, 10)):
+        with freeze_time(utc(DAY, 10)):
             cls.card = cls.env["onecard.ledger"].issue_card(
                 cls.ann, "5D000001", topup=80.0, method=cls.cash
             )
 
     def _settled(self):
-        self.swipe(self.t_north, self.card, 12.5, test_settlement.utc(DAY, 12))
+        self.swipe(self.t_north, self.card, 12.5, utc(DAY, 12))
         settlement = self.settle(DAY)
         self.assertPostedBalanced(settlement)
         return settlement

@@ -8,14 +8,13 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from . import test_settlement
-from .test_settlement import DAY, utc
+from .common_money import DAY, CardMoneyCase, utc
 
 _logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
-class TestSubsidy(test_settlement.CardMoneyCase):
+class TestSubsidy(CardMoneyCase):
     """Subsidy batches, confirmed by the card accountant (the lowest group that may)."""
 
     @classmethod

@@ -12,26 +12,22 @@ Company A lives in Asia/Shanghai. Scenario (local times):
 Company B has its own holder, terminal and swipes the same days.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 import pytz
 from freezegun import freeze_time
 
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo.addons.onecard_consume.tests.common import setup_onecard_env
+from odoo.addons.onecard_consume.tests.common import (
+    create_meal_periods,
+    setup_onecard_env,
+    utc,
+)
 
 TZ = pytz.timezone("Asia/Shanghai")
 D1, D2, D3 = date(2025, 3, 10), date(2025, 3, 11), date(2025, 4, 1)
 CONSUME = ("consume", "back_entry", "correction")
-
-
-def utc(day, hour, minute=0):
-    return (
-        TZ.localize(datetime(day.year, day.month, day.day, hour, minute))
-        .astimezone(pytz.utc)
-        .replace(tzinfo=None)
-    )
 
 
 class ReportCase(TransactionCase):
@@ -50,37 +46,9 @@ class ReportCase(TransactionCase):
             company_ids=[cls.company.id, cls.company_b.id],
             lang="en_US",
         )
-        cls.ledger = cls.env["onecard.ledger"]
-        cls.consumption = cls.env["onecard.consumption"]
-        cls.cash = cls.env.ref("onecard_consume.payment_method_cash")
-        cls.bank = cls.env.ref("onecard_consume.payment_method_bank")
-        cls.wechat = cls.env.ref("onecard_consume.payment_method_wechat")
 
-        Period = cls.env["onecard.meal.period"]
-        cls.breakfast, cls.lunch, cls.dinner = Period.create(
-            [
-                {
-                    "name": "R Breakfast",
-                    "code": "R_BRK",
-                    "sequence": 1,
-                    "start_hour": 6.0,
-                    "end_hour": 9.0,
-                },
-                {
-                    "name": "R Lunch",
-                    "code": "R_LUN",
-                    "sequence": 1,
-                    "start_hour": 11.0,
-                    "end_hour": 13.5,
-                },
-                {
-                    "name": "R Dinner",
-                    "code": "R_DIN",
-                    "sequence": 1,
-                    "start_hour": 17.0,
-                    "end_hour": 20.0,
-                },
-            ]
+        cls.breakfast, cls.lunch, cls.dinner = create_meal_periods(
+            cls.env, "R", "R ", dinner_end=20.0
         )
         Category = cls.env["onecard.consume.category"]
         cls.meals, cls.shop = Category.create(
