@@ -206,6 +206,17 @@ class ReportCase(TransactionCase):
         Wizard = self.env["onecard.report.wizard"].with_user(user or self.accountant)
         return Wizard.create(vals)
 
+    def read_group(self, wizard, groupby, aggregates):
+        spec = wizard._spec()
+        return (
+            self.env[spec["model"]]
+            .with_user(self.accountant)
+            ._read_group(wizard._domain(), groupby, aggregates)
+        )
+
+    def bounds(self, first, last_excl):
+        return utc(first, 0), utc(last_excl, 0)
+
     def statements(self, wizard):
         return wizard.env["report.onecard_reports.report_statement"]._statements(wizard)
 
