@@ -67,7 +67,64 @@ def setup_onecard_env(cls):
     cls.alipay = cls.env.ref("onecard_consume.payment_method_alipay")
 
 
-class OnecardCase(TransactionCase):
+class LedgerChecks:
+    """The money checks every OneCard test base runs: wallets and their ledger."""
+
+    def balances(self, holder):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT kind, balance FROM onecard_wallet WHERE cardholder_id = %s",
+            [holder.id],
+        )
+        return {kind: float(balance) for kind, balance in self.env.cr.fetchall()}
+
+    def assertLedgerInvariant(self):
+        """For every wallet: stored balance == sum of its rows; balance_after and hash
+        links chain."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("""
+            SELECT w.id, w.balance, COALESCE(SUM(t.amount), 0)
+              FROM onecard_wallet w LEFT JOIN onecard_transaction t ON t.wallet_id =
+              w.id
+             GROUP BY w.id, w.balance
+            HAVING w.balance IS DISTINCT FROM COALESCE(SUM(t.amount), 0)
+        """)
+        self.assertEqual(cr.fetchall(), [], "wallet balance != sum of its ledger rows")
+        cr.execute(
+            """
+            SELECT id, wallet_id FROM (
+                SELECT t.id, t.wallet_id, t.balance_after, t.prev_hash,
+                       SUM(t.amount) OVER w AS running, LAG(t.hash) OVER w AS previous
+                  FROM onecard_transaction t
+                WINDOW w AS (PARTITION BY t.wallet_id ORDER BY t.id)
+            ) rows
+             WHERE balance_after IS DISTINCT FROM running OR prev_hash IS DISTINCT FROM
+             COALESCE(previous, %s)
+        """,
+            [GENESIS],
+        )
+        self.assertEqual(cr.fetchall(), [], "broken balance_after / hash chain")
+        cr.execute(
+            """
+            SELECT w.id FROM onecard_wallet w
+              LEFT JOIN LATERAL (SELECT hash, balance_after FROM onecard_transaction t
+                                  WHERE t.wallet_id = w.id ORDER BY t.id DESC LIMIT 1)
+                                  last ON TRUE
+             WHERE w.chain_head IS DISTINCT FROM COALESCE(last.hash, %s)
+                OR w.balance IS DISTINCT FROM COALESCE(last.balance_after, 0)
+        """,
+            [GENESIS],
+        )
+        self.assertEqual(
+            cr.fetchall(), [], "wallet head / balance differs from its last ledger row"
+        )
+        cr.execute("SELECT DISTINCT wallet_id FROM onecard_transaction")
+        wallets = self.env["onecard.wallet"].browse([r[0] for r in cr.fetchall()])
+        self.assertEqual(wallets._verify_chain(), [])
+
+
+class OnecardCase(LedgerChecks, TransactionCase):
     """Own data for money tests: periods, categories, a canteen, a terminal per mode,
     holders, cards."""
 
@@ -195,14 +252,6 @@ class OnecardCase(TransactionCase):
         )
 
     # ------------------------------------------------------------ asserts
-    def balances(self, holder):
-        self.env.flush_all()
-        self.env.cr.execute(
-            "SELECT kind, balance FROM onecard_wallet WHERE cardholder_id = %s",
-            [holder.id],
-        )
-        return {kind: float(balance) for kind, balance in self.env.cr.fetchall()}
-
     def assertBalances(self, holder, **expected):
         actual = self.balances(holder)
         for kind, amount in expected.items():
@@ -261,48 +310,3 @@ class OnecardCase(TransactionCase):
             operation.transaction_ids, "a declined swipe booked ledger rows"
         )
         self.assertEqual(operation.amount, 0.0)
-
-    def assertLedgerInvariant(self):
-        """For every wallet: stored balance == sum of its rows; balance_after and hash
-        links chain."""
-        self.env.flush_all()
-        cr = self.env.cr
-        cr.execute("""
-            SELECT w.id, w.balance, COALESCE(SUM(t.amount), 0)
-              FROM onecard_wallet w LEFT JOIN onecard_transaction t ON t.wallet_id =
-              w.id
-             GROUP BY w.id, w.balance
-            HAVING w.balance IS DISTINCT FROM COALESCE(SUM(t.amount), 0)
-        """)
-        self.assertEqual(cr.fetchall(), [], "wallet balance != sum of its ledger rows")
-        cr.execute(
-            """
-            SELECT id, wallet_id FROM (
-                SELECT t.id, t.wallet_id, t.balance_after, t.prev_hash,
-                       SUM(t.amount) OVER w AS running, LAG(t.hash) OVER w AS previous
-                  FROM onecard_transaction t
-                WINDOW w AS (PARTITION BY t.wallet_id ORDER BY t.id)
-            ) rows
-             WHERE balance_after IS DISTINCT FROM running OR prev_hash IS DISTINCT FROM
-             COALESCE(previous, %s)
-        """,
-            [GENESIS],
-        )
-        self.assertEqual(cr.fetchall(), [], "broken balance_after / hash chain")
-        cr.execute(
-            """
-            SELECT w.id FROM onecard_wallet w
-              LEFT JOIN LATERAL (SELECT hash, balance_after FROM onecard_transaction t
-                                  WHERE t.wallet_id = w.id ORDER BY t.id DESC LIMIT 1)
-                                  last ON TRUE
-             WHERE w.chain_head IS DISTINCT FROM COALESCE(last.hash, %s)
-                OR w.balance IS DISTINCT FROM COALESCE(last.balance_after, 0)
-        """,
-            [GENESIS],
-        )
-        self.assertEqual(
-            cr.fetchall(), [], "wallet head / balance differs from its last ledger row"
-        )
-        cr.execute("SELECT DISTINCT wallet_id FROM onecard_transaction")
-        wallets = self.env["onecard.wallet"].browse([r[0] for r in cr.fetchall()])
-        self.assertEqual(wallets._verify_chain(), [])

@@ -15,12 +15,12 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
-from .common import DAY, setup_onecard_env, utc
+from .common import DAY, LedgerChecks, setup_onecard_env, utc
 
 __all__ = ["DAY", "CardMoneyCase", "utc"]
 
 
-class CardMoneyCase(TransactionCase):
+class CardMoneyCase(LedgerChecks, TransactionCase):
     """Own data: two canteens (revenue / payable, each with an analytic account),
     a department with a subsidy analytic account, cardholders, users."""
 
@@ -72,21 +72,11 @@ class CardMoneyCase(TransactionCase):
             }
         )
         Terminal = cls.env["onecard.terminal"]
-        cls.t_north = Terminal.create(
-            {
-                "name": "North 1",
-                "code": "S_N1",
-                "mode": "amount",
-                "canteen_id": cls.north.id,
-            }
-        )
-        cls.t_south = Terminal.create(
-            {
-                "name": "South 1",
-                "code": "S_S1",
-                "mode": "amount",
-                "canteen_id": cls.south.id,
-            }
+        cls.t_north, cls.t_south = Terminal.create(
+            [
+                {"name": "North 1", "code": "S_N1", "canteen_id": cls.north.id},
+                {"name": "South 1", "code": "S_S1", "canteen_id": cls.south.id},
+            ]
         )
         cls.workshop = cls.env["hr.department"].create(
             {"name": "Workshop", "onecard_analytic_account_id": cls.an_dept.id}
@@ -216,18 +206,6 @@ class CardMoneyCase(TransactionCase):
         self.assertTrue(
             all(line.debit or line.credit for line in move.line_ids),
             "zero line in the entry",
-        )
-
-    def assertLedgerInvariant(self):
-        self.env.flush_all()
-        self.env.cr.execute("""
-            SELECT w.id FROM onecard_wallet w LEFT JOIN onecard_transaction t ON
-            t.wallet_id = w.id
-             GROUP BY w.id, w.balance HAVING w.balance IS DISTINCT FROM
-             COALESCE(SUM(t.amount), 0)
-        """)
-        self.assertEqual(
-            self.env.cr.fetchall(), [], "wallet balance != sum of its ledger rows"
         )
 
     def reconcile(self, day, company=None):

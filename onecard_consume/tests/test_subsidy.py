@@ -61,14 +61,6 @@ class SubsidyCase(CardMoneyCase):
     def subsidy(self, holder):
         return self.balances(holder)["subsidy"]
 
-    def balances(self, holder):
-        self.env.flush_all()
-        self.env.cr.execute(
-            "SELECT kind, balance FROM onecard_wallet WHERE cardholder_id = %s",
-            [holder.id],
-        )
-        return {kind: float(balance) for kind, balance in self.env.cr.fetchall()}
-
 
 @tagged("post_install", "-at_install")
 class TestSubsidy(SubsidyCase):
