@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Screenshots of the OneCard screens for docs/screenshots, in English and Chinese.
 
-    scripts/screenshots.py --url http://localhost:8069 --db onecard --out docs/screenshots
+    scripts/screenshots.py --url http://localhost:8069 --db onecard
 
 Needs a running Odoo with the demo database (``scripts/serve``) and Chromium.
 It logs in over JSON-RPC, hands the session cookie to a headless Chromium driven
