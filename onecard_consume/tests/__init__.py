@@ -15,3 +15,4 @@ from . import test_settlement_entry_lock
 from . import test_user_roles
 from . import test_screens
 from . import test_record_operations
+from . import test_state_guard
