@@ -88,9 +88,10 @@ class TestDeskTour(HttpCase):
             issue.deposit = 10.0
             issue.topup = 100.0
             issue.payment_method_id = self.cash
-        self.assertEqual(
-            issue.record.action_confirm()["type"], "ir.actions.act_window_close"
-        )
+        done = issue.record.action_confirm()
+        self.assertEqual(done["params"]["type"], "success")
+        self.assertIn("100.00", done["params"]["message"])
+        self.assertEqual(done["params"]["next"]["type"], "ir.actions.act_window_close")
         self.assertEqual(desk.card_state, "active")
         self.assertEqual(desk.cash_balance, 100.0)
         self.assertFalse(desk.message)
