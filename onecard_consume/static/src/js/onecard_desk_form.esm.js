@@ -12,7 +12,7 @@
  * - each new UID is saved at once: the desk is a screen, not a record to save, so
  *   it has neither save / discard icons nor a pager.
  */
-import {useEffect, useExternalListener} from "@odoo/owl";
+import {toRaw, useEffect, useExternalListener} from "@odoo/owl";
 import {FormController} from "@web/views/form/form_controller";
 import {formView} from "@web/views/form/form_view";
 import {registry} from "@web/core/registry";
@@ -52,7 +52,8 @@ export class OnecardDeskFormController extends FormController {
             this.focusUidPending = true;
         };
         params.hooks.onRecordChanged = (record, changes) => {
-            if (record === this.model.root && "card_uid" in changes) {
+            // ToRaw: each component sees the record through its own proxy
+            if (toRaw(record) === toRaw(this.model.root) && "card_uid" in changes) {
                 // Not awaited: the change runs in the model's mutex, the save
                 // queues behind it.
                 record.save();

@@ -1,7 +1,8 @@
 /** @odoo-module **/
 /* A day at the desk with a keyboard-wedge reader and no mouse: swipe, top up,
  * swipe the next card (it replaces the last UID), a swipe while nothing has the
- * focus, a refund; every operation ends with its balance, and a receipt. */
+ * focus, a refund, a swipe after a click into the UID field; every operation ends
+ * with its balance, and a receipt. */
 import {fill, press} from "@odoo/hoot-dom";
 import {registry} from "@web/core/registry";
 
@@ -111,13 +112,22 @@ registry.category("web_tour.tours").add("onecard_desk_wedge_tour", {
         },
         ...operation("Refund", 30, "120.00"),
         {
-            content: "And the focus is on the UID field again",
+            content: "The operator clicks into the UID field (the caret at its end)",
             trigger: uidInput,
-            run() {
-                if (document.activeElement !== this.anchor) {
-                    throw new Error("the UID field has not the focus");
-                }
-            },
+            run: "click",
+        },
+        {
+            content: "...and swipes the next card",
+            trigger: uidInput,
+            run: swipeWithoutMouse(WEDGE_UID_TWO),
+        },
+        {
+            content: "The new UID replaced the last one, not appended to it",
+            trigger: `${uidInput}:value(${WEDGE_UID_TWO})`,
+        },
+        {
+            content: "The second card is on the desk again, the desk saved by itself",
+            trigger: `${desk} .o_form_saved div[name=cardholder_id]:contains(Wedge Two)`,
         },
     ],
 });
