@@ -127,7 +127,9 @@ class OnecardOperation(models.Model):
 
     def action_print_receipt(self):
         """The 80 mm receipt of a top-up, refund or card return (PDF)."""
-        if any(op.kind not in RECEIPT_KINDS or op.state != "approved" for op in self):
+        if not self or any(
+            op.kind not in RECEIPT_KINDS or op.state != "approved" for op in self
+        ):
             raise UserError(
                 self.env._(
                     "Receipts are printed for approved top-ups, refunds and card "

@@ -91,3 +91,5 @@ class TestReceipt(OnecardCase):
         self.assertEqual(sale.kind, "consume")
         with self.assertRaisesRegex(UserError, "Receipts are printed"):
             sale.with_user(self.operator).action_print_receipt()
+        with self.assertRaisesRegex(UserError, "Receipts are printed"):
+            sale.browse().action_print_receipt()

@@ -195,8 +195,8 @@ class OnecardDesk(models.TransientModel):
     def _done_action(self, label, holder):
         """Close the operation's dialog with a success notification that says the
         balances after it (the form under the dialog reloads)."""
-        # The engine wrote the balances in SQL: read them again.
-        holder.wallet_ids.invalidate_recordset(["balance"])
+        # The engine wrote the balances in SQL and dropped the wallets' cache, not
+        # the holder's totals computed from them.
         holder.invalidate_recordset(
             ["cash_balance", "subsidy_balance", "temporary_balance"]
         )
