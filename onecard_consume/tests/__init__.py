@@ -17,4 +17,3 @@ from . import test_screens
 from . import test_record_operations
 from . import test_state_guard
 from . import test_receipt
-from . import test_desk_wedge_tour
