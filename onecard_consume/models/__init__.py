@@ -24,6 +24,7 @@ from . import onecard_consumption
 from . import hr_employee
 from . import onecard_cardholder_sync
 from . import onecard_cardholder_desk
+from . import onecard_cardholder_state
 from . import account_chart_template
 from . import onecard_subsidy_batch
 from . import onecard_subsidy_line
