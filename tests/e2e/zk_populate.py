@@ -62,6 +62,7 @@ def populate(env, args):
     ].create({"name": "ZK E2E"})
     company.partner_id.tz = "Asia/Shanghai"
     env.user.company_ids |= company
+    env.ref("base.user_admin").company_ids |= company  # the tests' RPC user
     env = env(context=dict(env.context, allowed_company_ids=[company.id]))
     Period = env["onecard.meal.period"]
     periods = {}
