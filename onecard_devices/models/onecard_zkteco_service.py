@@ -214,10 +214,16 @@ class OnecardZktecoService(models.AbstractModel):
                 for terminal, good in sets
                 for record in good
             ]
+            # The answers' texts in the company's language. Without a language in
+            # the context, Odoo looks one up per translated text (frame
+            # inspection, then the user's preferences): 0.17 ms a punch
+            # (bench_zkteco.py --profile), a fifth of the engine's Python.
+            lang = company.partner_id.lang or "en_US"
             answers += (
                 self.env["onecard.consumption"]
                 .sudo()
                 .with_company(company)
+                .with_context(lang=lang)
                 .swipe_many(requests)
             )
         return answers
