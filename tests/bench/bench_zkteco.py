@@ -89,15 +89,21 @@ def buffered(args, pins):
     return devices
 
 
-def cpu_ticks(gateway_pid):
-    """(gateway, PostgreSQL) CPU ticks so far."""
+def cpu_ticks(gateway_pid, db):
+    """(gateway, PostgreSQL backends of ``db``) CPU ticks so far (other databases'
+    backends on a shared machine left out, and so are the WAL writer and the
+    checkpointer)."""
     procs = _processes()
     gateway = sum(
         ticks
         for pid, (_cmd, ppid, ticks) in procs.items()
         if gateway_pid in (pid, ppid)
     )
-    postgres = sum(t for cmd, _p, t in procs.values() if cmd.startswith("postgres"))
+    postgres = sum(
+        t
+        for cmd, _p, t in procs.values()
+        if cmd.startswith("postgres: ") and f" {db} " in cmd
+    )
     return gateway, postgres
 
 
@@ -146,9 +152,9 @@ def bench_gateway(args, pins):
             time.sleep(0.3)
         devices = buffered(args, pins)
         (first,) = sql(args.db, "SELECT COALESCE(max(id), 0) FROM onecard_operation")[0]
-        cpu0, own0 = cpu_ticks(gateway.pid), os.times()
+        cpu0, own0 = cpu_ticks(gateway.pid, args.db), os.times()
         acknowledged, seconds = asyncio.run(upload_all(devices))
-        cpu1, own1 = cpu_ticks(gateway.pid), os.times()
+        cpu1, own1 = cpu_ticks(gateway.pid, args.db), os.times()
     finally:
         gateway.send_signal(signal.SIGTERM)
         gateway.wait(timeout=60)
