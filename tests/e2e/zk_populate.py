@@ -21,6 +21,8 @@ import argparse
 import json
 import sys
 
+from populate import top_up  # this script's folder: tests/e2e
+
 import odoo
 from odoo.tools import config
 
@@ -107,30 +109,7 @@ def populate(env, args):
     if errors:
         raise SystemExit(f"sync_employees errors: {errors[:3]}")
     holders = Holder.search([("code", "=like", "ZK%"), ("company_id", "=", company.id)])
-    env.cr.execute(
-        "SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'cash' AND "
-        "cardholder_id = ANY(%s)",
-        [holders.ids],
-    )
-    cash = dict(env.cr.fetchall())
-    env.cr.execute(
-        "SELECT idempotency_key FROM onecard_operation WHERE idempotency_key LIKE "
-        "'zk-topup-%%'"
-    )
-    done = {row[0] for row in env.cr.fetchall()}
-    env["onecard.ledger"]._book_many(
-        "topup",
-        company,
-        [
-            {
-                "cardholder_id": h,
-                "key": f"zk-topup-{h}",
-                "lines": [(cash[h], args.cash)],
-            }
-            for h in holders.ids
-            if f"zk-topup-{h}" not in done
-        ],
-    )
+    top_up(env, company, holders, "zk-topup-", args.cash)
     Terminal = env["onecard.terminal"].with_context(active_test=False)
     for i in range(1, args.fixed_terminals + 1):
         serial = "ZKBENCH%04d" % i
