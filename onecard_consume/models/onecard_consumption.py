@@ -25,24 +25,20 @@ whose counter restarted, a key reused for another swipe) is refused with
 import hashlib
 import logging
 import uuid
-from datetime import timedelta
 
 import pytz
 
 from odoo import api, fields, models, tools
-from odoo.tools import float_compare, float_round
 from odoo.tools.translate import LazyTranslate
 
-from ..tools import check_pin, normalize_uid
+from ..tools import normalize_uid
+from ..tools import swipe_rules as rules
 from ..tools.prepared import execute_prepared
 from .onecard_card import LIVE_STATES
 from .onecard_ledger import chain_row
 
 _lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
-
-PIN_MAX_FAILURES = 3
-PIN_LOCK_MINUTES = 30
 
 REASONS = {
     "ok": _lt("Approved"),
@@ -229,7 +225,7 @@ class OnecardConsumption(models.AbstractModel):
             wallets[holder_id] = self.env["onecard.ledger"]._lock_wallets(
                 holder_id=holder_id
             )
-        book = {"headers": [], "rows": [], "wallets": {}, "dirty": set(), "memo": memo}
+        book = dict(headers=[], rows=[], wallets={}, dirty=set(), memo=memo, now=now)
         for item in todo:
             self._decide(item, wallets, book)
         self._write(book, holders)
@@ -418,25 +414,6 @@ class OnecardConsumption(models.AbstractModel):
                 dict(result or {}, operation_id=op_id, replay=True),
                 digest,
             )
-        names = (
-            "id",
-            "name",
-            "state",
-            "active",
-            "category_id",
-            "department_id",
-            "day",
-            "day_amount",
-            "meal_key",
-            "meal_amount",
-            "meal_count",
-            "last_swipe",
-            "last_terminal_id",
-            "pin_failures",
-            "pin_locked_until",
-            "subsidy_pending",
-            "pin_hash",
-        )
         holders, cards, wallets = {}, {}, {}
         for row in rows:
             if row[1] is None:  # no card at all: the one row only carries the replays
@@ -460,9 +437,9 @@ class OnecardConsumption(models.AbstractModel):
             )
             if (company, uid) not in wanted:
                 continue
-            holder = holders.setdefault(
-                row[11], dict(zip(names, row[11:], strict=False))
-            )
+            holder = holders.get(row[11])
+            if holder is None:
+                holder = holders[row[11]] = self._holder_state(row[11:])
             rank = (state in LIVE_STATES, card_id)
             best = cards.get((company, uid))
             if best is None or rank > best["rank"]:
@@ -475,6 +452,25 @@ class OnecardConsumption(models.AbstractModel):
                     "rank": rank,
                 }
         return stored, cards, wallets
+
+    def _holder_state(self, columns):
+        """A holder as the batch keeps it, from the lookup's columns (holder_id on).
+
+        The rules' counters are records (``usage``, ``pin``), replaced by the
+        rules' answer as the holder's swipes are decided; ``_write`` stores them.
+        """
+        return {
+            "id": columns[0],
+            "name": columns[1],
+            "state": columns[2],
+            "active": columns[3],
+            "category_id": columns[4],
+            "department_id": columns[5],
+            # usage_day .. last_swipe_terminal_id, in the order of rules.Usage
+            "usage": rules.Usage(*columns[6:13]),
+            "pin": rules.Pin(columns[13], columns[14], columns[16]),
+            "subsidy_pending": columns[15],
+        }
 
     def _replays(self, items, answers, stored):
         """Answer requests already processed from ``stored``; mark repeats inside the
@@ -590,54 +586,72 @@ class OnecardConsumption(models.AbstractModel):
         )
         when = header["business_time"]
         local = pytz.utc.localize(when).astimezone(pytz.timezone(conf["tz"]))
-        period_id = self._find_period(
-            conf["company_id"],
-            local,
-            self._memo(book["memo"], "_meal_periods", conf["company_id"]),
+        period_id = rules.find_period(
+            self._memo(book["memo"], "_meal_periods", conf["company_id"]), local
         )
         header["meal_period_id"] = period_id
+        terminal = conf["rules"]
         category = self._memo(
             book["memo"], "_category_conf", holder["category_id"] or 0
         )
-        price, code = self._price(
-            conf, category, period_id, item.get("amount"), item.get("key")
+        swipe = rules.Swipe(
+            amount=item.get("amount"),
+            key=item.get("key"),
+            pin=item.get("pin"),
+            when=when,
+            day=local.date(),
+            period_id=period_id,
+            meal_key=rules.meal_key(local.date(), period_id),
+            offline=offline,
+            now=book["now"],
         )
-        if code and not (offline and price):
+        price, code = rules.price(terminal, category, swipe)
+        if code:
             return self._decline(item, code, book, wallets[holder["id"]])
-        meal_key = f"{local.date()}/{period_id or 0}"
-        code = self._check_rules(
-            conf,
-            category,
-            card,
-            period_id,
-            price,
-            when,
-            local,
-            meal_key,
-            item.get("pin"),
-            book,
+        state = rules.Holder(
+            card_state=card["card_state"],
+            card_kind=card["card_kind"],
+            expiry_date=card["expiry_date"],
+            state=holder["state"],
+            active=holder["active"],
+            usage=holder["usage"],
+            pin=holder["pin"],
         )
-        if code == "pin_wrong" and not offline:
-            self._pin_attempt(holder, book)
+        code = rules.check(terminal, category, state, swipe, price)
+        pin = rules.pin_after(terminal, category, state, swipe, price, code)
+        if pin is not holder["pin"]:
+            holder["pin"] = pin
+            book["dirty"].add(holder["id"])
         if code and not offline:
             return self._decline(item, code, book, wallets[holder["id"]])
-        state = wallets[holder["id"]]
-        lines, short = self._split(conf, category, card, state, price, forced=offline)
-        if short:
-            return self._decline(item, "insufficient_balance", book, state)
-        flagged = bool(code) or short is None
+        wallet_state = wallets[holder["id"]]
+        by_kind, balances = {}, {}
+        for wallet_id, (balance, _head, kind) in wallet_state.items():
+            by_kind[kind], balances[kind] = wallet_id, balance
+        split = rules.split(
+            terminal, category, card["card_kind"], balances, price, forced=offline
+        )
+        if split.short:
+            return self._decline(item, "insufficient_balance", book, wallet_state)
+        flagged = bool(code) or split.overdrawn
         header.update(state="approved", reason_code="ok", amount=price, flagged=flagged)
         header["idempotency_key"] = header["idempotency_key"] or uuid.uuid4().hex
         taken = {}
-        for wallet_id, amount in lines:
-            wallet_kind = chain_row(
-                state, header, wallet_id, amount, book["rows"], book["wallets"]
+        for kind, amount in split.takes:
+            chain_row(
+                wallet_state,
+                header,
+                by_kind[kind],
+                amount,
+                book["rows"],
+                book["wallets"],
             )
-            taken[wallet_kind] = taken.get(wallet_kind, 0.0) - amount
-        balances = {kind: balance for balance, _head, kind in state.values()}
+            taken[kind] = taken.get(kind, 0.0) - amount
+        balances = {kind: balance for balance, _head, kind in wallet_state.values()}
         header["result"] = self._result(holder, "ok", price, taken, balances, flagged)
         book["headers"].append(header)
-        self._record_usage(holder, price, when, conf["id"], local, meal_key, book)
+        holder["usage"] = rules.usage_after(holder["usage"], price, swipe, conf["id"])
+        book["dirty"].add(holder["id"])
 
     def _decline(self, item, code, book, state=None):
         header, card = item["header"], item["card"]
@@ -656,24 +670,24 @@ class OnecardConsumption(models.AbstractModel):
         counters."""
         if not book["headers"]:
             return
-        usage = [
-            tuple(
-                holders[holder_id][name]
-                for name in (
-                    "id",
-                    "day",
-                    "day_amount",
-                    "meal_key",
-                    "meal_amount",
-                    "meal_count",
-                    "last_swipe",
-                    "last_terminal_id",
-                    "pin_failures",
-                    "pin_locked_until",
+        usage = []
+        for holder_id in book["dirty"]:
+            holder = holders[holder_id]
+            counters, pin = holder["usage"], holder["pin"]
+            usage.append(
+                (  # USAGE_COLUMNS
+                    holder_id,
+                    counters.day,
+                    counters.day_amount,
+                    counters.meal_key,
+                    counters.meal_amount,
+                    counters.meal_count,
+                    counters.last_swipe,
+                    counters.last_terminal_id,
+                    pin.failures,
+                    pin.locked_until,
                 )
             )
-            for holder_id in book["dirty"]
-        ]
         op_ids = self.env["onecard.ledger"]._write_book(
             book["headers"], book["rows"], book["wallets"], usage
         )
@@ -684,7 +698,8 @@ class OnecardConsumption(models.AbstractModel):
     @api.model
     @tools.ormcache("terminal_id")
     def _terminal_conf(self, terminal_id):
-        """What the engine needs of a terminal and its company (never mutate it)."""
+        """What the engine needs of a terminal and its company (never mutate it): where
+        its sales are booked, and under "rules" the settings the swipe rules read."""
         terminal = (
             self.env["onecard.terminal"]
             .sudo()
@@ -711,14 +726,17 @@ class OnecardConsumption(models.AbstractModel):
             if terminal.canteen_id.posting == "payable"
             else False,
             "moved_at": moved_at,
-            "mode": terminal.mode,
-            "fixed_amount": terminal.fixed_amount,
-            "repeat_interval": terminal.repeat_interval,
-            "pin_threshold": terminal.pin_threshold,
-            "keys": {k.key: k.amount for k in terminal.key_ids},
-            "rounding": company.currency_id.rounding,
             "tz": company.partner_id.tz or "UTC",
-            "spend_order": company.onecard_spend_order,
+            "rules": rules.Terminal(
+                id=terminal.id,
+                mode=terminal.mode,
+                fixed_amount=terminal.fixed_amount,
+                repeat_interval=terminal.repeat_interval,
+                pin_threshold=terminal.pin_threshold,
+                keys={k.key: k.amount for k in terminal.key_ids},
+                rounding=company.currency_id.rounding,
+                spend_order=company.onecard_spend_order,
+            ),
         }
 
     @api.model
@@ -727,20 +745,20 @@ class OnecardConsumption(models.AbstractModel):
         category = (
             self.env["onecard.cardholder.category"].sudo().browse(category_id or [])
         )
-        return {
-            "discount": category.discount_percent or 0.0,
-            "meal_limit": category.meal_limit or 0.0,
-            "daily_limit": category.daily_limit or 0.0,
-            "meals_per_period": max(category.meals_per_period or 1, 1),
-            "credit_limit": category.credit_limit or 0.0,
-            "pin_threshold": category.pin_threshold or 0.0,
-            "terminals": frozenset(category.allowed_terminal_ids.ids),
-            "periods": frozenset(category.allowed_meal_period_ids.ids),
-            "prices": {
+        return rules.Category(
+            discount=category.discount_percent or 0.0,
+            meal_limit=category.meal_limit or 0.0,
+            daily_limit=category.daily_limit or 0.0,
+            meals_per_period=max(category.meals_per_period or 1, 1),
+            credit_limit=category.credit_limit or 0.0,
+            pin_threshold=category.pin_threshold or 0.0,
+            terminals=frozenset(category.allowed_terminal_ids.ids),
+            periods=frozenset(category.allowed_meal_period_ids.ids),
+            prices={
                 price.meal_period_id.id: price.price
                 for price in category.meal_price_ids
             },
-        }
+        )
 
     @api.model
     @tools.ormcache("company_id")
@@ -751,13 +769,13 @@ class OnecardConsumption(models.AbstractModel):
             .search([("company_id", "in", [company_id, False])])
         )
         return tuple(
-            (period.id, period.start_hour, period.end_hour) for period in periods
+            rules.MealPeriod(period.id, period.start_hour, period.end_hour)
+            for period in periods
         )
 
-    def _find_period(self, company_id, local, periods=None):
-        hour = local.hour + local.minute / 60.0
-        periods = self._meal_periods(company_id) if periods is None else periods
-        return next((pid for pid, start, end in periods if start <= hour < end), False)
+    def _find_period(self, company_id, local):
+        """The company's meal period open at a local datetime, or False."""
+        return rules.find_period(self._meal_periods(company_id), local)
 
     # ------------------------------------------------------------ helpers
     def _result(self, holder, code, amount, taken, balances, flagged=False):
@@ -782,200 +800,3 @@ class OnecardConsumption(models.AbstractModel):
             "flagged": flagged,
             "replay": False,
         }
-
-    def _price(self, conf, category, period_id, amount, key):
-        """Amount to charge by the terminal's mode, after discount; or a reason code."""
-        mode, rounding = conf["mode"], conf["rounding"]
-        if mode in ("amount", "postpaid") and not (
-            conf["fixed_amount"] and amount is None
-        ):
-            base = amount
-        elif mode == "key":
-            if not isinstance(key, int) or key not in conf["keys"]:
-                return 0.0, "invalid_key"
-            base = conf["keys"][key]
-        elif mode == "meal":
-            if not period_id:
-                return 0.0, "outside_meal_period"
-            if period_id not in category["prices"]:
-                return 0.0, "no_price"
-            base = category["prices"][period_id]
-        else:  # fixed, count, postpaid with a preset price
-            base = conf["fixed_amount"]
-        if (
-            isinstance(base, bool)
-            or not isinstance(base, int | float)
-            or base != base
-            or base < 0
-            or (base == 0 and mode != "count")
-            or base > 1e6
-            or abs(float_round(base, precision_rounding=rounding) - base)
-            > rounding * 1e-6
-        ):  # no sub-cent
-            return 0.0, "invalid_amount"
-        return float_round(
-            base * (100 - category["discount"]) / 100.0, precision_rounding=rounding
-        ), None
-
-    # C901: the rules one after the other, in the order they refuse; splitting
-    # them is a refactor of the money path with its own review (issue 15)
-    def _check_rules(  # noqa: C901
-        self, conf, category, card, period_id, price, when, local, meal_key, pin, book
-    ):
-        """First rule that refuses the swipe, as a reason code; None if all pass."""
-        holder = card["holder"]
-        if card["card_state"] != "active":
-            return {
-                "lost": "card_lost",
-                "frozen": "card_frozen",
-                "returned": "card_returned",
-            }.get(card["card_state"], "card_expired")
-        if card["expiry_date"] and card["expiry_date"] < local.date():
-            return "card_expired"
-        if card["card_kind"] not in ("official", "temporary"):
-            return "card_kind"
-        if holder["state"] != "active" or not holder["active"]:
-            return "holder_inactive"
-        mode, rounding = conf["mode"], conf["rounding"]
-        if category["terminals"] and conf["id"] not in category["terminals"]:
-            return "terminal_not_allowed"
-        if mode == "count" and not period_id:
-            return "outside_meal_period"
-        if period_id and category["periods"] and period_id not in category["periods"]:
-            return "meal_period_not_allowed"
-        same_meal = holder["meal_key"] == meal_key
-        if (
-            mode == "count"
-            and same_meal
-            and (holder["meal_count"] or 0) >= category["meals_per_period"]
-        ):
-            return "meal_count_exceeded"
-        if (
-            conf["repeat_interval"]
-            and holder["last_swipe"]
-            and timedelta(0)
-            <= when - holder["last_swipe"]
-            < timedelta(seconds=conf["repeat_interval"])
-        ):
-            return "repeat_swipe"
-        spent_meal = float(holder["meal_amount"] or 0.0) if same_meal else 0.0
-        if (
-            category["meal_limit"]
-            and float_compare(
-                spent_meal + price, category["meal_limit"], precision_rounding=rounding
-            )
-            > 0
-        ):
-            return "meal_limit"
-        spent_day = (
-            float(holder["day_amount"] or 0.0) if holder["day"] == local.date() else 0.0
-        )
-        if (
-            category["daily_limit"]
-            and float_compare(
-                spent_day + price, category["daily_limit"], precision_rounding=rounding
-            )
-            > 0
-        ):
-            return "daily_limit"
-        threshold = conf["pin_threshold"] or category["pin_threshold"]
-        if (
-            threshold
-            and float_compare(price, threshold, precision_rounding=rounding) > 0
-        ):
-            if (
-                holder["pin_locked_until"]
-                and holder["pin_locked_until"] > fields.Datetime.now()
-            ):
-                return "pin_locked"
-            if not pin:
-                return "pin_required"
-            if not check_pin(pin, holder["pin_hash"]):
-                return "pin_wrong"
-            if holder["pin_failures"]:
-                holder["pin_failures"] = 0
-                book["dirty"].add(holder["id"])
-        return None
-
-    def _pin_attempt(self, holder, book):
-        """Count a wrong PIN; lock the PIN after repeated failures."""
-        failures = (holder["pin_failures"] or 0) + 1
-        locked = (
-            fields.Datetime.now() + timedelta(minutes=PIN_LOCK_MINUTES)
-            if failures >= PIN_MAX_FAILURES
-            else None
-        )
-        holder.update(pin_failures=0 if locked else failures, pin_locked_until=locked)
-        book["dirty"].add(holder["id"])
-
-    def _split(self, conf, category, card, state, price, forced):
-        """Ledger lines (wallet id, signed amount) taking ``price`` from the wallets in
-        the company's order.
-
-        state: the holder's locked wallets. Returns (lines, short): short is
-        True when the money is not there (declined), None when a forced
-        record drove a balance below zero.
-        """
-        by_kind = {kind: wallet_id for wallet_id, (_b, _h, kind) in state.items()}
-        if card["card_kind"] == "temporary":
-            order = ["temporary"]
-        elif conf["spend_order"] == "cash_first":
-            order = ["cash", "subsidy"]
-        else:
-            order = ["subsidy", "cash"]
-        credit = category["credit_limit"] if conf["mode"] == "postpaid" else 0.0
-        lines, left = [], price
-        for kind in order:
-            available = max(
-                state[by_kind[kind]][0] + (credit if kind != "subsidy" else 0.0), 0.0
-            )
-            take = min(available, left)
-            if take > 0:
-                lines.append([by_kind[kind], -take])
-                left = round(left - take, 6)
-        if left > 0.0001:
-            if not forced:
-                return [], True
-            # Offline record: the meal was eaten; the debt lands on the spending (cash)
-            # wallet.
-            main = by_kind["temporary" if card["card_kind"] == "temporary" else "cash"]
-            existing = [line for line in lines if line[0] == main]
-            if existing:
-                existing[0][1] -= left
-            else:
-                lines.append([main, -left])
-            return [(wallet_id, round(amount, 2)) for wallet_id, amount in lines], None
-        return [(wallet_id, round(amount, 2)) for wallet_id, amount in lines], False
-
-    def _record_usage(self, holder, price, when, terminal_id, local, meal_key, book):
-        day = local.date()
-        # A late (offline) record of an earlier day or meal must not reset the
-        # counters of the current one: it only adds to the bucket it belongs to.
-        if holder["day"] and day < holder["day"]:
-            day, day_amount = holder["day"], float(holder["day_amount"] or 0.0)
-        else:
-            day_amount = (
-                float(holder["day_amount"] or 0.0) if holder["day"] == day else 0.0
-            ) + price
-        same_meal = holder["meal_key"] == meal_key
-        if not same_meal and holder["last_swipe"] and when < holder["last_swipe"]:
-            meal_key, meal_amount, meal_count = (
-                holder["meal_key"],
-                holder["meal_amount"],
-                holder["meal_count"],
-            )
-        else:
-            meal_amount = (
-                float(holder["meal_amount"] or 0.0) if same_meal else 0.0
-            ) + price
-            meal_count = (holder["meal_count"] or 0 if same_meal else 0) + 1
-        holder.update(
-            day=day,
-            day_amount=day_amount,
-            meal_key=meal_key,
-            meal_amount=meal_amount,
-            meal_count=meal_count,
-            last_terminal_id=terminal_id,
-            last_swipe=max(holder["last_swipe"] or when, when),
-        )
-        book["dirty"].add(holder["id"])
