@@ -1,5 +1,6 @@
 from . import test_operations
 from . import test_consumption
+from . import test_swipe_rules
 from . import test_idempotency
 from . import test_hr
 from . import test_concurrency
