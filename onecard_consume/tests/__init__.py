@@ -1,5 +1,7 @@
 from . import test_operations
 from . import test_consumption
+from . import test_consumption_declines
+from . import test_consumption_pin
 from . import test_swipe_rules
 from . import test_idempotency
 from . import test_hr
