@@ -53,7 +53,7 @@ class OnecardConsumptionDecide(models.AbstractModel):
             department_id=holder["department_id"],
         )
         when = header["business_time"]
-        local = pytz.utc.localize(when).astimezone(pytz.timezone(conf["tz"]))
+        local = pytz.utc.localize(when).astimezone(conf["tz"])
         period_id = rules.find_period(
             self._memo(book["memo"], "_meal_periods", conf["company_id"]), local
         )
@@ -62,14 +62,15 @@ class OnecardConsumptionDecide(models.AbstractModel):
         category = self._memo(
             book["memo"], "_category_conf", holder["category_id"] or 0
         )
+        day = local.date()
         swipe = rules.Swipe(
             amount=item.get("amount"),
             key=item.get("key"),
             pin=item.get("pin"),
             when=when,
-            day=local.date(),
+            day=day,
             period_id=period_id,
-            meal_key=rules.meal_key(local.date(), period_id),
+            meal_key=rules.meal_key(day, period_id),
             offline=offline,
             now=book["now"],
         )

@@ -6,6 +6,8 @@ records (``tools/swipe_rules.py``); ``_settings_memo`` holds what was looked up 
 per-process dict that costs one ormcache hit per batch instead of one per lookup.
 """
 
+import pytz
+
 from odoo import api, models, tools
 
 from ..tools import swipe_rules as rules
@@ -82,7 +84,7 @@ class OnecardConsumptionSettings(models.AbstractModel):
             if terminal.canteen_id.posting == "payable"
             else False,
             "moved_at": moved_at,
-            "tz": company.partner_id.tz or "UTC",
+            "tz": pytz.timezone(company.partner_id.tz or "UTC"),  # once, not per swipe
             "rules": rules.Terminal(
                 id=terminal.id,
                 mode=terminal.mode,
