@@ -3,6 +3,7 @@ from . import test_consumption
 from . import test_consumption_declines
 from . import test_consumption_pin
 from . import test_swipe_rules
+from . import test_swipe_rules_split
 from . import test_idempotency
 from . import test_hr
 from . import test_concurrency
