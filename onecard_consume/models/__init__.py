@@ -21,6 +21,9 @@ from . import onecard_transaction
 from . import onecard_ledger
 from . import onecard_ledger_operations
 from . import onecard_consumption
+from . import onecard_consumption_settings
+from . import onecard_consumption_lookup
+from . import onecard_consumption_decide
 from . import hr_employee
 from . import onecard_cardholder_sync
 from . import onecard_cardholder_desk
