@@ -24,6 +24,8 @@ from .validation import (
     time,
 )
 
+# onecard.terminal's terminal_kind; a message's kinds None: every kind may send it
+TERMINAL_KINDS = ("consume", "cashier", "subsidy", "kiosk")
 EVERY_KIND = None
 SWIPERS = ("consume", "cashier")
 BALANCES = answer("balances", "map")
