@@ -41,24 +41,32 @@ class Field:
         "check",
     )
 
-    def __init__(self, name, type_, required=False, **options):
+    def __init__(
+        self,
+        name,
+        type_,
+        required=False,
+        *,
+        bounds=(None, None),
+        min_length=None,
+        max_length=None,
+        min_items=None,
+        max_items=None,
+        items=None,
+        fields=(),
+        nullable=False,
+        default=None,
+    ):
         self.name, self.type, self.required = name, type_, required
-        bounded = options.pop("bounded", False)
-        self.minimum, self.maximum = options.pop(
-            "bounds", BOUNDS[type_] if bounded else (None, None)
-        )
-        self.max_length = options.pop("max_length", None)
-        self.min_length = options.pop("min_length", None)
-        self.min_items = options.pop("min_items", None)
-        self.max_items = options.pop("max_items", None)
-        self.items = options.pop("items", None)  # a Field (no name) for arrays
-        self.fields = tuple(options.pop("fields", ()))  # an object's fields
-        self.nullable = options.pop("nullable", False)
-        self.default = options.pop("default", None)
-        assert not options, options
+        self.minimum, self.maximum = bounds
+        self.min_length, self.max_length = min_length, max_length
+        self.min_items, self.max_items = min_items, max_items
+        self.items = items  # arrays: a Field without a name
+        self.fields = tuple(fields)  # objects
+        self.nullable, self.default = nullable, default
+        # the check of the type, chosen once: the swipe hot path calls field.check
         self.check = getattr(self, "_check_" + type_, None)
 
-    # Each check raises Invalid(problem); "range" problems name the bound broken.
     def _check_integer(self, value):
         if value.__class__ is not int:  # bool is a subclass of int: refused
             raise Invalid("invalid_type", "integer", self.name)
@@ -75,7 +83,7 @@ class Field:
         kind = value.__class__
         if kind is not float and kind is not int:
             raise Invalid("invalid_type", "number", self.name)
-        # NaN and the infinities fail both comparisons
+        # NaN and the infinities are out of range too
         if not self.minimum <= value <= self.maximum:
             raise Invalid("out_of_range", "range", self.name)
 
@@ -159,15 +167,15 @@ def check_items(message, payload):
 
 # ---------------------------------------------------------------- field makers
 def integer(name, required=False, **options):
-    return Field(name, "integer", required, bounded=True, **options)
+    return Field(name, "integer", required, bounds=BOUNDS["integer"], **options)
 
 
 def time(name, required=False):
-    return Field(name, "time", required, bounded=True)
+    return Field(name, "time", required, bounds=BOUNDS["time"])
 
 
 def amount(name, required=False):
-    return Field(name, "number", required, bounded=True)
+    return Field(name, "number", required, bounds=BOUNDS["number"])
 
 
 def text(name, required=False, **options):
