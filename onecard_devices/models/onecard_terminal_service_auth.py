@@ -13,6 +13,14 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _signed(request):
+    """What authenticate checks, from a signed request dict (serve_signed*)."""
+    return tuple(
+        request[key]
+        for key in ("serial", "method", "path", "timestamp", "body", "signature")
+    )
+
+
 # One handler group a file (onecard_terminal_service.py lists them): apart on purpose.
 class OnecardTerminalService(models.AbstractModel):
     _inherit = "onecard.terminal.service"  # pylint: disable=consider-merging-classes-inherited
@@ -101,15 +109,7 @@ class OnecardTerminalService(models.AbstractModel):
         the JSON body and handles the message; the caller owns the transaction
         and commits it before answering.
         """
-        terminal = self.authenticate(
-            request["serial"],
-            request["method"],
-            request["path"],
-            request["timestamp"],
-            request["body"],
-            request["signature"],
-            nonce=request.get("nonce"),
-        )
+        terminal = self.authenticate(*_signed(request), nonce=request.get("nonce"))
         payload = self._decode(request["body"])
         _kind, _company, lang = self._terminal_meta(terminal.id)
         handler = self.with_context(lang=lang or self.env.lang)
@@ -128,13 +128,7 @@ class OnecardTerminalService(models.AbstractModel):
         for index, request in enumerate(requests):
             try:
                 terminal_id = self._check_signature(
-                    request["serial"],
-                    request["method"],
-                    request["path"],
-                    request["timestamp"],
-                    request["body"],
-                    request["signature"],
-                    nonce=request.get("nonce"),
+                    *_signed(request), nonce=request.get("nonce")
                 )
                 signature = request["signature"].strip().lower()
                 if signature in burn:
