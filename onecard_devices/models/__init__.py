@@ -5,6 +5,10 @@ from . import onecard_terminal_nonce
 from . import onecard_list_entry
 from . import onecard_card
 from . import onecard_terminal_service
+from . import onecard_terminal_service_auth
+from . import onecard_terminal_service_status
+from . import onecard_terminal_service_swipe
+from . import onecard_terminal_service_cashier
 from . import onecard_terminal_zkteco
 from . import onecard_zkteco_users
 from . import onecard_zkteco_service

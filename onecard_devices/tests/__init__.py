@@ -1,4 +1,7 @@
 from . import test_terminal_api
+from . import test_terminal_api_refusals
+from . import test_terminal_api_cashier
+from . import test_terminal_api_schema
 from . import test_sequence_conflict
 from . import test_lists
 from . import test_commands
