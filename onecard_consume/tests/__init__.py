@@ -15,3 +15,5 @@ from . import test_settlement_entry_lock
 from . import test_user_roles
 from . import test_screens
 from . import test_record_operations
+from . import test_demo_data
+from . import test_business_time
