@@ -36,3 +36,4 @@ from . import onecard_settlement
 from . import onecard_settlement_line
 from . import account_move
 from . import onecard_demo
+from . import onecard_demo_week

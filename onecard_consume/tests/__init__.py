@@ -21,3 +21,5 @@ from . import test_screens
 from . import test_record_operations
 from . import test_state_guard
 from . import test_receipt
+from . import test_demo_data
+from . import test_business_time

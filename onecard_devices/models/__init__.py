@@ -1,5 +1,6 @@
 from . import res_company
 from . import onecard_terminal
+from . import onecard_terminal_lists
 from . import onecard_terminal_command
 from . import onecard_terminal_nonce
 from . import onecard_list_entry
@@ -15,4 +16,5 @@ from . import onecard_zkteco_service
 from . import onecard_zkteco_pull
 from . import onecard_desk_reader
 from . import onecard_desk_reader_token_show
+from . import onecard_demo
 from . import onecard_terminal_secret_show

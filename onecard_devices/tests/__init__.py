@@ -10,3 +10,5 @@ from . import test_i18n
 from . import test_zkteco_push
 from . import test_list_current
 from . import test_zkteco_pull
+from . import test_terminal_screens
+from . import test_demo_terminals
