@@ -33,6 +33,7 @@
         "views/onecard_wallet_views.xml",
         "views/onecard_operation_views.xml",
         "views/onecard_transaction_views.xml",
+        "report/onecard_operation_receipt.xml",
         "wizard/onecard_desk_views.xml",
         "views/hr_employee_views.xml",
         "views/res_config_settings_views.xml",
@@ -49,6 +50,8 @@
     "assets": {
         "web.assets_backend": [
             "onecard_consume/static/src/scss/onecard_desk.scss",
+            "onecard_consume/static/src/js/onecard_desk_form.esm.js",
+            "onecard_consume/static/src/xml/onecard_desk_form.xml",
         ],
         "web.assets_tests": [
             "onecard_consume/static/src/js/tours/*.esm.js",

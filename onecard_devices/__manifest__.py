@@ -18,6 +18,8 @@
         "data/onecard_devices_data.xml",
         "data/onecard_devices_cron.xml",
         "views/onecard_terminal_views.xml",
+        "views/onecard_terminal_secret_show_views.xml",
+        "views/onecard_terminal_dashboard_views.xml",
         "views/onecard_terminal_command_views.xml",
         "views/onecard_list_entry_views.xml",
         "views/onecard_desk_reader_views.xml",
@@ -28,9 +30,11 @@
     "assets": {
         "web.assets_backend": [
             "onecard_devices/static/src/js/desk_reader.esm.js",
+            "onecard_devices/static/src/js/last_seen_field.esm.js",
         ],
         "web.assets_tests": [
             "onecard_devices/static/tests/tours/desk_reader_tour.esm.js",
+            "onecard_devices/static/tests/tours/terminal_tour.esm.js",
         ],
     },
     "installable": True,

@@ -21,9 +21,13 @@ from . import onecard_transaction
 from . import onecard_ledger
 from . import onecard_ledger_operations
 from . import onecard_consumption
+from . import onecard_consumption_settings
+from . import onecard_consumption_lookup
+from . import onecard_consumption_decide
 from . import hr_employee
 from . import onecard_cardholder_sync
 from . import onecard_cardholder_desk
+from . import onecard_cardholder_state
 from . import account_chart_template
 from . import onecard_subsidy_batch, onecard_subsidy_batch_lines
 from . import onecard_subsidy_line
@@ -32,3 +36,4 @@ from . import onecard_settlement, onecard_settlement_posting
 from . import onecard_settlement_line
 from . import account_move
 from . import onecard_demo
+from . import onecard_demo_week

@@ -123,6 +123,13 @@ class OnecardCard(models.Model):
             raise UserError(
                 self.env._("A card UID cannot be changed: replace the card instead.")
             )
+        if "state" in vals and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The state of a card changes only through its operations: "
+                    "report lost, unlock, freeze, unfreeze, replace, return."
+                )
+            )
         return super().write(vals)
 
     def _check_uid_free(self, uids):
@@ -220,6 +227,9 @@ class OnecardCard(models.Model):
                     )
                 )
             old = card.state
+            # Through sudo: write() refuses a state from users (the UI, RPC), whose
+            # environment is never superuser; this method runs after the engine's
+            # checks.
             card.sudo().write({"state": state})
             card._log_state(old, reason)
 

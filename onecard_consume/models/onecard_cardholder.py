@@ -33,6 +33,7 @@ class OnecardCardholder(models.Model):
         [("active", "Active"), ("frozen", "Frozen"), ("closed", "Closed")],
         default="active",
         required=True,
+        readonly=True,
         tracking=True,
     )
     refund_pending = fields.Boolean(
@@ -102,6 +103,17 @@ class OnecardCardholder(models.Model):
         return holders
 
     def write(self, vals):
+        # A state is written by the account's operations alone (freeze, unfreeze,
+        # close: onecard_cardholder_state.py), each after its checks, through sudo.
+        # Users' environments (the UI, RPC) are never superuser, and a context key
+        # could be sent by any RPC client: so the test is env.su.
+        if "state" in vals and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The state of an account changes only through its operations: "
+                    "freeze, unfreeze, close (after its cards are returned)."
+                )
+            )
         if {"code", "company_id", "active"} & set(vals):
             self._check_codes_free(
                 [

@@ -1,53 +1,35 @@
-"""Demo data: 50 employees with cards and a week of canteen life.
+"""Demo data: a company in CNY, 50 employees with cards and a settled week of canteen
+life.
 
-Called once from data/onecard_demo.xml, after the static configuration. Every
-movement of money goes through the engine (the desk operations of cards and
-holders, which book through onecard.ledger; onecard.consumption.swipe for
-terminals), so the demo ledger is exactly what production would have written.
+Called once from data/onecard_demo.xml, after the static configuration. The story
+runs in time order: cards are issued (deposit and opening top-up) the afternoon
+before the week, people eat and top up during the week (onecard_demo_week.py),
+and every past day is settled into its journal entry. Every movement of money goes
+through the engine (onecard.ledger for the desk, onecard.consumption.swipe for
+terminals), dated when it happened in the story: the engine takes a business time
+for the past (as it does for offline records); the rows keep the real server time.
 random.Random(42) keeps it reproducible.
 """
 
+import itertools
+import logging
 import random
 from datetime import datetime, time, timedelta
-from functools import partial
 
 import pytz
 
 from odoo import api, models
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
+_logger = logging.getLogger(__name__)
+_EVENT_ORDER = itertools.count()  # ties of time keep the order events were made in
+
 SURNAMES = "张王李刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN_NAMES = [
-    "伟",
-    "秀英",
-    "敏",
-    "静",
-    "丽",
-    "强",
-    "磊",
-    "芳",
-    "军",
-    "洋",
-    "勇",
-    "艳",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "秀兰",
-    "霞",
-    "平",
-    "刚",
-    "桂英",
-    "晨",
-    "欣怡",
-    "浩然",
-    "子涵",
-    "宇轩",
-    "雨萱",
-    "俊杰",
-    "佳怡",
-]
+GIVEN_NAMES = (
+    "伟 秀英 敏 静 丽 强 磊 芳 军 洋 勇 艳 杰 娟 涛 明 超 秀兰 霞 平 刚 桂英 晨 "
+    "欣怡 浩然 子涵 宇轩 雨萱 俊杰 佳怡"
+).split()
 # (xml id, job title of the staff); the first employee of each manages it
 DEPARTMENTS = [
     ("hr.dep_administration", "行政专员"),
@@ -56,8 +38,18 @@ DEPARTMENTS = [
     ("onecard_consume.demo_department_kitchen", "厨师"),
     ("onecard_consume.demo_department_rnd", "研发工程师"),
 ]
+# The departments of Odoo's own demo data (hr), named as a Chinese company names them.
+HR_DEPARTMENT_NAMES = {
+    "hr.dep_administration": "行政部",
+    "hr.dep_management": "总经办",
+    "hr.dep_sales": "销售部",
+    "hr.dep_rd": "研究院",
+    "hr.dep_rd_be": "美国研究院",
+    "hr.dep_rd_ltp": "长期项目组",
+    "hr.dep_ps": "专业服务部",
+}
 EMPLOYEES = 50
-DAYS = 7
+DAYS = 7  # the week of swipes, ending yesterday; cards are issued the day before
 
 
 class OnecardDemo(models.AbstractModel):
@@ -74,11 +66,11 @@ class OnecardDemo(models.AbstractModel):
             return  # already generated
         rng = random.Random(42)
         ref = self.env.ref
-        admin = ref("base.user_admin")
-        # Desk operations are booked as the administrator (the operator of the card
-        # office). An explicit lang: without one, _() in onecard.card.create mistakes
-        # its local `uid` for a user id.
-        demo = self.with_context(lang=admin.lang or "en_US")
+        # An explicit lang: without one, _() in onecard.card.create mistakes its local
+        # `uid` for a user id.
+        demo = self.with_context(lang=ref("base.user_admin").lang or "en_US")
+        company = self.env.company
+        demo._demo_company(company)
         methods = [
             ref("onecard_consume.payment_method_" + code)
             for code in ("cash", "wechat", "alipay", "bank")
@@ -87,10 +79,54 @@ class OnecardDemo(models.AbstractModel):
             lambda m: not m.journal_id
         ).action_setup()
         holders = demo._demo_people()
-        state = demo._demo_cards(admin, rng, holders, methods)
-        events = demo._demo_week(admin, rng, state, methods)
-        for _when, action in sorted(events, key=lambda event: event[0]):
+        state = {"cards": [None] * (len(holders["staff"]) + 1), "methods": methods}
+        events = demo._demo_cards(rng, holders, state) + demo._demo_week(rng, state)
+        for _when, _order, action in sorted(events, key=lambda event: event[:2]):
             action()
+        demo._demo_settle(company)
+
+    # ----------------------------------------------------------- company
+    def _demo_company(self, company):
+        """The canteens are in China: books in CNY, Chinese department names."""
+        cny = self.env.ref("base.CNY")
+        if company.currency_id != cny:
+            self._demo_currency(company, cny)
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for xmlid, name in HR_DEPARTMENT_NAMES.items():
+            department = self.env.ref(xmlid, raise_if_not_found=False)
+            if department:
+                department.name = name  # recomputes the complete names
+                department.update_field_translations("name", dict.fromkeys(langs, name))
+        company._onecard_ensure_accounting()  # accounts and journal to settle with
+
+    def _demo_currency(self, company, currency):
+        """Switch the company to ``currency`` before any card money is booked.
+
+        Odoo refuses to change a company's currency once it has journal items, and
+        account's own demo data (a few invoices, bills and bank statement lines,
+        loaded with account, before this addon) has posted some in the default USD.
+        Odoo itself deletes a demo company's entries when it loads another chart of
+        accounts (account.chart.template._load): we do the same with these demo
+        entries, so that the books of the canteens are in CNY from their first entry.
+        (Loading account's demo data again afterwards logged an error at install
+        under --test-enable, so it is not done: the card settlements are the demo's
+        entries.) Without account's demo data the entries are real ones: they are
+        kept, and so is the currency.
+        """
+        entries = company.root_id._existing_accounting()
+        if entries and not self.env.ref("base.module_account").demo:
+            _logger.warning(
+                "OneCard demo: %s has journal items, its currency stays %s.",
+                company.name,
+                company.currency_id.name,
+            )
+            return
+        if entries:
+            self.env["account.move"].sudo().search(
+                [("company_id", "child_of", company.id)]
+            ).with_context(**{MODULE_UNINSTALL_FLAG: True}).unlink()
+        currency.active = True
+        company.currency_id = currency
 
     # ------------------------------------------------------------ people
     def _demo_people(self):
@@ -151,9 +187,10 @@ class OnecardDemo(models.AbstractModel):
             )
         return {"staff": holders, "visitor": visitor, "operator": operator}
 
-    def _demo_cards(self, admin, rng, holders, methods):
-        """A card per employee (deposit + opening top-up), a temporary card, an operator
-        card."""
+    def _demo_cards(self, rng, holders, state):
+        """Events issuing the cards: the staff's the afternoon before the week
+        (deposit and opening top-up at the card office), the visitor's temporary card
+        the afternoon before the visit, the administrator's operator card."""
         taken = set()
 
         def new_uid():
@@ -163,20 +200,34 @@ class OnecardDemo(models.AbstractModel):
             taken.add(uid)
             return uid
 
-        cards = [
-            holder.with_user(admin).issue_card(
+        ledger = self.env["onecard.ledger"].with_user(self.env.ref("base.user_admin"))
+        cards, methods, today = state["cards"], state["methods"], self._demo_today()
+        state["new_uid"] = new_uid
+
+        def issue(index, holder, uid, when, **options):
+            cards[index] = ledger.issue_card(holder, uid, business_time=when, **options)
+
+        events = [
+            self._demo_event(
+                today - timedelta(days=DAYS + 1),
+                14 * 60 + 3 * i,
+                issue,
+                i,
+                holder,
                 new_uid(),
                 deposit=20.0,
                 topup=rng.choice([300.0, 300.0, 400.0, 500.0]),
                 method=rng.choice(methods),
             )
-            for holder in holders["staff"]
+            for i, holder in enumerate(holders["staff"])
         ]
-        today = self._demo_today()
-        cards.append(
-            holders["visitor"]
-            .with_user(admin)
-            .issue_card(
+        events.append(
+            self._demo_event(
+                today - timedelta(days=4),
+                16 * 60,
+                issue,
+                len(cards) - 1,
+                holders["visitor"],
                 new_uid(),
                 kind="temporary",
                 deposit=20.0,
@@ -185,166 +236,38 @@ class OnecardDemo(models.AbstractModel):
                 expiry_date=today + timedelta(days=30),
             )
         )
-        holders["operator"].with_user(admin).issue_card(
-            new_uid(), kind="operator", user=admin
+        ledger.issue_card(
+            holders["operator"],
+            new_uid(),
+            kind="operator",
+            user=self.env.ref("base.user_admin"),
         )
-        return {"cards": cards, "new_uid": new_uid}
+        return events
 
-    # -------------------------------------------------------------- week
+    # ------------------------------------------------------------- time
     def _demo_today(self):
         return datetime.now(self._demo_tz()).date()
 
     def _demo_tz(self):
         return pytz.timezone(self.env.company.partner_id.tz or "Asia/Shanghai")
 
-    def _demo_at(self, day, minutes):
-        """Naive UTC datetime of ``minutes`` after local midnight of ``day``."""
+    def _demo_event(self, day, minutes, action, *args, **kwargs):
+        """(utc time, order, action) of ``action(*args, when=.., **kwargs)`` at
+        ``minutes`` after local midnight of ``day``."""
         local = self._demo_tz().localize(
             datetime.combine(day, time()) + timedelta(minutes=minutes)
         )
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
+        when = local.astimezone(pytz.utc).replace(tzinfo=None)
 
-    def _demo_week(self, admin, rng, state, methods):  # noqa: C901 (demo script)
-        """Events (utc time, action) of the last DAYS days, ending yesterday."""
-        ref = self.env.ref
-        term = {
-            code: ref(f"onecard_consume.demo_terminal_{code}")
-            for code in ("101", "102", "103", "104", "201", "202", "203", "204")
-        }
-        cards, events, answers = state["cards"], [], {}
+        def run():
+            return action(*args, when=when, **kwargs)
 
-        def swipe(i, code, when, tag=None, **kwargs):
-            answer = self.env["onecard.consumption"].swipe(
-                term[code], cards[i].uid, business_time=when, **kwargs
-            )
-            answers[tag] = answer
+        return when, next(_EVENT_ORDER), run
 
-        def add(day, minutes, action, *args, **kwargs):
-            when = self._demo_at(day, minutes)
-            events.append(
-                (
-                    when,
-                    partial(action, *args, when, **kwargs)
-                    if action is swipe
-                    else partial(action, *args, **kwargs),
-                )
-            )
-
-        def topup(i, amount, method):
-            cards[i].topup(amount, method)
-
-        def replace(i):
-            cards[i] = cards[i].replace(state["new_uid"]())
-
-        def correct(tag, reason):
-            if answers.get(tag, {}).get("approved"):
-                self.env["onecard.operation"].with_user(admin).browse(
-                    answers[tag]["operation_id"]
-                ).correct(reason)
-
-        def refund(i, amount, method):
-            if cards[i].cardholder_id.cash_balance >= amount:
-                cards[i].refund(amount, method)
-
+    def _demo_settle(self, company):
+        """Settle every past day of the story, in order: one journal entry per day,
+        nothing late (each row is settled with its own day)."""
+        Settlement = self.env["onecard.settlement"]
         today = self._demo_today()
-        visitor = len(cards) - 1
-        for offset in range(DAYS, 0, -1):
-            date = today - timedelta(days=offset)
-            for i in range(EMPLOYEES):
-                if rng.random() < 0.7:
-                    add(
-                        date,
-                        7 * 60 + rng.randint(0, 105),
-                        swipe,
-                        i,
-                        rng.choice(["103", "101"]),
-                    )
-                if rng.random() < 0.95:
-                    pick, minutes = rng.random(), 11 * 60 + 15 + rng.randint(0, 120)
-                    if pick < 0.5:
-                        add(date, minutes, swipe, i, rng.choice(["101", "102"]))
-                    elif pick < 0.75:
-                        add(
-                            date,
-                            minutes,
-                            swipe,
-                            i,
-                            "201",
-                            amount=rng.randrange(24, 57) / 2,
-                        )
-                    else:
-                        add(date, minutes, swipe, i, "202")
-                if rng.random() < 0.6:
-                    pick, minutes = rng.random(), 17 * 60 + 15 + rng.randint(0, 120)
-                    if pick < 0.5:
-                        add(date, minutes, swipe, i, "102")
-                    elif pick < 0.8:
-                        add(
-                            date,
-                            minutes,
-                            swipe,
-                            i,
-                            "201",
-                            amount=rng.randrange(20, 51) / 2,
-                        )
-                    else:
-                        add(
-                            date,
-                            minutes,
-                            swipe,
-                            i,
-                            "203",
-                            amount=rng.randrange(30, 81) / 2,
-                        )
-                if rng.random() < 0.35:
-                    add(
-                        date,
-                        9 * 60 + 30 + rng.randint(0, 390),
-                        swipe,
-                        i,
-                        "104",
-                        key=rng.randint(1, 4),
-                    )
-                if rng.random() < 0.2:
-                    add(
-                        date,
-                        12 * 60 + rng.randint(0, 420),
-                        swipe,
-                        i,
-                        "204",
-                        amount=rng.randrange(10, 121) / 2,
-                    )
-            if (
-                offset <= 3
-            ):  # the visitor eats lunch; breakfast is not allowed for visitors
-                add(date, 12 * 60 + rng.randint(0, 60), swipe, visitor, "101")
-                if offset == 3:
-                    add(date, 8 * 60 + 10, swipe, visitor, "101")
-            if offset in (4, 2):  # a few top-ups at the desk, mid-morning
-                for i in rng.sample(range(EMPLOYEES), 4):
-                    add(
-                        date,
-                        10 * 60 + rng.randint(0, 30),
-                        topup,
-                        i,
-                        rng.choice([100.0, 200.0]),
-                        rng.choice(methods[:3]),
-                    )
-
-        def day(offset):
-            return today - timedelta(days=offset)
-
-        # Stories: a second breakfast at the count terminal, a lost card, a refund, a
-        # double charge.
-        add(day(5), 7 * 60 + 58, swipe, 10, "103")
-        add(day(5), 7 * 60 + 59, swipe, 10, "103")  # declined: meal count used up
-        add(day(3), 10 * 60 + 5, lambda: cards[11].report_lost())
-        add(day(2), 9 * 60 + 30, replace, 11)
-        add(day(1), 16 * 60, refund, 19, 50.0, methods[0])
-        add(day(1), 9 * 60 + 45, topup, 6, 200.0, methods[1])
-        add(day(1), 12 * 60 + 5, swipe, 6, "201", amount=18.5, tag="first")
-        add(
-            day(1), 12 * 60 + 5.3, swipe, 6, "201", amount=18.5, tag="double"
-        )  # keyed twice by the cashier
-        add(day(1), 14 * 60, correct, "double", "收银员重复扣款 / charged twice")
-        return events
+        for offset in range(DAYS + 1, 0, -1):
+            Settlement.settle(company, "day", today - timedelta(days=offset))

@@ -165,8 +165,11 @@ class OnecardLedger(models.AbstractModel):
         number=None,
         expiry_date=None,
         user=None,
+        business_time=None,
     ):
-        """Issue a card to a holder, taking a deposit and an opening top-up."""
+        """Issue a card to a holder, taking a deposit and an opening top-up.
+        business_time: when the money changed hands, for a caller recording the past
+        (the demo's week); the desk books now. The rows keep the real server time."""
         holder._check_usable()
         if any(
             isinstance(value, int | float) and value < 0 for value in (deposit, topup)
@@ -202,13 +205,15 @@ class OnecardLedger(models.AbstractModel):
                 card=card,
                 method=method,
                 amount=deposit,
+                business_time=business_time,
             )
         if topup:
-            self.topup(card, topup, method)
+            self.topup(card, topup, method, business_time=business_time)
         return card
 
     @api.model
-    def topup(self, card, amount, method, key=None, reference=None):
+    def topup(self, card, amount, method, key=None, reference=None, business_time=None):
+        """Top up the card's account; business_time: see issue_card."""
         self._check_card(card, LIVE_STATES)
         amount = self._check_amount(amount)
         holder = card.cardholder_id
@@ -222,11 +227,13 @@ class OnecardLedger(models.AbstractModel):
             amount=amount,
             key=key,
             note=reference,
+            business_time=business_time,
         )
 
     @api.model
-    def refund(self, card, amount, method, key=None):
-        """Pay part of the balance back; never below zero."""
+    def refund(self, card, amount, method, key=None, business_time=None):
+        """Pay part of the balance back; never below zero. business_time: see
+        issue_card."""
         self._check_card(card, LIVE_STATES, payout=True)
         amount = self._check_amount(amount)
         wallet = card.cardholder_id._wallet(card._wallet_kind())
@@ -238,6 +245,7 @@ class OnecardLedger(models.AbstractModel):
             method=self._method(method, card.company_id),
             amount=amount,
             key=key,
+            business_time=business_time,
         )
 
     @api.model
@@ -352,9 +360,9 @@ class OnecardLedger(models.AbstractModel):
         return result
 
     @api.model
-    def correct(self, operation, reason):
+    def correct(self, operation, reason, business_time=None):
         """Reverse a consumption with a reason: a new operation, rows of opposite
-        sign."""
+        sign. business_time: see issue_card."""
         if not reason:
             raise UserError(self.env._("A correction needs a reason."))
         if (
@@ -387,6 +395,7 @@ class OnecardLedger(models.AbstractModel):
             department_id=sale.department_id.id,
             analytic_account_id=sale.analytic_account_id.id,
             payable_partner_id=sale.payable_partner_id.id,
+            business_time=business_time,
         )
         self.env.cr.execute(
             "UPDATE onecard_operation SET reversed_by_id = %s WHERE id = %s",

@@ -16,6 +16,8 @@ OPERATION_KINDS = [
     ("subsidy_expire", "Subsidy Expiry"),
     ("correction", "Correction"),
 ]
+# Money the desk took or paid out: the holder gets a receipt.
+RECEIPT_KINDS = ("topup", "refund", "return")
 
 
 class OnecardOperation(models.Model):
@@ -122,6 +124,21 @@ class OnecardOperation(models.Model):
         raise UserError(
             self.env._("Card operations cannot be deleted. Use a correction.")
         )
+
+    def action_print_receipt(self):
+        """The 80 mm receipt of a top-up, refund or card return (PDF)."""
+        if not self or any(
+            op.kind not in RECEIPT_KINDS or op.state != "approved" for op in self
+        ):
+            raise UserError(
+                self.env._(
+                    "Receipts are printed for approved top-ups, refunds and card "
+                    "returns only."
+                )
+            )
+        return self.env.ref(
+            "onecard_consume.onecard_operation_receipt_report"
+        ).report_action(self)
 
     def correct(self, reason):
         """Reverse this consumption with a reason: a new operation whose rows mirror

@@ -29,6 +29,17 @@ class TestDeskTour(HttpCase):
             }
         )
 
+    @classmethod
+    def _wedge_holders(cls):
+        """Two accounts with money for the keyboard-wedge tour."""
+        ledger = cls.env["onecard.ledger"]
+        Holder = cls.env["onecard.cardholder"]
+        one = Holder.create({"name": "Wedge One", "code": "WEDGE-1"})
+        two = Holder.create({"name": "Wedge Two", "code": "WEDGE-2"})
+        ledger.issue_card(one, "0A1B2C3D", deposit=10.0, topup=100.0, method=cls.cash)
+        ledger.issue_card(two, "0E1F2A3B", topup=40.0, method=cls.cash)
+        return one, two
+
     def _assert_wallets_consistent(self, holder):
         wallets = self.env["onecard.wallet"].search([("cardholder_id", "=", holder.id)])
         self.assertFalse(wallets._verify_chain())
@@ -71,6 +82,46 @@ class TestDeskTour(HttpCase):
         self.assertFalse(currency.compare_amounts(card.deposit, 20.0))
         self._assert_wallets_consistent(holder)
 
+    def test_wedge_desk_swipe_after_swipe(self):
+        """Swipe after swipe without a mouse, a notification of the balance after
+        every operation, a receipt (issue 17.1)."""
+        one, two = self._wedge_holders()
+        self.start_tour(
+            "/odoo/action-onecard_consume.onecard_desk_action",
+            "onecard_desk_wedge_tour",
+            login=self.operator.login,
+        )
+        self.env.invalidate_all()
+        self.assertEqual((one.cash_balance, two.cash_balance), (120.0, 40.0))
+        operations = self.env["onecard.operation"].search(
+            [("cardholder_id", "=", one.id), ("create_uid", "=", self.operator.id)]
+        )
+        self.assertEqual(
+            sorted(operations.mapped(lambda op: (op.kind, op.amount))),
+            [("refund", 30.0), ("topup", 50.0)],
+        )
+        self._assert_wallets_consistent(one)
+        self._assert_wallets_consistent(two)
+        desk = self.env["onecard.desk"].search([("create_uid", "=", self.operator.id)])
+        self.assertEqual(len(desk), 1, "one desk, saved swipe after swipe")
+        # The last swipe: the second card; the first one's receipt went with it.
+        self.assertEqual(desk.card_uid, "0E1F2A3B")
+        self.assertFalse(desk.last_operation_id)
+
+    def test_operator_cannot_close_a_funded_account(self):
+        """The status bar does not click, an RPC write of the state is refused
+        (issue 17.2)."""
+        one, _two = self._wedge_holders()
+        self.start_tour(
+            f"/odoo/action-onecard_consume.onecard_cardholder_action/{one.id}",
+            "onecard_holder_state_tour",
+            login=self.operator.login,
+        )
+        self.env.invalidate_all()
+        self.assertEqual((one.state, one.card_ids.state), ("active", "active"))
+        self.assertEqual((one.cash_balance, one.deposit_balance), (100.0, 10.0))
+        self._assert_wallets_consistent(one)
+
     def test_desk_operations_as_operator(self):
         """Every wizard operation, through the views' Form, as an operator-only user."""
         env = self.env(user=self.operator)
@@ -88,9 +139,10 @@ class TestDeskTour(HttpCase):
             issue.deposit = 10.0
             issue.topup = 100.0
             issue.payment_method_id = self.cash
-        self.assertEqual(
-            issue.record.action_confirm()["type"], "ir.actions.act_window_close"
-        )
+        done = issue.record.action_confirm()
+        self.assertEqual(done["params"]["type"], "success")
+        self.assertIn("100.00", done["params"]["message"])
+        self.assertEqual(done["params"]["next"]["type"], "ir.actions.act_window_close")
         self.assertEqual(desk.card_state, "active")
         self.assertEqual(desk.cash_balance, 100.0)
         self.assertFalse(desk.message)

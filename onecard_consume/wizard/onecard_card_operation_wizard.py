@@ -119,36 +119,28 @@ class OnecardCardOperationWizard(models.TransientModel):
             raise UserError(self.env._("Choose the card."))
         if not self.cardholder_id:
             raise UserError(self.env._("Choose the cardholder."))
-        shown = getattr(self, f"_do_{self.operation}")()
-        desk = (
-            self.env["onecard.desk"]
-            .browse(self.env.context.get("onecard_desk_id"))
-            .exists()
-        )
-        if desk:
-            return desk._show(shown or self.card_id.uid or desk.card_uid)
+        done = getattr(self, f"_do_{self.operation}")() or {}
         label = dict(self._fields["operation"]._description_selection(self.env))[
             self.operation
         ]
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "message": self.env._("%s done.", label),
-                "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        Desk = self.env["onecard.desk"]
+        desk = Desk.browse(self.env.context.get("onecard_desk_id")).exists()
+        if desk:
+            operation = self.env["onecard.operation"].browse(done.get("operation_id"))
+            return desk._show(
+                done.get("uid") or self.card_id.uid or desk.card_uid, label, operation
+            )
+        return Desk._done_action(label, self.cardholder_id)
 
-    # One method per operation; each returns the UID the desk should show next (or
-    # None).
+    # One method per operation; each returns None or a dict: "uid", the card the
+    # desk shows next; "operation_id", the operation booked (the engine's answer).
     def _do_topup(self):
-        self.card_id.topup(
+        return self.card_id.topup(
             self.amount, self.payment_method_id, reference=self.reference
         )
 
     def _do_refund(self):
-        self.card_id.refund(self.amount, self.payment_method_id)
+        return self.card_id.refund(self.amount, self.payment_method_id)
 
     def _do_report_lost(self):
         self.card_id.report_lost()
@@ -171,10 +163,10 @@ class OnecardCardOperationWizard(models.TransientModel):
                 )
             )
         new = self.card_id.replace(self.new_uid, number=self.new_number or None)
-        return new.uid
+        return {"uid": new.uid}
 
     def _do_return(self):
-        self.card_id.return_card(self.payment_method_id)
+        return self.card_id.return_card(self.payment_method_id)
 
     def _do_transfer(self):
         self.cardholder_id.transfer(

@@ -1,12 +1,14 @@
 """Operator desk: swipe (or type) a card UID, see the card and act on it.
 
 A keyboard-wedge reader types the UID and Enter; Odoo's char field commits on
-Enter, which runs the onchange and fills the desk. Every figure on the desk is
-computed from ``card_uid`` at read time, so the desk shows fresh balances
-after a wizard closes and the form reloads.
+Enter, which runs the onchange and fills the desk (the desk's form controller,
+static/src/js/onecard_desk_form.esm.js, keeps the UID field ready for the next
+swipe). Every figure on the desk is computed from ``card_uid`` at read time, so
+the desk shows fresh balances after a wizard closes and the form reloads.
 """
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_amount
 
 from ..models.onecard_card import CARD_STATES, LIVE_STATES
 from ..tools import normalize_uid
@@ -38,7 +40,6 @@ class OnecardDesk(models.TransientModel):
     card_id = fields.Many2one("onecard.card", string="Card", compute="_compute_card")
     message = fields.Char(compute="_compute_card")
     card_found = fields.Boolean(compute="_compute_card")
-    card_number = fields.Char(related="card_id.number", string="Card Number")
     card_kind = fields.Selection(related="card_id.kind", string="Card Kind")
     card_state = fields.Selection(CARD_STATES, compute="_compute_card")
     card_expiry_date = fields.Date(related="card_id.expiry_date", string="Expiry Date")
@@ -46,7 +47,6 @@ class OnecardDesk(models.TransientModel):
     cardholder_id = fields.Many2one(
         "onecard.cardholder", string="Cardholder", compute="_compute_card"
     )
-    holder_name = fields.Char(related="cardholder_id.name", string="Holder")
     holder_code = fields.Char(related="cardholder_id.code", string="Code")
     holder_state = fields.Selection(
         related="cardholder_id.state", string="Account State"
@@ -70,6 +70,13 @@ class OnecardDesk(models.TransientModel):
         "onecard.operation", string="Last Operations", compute="_compute_operation_ids"
     )
     can_issue = fields.Boolean(compute="_compute_card")
+    last_operation_id = fields.Many2one(
+        "onecard.operation",
+        string="Last Operation",
+        readonly=True,
+        help="The operation just booked on this desk: its receipt can be printed.",
+    )
+    last_operation_kind = fields.Selection(related="last_operation_id.kind")
 
     @api.depends("card_uid")
     def _compute_card(self):
@@ -124,10 +131,12 @@ class OnecardDesk(models.TransientModel):
 
     @api.onchange("card_uid")
     def _onchange_card_uid(self):
-        """Normalise what the reader typed (04:a1:b2:c3 -> 04A1B2C3)."""
+        """Normalise what the reader typed (04:a1:b2:c3 -> 04A1B2C3); a new card
+        on the desk is not the one the last receipt was for."""
         uid = normalize_uid(self.card_uid)
         if uid and uid != self.card_uid:
             self.card_uid = uid
+        self.last_operation_id = False
 
     def action_issue_card(self):
         self.ensure_one()
@@ -171,9 +180,52 @@ class OnecardDesk(models.TransientModel):
             "target": "current",
         }
 
-    def _show(self, uid):
-        """After a wizard: point the desk at ``uid`` and reload it (the wizard
-        closes)."""
+    def action_print_receipt(self):
         self.ensure_one()
-        self.card_uid = uid
-        return {"type": "ir.actions.act_window_close"}
+        return self.last_operation_id.action_print_receipt()
+
+    def _show(self, uid, label, operation=None):
+        """After a wizard: point the desk at ``uid``, remember the operation booked
+        (its receipt), and end as every operation does (``_done_action``)."""
+        self.ensure_one()
+        self.write({"card_uid": uid, "last_operation_id": operation and operation.id})
+        return self._done_action(label, self.cardholder_id)
+
+    @api.model
+    def _done_action(self, label, holder):
+        """Close the operation's dialog with a success notification that says the
+        balances after it (the form under the dialog reloads)."""
+        # The engine wrote the balances in SQL and dropped the wallets' cache, not
+        # the holder's totals computed from them.
+        holder.invalidate_recordset(
+            ["cash_balance", "subsidy_balance", "temporary_balance"]
+        )
+        currency = holder.currency_id or self.env.company.currency_id
+        values = {
+            "operation": label,
+            "holder": holder.name,
+            "cash": format_amount(self.env, holder.cash_balance, currency),
+            "subsidy": format_amount(self.env, holder.subsidy_balance, currency),
+            "temporary": format_amount(self.env, holder.temporary_balance, currency),
+        }
+        if currency.is_zero(holder.temporary_balance):
+            message = self.env._(
+                "%(operation)s done for %(holder)s. Balance: cash %(cash)s, "
+                "subsidy %(subsidy)s.",
+                **values,
+            )
+        else:
+            message = self.env._(
+                "%(operation)s done for %(holder)s. Balance: cash %(cash)s, "
+                "subsidy %(subsidy)s, temporary %(temporary)s.",
+                **values,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

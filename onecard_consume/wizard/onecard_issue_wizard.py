@@ -134,7 +134,7 @@ class OnecardIssueWizard(models.TransientModel):
             .exists()
         )
         if desk:
-            return desk._show(card.uid)
+            return desk._show(card.uid, self.env._("Card issue"))
         return {
             "type": "ir.actions.act_window",
             "res_model": "onecard.card",

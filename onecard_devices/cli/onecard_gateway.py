@@ -84,6 +84,13 @@ class OnecardGateway(Command):
             "1 = one per commit",
         )
         parser.add_argument(
+            "--batch-punches",
+            type=int,
+            default=2000,
+            help="ZKTeco ATTLOG uploads: most punches in one batch (at least one "
+            "upload)",
+        )
+        parser.add_argument(
             "--batchers",
             type=int,
             default=2,

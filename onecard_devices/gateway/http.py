@@ -38,6 +38,9 @@ from odoo.tools.translate import LazyTranslate
 
 from ..lib.errors import TerminalError
 from ..lib.routes import FORM_TYPES, MAX_BODY, MESSAGES, PREFIX
+from ..zkteco.build import Response
+from .iclock import PREFIX as ICLOCK_PREFIX
+from .iclock import IclockFront
 
 _lt = LazyTranslate(__name__)
 # The refusals this server gives before a request reaches the service.
@@ -88,10 +91,12 @@ REASONS = {
 class HttpFront:
     def __init__(self, gateway):
         self.gateway = gateway
+        self.iclock = IclockFront(gateway)
 
     async def serve(self, reader, writer):
         """One keep-alive connection: requests in turn, each answered after commit."""
         self.gateway.stats.count("connections")
+        peer = (writer.get_extra_info("peername") or ("",))[0]
         try:
             while not self.gateway.stopping:
                 try:
@@ -108,7 +113,7 @@ class HttpFront:
                 ):
                     break
                 try:
-                    status, answer, keep = await self.request(head, reader)
+                    status, answer, keep = await self.request(head, reader, peer)
                 except (
                     asyncio.IncompleteReadError
                 ):  # the client left in the middle of its body
@@ -121,8 +126,12 @@ class HttpFront:
         finally:
             writer.close()
 
-    async def request(self, head, reader):
-        """Parse one request, run it; return (status, JSON answer, keep-alive)."""
+    async def request(self, head, reader, peer=""):
+        """Parse one request, run it; return (status, answer, keep-alive).
+
+        The answer is JSON for the terminal API, a plain-text ``Response`` for
+        ZKTeco devices (``/iclock/*``, gateway/iclock.py).
+        """
         try:
             lines = head.decode("latin-1").split("\r\n")
             method, target, version = lines[0].split(" ")
@@ -138,6 +147,11 @@ class HttpFront:
             version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
         )
         path = target.split("?", 1)[0]
+        if path.startswith(ICLOCK_PREFIX):
+            answer, keep = await self.iclock.request(
+                method, target, headers, reader, keep, peer
+            )
+            return answer.status, answer, keep
         message = (
             MESSAGES.get(path[len(PREFIX) + 1 :])
             if path.startswith(PREFIX + "/")
@@ -202,6 +216,11 @@ class HttpFront:
         )
 
     async def send(self, writer, status, answer, keep):
+        if isinstance(answer, Response):  # a ZKTeco device's plain-text answer
+            headers = answer.headers + (() if keep else (("Connection", "close"),))
+            writer.write(Response(status, answer.body, headers).to_bytes())
+            await writer.drain()
+            return
         body = json.dumps(answer).encode()
         writer.write(
             (

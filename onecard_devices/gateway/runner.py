@@ -182,11 +182,13 @@ class Runner:
     def handle_swipes(self, batch):
         """A batch of swipes in one transaction -> [answer or exception].
 
-        batch: [("frame", (terminal_id, body)) or ("http", signed request)].
-        Frames get (response type, dict); HTTP requests the JSON answer.
+        batch: [("frame", (terminal_id, body)), ("http", signed request) or
+        ("zk", ZKTeco ATTLOG upload)]. Frames get (response type, dict); HTTP
+        requests the JSON answer; ZKTeco uploads their plain-text Response.
         """
         frames = [(i, data) for i, (kind, data) in enumerate(batch) if kind == "frame"]
         https = [(i, data) for i, (kind, data) in enumerate(batch) if kind == "http"]
+        zks = [(i, data) for i, (kind, data) in enumerate(batch) if kind == "zk"]
 
         def work(env):
             # Two batches in progress often share a holder (14 random swipes each among
@@ -210,6 +212,13 @@ class Runner:
                 strict=False,
             ):
                 results[i] = result
+            if zks:
+                for (i, _data), result in zip(
+                    zks,
+                    env["onecard.zkteco.service"].serve_many([d for _i, d in zks]),
+                    strict=True,
+                ):
+                    results[i] = result
             return results
 
         try:
@@ -221,15 +230,10 @@ class Runner:
                 len(batch),
                 exc,
             )
-            return [
-                self._one_swipe(*data)
-                if kind == "frame"
-                else self.handle_signed("swipe", data)
-                for kind, data in batch
-            ]
+            return [self._one(kind, data) for kind, data in batch]
         answers = []
         for (kind, data), result in zip(batch, results, strict=False):
-            if isinstance(result, Exception):
+            if isinstance(result, Exception) or kind == "zk":
                 answers.append(result)
             elif kind == "frame":
                 answers.append(self._swipe_answer(result, data[1]))
@@ -255,11 +259,29 @@ class Runner:
             self._count_swipe(result)
         return result
 
-    def _one_swipe(self, terminal_id, body):
+    def _one(self, kind, data):
+        """One item of a failed batch, in its own transaction."""
+        if kind == "zk":
+            return self.handle_zk(data)
+        if kind == "http":
+            return self.handle_signed("swipe", data)
         try:
-            return self.handle_request(terminal_id, M.SWIPE, body)
+            return self.handle_request(data[0], M.SWIPE, data[1])
         except (GatewayError, TerminalError) as exc:
             return exc
+
+    def handle_zk(self, request):
+        """One ZKTeco PUSH request in its own transaction -> its Response, or a
+        GatewayError (busy or a fault, logged) the front answers ``ERROR: busy``."""
+        try:
+            return self.run_db(
+                lambda env: env["onecard.zkteco.service"].serve_many([request])[0]
+            )
+        except GatewayError as exc:
+            return exc
+        except Exception:  # noqa: BLE001 - the device retries after ErrorDelay
+            _logger.exception("ZKTeco %s failed", request[1])
+            return GatewayError("busy", "internal error")
 
     def _count_swipe(self, result):
         self.stats.count("approved" if result.get("approved") else "declined")

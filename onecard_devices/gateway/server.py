@@ -40,7 +40,9 @@ class Gateway:
         self.by_serial = {}
         self.by_bus = {}
         self.runner = Runner(dbname, opts, self.stats)
-        self.batcher = Batcher(self.runner, self.stats, opts.batch_size)
+        self.batcher = Batcher(
+            self.runner, self.stats, opts.batch_size, opts.batch_punches
+        )
         self.frames = FrameService(self)
 
     @property

@@ -5,7 +5,8 @@ swipe, offline upload, totals, operator login, kiosk), with the same field
 names, so the gateway hands the HTTP service the dicts it would get from
 JSON. A response has the request's type with bit 7 set (0x04 -> 0x84).
 
-Field types and their encoding: ``fields.py``.
+Field types and their encoding: ``fields.py``. The fields are those of the
+message set (``schema.py``); tests/unit/test_schema.py holds this table to it.
 """
 
 from .fields import (  # noqa: F401 - EXTRA_TAG: re-exported
@@ -97,7 +98,8 @@ ANSWER = [  # the engine's answer to a swipe (also one result of an upload)
     F(0x0D, "epoch", "u32"),
     BALANCES,
 ]
-COUNT = [F(0x01, "count", "u32"), F(0x02, "amount", "money"), F(0x03, "period", "str")]
+COUNT = [F(0x01, "count", "u32"), F(0x02, "amount", "money")]
+MEAL = [*COUNT, F(0x03, "period", "str")]
 
 SCHEMAS = {
     POLL: [],
@@ -182,7 +184,7 @@ SCHEMAS = {
         F(0x01, "holder", "str"),
         F(0x02, "terminal", "str"),
         F(0x03, "today", "struct", sub=COUNT),
-        F(0x04, "meal", "struct", sub=COUNT),
+        F(0x04, "meal", "struct", sub=MEAL),
     ],
     OPERATOR_LOGIN: [F(0x01, "uid", "uid", required=True), F(0x02, "pin", "str")],
     OPERATOR_LOGIN | RESPONSE_BIT: [

@@ -83,6 +83,17 @@ class OnecardListEntry(models.Model):
         self.env["res.company"].invalidate_model(["onecard_list_version"])
 
     @api.model
+    def _seed(self):
+        """Put the cards that exist when this addon is installed on their lists (one
+        version per company), as if they had just been issued: cards issued before
+        (onecard_consume alone, its demo data) would otherwise be on no list until
+        their state changes, and terminals asking for changes would get none."""
+        cards = self.env["onecard.card"].sudo().search([("state", "in", LIVE_STATES)])
+        self._record(
+            [(card, set(), self._membership(card.state, card.kind)) for card in cards]
+        )
+
+    @api.model
     def _delta(self, company, since, limit=None):
         """Changes after version ``since``, last action per (uid, list); None when a
         full list is cheaper."""

@@ -1,4 +1,7 @@
 from . import test_terminal_api
+from . import test_terminal_api_refusals
+from . import test_terminal_api_cashier
+from . import test_terminal_api_schema
 from . import test_sequence_conflict
 from . import test_lists
 from . import test_commands
@@ -7,3 +10,5 @@ from . import test_i18n
 from . import test_zkteco_push
 from . import test_list_current
 from . import test_zkteco_pull
+from . import test_terminal_screens
+from . import test_demo_terminals

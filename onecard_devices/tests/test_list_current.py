@@ -54,3 +54,15 @@ class TestListCurrent(TransactionCase):
         self.assertEqual(row.cardholder_id, self.bob)
         self.assertEqual(row.card_state, "lost")
         self.assertEqual(row.version, self.env.company.onecard_list_version)
+
+    def test_seed_lists_cards_issued_before_the_addon(self):
+        """Cards that existed before onecard_devices was installed (no change log yet)
+        go on their lists at install (data: onecard.list.entry._seed)."""
+        self.bob_card.action_report_lost()
+        self.env["onecard.list.entry"].search([]).unlink()  # as before the install
+        self.assertEqual(self.lists("4C000001"), set())
+        version = self.env.company.onecard_list_version
+        self.env["onecard.list.entry"]._seed()
+        self.assertEqual(self.lists("4C000001"), {"whitelist"})
+        self.assertEqual(self.lists("4C000002"), {"blacklist"})
+        self.assertEqual(self.env.company.onecard_list_version, version + 1)

@@ -179,3 +179,43 @@ class TestZktecoPush(TerminalApiCase):
             "D002", self.env["onecard.zkteco.users"]._wanted_users(terminal)
         )
         self.assertIn("D001", self.env["onecard.zkteco.users"]._wanted_users(terminal))
+
+    # ------------------------------------------------------------ group commit
+    def test_many_devices_uploads_in_one_call(self):
+        """What the gateway's group commit runs: several devices' uploads (one of them
+        twice in the same batch) and a poll in one transaction, answered in order."""
+        first = self.register_and_approve()
+        self.device("GET", "/iclock/cdata", sn="ZKTEST0002", options="all")
+        second = self.env["onecard.terminal"].search(
+            [("serial_number", "=", "ZKTEST0002")]
+        )
+        second.write({"canteen_id": self.canteen.id, "mode": "meal"})
+        second.action_zk_approve()
+        alice, bob = self.punch_line("D001", 12, 10), self.punch_line("D002", 12, 11)
+
+        def upload(sn, *lines):
+            query = f"SN={sn}&table=ATTLOG&Stamp=1"
+            body = "\n".join(lines).encode()
+            return ("POST", "/iclock/cdata", query, body, "text/plain", "127.0.0.1")
+
+        answers = self.env["onecard.zkteco.service"].serve_many(
+            [
+                upload(SN, alice),
+                upload("ZKTEST0002", bob, "truncated"),
+                upload(SN, alice),  # the device's retry, in the same batch
+                upload("ZKNOBODY", alice),
+                ("GET", "/iclock/getrequest", "SN=ZKTEST0002", b"", "", "127.0.0.1"),
+            ]
+        )
+        self.assertEqual(
+            [(a.status, a.body) for a in answers[:4]],
+            [
+                (200, b"OK: 1"),
+                (200, b"OK: 1"),
+                (200, b"OK: 1"),
+                (403, b"ERROR: unknown_serial"),
+            ],
+        )
+        self.assertIn(b"DATA UPDATE USERINFO", answers[4].body)
+        self.assertEqual(self.consumed(self.alice).terminal_id, first)  # once
+        self.assertEqual(self.consumed(self.bob).terminal_id, second)

@@ -29,6 +29,8 @@ ERROR_STATUS = {
     "bad_encoding": 400,
     "unknown_table": 400,
     "too_many_lines": 413,
+    "length_required": 411,
+    "bad_request": 400,
     # decided by the server (onecard.zkteco.service), not by the parser
     "pending_approval": 403,
     "address_not_allowed": 403,
@@ -55,6 +57,7 @@ class Response:
             403: "Forbidden",
             404: "Not Found",
             405: "Method Not Allowed",
+            411: "Length Required",
             413: "Payload Too Large",
             415: "Unsupported Media Type",
             503: "Service Unavailable",

@@ -18,10 +18,16 @@ class ClockError(ValueError):
 
 def parse_device_time(text):
     """``YYYY-MM-DD HH:MM:SS`` (what PUSH devices send) -> naive datetime."""
+    # By position, not strptime: a fifth of the parser's time on a 500-line upload.
     try:
-        if len(text) != 19:
+        if len(text) != 19 or text[4] + text[7] + text[10] + text[13] + text[16] != (
+            "-- ::"
+        ):
             raise ValueError(text)
-        return datetime.strptime(text, TIME_FORMAT)
+        parts = (text[0:4], text[5:7], text[8:10], text[11:13], text[14:16], text[17:])
+        if not all(part.isdigit() and part.isascii() for part in parts):
+            raise ValueError(text)
+        return datetime(*map(int, parts))
     except (TypeError, ValueError) as exc:
         raise ClockError("bad_time", repr(text)) from exc
 

@@ -63,6 +63,9 @@ REQUEST_REASONS = (
     "bad_encoding",
     "unknown_table",
     "too_many_lines",
+    # refused by the gateway's HTTP front before parsing (no or a bad Content-Length)
+    "length_required",
+    "bad_request",
     # decided by the server (onecard.zkteco.service), not by the parser
     "pending_approval",
     "address_not_allowed",
@@ -193,6 +196,23 @@ def parse_request(method, path, query, body=b"", content_type="", ctx=None):
     if table.lower() == "options":
         return OptionsUpload(sn, _parse_options(text))
     raise PushError("unknown_table", table[:40])
+
+
+def is_attlog_upload(method, path, query):
+    """Whether a request looks like an ATTLOG upload, before it is parsed.
+
+    The gateway batches these (group commit); a wrong guess only changes which
+    transaction answers the request, never the answer.
+    """
+    if (method or "").upper() != "POST":
+        return False
+    try:
+        params = dict(parse_qsl(query or "", max_num_fields=64))
+        return (
+            _endpoint(path) == "cdata" and params.get("table", "").upper() == "ATTLOG"
+        )
+    except (PushError, ValueError):
+        return False
 
 
 def _endpoint(path):

@@ -79,12 +79,12 @@ async def http(url, method, path, query, body=b"", timeout=10.0):
 
 
 class PushDevice:
-    def __init__(self, url, sn, tz=8, timeout=10.0, log=None):
+    def __init__(self, url, sn, tz=8, timeout=10.0, log=None, clock_offset=0.0):
         self.url, self.sn, self.tz, self.timeout = url, sn, tz, timeout
         self.options = {}
         self.users = {}  # PIN -> {"Name": .., "Card": .., ...}
         self.buffer = []  # ATTLOG lines not acknowledged yet
-        self.clock_offset = timedelta(0)
+        self.clock_offset = timedelta(seconds=clock_offset)  # a device clock off
         self.online = True
         self.uploaded = 0
         self.results = []  # result lines sent to devicecmd
@@ -177,6 +177,16 @@ class PushDevice:
             self.say(f"results posted: {len(results)} -> {text.strip()}")
         return len(results)
 
+    async def sync(self, rounds=20):
+        """Poll until the server has nothing more to hand out; -> commands run."""
+        done = 0
+        for _round in range(rounds):
+            count = await self.poll()
+            if not count:
+                break
+            done += count
+        return done
+
     def apply(self, line):
         try:
             command = parse_command(line)
@@ -250,10 +260,19 @@ async def simulate(args):
     rng = random.Random(args.seed)
     log = []
     devices = [
-        PushDevice(args.url, f"{args.serial_prefix}{i:04d}", args.tz, args.timeout, log)
+        PushDevice(
+            args.url,
+            f"{args.serial_prefix}{i:04d}",
+            args.tz,
+            args.timeout,
+            log,
+            args.clock_offset,
+        )
         for i in range(1, args.devices + 1)
     ]
-    pins = [str(p) for p in range(1001, 1001 + args.pins)]
+    pins = [
+        args.pin_format % p for p in range(args.pin_start, args.pin_start + args.pins)
+    ]
     return await asyncio.gather(
         *(
             run_device(
@@ -275,7 +294,14 @@ def main(argv=None):
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--devices", type=int, default=1)
     parser.add_argument("--serial-prefix", default="ZKSIM")
-    parser.add_argument("--pins", type=int, default=20, help="users 1001.. punching")
+    parser.add_argument("--pins", type=int, default=20, help="users punching")
+    parser.add_argument("--pin-start", type=int, default=1001)
+    parser.add_argument(
+        "--pin-format", default="%d", help="PIN of user n, e.g. ZK%%06d (holder codes)"
+    )
+    parser.add_argument(
+        "--clock-offset", type=float, default=0.0, help="device clock off by s seconds"
+    )
     parser.add_argument(
         "--punches", type=int, default=3, help="realtime punches per device"
     )

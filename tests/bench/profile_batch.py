@@ -8,7 +8,9 @@ commit).
 Needs a database prepared by bench_gateway.py (terminals BG-*, active cards).
 Runs ``onecard.terminal.service.handle_swipes`` on batches of random cards,
 COMMIT after each batch (the swipes are real: 0.01 each), and prints the time
-per swipe and the statements by total time (wall time seen from Python).
+per swipe (wall time, and the CPU of this process: the engine's Python and libpq,
+steadier than the wall time on a busy machine) and the statements by total time
+(wall time seen from Python).
 """
 
 # print-used: command-line tools: what they print is their result
@@ -87,6 +89,7 @@ def main():
         cr.commit()
         odoo.sql_db.Cursor.execute = timed
         started, commit_time = time.perf_counter(), 0.0
+        cpu_started = time.process_time()  # this process: the engine's Python, libpq
         for _round in range(args.rounds):
             if args.reset:
                 cr._cnx.reset()
@@ -108,17 +111,19 @@ def main():
             cr.commit()
             commit_time += time.perf_counter() - before_commit
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         odoo.sql_db.Cursor.execute = execute
     swipes = args.batch * args.rounds
     print(
         "%d swipes in batches of %d: %.2f ms per swipe (%.0f/s), "
-        "COMMIT %.1f ms per batch"
+        "COMMIT %.1f ms per batch, CPU of this process %.3f ms per swipe"
         % (
             swipes,
             args.batch,
             elapsed * 1000 / swipes,
             swipes / elapsed,
             commit_time * 1000 / args.rounds,
+            cpu * 1000 / swipes,
         )
     )
     for query, (count, seconds) in sorted(

@@ -6,6 +6,8 @@ tested, with onecard_devices installed); otherwise a fresh one is created
 and onecard_devices installed into it (a few minutes), and dropped at the
 end. Odoo: ODOO_BIN (default: odoo-bin next to the importable ``odoo``),
 addons path ONECARD_ADDONS_PATH (default: Odoo's addons + this repository).
+Ports: free ones, or with ONECARD_E2E_PORT_BASE=N the gateway's TCP port N, its
+HTTP port N+1 and Odoo's HTTP port N+2 (runs sharing a machine keep apart).
 """
 
 import json
@@ -62,9 +64,12 @@ class Env:
         self.db, self.tmp = db, tmp
         self.gateway = None
         self.http = None
-        self.tcp_port = None
+        base = int(os.environ.get("ONECARD_E2E_PORT_BASE") or 0)
+        self.tcp_port = base or None
         self.http_port = None
-        self.gateway_http_port = None  # the gateway's own HTTP front end (--http-port)
+        self.fixed_http_port = base + 2 if base else None  # Odoo's, see start_http
+        # the gateway's own HTTP front end (--http-port)
+        self.gateway_http_port = base + 1 if base else None
         self.bus_gateway = os.path.join(tmp, "bus_gw")
         self.bus_sim = os.path.join(tmp, "bus_sim")
         self.socat = None
@@ -150,7 +155,7 @@ class Env:
             self.gateway.wait(timeout=30)
 
     def start_http(self):
-        self.http_port = free_port()
+        self.http_port = self.fixed_http_port or free_port()
         log = open(os.path.join(self.tmp, "http.log"), "a")
         self.http = subprocess.Popen(
             [

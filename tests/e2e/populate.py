@@ -55,6 +55,35 @@ def main():
     print()
 
 
+def top_up(env, company, holders, prefix, amount):
+    """``amount`` of cash for each of ``holders`` not topped up yet under ``prefix``:
+    one set-based booking (onecard.ledger._book_many)."""
+    env.cr.execute(
+        "SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'cash' AND "
+        "cardholder_id = ANY(%s)",
+        [holders.ids],
+    )
+    cash = dict(env.cr.fetchall())
+    env.cr.execute(
+        "SELECT idempotency_key FROM onecard_operation WHERE idempotency_key LIKE %s",
+        [prefix + "%"],
+    )
+    done = {row[0] for row in env.cr.fetchall()}
+    env["onecard.ledger"]._book_many(
+        "topup",
+        company,
+        [
+            {
+                "cardholder_id": h,
+                "key": f"{prefix}{h}",
+                "lines": [(cash[h], amount)],
+            }
+            for h in holders.ids
+            if f"{prefix}{h}" not in done
+        ],
+    )
+
+
 def populate(env, args):
     company = env.company
     if not company.partner_id.tz:
@@ -100,30 +129,7 @@ def populate(env, args):
         if errors:
             raise SystemExit(f"sync_employees errors: {errors[:3]}")
         holders = Holder.search([("code", "=like", "E2E%")])
-        env.cr.execute(
-            "SELECT cardholder_id, id FROM onecard_wallet WHERE kind = 'cash' AND "
-            "cardholder_id = ANY(%s)",
-            [holders.ids],
-        )
-        cash = dict(env.cr.fetchall())
-        env.cr.execute(
-            "SELECT idempotency_key FROM onecard_operation WHERE idempotency_key LIKE "
-            "'e2e-topup-%%'"
-        )
-        done = {row[0] for row in env.cr.fetchall()}
-        env["onecard.ledger"]._book_many(
-            "topup",
-            company,
-            [
-                {
-                    "cardholder_id": h,
-                    "key": f"e2e-topup-{h}",
-                    "lines": [(cash[h], args.cash)],
-                }
-                for h in holders.ids
-                if f"e2e-topup-{h}" not in done
-            ],
-        )
+        top_up(env, company, holders, "e2e-topup-", args.cash)
         print(
             "created %d holders in %.1fs" % (len(holders), time.time() - started),
             file=sys.stderr,

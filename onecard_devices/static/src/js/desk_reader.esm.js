@@ -3,28 +3,26 @@
  * Desk card reader: card UIDs read by the desk PC's PC/SC agent
  * (onecard_devices/agent/desk_reader.py -> POST /onecard/desk/reader) arrive on
  * the bus as `onecard_desk_uid` notifications for the operator's partner. While
- * an Operator Desk form (onecard.desk) is open, the UID is written into its
- * `card_uid` field, which runs the same onchange as a keyboard-wedge reader.
+ * the Operator Desk (its form controller, onecard_desk_form) is open, the UID is
+ * written into its `card_uid` field, which runs the same onchange and save as a
+ * keyboard-wedge reader.
  */
+import {onMounted, onWillUnmount} from "@odoo/owl";
+import {OnecardDeskFormController} from "@onecard_consume/js/onecard_desk_form.esm";
 import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
 import {useService} from "@web/core/utils/hooks";
-import {FormController} from "@web/views/form/form_controller";
-import {onMounted, onWillUnmount} from "@odoo/owl";
 
 export const DESK_UID_NOTIFICATION = "onecard_desk_uid";
 
-patch(FormController.prototype, {
+patch(OnecardDeskFormController.prototype, {
     setup() {
         super.setup(...arguments);
-        if (this.props.resModel !== "onecard.desk") {
-            return;
-        }
         const busService = useService("bus_service");
         const notification = useService("notification");
         const onDeskUid = async ({uid} = {}) => {
             const record = this.model.root;
-            if (!uid || !record || record.resModel !== "onecard.desk") {
+            if (!uid || !record) {
                 return;
             }
             if (document.body.classList.contains("modal-open")) {
@@ -38,6 +36,7 @@ patch(FormController.prototype, {
                 return;
             }
             await record.update({card_uid: uid});
+            this.focusUid();
         };
         onMounted(() => {
             busService.subscribe(DESK_UID_NOTIFICATION, onDeskUid);

@@ -45,17 +45,21 @@ registry.category("web_tour.tours").add("onecard_desk_reader_tour", {
         {
             content: "The desk shows the card holder",
             trigger:
-                ".o_onecard_desk .o_field_widget[name=holder_name]:contains(Desk Reader Holder)",
+                ".o_onecard_desk .o_field_widget[name=cardholder_id]:contains(Desk Reader Holder)",
         },
         {
-            content: "Save the desk (a tour must not end on a form being edited)",
-            trigger: ".o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Saved, the card is still on the desk",
+            content: "The desk saved the UID by itself (no save button on a desk)",
             trigger:
-                ".o_form_saved .o_field_widget[name=holder_name]:contains(Desk Reader Holder)",
+                ".o_form_saved:not(:has(.o_form_button_save)) .o_field_widget[name=cardholder_id]:contains(Desk Reader Holder)",
+        },
+        {
+            content: "The UID field is focused for the next swipe",
+            trigger: ".o_onecard_desk .o_field_widget[name=card_uid] input",
+            run() {
+                if (document.activeElement !== this.anchor) {
+                    throw new Error(`focus is on ${document.activeElement.outerHTML}`);
+                }
+            },
         },
     ],
 });
