@@ -12,7 +12,7 @@ class OnecardCardholder(models.Model):
     no live card are left, then write through sudo.
     """
 
-    _inherit = "onecard.cardholder"
+    _inherit = "onecard.cardholder"  # pylint: disable=consider-merging-classes-inherited
 
     def freeze_account(self):
         """Terminals refuse every card of the account until it is unfrozen."""

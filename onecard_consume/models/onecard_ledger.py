@@ -6,7 +6,8 @@ everything to ``_write_book``, which writes operations, rows and balances in one
 statement (its columns and text: ``tools/booking.py``). ``_replay`` gives a request
 that comes back its first answer, or refuses it (IdempotencyConflict) when the key
 was used for another request. The desk operations built on this core are in
-``onecard_ledger_operations.py``; the swipe rules in ``tools/swipe_rules.py`` (the engine: ``onecard_consumption*.py``).
+``onecard_ledger_operations.py``; the swipe rules in ``tools/swipe_rules.py``, called
+by the engine in ``onecard_consumption*.py``.
 Callers above the engine never touch balances themselves.
 """
 

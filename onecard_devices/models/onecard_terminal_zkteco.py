@@ -20,7 +20,7 @@ class OnecardTerminalZkteco(models.Model):
     terminal narrows who may speak for that serial.
     """
 
-    _inherit = "onecard.terminal"
+    _inherit = "onecard.terminal"  # pylint: disable=consider-merging-classes-inherited
 
     connection = fields.Selection(
         selection_add=[("zk_push", "ZKTeco PUSH"), ("zk_pull", "ZKTeco Standalone")],
