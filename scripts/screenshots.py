@@ -150,9 +150,22 @@ class Chromium:
             if message.get("id") == self.next_id:
                 return message.get("result", {})
 
-    def shoot(self, url, path, settle=4.0):
+    def shoot(self, url, path, settle=1.5, timeout=90):
         self.send("Page.navigate", url=url)
-        time.sleep(settle)  # the web client loads its data after the page itself
+        # The web client renders its action after the page has loaded (and compiles
+        # its assets on a fresh database): wait for a rendered view, bounded.
+        ready = (
+            "document.readyState === 'complete' && "
+            "!!document.querySelector('.o_action_manager .o_action') && "
+            "!document.querySelector('.o_blockUI, .o_loading_indicator')"
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            answer = self.send("Runtime.evaluate", expression=ready)
+            if answer.get("result", {}).get("value"):
+                break
+            time.sleep(0.5)
+        time.sleep(settle)  # charts animate, late RPCs land
         data = self.send("Page.captureScreenshot", format="png")["data"]
         with open(path, "wb") as out:
             out.write(base64.b64decode(data))
