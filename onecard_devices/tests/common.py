@@ -7,7 +7,7 @@ import pytz
 
 from odoo.tests import HttpCase, new_test_user
 
-from odoo.addons.onecard_consume.tests.common import setup_onecard_env
+from odoo.addons.onecard_consume.tests.common import LedgerChecks, setup_onecard_env
 from odoo.addons.onecard_devices.lib.signing import sign
 
 TZ = pytz.timezone("Asia/Shanghai")
@@ -22,7 +22,7 @@ def local_unix(hour, minute=0, day=None):
     )
 
 
-class TerminalApiCase(HttpCase):
+class TerminalApiCase(LedgerChecks, HttpCase):
     """Own data: a canteen, one signed terminal per mode and kind, holders with
     money."""
 
@@ -206,21 +206,3 @@ class TerminalApiCase(HttpCase):
             "(SELECT count(*) FROM onecard_operation)"
         )
         return self.env.cr.fetchone()
-
-    def balances(self, holder):
-        self.env.flush_all()
-        self.env.cr.execute(
-            "SELECT kind, balance FROM onecard_wallet WHERE cardholder_id = %s",
-            [holder.id],
-        )
-        return {kind: float(balance) for kind, balance in self.env.cr.fetchall()}
-
-    def assertLedgerInvariant(self):
-        """Each wallet balance == sum of its ledger rows."""
-        self.env.flush_all()
-        self.env.cr.execute("""
-            SELECT w.id, w.balance, COALESCE(SUM(t.amount), 0) FROM onecard_wallet w
-              LEFT JOIN onecard_transaction t ON t.wallet_id = w.id
-             GROUP BY w.id, w.balance HAVING w.balance <> COALESCE(SUM(t.amount), 0)
-        """)
-        self.assertEqual(self.env.cr.fetchall(), [])

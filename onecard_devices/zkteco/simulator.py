@@ -8,27 +8,9 @@ commands (``GET /iclock/getrequest``), applies them to its own user table and
 clock and answers ``POST /iclock/devicecmd`` with ``ID=..&Return=..&CMD=..``.
 Stdlib asyncio only. Used by the end-to-end tests and the benchmark::
 
-    python3 onecard_devices/zkteco/simulator.py --url http://127.0.0.1:8069 \\
+    python3 -m onecard_devices.zkteco.simulator --url http://127.0.0.1:8069 \\
         --devices 3 --punches 5 --offline-punches 700 --polls 2
 """
-
-if __name__ == "__main__" and not __package__:  # run as a script: load this folder
-    import importlib.util
-    import os
-    import sys
-
-    _dir = os.path.dirname(os.path.abspath(__file__))
-    _spec = importlib.util.spec_from_file_location(
-        "onecard_zkteco",
-        os.path.join(_dir, "__init__.py"),
-        submodule_search_locations=[_dir],
-    )
-    _pkg = importlib.util.module_from_spec(_spec)
-    sys.modules["onecard_zkteco"] = _pkg
-    _spec.loader.exec_module(_pkg)
-    from onecard_zkteco import simulator as _simulator
-
-    sys.exit(_simulator.main())
 
 import argparse
 import asyncio
@@ -325,3 +307,7 @@ def main(argv=None):
         )
     sys.stdout.write("\n".join(lines) + "\n")
     return 1 if any(item["errors"] for item in stats) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

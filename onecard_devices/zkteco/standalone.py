@@ -10,31 +10,14 @@ large tables through a buffer (CMD_PREPARE_BUFFER / CMD_READ_BUFFER answered wit
 CMD_PREPARE_DATA + CMD_DATA + CMD_ACK_OK, released by CMD_FREE_DATA).
 
 It lives in the package (not under tests/) because the later end-to-end tests and
-the benchmark need a pull device too: ``python3 onecard_devices/zkteco/standalone.py``
+the benchmark need a pull device too: ``python3 -m onecard_devices.zkteco.standalone``
 runs one in the foreground. Users and attendance records are kept in memory, in
 the 72-byte user / 40-byte record layouts of firmware 6.60+ ("ZK8"). No comm key.
 """
 
-if __name__ == "__main__" and not __package__:  # run as a script: load this folder
-    import importlib.util
-    import os
-    import sys
-
-    _dir = os.path.dirname(os.path.abspath(__file__))
-    _spec = importlib.util.spec_from_file_location(
-        "onecard_zkteco",
-        os.path.join(_dir, "__init__.py"),
-        submodule_search_locations=[_dir],
-    )
-    _pkg = importlib.util.module_from_spec(_spec)
-    sys.modules["onecard_zkteco"] = _pkg
-    _spec.loader.exec_module(_pkg)
-    from onecard_zkteco import standalone as _standalone
-
-    sys.exit(_standalone.main())
-
 import socketserver
 import struct
+import sys
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -364,7 +347,6 @@ class Emulator:
 
 def main(argv=None):
     import argparse
-    import sys
     import time
 
     parser = argparse.ArgumentParser(description="ZKTeco standalone device emulator")
@@ -395,3 +377,7 @@ def main(argv=None):
         f"punches: {len(state.punches)}\n"
     )
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -38,7 +38,12 @@ def main():
     parser.add_argument("--secret", default="e2e-secret")
     parser.add_argument("--terminal", action="append", default=[])
     parser.add_argument("--offline-limit", type=float, default=50.0)
-    args = parser.parse_args()
+    run(populate, parser.parse_args())
+
+
+def run(fill, args):
+    """Open ``args.database`` as the superuser, ``fill(env, args)``, commit, and
+    print what it returns as JSON (the tests read it from stdout)."""
     config.parse_config(
         ["-d", args.database, "--addons-path", args.addons_path, "--log-level", "warn"]
     )
@@ -49,7 +54,7 @@ def main():
             odoo.SUPERUSER_ID,
             {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True},
         )
-        out = populate(env, args)
+        out = fill(env, args)
         cr.commit()
     json.dump(out, sys.stdout)
     print()

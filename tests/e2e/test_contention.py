@@ -6,36 +6,26 @@ hash chain unbroken, and no batch redone for a serialization failure (the
 batch waiting on a holder's row lock goes on with the row as committed).
 """
 
-import importlib.util
 import os
 import re
 import time
 
-from .conftest import REPO
+from onecard_consume.tools.chain import GENESIS, chain_hash
+
 from .test_gateway_e2e import check_report, ops
 
 STATUS = re.compile(r"status: .*? retries=(\d+) ")
 
 
-def _chain_hash():
-    spec = importlib.util.spec_from_file_location(
-        "oc_chain", os.path.join(REPO, "onecard_consume", "tools", "chain.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.chain_hash, module.GENESIS
-
-
 def assert_chains(e2e, holder_ids):
     """Each wallet of these holders: every row links to the one before, the head is the
     last row."""
-    chain_hash, genesis = _chain_hash()
     wallets = e2e.sql(
         "SELECT id, chain_head FROM onecard_wallet WHERE cardholder_id = ANY(%s)",
         [holder_ids],
     )
     for wallet_id, head in wallets:
-        prev = genesis
+        prev = GENESIS
         rows = e2e.sql(
             """SELECT prev_hash, hash, idempotency_key, amount, balance_after,
                 business_time

@@ -18,13 +18,8 @@ Prints a JSON object: company id, canteen id, period code -> id, PIN -> card UID
 # pylint: disable=print-used,invalid-commit
 
 import argparse
-import json
-import sys
 
-from populate import top_up  # this script's folder: tests/e2e
-
-import odoo
-from odoo.tools import config
+from populate import run, top_up  # this script's folder: tests/e2e
 
 PERIODS = (  # code, name, start, end, price
     ("ZKB", "ZK breakfast", 6.0, 9.0, 3.0),
@@ -41,21 +36,7 @@ def main():
     parser.add_argument("--holders", type=int, default=50)
     parser.add_argument("--cash", type=float, default=100000.0)
     parser.add_argument("--fixed-terminals", type=int, default=0)
-    args = parser.parse_args()
-    config.parse_config(
-        ["-d", args.database, "--addons-path", args.addons_path, "--log-level", "warn"]
-    )
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(
-            cr,
-            odoo.SUPERUSER_ID,
-            {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True},
-        )
-        out = populate(env, args)
-        cr.commit()
-    json.dump(out, sys.stdout)
-    print()
+    run(populate, parser.parse_args())
 
 
 def populate(env, args):

@@ -3,8 +3,9 @@
 from datetime import datetime, timedelta
 
 import pytest
-from onecard_zkteco import cardno as C
-from onecard_zkteco import clock as K
+
+from onecard_devices.zkteco import cardno as C
+from onecard_devices.zkteco import clock as K
 
 REASONS = ("bad_uid", "uid_too_long", "bad_card", "card_out_of_range", "bad_format")
 

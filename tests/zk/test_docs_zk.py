@@ -3,10 +3,10 @@
 import os
 import re
 
-from onecard_zkteco import build as B
-from onecard_zkteco import cardno as C
-from onecard_zkteco import push as P
-from onecard_zkteco import zkproto as Z
+from onecard_devices.zkteco import build as B
+from onecard_devices.zkteco import cardno as C
+from onecard_devices.zkteco import push as P
+from onecard_devices.zkteco import zkproto as Z
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 with open(os.path.join(REPO, "docs", "zkteco.md"), encoding="utf-8") as handle:

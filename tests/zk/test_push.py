@@ -3,8 +3,9 @@
 from datetime import datetime, timedelta
 
 import pytest
-from onecard_zkteco import build as B
-from onecard_zkteco import push as P
+
+from onecard_devices.zkteco import build as B
+from onecard_devices.zkteco import push as P
 
 SN = "0316144680030"
 

@@ -3,7 +3,8 @@
 from datetime import datetime
 
 import pytest
-from onecard_zkteco import push as P
+
+from onecard_devices.zkteco import push as P
 
 SN = "0316144680030"
 

@@ -9,11 +9,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from onecard_zkteco import build as B
-from onecard_zkteco import push as P
-from onecard_zkteco import simulator as SIM
 
-SIMULATOR = os.path.join(os.path.dirname(P.__file__), "simulator.py")
+from onecard_devices.zkteco import build as B
+from onecard_devices.zkteco import push as P
+from onecard_devices.zkteco import simulator as SIM
+
+# The CLI as docs/zkteco.md runs it: a module of the plain package, from the repo root.
+SIMULATOR = ("-m", "onecard_devices.zkteco.simulator")
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class Stub(BaseHTTPRequestHandler):
@@ -184,7 +187,7 @@ def test_cli_runs_n_devices(stub):
     out = subprocess.run(
         [
             sys.executable,
-            SIMULATOR,
+            *SIMULATOR,
             "--url",
             stub.url,
             "--devices",
@@ -199,6 +202,7 @@ def test_cli_runs_n_devices(stub):
             "5",
         ],
         capture_output=True,
+        cwd=REPO,
         text=True,
         timeout=60,
         check=False,
@@ -207,8 +211,9 @@ def test_cli_runs_n_devices(stub):
     assert out.stdout.count("registered=True uploaded=602 buffered=0") == 3
     assert len(stub.records) == 3 * 602
     help_out = subprocess.run(
-        [sys.executable, SIMULATOR, "--help"],
+        [sys.executable, *SIMULATOR, "--help"],
         capture_output=True,
+        cwd=REPO,
         text=True,
         timeout=30,
         check=True,
@@ -220,7 +225,7 @@ def test_cli_reports_an_unreachable_server():
     out = subprocess.run(
         [
             sys.executable,
-            SIMULATOR,
+            *SIMULATOR,
             "--url",
             "http://127.0.0.1:9",
             "--timeout",
@@ -228,6 +233,7 @@ def test_cli_reports_an_unreachable_server():
             "--quiet",
         ],
         capture_output=True,
+        cwd=REPO,
         text=True,
         timeout=60,
         check=False,

@@ -4,7 +4,8 @@ import struct
 from datetime import datetime, timedelta
 
 import pytest
-from onecard_zkteco import standalone as S
+
+from onecard_devices.zkteco import standalone as S
 
 zk = pytest.importorskip("zk")
 
