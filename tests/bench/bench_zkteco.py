@@ -183,33 +183,39 @@ def bench_gateway(args, pins):
 def bench_copy(args, first):
     """COPY the rows just booked into tables LIKE the real ones (the ceiling)."""
     import psycopg2
+    from psycopg2.sql import SQL, Identifier, Literal
 
     with psycopg2.connect(dbname=args.db) as conn, conn.cursor() as cur:
         data = {}
-        for table, where in (
-            ("onecard_operation", "id > %s"),
-            ("onecard_transaction", "operation_id > %s"),
+        for table, column in (
+            ("onecard_operation", "id"),
+            ("onecard_transaction", "operation_id"),
         ):
+            copy = Identifier(f"bench_zk_{table}")
             buf = io.StringIO()
-            query = cur.mogrify(f"SELECT * FROM {table} WHERE {where}", [first])
-            cur.copy_expert(f"COPY ({query.decode()}) TO STDOUT", buf)
+            query = SQL("COPY (SELECT * FROM {} WHERE {} > {}) TO STDOUT").format(
+                Identifier(table), Identifier(column), Literal(first)
+            )
+            cur.copy_expert(query, buf)
             data[table] = buf.getvalue()
-            cur.execute(f"DROP TABLE IF EXISTS bench_zk_{table}")
+            cur.execute(SQL("DROP TABLE IF EXISTS {}").format(copy))
             cur.execute(
-                f"CREATE TABLE bench_zk_{table} (LIKE {table} INCLUDING DEFAULTS "
-                "INCLUDING INDEXES)"
+                SQL(
+                    "CREATE TABLE {} (LIKE {} INCLUDING DEFAULTS INCLUDING INDEXES)"
+                ).format(copy, Identifier(table))
             )
         conn.commit()
         started = time.perf_counter()
         rows = 0
         for table, text in data.items():
-            cur.copy_expert(f"COPY bench_zk_{table} FROM STDIN", io.StringIO(text))
+            copy = Identifier(f"bench_zk_{table}")
+            cur.copy_expert(SQL("COPY {} FROM STDIN").format(copy), io.StringIO(text))
             rows += text.count("\n")
         conn.commit()
         seconds = time.perf_counter() - started
         operations = data["onecard_operation"].count("\n")
         for table in data:
-            cur.execute(f"DROP TABLE bench_zk_{table}")
+            cur.execute(SQL("DROP TABLE {}").format(Identifier(f"bench_zk_{table}")))
         conn.commit()
     return {
         "operations": operations,
