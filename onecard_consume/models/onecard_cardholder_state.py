@@ -15,7 +15,9 @@ class OnecardCardholder(models.Model):
     _inherit = "onecard.cardholder"  # pylint: disable=consider-merging-classes-inherited
 
     def freeze_account(self):
-        """Terminals refuse every card of the account until it is unfrozen."""
+        """Online swipes of every card of the account are refused until it is unfrozen.
+        The black lists are per card: offline terminals learn of a frozen card, not
+        of a frozen account (freeze the cards too for them)."""
         self._set_account_state("frozen", ("active",))
         return True
 
