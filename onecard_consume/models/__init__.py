@@ -18,6 +18,7 @@ from . import onecard_card_history
 from . import onecard_wallet
 from . import onecard_operation
 from . import onecard_transaction
+from . import onecard_operation_booked, onecard_transaction_booked
 from . import onecard_ledger
 from . import onecard_ledger_operations
 from . import onecard_consumption

@@ -51,6 +51,7 @@ class OnecardConsumptionDecide(models.AbstractModel):
             card_id=card["card_id"],
             cardholder_id=holder["id"],
             department_id=holder["department_id"],
+            cardholder_category_id=holder["category_id"],
         )
         when = header["business_time"]
         local = pytz.utc.localize(when).astimezone(conf["tz"])

@@ -189,18 +189,23 @@ class OnecardLedger(models.AbstractModel):
         subsidy = (
             header.get("kind") in SUBSIDY_KINDS and "analytic_account_id" not in header
         )
-        if header.get("cardholder_id") and ("department_id" not in header or subsidy):
-            self.env["onecard.cardholder"].flush_model(["department_id"])
+        if header.get("cardholder_id") and (
+            "department_id" not in header
+            or "cardholder_category_id" not in header
+            or subsidy
+        ):
+            self.env["onecard.cardholder"].flush_model(["department_id", "category_id"])
             self.env["hr.department"].flush_model(["onecard_analytic_account_id"])
             cr.execute(
-                """SELECT d.id, d.onecard_analytic_account_id FROM onecard_cardholder h
-                            LEFT JOIN hr_department d ON d.id = COALESCE(%s,
-                            h.department_id)
-                           WHERE h.id = %s""",
+                """SELECT d.id, d.onecard_analytic_account_id, h.category_id
+                     FROM onecard_cardholder h
+                     LEFT JOIN hr_department d ON d.id = COALESCE(%s, h.department_id)
+                    WHERE h.id = %s""",
                 [header.get("department_id") or None, header["cardholder_id"]],
             )
-            department_id, analytic_id = cr.fetchone()
+            department_id, analytic_id, category_id = cr.fetchone()
             header.setdefault("department_id", department_id)
+            header.setdefault("cardholder_category_id", category_id)
             if (
                 subsidy
             ):  # the subsidy expense carries the department's analytic account of today
@@ -294,29 +299,34 @@ class OnecardLedger(models.AbstractModel):
         """
         when = business_time or fields.Datetime.now()
         state = self._lock_wallets({w for entry in entries for w, _a in entry["lines"]})
-        self.env["onecard.cardholder"].flush_model(["department_id"])
+        self.env["onecard.cardholder"].flush_model(["department_id", "category_id"])
         self.env["hr.department"].flush_model(["onecard_analytic_account_id"])
         self.env.cr.execute(
-            """SELECT h.id, h.department_id, d.onecard_analytic_account_id FROM
-                onecard_cardholder h
+            """SELECT h.id, h.department_id, d.onecard_analytic_account_id,
+                      h.category_id FROM onecard_cardholder h
                                  LEFT JOIN hr_department d ON d.id = h.department_id
                                  WHERE h.id = ANY(%s)""",
             [list({entry["cardholder_id"] for entry in entries})],
         )
         departments = {
-            holder_id: (department_id, analytic_id)
-            for holder_id, department_id, analytic_id in self.env.cr.fetchall()
+            holder_id: (department_id, analytic_id, category_id)
+            for holder_id, department_id, analytic_id, category_id in (
+                self.env.cr.fetchall()
+            )
         }
         headers, rows, wallets, booked = [], [], {}, {}
         for entry in entries:
             key, booked[entry["key"]] = entry["key"], {}
-            department_id, analytic_id = departments[entry["cardholder_id"]]
+            department_id, analytic_id, category_id = departments[
+                entry["cardholder_id"]
+            ]
             header = {
                 "kind": entry.get("kind", kind),
                 "state": "approved",
                 "company_id": company.id,
                 "cardholder_id": entry["cardholder_id"],
                 "department_id": department_id,
+                "cardholder_category_id": category_id,
                 "business_time": when,
                 "idempotency_key": key,
                 "note": entry.get("note", note),

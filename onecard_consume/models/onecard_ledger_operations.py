@@ -393,6 +393,7 @@ class OnecardLedger(models.AbstractModel):
             canteen_id=sale.canteen_id.id,
             consume_category_id=sale.consume_category_id.id,
             department_id=sale.department_id.id,
+            cardholder_category_id=sale.cardholder_category_id.id,
             analytic_account_id=sale.analytic_account_id.id,
             payable_partner_id=sale.payable_partner_id.id,
             business_time=business_time,

@@ -31,6 +31,11 @@ OPERATION_COLUMNS = (
     ("note", "varchar"),
     ("reversal_of_id", "int"),
     ("result", "jsonb"),
+    # who and where at booking time (reports read these, never today's holder)
+    ("department_id", "int"),
+    ("cardholder_category_id", "int"),
+    ("canteen_id", "int"),
+    ("consume_category_id", "int"),
 )
 # the first six come from the row, the others from its operation's header
 ROW_COLUMNS = (
@@ -43,6 +48,7 @@ ROW_COLUMNS = (
     ("kind", "varchar"),
     ("cardholder_id", "int"),
     ("department_id", "int"),
+    ("cardholder_category_id", "int"),
     ("card_id", "int"),
     ("terminal_id", "int"),
     ("canteen_id", "int"),

@@ -69,8 +69,7 @@ class OnecardReportConsumption(models.Model):
             t.wallet_kind, t.business_time,
                    (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS
                    hour,
-                   t.cardholder_id, t.department_id, h.category_id AS
-                   cardholder_category_id,
+                   t.cardholder_id, t.department_id, t.cardholder_category_id,
                    t.card_id, c.kind AS card_kind, t.consume_category_id,
                    t.meal_period_id, t.canteen_id,
                    t.terminal_id, t.company_id, rc.currency_id,
@@ -87,7 +86,6 @@ class OnecardReportConsumption(models.Model):
               FROM onecard_transaction t
               %(company)s
               LEFT JOIN onecard_operation o ON o.id = t.operation_id
-              LEFT JOIN onecard_cardholder h ON h.id = t.cardholder_id
               LEFT JOIN onecard_card c ON c.id = t.card_id
              WHERE t.kind IN %(kinds)s
         """,

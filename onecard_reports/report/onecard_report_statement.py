@@ -19,13 +19,27 @@ class OnecardReportStatement(models.AbstractModel):
     def _holders(self, wizard):
         holders = wizard.cardholder_ids
         if not holders and wizard.department_ids:
+            # Who is in the department now, and who was when the period's rows were
+            # booked (the department stored on the row): a person who moved keeps
+            # the statement of the months spent there.
+            start, end = wizard._utc_bounds()
+            self.env.flush_all()
+            self.env.cr.execute(
+                """SELECT DISTINCT cardholder_id FROM onecard_transaction
+                    WHERE company_id = %s AND department_id = ANY(%s)
+                      AND business_time >= %s AND business_time < %s""",
+                [wizard.company_id.id, wizard.department_ids.ids, start, end],
+            )
+            booked = [row[0] for row in self.env.cr.fetchall()]
             holders = (
                 self.env["onecard.cardholder"]
                 .with_context(active_test=False)
                 .search(
                     [
-                        ("department_id", "in", wizard.department_ids.ids),
                         ("company_id", "=", wizard.company_id.id),
+                        "|",
+                        ("department_id", "in", wizard.department_ids.ids),
+                        ("id", "in", booked),
                     ]
                 )
             )

@@ -60,9 +60,9 @@ class OnecardReportSwipe(models.Model):
             o.business_time,
                    (%(local)s)::date AS date, EXTRACT(HOUR FROM %(local)s)::integer AS
                    hour,
-                   o.cardholder_id, h.department_id, h.category_id AS
-                   cardholder_category_id, c.kind AS card_kind,
-                   o.terminal_id, term.canteen_id, term.consume_category_id,
+                   o.cardholder_id, o.department_id, o.cardholder_category_id,
+                   c.kind AS card_kind, o.terminal_id, o.canteen_id,
+                   o.consume_category_id,
                    o.meal_period_id, o.company_id,
                    rc.currency_id,
                    CASE WHEN o.state = 'approved' AND o.kind <> 'correction' THEN 1
@@ -78,8 +78,6 @@ class OnecardReportSwipe(models.Model):
                    o.offline, o.reversed_by_id IS NOT NULL AS reversed
               FROM onecard_operation o
               %(company)s
-              LEFT JOIN onecard_terminal term ON term.id = o.terminal_id
-              LEFT JOIN onecard_cardholder h ON h.id = o.cardholder_id
               LEFT JOIN onecard_card c ON c.id = o.card_id
              WHERE o.kind IN %(kinds)s
         """,

@@ -63,7 +63,7 @@ class OnecardReportTopup(models.Model):
             SELECT t.id AS id, t.operation_id, t.kind, t.wallet_kind,
             t.payment_method_id, t.business_time,
                    (%(local)s)::date AS date, t.cardholder_id, t.department_id,
-                   h.category_id AS cardholder_category_id, c.kind AS card_kind,
+                   t.cardholder_category_id, c.kind AS card_kind,
                    t.company_id, rc.currency_id,
                    CASE WHEN t.kind = 'topup' THEN t.amount ELSE 0 END AS topup_amount,
                    CASE WHEN t.kind = 'topup' THEN 1 ELSE 0 END AS topup_count,
@@ -84,7 +84,6 @@ class OnecardReportTopup(models.Model):
                    t.amount
               FROM onecard_transaction t
               %(company)s
-              LEFT JOIN onecard_cardholder h ON h.id = t.cardholder_id
               LEFT JOIN onecard_card c ON c.id = t.card_id
              WHERE t.kind IN %(kinds)s
         """,
