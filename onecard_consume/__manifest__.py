@@ -41,6 +41,8 @@
         "views/onecard_subsidy_views.xml",
         "views/onecard_settlement_views.xml",
         "wizard/onecard_reconciliation_views.xml",
+        "report/onecard_month_close_report.xml",
+        "views/onecard_month_close_views.xml",
         "views/res_config_settings_accounting_views.xml",
         "views/hr_department_views.xml",
     ],

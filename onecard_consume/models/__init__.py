@@ -35,6 +35,7 @@ from . import onecard_subsidy_line
 from . import hr_department
 from . import onecard_settlement, onecard_settlement_posting
 from . import onecard_settlement_line
+from . import onecard_month_close
 from . import account_move
 from . import onecard_demo
 from . import onecard_demo_week

@@ -78,6 +78,12 @@ class OnecardConsumptionLookup(models.AbstractModel):
             terminal_seq=request.get("terminal_seq"),
             note=request.get("note"),
         )
+        if header["kind"] == "back_entry":
+            # a back-entry is dated by the desk: never into a closed month (offline
+            # records are booked anyway and settled late in the next open period)
+            self.env["onecard.month.close"]._check_open(
+                conf["company_id"], header["business_time"]
+            )
         uid = normalize_uid(request.get("uid"))
         header["request_digest"] = request_digest(request, uid)
         # A request is the same as an earlier one by its key, or by the terminal's

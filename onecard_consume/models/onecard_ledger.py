@@ -127,7 +127,12 @@ class OnecardLedger(models.AbstractModel):
         lock, holder's department, one write), whatever the history size.
         """
         cr = self.env.cr
-        when = header.get("business_time") or fields.Datetime.now()
+        when = header.get("business_time")
+        if when and not header.get("offline"):
+            # the caller dates it (back-entry, correction, recorded payment): never
+            # into a closed month; "now" is never in one (only ended months close)
+            self.env["onecard.month.close"]._check_open(header["company_id"], when)
+        when = when or fields.Datetime.now()
         key = header.get("idempotency_key") or uuid.uuid4().hex
         header.update(
             business_time=when, idempotency_key=key
@@ -297,6 +302,8 @@ class OnecardLedger(models.AbstractModel):
         the one writer (``_write_book``), instead of a round of statements per person.
         Returns {key: {wallet_id: amount booked}}.
         """
+        if business_time:
+            self.env["onecard.month.close"]._check_open(company.id, business_time)
         when = business_time or fields.Datetime.now()
         state = self._lock_wallets({w for entry in entries for w, _a in entry["lines"]})
         self.env["onecard.cardholder"].flush_model(["department_id", "category_id"])

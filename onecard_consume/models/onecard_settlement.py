@@ -125,6 +125,7 @@ class OnecardSettlement(models.Model):
         )
         if done:
             return done
+        self.env["onecard.month.close"]._check_month_open(company, start)
         settlement = self.create(
             {"company_id": company.id, "period": period, "date_from": start}
         )
@@ -275,6 +276,9 @@ class OnecardSettlement(models.Model):
         for settlement in self:
             if settlement.state != "posted":
                 raise UserError(self.env._("Only a posted settlement can be reversed."))
+            self.env["onecard.month.close"]._check_month_open(
+                settlement.company_id, settlement.date_from
+            )
             move = settlement.move_id.with_user(SUPERUSER_ID)  # see _claim_and_post
             if move:
                 if settlement.company_id._get_violated_lock_dates(
