@@ -152,7 +152,8 @@ class OnecardMonthClose(models.Model):
         if end > datetime.now(tz).date():
             raise UserError(
                 self.env._(
-                    "%(month)s has not ended yet: a month is closed after its last day.",
+                    "%(month)s has not ended yet: a month is closed after its last "
+                    "day.",
                     month=month.strftime("%Y-%m"),
                 )
             )
@@ -280,7 +281,7 @@ class OnecardMonthClose(models.Model):
             .sudo()
             .create(
                 {
-                    "name": "{}.{}".format(self.name, kind),
+                    "name": f"{self.name}.{kind}",
                     "raw": content,
                     "mimetype": "application/pdf" if kind == "pdf" else "text/html",
                     "res_model": self._name,
@@ -317,6 +318,6 @@ class OnecardMonthClose(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_url",
-            "url": "/web/content/%s?download=true" % self.attachment_id.id,
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
             "target": "self",
         }

@@ -115,7 +115,9 @@ class TestMonthClose(MonthCloseCase):
         )
         # attached to the close record (HTML under the test runner: see the PDF test)
         attachment = close.attachment_id
-        self.assertEqual((attachment.res_model, attachment.res_id), (close._name, close.id))
+        self.assertEqual(
+            (attachment.res_model, attachment.res_id), (close._name, close.id)
+        )
         self.assertIn(self.accountant.name, attachment.raw.decode())
         self.assertTrue(
             any("Month closed" in body for body in close.message_ids.mapped("body"))
@@ -202,7 +204,9 @@ class TestMonthClose(MonthCloseCase):
         self.assertEqual(close.reopened_by_id, self.manager)
         self.assertEqual(close.reopen_reason, "missed back-entry")
         self.assertTrue(
-            any("missed back-entry" in body for body in close.message_ids.mapped("body"))
+            any(
+                "missed back-entry" in body for body in close.message_ids.mapped("body")
+            )
         )
         with self.assertRaisesRegex(UserError, "Only a closed month"):
             close.with_user(self.manager).action_reopen("again")
@@ -229,9 +233,11 @@ class TestMonthClosePdf(HttpCase, MonthCloseCase):
     def test_close_attaches_a_pdf(self):
         self._day1()
         self.settle(DAY, "month")
-        close = self.Close.with_user(self.accountant).with_context(
-            force_report_rendering=True
-        ).close_month(self.company, DAY)
+        close = (
+            self.Close.with_user(self.accountant)
+            .with_context(force_report_rendering=True)
+            .close_month(self.company, DAY)
+        )
         attachment = close.attachment_id
         self.assertEqual(attachment.mimetype, "application/pdf")
         self.assertTrue(attachment.raw.startswith(b"%PDF"))
