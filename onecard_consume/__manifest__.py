@@ -14,6 +14,7 @@
     "data": [
         "security/onecard_security.xml",
         "security/ir.model.access.csv",
+        "security/onecard_month_close_security.xml",
         "data/onecard_data.xml",
         "data/onecard_cron.xml",
         "wizard/onecard_issue_wizard_views.xml",

@@ -124,7 +124,9 @@ class OnecardLedger(models.AbstractModel):
         replays (else header["result"]). state: wallets the caller already
         locked with _lock_wallets. Raises UserError when a floor would be
         crossed; nothing is written then. At most three statements (wallet
-        lock, holder's department, one write), whatever the history size.
+        lock, holder's department and category, one write), whatever the history
+        size, and a fourth when the caller dates the operation itself (is its
+        month closed? ``onecard.month.close._check_open``).
         """
         cr = self.env.cr
         when = header.get("business_time")

@@ -36,8 +36,8 @@ class OnecardMonthClose(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     month = fields.Date(required=True, readonly=True, help="First day of the month.")
     date_to = fields.Date(compute="_compute_date_to", store=True)
-    utc_from = fields.Datetime(readonly=True)
-    utc_to = fields.Datetime(readonly=True)
+    utc_from = fields.Datetime(string="Starts", readonly=True)
+    utc_to = fields.Datetime(string="Ends Before", readonly=True)
     state = fields.Selection(
         [("closed", "Closed"), ("reopened", "Reopened")],
         required=True,

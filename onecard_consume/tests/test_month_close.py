@@ -179,6 +179,26 @@ class TestMonthClose(MonthCloseCase):
         self.assertGLMatchesWallets()
         self.assertLedgerInvariant()
 
+    def test_close_is_per_company(self):
+        self._day1()
+        self.settle(DAY, "month")
+        close = self.close()
+        other = self.env["res.company"].create({"name": "OneCard Close B"})
+        march = utc(date(2025, 3, 20), 12)
+        self.Close._check_open(other.id, march)  # B's March is open
+        with self.assertRaisesRegex(UserError, "2025-03 is closed"):
+            self.Close._check_open(self.company.id, march)
+        self.Close._check_open(self.company.id, utc(date(2025, 4, 1), 0, 1))
+        # a user of B only does not see A's close
+        user_b = new_test_user(
+            self.env,
+            login="oc_close_b",
+            groups="onecard_consume.group_onecard_accountant",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        self.assertFalse(self.Close.with_user(user_b).search([("id", "=", close.id)]))
+
     def test_reopen_needs_a_manager_and_a_reason(self):
         self._day1()
         self.settle(DAY, "month")
