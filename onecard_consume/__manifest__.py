@@ -14,6 +14,7 @@
     "data": [
         "security/onecard_security.xml",
         "security/ir.model.access.csv",
+        "security/onecard_debt_security.xml",
         "data/onecard_data.xml",
         "data/onecard_cron.xml",
         "wizard/onecard_issue_wizard_views.xml",
@@ -43,6 +44,8 @@
         "wizard/onecard_reconciliation_views.xml",
         "views/res_config_settings_accounting_views.xml",
         "views/hr_department_views.xml",
+        "views/onecard_payroll_deduction_views.xml",
+        "views/onecard_debt_views.xml",
     ],
     "demo": [
         "data/onecard_demo.xml",

@@ -4,3 +4,5 @@ from . import onecard_settle_wizard
 from . import onecard_desk
 from . import onecard_reconciliation
 from . import onecard_reconciliation_line
+from . import onecard_desk_debt
+from . import onecard_reconciliation_debt
