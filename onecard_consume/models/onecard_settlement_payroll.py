@@ -49,6 +49,33 @@ class OnecardSettlement(models.Model):  # pylint: disable=consider-merging-class
         settlement._claim_payroll(deduction.line_ids.operation_id.ids)
         return settlement
 
+    def _move_lines(self):
+        commands = super()._move_lines()
+        if self.period != "payroll":
+            return commands
+        # The repayment's cash legs and its reclassification meet on the card cash
+        # liability: one net line (none when it was all debt).
+        cash = self._account("onecard_cash_account_id").id
+        net = sum(
+            vals["debit"] - vals["credit"]
+            for _c, _i, vals in commands
+            if vals["account_id"] == cash
+        )
+        commands = [c for c in commands if c[2]["account_id"] != cash]
+        net = self.currency_id.round(net)
+        if not self.currency_id.is_zero(net):
+            commands.append(
+                Command.create(
+                    {
+                        "name": self.env._("Repaid beyond the settled debt"),
+                        "account_id": cash,
+                        "debit": max(net, 0.0),
+                        "credit": max(-net, 0.0),
+                    }
+                )
+            )
+        return commands
+
     def _claim_payroll(self, operation_ids):
         self.ensure_one()
         self.env.flush_all()
