@@ -46,9 +46,10 @@ class OnecardPayrollDeductionLine(models.Model):
     @api.constrains("amount", "debt")
     def _check_amount(self):
         for line in self:
-            if line.amount < 0 or line.currency_id.compare_amounts(
-                line.amount, line.debt
-            ) > 0:
+            if (
+                line.amount < 0
+                or line.currency_id.compare_amounts(line.amount, line.debt) > 0
+            ):
                 raise ValidationError(
                     self.env._(
                         "The deduction of %(holder)s must be between 0 and the debt "

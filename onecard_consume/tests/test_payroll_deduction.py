@@ -112,7 +112,12 @@ class TestPayrollDeduction(DebtCase):
         self.assertPostedBalanced(settlement)
         self.assertEqual(
             sorted(
-                (line.account_id.code, line.partner_id.name or "", line.debit, line.credit)
+                (
+                    line.account_id.code,
+                    line.partner_id.name or "",
+                    line.debit,
+                    line.credit,
+                )
                 for line in settlement.move_id.line_ids
             ),
             sorted(
