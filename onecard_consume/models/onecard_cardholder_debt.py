@@ -4,8 +4,8 @@ owes it in the books (the employee's work contact, or the holder's own contact).
 from odoo import api, fields, models
 
 
-class OnecardCardholder(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "onecard.cardholder"
+class OnecardCardholder(models.Model):
+    _inherit = "onecard.cardholder"  # pylint: disable=consider-merging-classes-inherited
 
     debt = fields.Monetary(
         compute="_compute_debt",

@@ -5,8 +5,8 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 
-class OnecardLedger(models.AbstractModel):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "onecard.ledger"
+class OnecardLedger(models.AbstractModel):
+    _inherit = "onecard.ledger"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def payroll_repay(self, deduction, lines):

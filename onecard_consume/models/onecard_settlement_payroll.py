@@ -14,8 +14,8 @@ from odoo.tools import SQL
 from .onecard_settlement import SETTLE_LOCK
 
 
-class OnecardSettlement(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "onecard.settlement"
+class OnecardSettlement(models.Model):
+    _inherit = "onecard.settlement"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _settle_payroll(self, deduction):

@@ -16,8 +16,8 @@ from odoo.tools import SQL
 DEBT_WALLET_KINDS = ("cash", "temporary")  # the wallets on the card cash liability
 
 
-class OnecardSettlement(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "onecard.settlement"
+class OnecardSettlement(models.Model):
+    _inherit = "onecard.settlement"  # pylint: disable=consider-merging-classes-inherited
 
     period = fields.Selection(
         selection_add=[("payroll", "Payroll Deduction")],
@@ -35,19 +35,21 @@ class OnecardSettlement(models.Model):  # pylint: disable=consider-merging-class
 
     @api.depends("period", "date_from", "company_id")
     def _compute_name(self):
-        super()._compute_name()
+        result = super()._compute_name()
         for settlement in self.filtered(
             lambda s: s.period == "payroll" and s.date_from
         ):
             settlement.name = self.env._(
                 "Payroll Deduction %s", settlement.date_from.strftime("%Y-%m-%d")
             )
+        return result
 
     @api.depends("period", "date_from")
     def _compute_date_to(self):
-        super()._compute_date_to()
+        result = super()._compute_date_to()
         for settlement in self.filtered(lambda s: s.period == "payroll"):
             settlement.date_to = settlement.date_from
+        return result
 
     @api.model
     def _search(self, domain, *args, **kwargs):

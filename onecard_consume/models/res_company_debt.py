@@ -25,8 +25,8 @@ ONECARD_DEBT_ACCOUNTS = [
 ]
 
 
-class ResCompany(models.Model):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "res.company"
+class ResCompany(models.Model):
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     onecard_receivable_account_id = fields.Many2one(
         "account.account",

@@ -1,9 +1,8 @@
 from odoo import fields, models
 
 
-# pylint: disable=consider-merging-classes-inherited
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     onecard_receivable_account_id = fields.Many2one(
         related="company_id.onecard_receivable_account_id", readonly=False

@@ -1,8 +1,8 @@
 from odoo import models
 
 
-class OnecardReconciliation(models.TransientModel):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "onecard.reconciliation"
+class OnecardReconciliation(models.TransientModel):
+    _inherit = "onecard.reconciliation"  # pylint: disable=consider-merging-classes-inherited
 
     def _account_line(self, account, kinds, end):
         """Card cash: the wallets' settled sum is credit (card cash liability) minus

@@ -2,8 +2,8 @@ from odoo import api, models
 from odoo.tools import SQL
 
 
-class OnecardReportStatement(models.AbstractModel):  # pylint: disable=consider-merging-classes-inherited
-    _inherit = "report.onecard_reports.report_statement"
+class OnecardReportStatement(models.AbstractModel):
+    _inherit = "report.onecard_reports.report_statement"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _statements(self, wizard):
