@@ -60,7 +60,11 @@ class TestPayrollConcurrency(TransactionCase):
                 {
                     "date": "2000-01-31",
                     "line_ids": [
-                        (0, 0, {"cardholder_id": holder.id, "debt": 20.0, "amount": 20.0})
+                        (
+                            0,
+                            0,
+                            {"cardholder_id": holder.id, "debt": 20.0, "amount": 20.0},
+                        )
                     ],
                 }
             )
