@@ -15,6 +15,7 @@
         "security/onecard_security.xml",
         "security/ir.model.access.csv",
         "security/onecard_month_close_security.xml",
+        "security/onecard_debt_security.xml",
         "data/onecard_data.xml",
         "data/onecard_cron.xml",
         "wizard/onecard_issue_wizard_views.xml",
@@ -46,6 +47,8 @@
         "views/onecard_month_close_views.xml",
         "views/res_config_settings_accounting_views.xml",
         "views/hr_department_views.xml",
+        "views/onecard_payroll_deduction_views.xml",
+        "views/onecard_debt_views.xml",
     ],
     "demo": [
         "data/onecard_demo.xml",

@@ -18,6 +18,7 @@
         "data/onecard_reports_cron.xml",
         "report/onecard_report_templates.xml",
         "report/onecard_report_statement_templates.xml",
+        "report/onecard_report_statement_debt_templates.xml",
         "report/onecard_report_summary_templates.xml",
         "report/onecard_report_settlement_templates.xml",
         "views/onecard_report_consumption_views.xml",

@@ -39,3 +39,11 @@ from . import onecard_month_close
 from . import account_move
 from . import onecard_demo
 from . import onecard_demo_week
+from . import res_company_debt
+from . import res_config_settings_debt
+from . import onecard_wallet_settled
+from . import onecard_settlement_debt
+from . import onecard_settlement_reclass, onecard_settlement_payroll
+from . import onecard_cardholder_debt
+from . import onecard_payroll_deduction, onecard_payroll_deduction_line
+from . import onecard_ledger_payroll

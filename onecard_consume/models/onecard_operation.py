@@ -15,6 +15,7 @@ OPERATION_KINDS = [
     ("subsidy_clear", "Subsidy Clear"),
     ("subsidy_expire", "Subsidy Expiry"),
     ("correction", "Correction"),
+    ("payroll", "Payroll Deduction"),
 ]
 # Money the desk took or paid out: the holder gets a receipt.
 RECEIPT_KINDS = ("topup", "refund", "return")

@@ -30,3 +30,6 @@ from . import test_demo_data
 from . import test_business_time
 from . import test_history_migration
 from . import test_month_close
+from . import test_debt
+from . import test_payroll_deduction
+from . import test_payroll_concurrency

@@ -5,3 +5,5 @@ from . import onecard_desk
 from . import onecard_reconciliation
 from . import onecard_reconciliation_line
 from . import onecard_month_close_wizard, onecard_month_reopen_wizard
+from . import onecard_desk_debt
+from . import onecard_reconciliation_debt

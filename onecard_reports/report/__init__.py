@@ -8,4 +8,5 @@ from . import (
     onecard_report_topup,
     onecard_report_summary,
     onecard_report_statement,
+    onecard_report_statement_debt,
 )

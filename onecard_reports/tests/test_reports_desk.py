@@ -212,8 +212,14 @@ class TestReportsDesk(ReportCase):
                 sum(move.line_ids.mapped("credit")),
                 places=2,
             )
+            # card cash rows = card cash liability + the debt moved to the
+            # employee receivable (李四's offline record drove him below zero)
             cash_lines = move.line_ids.filtered(
-                lambda aml: aml.account_id == self.company.onecard_cash_account_id
+                lambda aml: aml.account_id
+                in (
+                    self.company.onecard_cash_account_id
+                    | self.company.onecard_receivable_account_id
+                )
             )
             cash_rows = self.sql_one(
                 """SELECT SUM(amount) FROM onecard_transaction

@@ -1,0 +1,29 @@
+"""One wallet's debt reclassification in one settlement (the trail, and what a
+reversal of the settlement takes back)."""
+
+from odoo import fields, models
+
+
+class OnecardSettlementDebt(models.Model):
+    _name = "onecard.settlement.debt"
+    _description = "Settlement Debt Reclassification"
+    _order = "settlement_id desc, id"
+
+    settlement_id = fields.Many2one(
+        "onecard.settlement", required=True, ondelete="cascade", index=True
+    )
+    wallet_id = fields.Many2one("onecard.wallet", required=True, ondelete="restrict")
+    cardholder_id = fields.Many2one(related="wallet_id.cardholder_id", store=True)
+    partner_id = fields.Many2one("res.partner", string="Debtor", required=True)
+    currency_id = fields.Many2one(related="settlement_id.currency_id")
+    rows_amount = fields.Monetary(
+        string="Settled Rows", help="Sum of the wallet's rows in this settlement."
+    )
+    balance_after = fields.Monetary(string="Settled Balance")
+    debt_before = fields.Monetary()
+    debt_after = fields.Monetary()
+    amount = fields.Monetary(
+        string="Reclassified",
+        help="Positive: moved from the card cash liability to the employee "
+        "receivable; negative: repaid, moved back.",
+    )
