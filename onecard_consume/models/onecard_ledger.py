@@ -18,14 +18,31 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.booking import (
-    OPERATION_COLUMNS,
-    ROW_NAMES,
+    HEAD_NAMES,
+    ROW_OWN_NAMES,
     USAGE_NAMES,
     WRITE_BOOK_SQL,
     chain_row,
 )
 from ..tools.prepared import execute_prepared
 from .onecard_settlement import CONSUME_KINDS, SUBSIDY_KINDS
+
+
+def _head_values(header, index):
+    """An operation's head as _write_book sends it: every HEAD_NAMES column, the ORM's
+    False and empty text as SQL's NULL, the flags as booleans, the defaults of state
+    and amount; ``hord``: its index, by which its ledger rows find it."""
+    head = {}
+    get = header.get
+    for name in HEAD_NAMES:
+        value = get(name)
+        head[name] = None if value is False or value == "" else value
+    head["offline"] = bool(get("offline"))
+    head["flagged"] = bool(get("flagged"))
+    head["state"] = get("state") or "approved"
+    head["amount"] = get("amount") or 0.0
+    head["hord"] = index
+    return head
 
 
 class IdempotencyConflict(UserError):
@@ -220,22 +237,15 @@ class OnecardLedger(models.AbstractModel):
         wallets: {wallet_id: (delta, new chain head)}. usage: the swiping
         holders' counters (USAGE_COLUMNS order). One operation from the desk
         or a few hundred swipes of a gateway batch: the same single round
-        trip. Data-modifying CTEs always run to completion; the ledger rows
-        find their operation by (company, idempotency key) and are inserted
-        in chain order (ORDER BY ordinality), so ids grow along each chain.
+        trip. Data-modifying CTEs always run to completion; each operation's
+        header columns are sent once (its head), its ledger rows point at it by
+        index, find their operation by (company, idempotency key) and are
+        inserted in chain order (ORDER BY ord), so ids grow along each chain.
         """
 
-        def value(header, name):
-            v = header.get(name)
-            if name in ("offline", "flagged"):
-                return bool(v)
-            if name in ("state", "amount"):
-                return v or ("approved" if name == "state" else 0.0)
-            return None if v is False or v == "" else v  # the ORM's False is SQL's NULL
-
-        ops = [
-            {name: value(h, name) for name, _type in OPERATION_COLUMNS} for h in headers
-        ]
+        hord = {id(h): index for index, h in enumerate(headers)}
+        # one dict per operation and per ledger row, built in one pass; C-encoded below
+        heads = [_head_values(h, index) for index, h in enumerate(headers)]
         wallet_rows = [
             {"id": wallet_id, "delta": delta, "head": head}
             for wallet_id, (delta, head) in wallets.items()
@@ -243,20 +253,19 @@ class OnecardLedger(models.AbstractModel):
         usage_rows = [
             dict(zip(USAGE_NAMES, counters, strict=False)) for counters in usage
         ]
-        ledger_rows = []
-        for ord_, (h, row) in enumerate(rows):
-            ledger_row = dict(zip(ROW_NAMES, row, strict=False), ord=ord_)
-            ledger_row.update((name, value(h, name)) for name in ROW_NAMES[6:])
-            ledger_rows.append(ledger_row)
+        ledger_rows = [
+            dict(zip(ROW_OWN_NAMES, row, strict=False), hord=hord[id(h)], ord=ord_)
+            for ord_, (h, row) in enumerate(rows)
+        ]
         # default=str: datetimes and dates as ISO text, which PostgreSQL casts back.
-        ops, wallet_rows, usage_rows, ledger_rows = (
-            json.dumps(table, default=str)
-            for table in (ops, wallet_rows, usage_rows, ledger_rows)
+        heads, wallet_rows, usage_rows, ledger_rows = (
+            json.dumps(table, default=str, separators=(",", ":"), check_circular=False)
+            for table in (heads, wallet_rows, usage_rows, ledger_rows)
         )
         params = [
             self.env.uid,
             fields.Datetime.now(),
-            ops,
+            heads,
             wallet_rows,
             list(wallets),
             usage_rows,
