@@ -11,38 +11,14 @@ by the engine in ``onecard_consumption*.py``.
 Callers above the engine never touch balances themselves.
 """
 
-import json
 import uuid
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.booking import (
-    HEAD_NAMES,
-    ROW_OWN_NAMES,
-    USAGE_NAMES,
-    WRITE_BOOK_SQL,
-    chain_row,
-)
+from ..tools.booking import WRITE_BOOK_SQL, chain_row, write_book_params
 from ..tools.prepared import execute_prepared
 from .onecard_settlement import CONSUME_KINDS, SUBSIDY_KINDS
-
-
-def _head_values(header, index):
-    """An operation's head as _write_book sends it: every HEAD_NAMES column, the ORM's
-    False and empty text as SQL's NULL, the flags as booleans, the defaults of state
-    and amount; ``hord``: its index, by which its ledger rows find it."""
-    head = {}
-    get = header.get
-    for name in HEAD_NAMES:
-        value = get(name)
-        head[name] = None if value is False or value == "" else value
-    head["offline"] = bool(get("offline"))
-    head["flagged"] = bool(get("flagged"))
-    head["state"] = get("state") or "approved"
-    head["amount"] = get("amount") or 0.0
-    head["hord"] = index
-    return head
 
 
 class IdempotencyConflict(UserError):
@@ -243,35 +219,9 @@ class OnecardLedger(models.AbstractModel):
         inserted in chain order (ORDER BY ord), so ids grow along each chain.
         """
 
-        hord = {id(h): index for index, h in enumerate(headers)}
-        # one dict per operation and per ledger row, built in one pass; C-encoded below
-        heads = [_head_values(h, index) for index, h in enumerate(headers)]
-        wallet_rows = [
-            {"id": wallet_id, "delta": delta, "head": head}
-            for wallet_id, (delta, head) in wallets.items()
-        ]
-        usage_rows = [
-            dict(zip(USAGE_NAMES, counters, strict=False)) for counters in usage
-        ]
-        ledger_rows = [
-            dict(zip(ROW_OWN_NAMES, row, strict=False), hord=hord[id(h)], ord=ord_)
-            for ord_, (h, row) in enumerate(rows)
-        ]
-        # default=str: datetimes and dates as ISO text, which PostgreSQL casts back.
-        heads, wallet_rows, usage_rows, ledger_rows = (
-            json.dumps(table, default=str, separators=(",", ":"), check_circular=False)
-            for table in (heads, wallet_rows, usage_rows, ledger_rows)
+        params = write_book_params(
+            self.env.uid, fields.Datetime.now(), headers, rows, wallets, usage
         )
-        params = [
-            self.env.uid,
-            fields.Datetime.now(),
-            heads,
-            wallet_rows,
-            list(wallets),
-            usage_rows,
-            [counters[0] for counters in usage],
-            ledger_rows,
-        ]
         execute_prepared(self.env.cr, "onecard_write_book", WRITE_BOOK_SQL, params)
         ids = {
             (company_id, key): op_id

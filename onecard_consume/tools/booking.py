@@ -6,6 +6,8 @@ about the decisions, and the swipe engine (``onecard.consumption``) chains its r
 with the same ``chain_row``.
 """
 
+import json
+
 from .chain import chain_hash
 
 # Columns written by _write_book, with their SQL types.
@@ -111,6 +113,54 @@ def chain_row(state, header, wallet_id, amount, rows, wallets):
         row_hash,
     )
     return wallet_kind
+
+
+def head_values(header, index):
+    """An operation's head as _write_book sends it: every HEAD_NAMES column, the ORM's
+    False and empty text as SQL's NULL, the flags as booleans, the defaults of state
+    and amount; ``hord``: its index, by which its ledger rows find it."""
+    head = {}
+    get = header.get
+    for name in HEAD_NAMES:
+        value = get(name)
+        head[name] = None if value is False or value == "" else value
+    head["offline"] = bool(get("offline"))
+    head["flagged"] = bool(get("flagged"))
+    head["state"] = get("state") or "approved"
+    head["amount"] = get("amount") or 0.0
+    head["hord"] = index
+    return head
+
+
+def write_book_params(uid, now, headers, rows, wallets, usage):
+    """WRITE_BOOK_SQL's parameters (see ``onecard.ledger._write_book``): each table one
+    JSON text, built in one pass per row and encoded by json's C encoder."""
+    hord = {id(h): index for index, h in enumerate(headers)}
+    heads = [head_values(h, index) for index, h in enumerate(headers)]
+    wallet_rows = [
+        {"id": wallet_id, "delta": delta, "head": head}
+        for wallet_id, (delta, head) in wallets.items()
+    ]
+    usage_rows = [dict(zip(USAGE_NAMES, counters, strict=False)) for counters in usage]
+    ledger_rows = [
+        dict(zip(ROW_OWN_NAMES, row, strict=False), hord=hord[id(h)], ord=ord_)
+        for ord_, (h, row) in enumerate(rows)
+    ]
+    # default=str: datetimes and dates as ISO text, which PostgreSQL casts back.
+    heads, wallet_rows, usage_rows, ledger_rows = (
+        json.dumps(table, default=str, separators=(",", ":"), check_circular=False)
+        for table in (heads, wallet_rows, usage_rows, ledger_rows)
+    )
+    return [
+        uid,
+        now,
+        heads,
+        wallet_rows,
+        list(wallets),
+        usage_rows,
+        [counters[0] for counters in usage],
+        ledger_rows,
+    ]
 
 
 def _names(columns, prefix=""):
