@@ -10,9 +10,7 @@ class OnecardCard(models.Model):
     def create(self, vals_list):
         cards = super().create(vals_list)
         entries = self.env["onecard.list.entry"]
-        entries._record(
-[(card, set(), entries._card_lists(card)) for card in cards]
-        )
+        entries._record([(card, set(), entries._card_lists(card)) for card in cards])
         return cards
 
     def write(self, vals):

@@ -27,7 +27,6 @@ compare the two sides, not the absolute figures.
 import argparse
 import json
 import os
-import sys
 import time
 
 import bench_zkteco
@@ -39,7 +38,9 @@ def base_booking(base):
     package: its one relative import is the hash, not needed here."""
     path = os.path.join(base, "onecard_consume", "tools", "booking.py")
     with open(path) as source:
-        text = source.read().replace("from .chain import chain_hash", "chain_hash = None")
+        text = source.read().replace(
+            "from .chain import chain_hash", "chain_hash = None"
+        )
     module = {}
     exec(compile(text, path, "exec"), module)  # noqa: S102  # pylint: disable=exec-used
     return module
@@ -145,7 +146,13 @@ def main():
         sides = {
             "other": (
                 lambda: base_params(
-                    theirs, env.uid, fields.Datetime.now(), headers, rows, wallets, usage
+                    theirs,
+                    env.uid,
+                    fields.Datetime.now(),
+                    headers,
+                    rows,
+                    wallets,
+                    usage,
                 ),
                 "ab_write_book_other",
                 theirs["WRITE_BOOK_SQL"],
