@@ -16,8 +16,8 @@ class OnecardCardholder(models.Model):
 
     def freeze_account(self):
         """Online swipes of every card of the account are refused until it is unfrozen.
-        The black lists are per card: offline terminals learn of a frozen card, not
-        of a frozen account (freeze the cards too for them)."""
+        With onecard_devices, the account's active cards also go on the versioned
+        blacklist (off the whitelist, off ZKTeco devices) until it is unfrozen."""
         self._set_account_state("frozen", ("active",))
         return True
 

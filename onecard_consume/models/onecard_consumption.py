@@ -198,8 +198,19 @@ class OnecardConsumption(models.AbstractModel):
         return answers
 
     # ------------------------------------------------------------ helpers
-    def _result(self, holder, code, amount, taken, balances, flagged=False):
-        message = str(REASONS[code])
+    def _reason_text(self, code, memo=None):
+        """The reason's text in the caller's language; with the batch's settings
+        memo, translated once per process and language (a lazy translation looks the
+        language up through frame inspection each time: ~10 us a swipe)."""
+        if memo is None:
+            return str(REASONS[code])
+        key = ("_reason_text", self.env.lang, code)
+        if key not in memo:
+            memo[key] = str(REASONS[code])
+        return memo[key]
+
+    def _result(self, holder, code, amount, taken, balances, flagged=False, memo=None):
+        message = self._reason_text(code, memo)
         display = message
         if code == "ok":
             display = "{} {:.2f} / {:.2f}".format(  # float(): as "%.2f" did

@@ -12,7 +12,6 @@ import pytz
 from odoo import models
 
 from ..tools import swipe_rules as rules
-from .onecard_consumption import REASONS
 from .onecard_ledger import chain_row
 
 
@@ -118,7 +117,9 @@ class OnecardConsumptionDecide(models.AbstractModel):
             )
             taken[kind] = taken.get(kind, 0.0) - amount
         balances = {kind: balance for balance, _head, kind in wallet_state.values()}
-        header["result"] = self._result(holder, "ok", price, taken, balances, flagged)
+        header["result"] = self._result(
+            holder, "ok", price, taken, balances, flagged, memo=book["memo"]
+        )
         book["headers"].append(header)
         holder["usage"] = rules.usage_after(holder["usage"], price, swipe, conf["id"])
         book["dirty"].add(holder["id"])
@@ -126,12 +127,15 @@ class OnecardConsumptionDecide(models.AbstractModel):
     def _decline(self, item, code, book, state=None):
         header, card = item["header"], item["card"]
         header.update(
-            state="declined", reason_code=code, message=str(REASONS[code]), amount=0.0
+            state="declined",
+            reason_code=code,
+            message=self._reason_text(code, book["memo"]),
+            amount=0.0,
         )
         header["idempotency_key"] = header["idempotency_key"] or uuid.uuid4().hex
         balances = {kind: balance for balance, _head, kind in (state or {}).values()}
         header["result"] = self._result(
-            card and card["holder"], code, 0.0, {}, balances
+            card and card["holder"], code, 0.0, {}, balances, memo=book["memo"]
         )
         book["headers"].append(header)
 

@@ -11,19 +11,12 @@ by the engine in ``onecard_consumption*.py``.
 Callers above the engine never touch balances themselves.
 """
 
-import json
 import uuid
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.booking import (
-    OPERATION_COLUMNS,
-    ROW_NAMES,
-    USAGE_NAMES,
-    WRITE_BOOK_SQL,
-    chain_row,
-)
+from ..tools.booking import WRITE_BOOK_SQL, chain_row, write_book_params
 from ..tools.prepared import execute_prepared
 from .onecard_settlement import CONSUME_KINDS, SUBSIDY_KINDS
 
@@ -232,49 +225,15 @@ class OnecardLedger(models.AbstractModel):
         wallets: {wallet_id: (delta, new chain head)}. usage: the swiping
         holders' counters (USAGE_COLUMNS order). One operation from the desk
         or a few hundred swipes of a gateway batch: the same single round
-        trip. Data-modifying CTEs always run to completion; the ledger rows
-        find their operation by (company, idempotency key) and are inserted
-        in chain order (ORDER BY ordinality), so ids grow along each chain.
+        trip. Data-modifying CTEs always run to completion; each operation's
+        header columns are sent once (its head), its ledger rows point at it by
+        index, find their operation by (company, idempotency key) and are
+        inserted in chain order (ORDER BY ord), so ids grow along each chain.
         """
 
-        def value(header, name):
-            v = header.get(name)
-            if name in ("offline", "flagged"):
-                return bool(v)
-            if name in ("state", "amount"):
-                return v or ("approved" if name == "state" else 0.0)
-            return None if v is False or v == "" else v  # the ORM's False is SQL's NULL
-
-        ops = [
-            {name: value(h, name) for name, _type in OPERATION_COLUMNS} for h in headers
-        ]
-        wallet_rows = [
-            {"id": wallet_id, "delta": delta, "head": head}
-            for wallet_id, (delta, head) in wallets.items()
-        ]
-        usage_rows = [
-            dict(zip(USAGE_NAMES, counters, strict=False)) for counters in usage
-        ]
-        ledger_rows = []
-        for ord_, (h, row) in enumerate(rows):
-            ledger_row = dict(zip(ROW_NAMES, row, strict=False), ord=ord_)
-            ledger_row.update((name, value(h, name)) for name in ROW_NAMES[6:])
-            ledger_rows.append(ledger_row)
-        # default=str: datetimes and dates as ISO text, which PostgreSQL casts back.
-        ops, wallet_rows, usage_rows, ledger_rows = (
-            json.dumps(table, default=str)
-            for table in (ops, wallet_rows, usage_rows, ledger_rows)
+        params = write_book_params(
+            self.env.uid, fields.Datetime.now(), headers, rows, wallets, usage
         )
-        params = [
-            self.env.uid,
-            fields.Datetime.now(),
-            ops,
-            wallet_rows,
-            list(wallets),
-            usage_rows,
-            [counters[0] for counters in usage],
-            ledger_rows,
-        ]
         execute_prepared(self.env.cr, "onecard_write_book", WRITE_BOOK_SQL, params)
         ids = {
             (company_id, key): op_id

@@ -6,6 +6,8 @@ about the decisions, and the swipe engine (``onecard.consumption``) chains its r
 with the same ``chain_row``.
 """
 
+import json
+
 from .chain import chain_hash
 
 # Columns written by _write_book, with their SQL types.
@@ -77,6 +79,17 @@ USAGE_COLUMNS = (  # a swiping holder's counters (onecard.consumption)
 WALLET_COLUMNS = (("id", "int"), ("delta", "numeric"), ("head", "varchar"))
 ROW_NAMES = tuple(name for name, _type in ROW_COLUMNS)
 USAGE_NAMES = tuple(name for name, _type in USAGE_COLUMNS)
+# What _write_book sends once per operation (its "head"): the operation's columns and
+# the header columns of its ledger rows. A ledger row sends only its own six and the
+# index of its head: the header's values travel once, not once per row.
+ROW_OWN_COLUMNS = ROW_COLUMNS[:6]
+HEAD_COLUMNS = OPERATION_COLUMNS + tuple(
+    column
+    for column in ROW_COLUMNS[6:]
+    if column[0] not in {name for name, _type in OPERATION_COLUMNS}
+)
+HEAD_NAMES = tuple(name for name, _type in HEAD_COLUMNS)
+ROW_OWN_NAMES = tuple(name for name, _type in ROW_OWN_COLUMNS)
 
 
 def chain_row(state, header, wallet_id, amount, rows, wallets):
@@ -108,6 +121,54 @@ def chain_row(state, header, wallet_id, amount, rows, wallets):
     return wallet_kind
 
 
+def head_values(header, index):
+    """An operation's head as _write_book sends it: every HEAD_NAMES column, the ORM's
+    False and empty text as SQL's NULL, the flags as booleans, the defaults of state
+    and amount; ``hord``: its index, by which its ledger rows find it."""
+    head = {}
+    get = header.get
+    for name in HEAD_NAMES:
+        value = get(name)
+        head[name] = None if value is False or value == "" else value
+    head["offline"] = bool(get("offline"))
+    head["flagged"] = bool(get("flagged"))
+    head["state"] = get("state") or "approved"
+    head["amount"] = get("amount") or 0.0
+    head["hord"] = index
+    return head
+
+
+def write_book_params(uid, now, headers, rows, wallets, usage):
+    """WRITE_BOOK_SQL's parameters (see ``onecard.ledger._write_book``): each table one
+    JSON text, built in one pass per row and encoded by json's C encoder."""
+    hord = {id(h): index for index, h in enumerate(headers)}
+    heads = [head_values(h, index) for index, h in enumerate(headers)]
+    wallet_rows = [
+        {"id": wallet_id, "delta": delta, "head": head}
+        for wallet_id, (delta, head) in wallets.items()
+    ]
+    usage_rows = [dict(zip(USAGE_NAMES, counters, strict=False)) for counters in usage]
+    ledger_rows = [
+        dict(zip(ROW_OWN_NAMES, row, strict=False), hord=hord[id(h)], ord=ord_)
+        for ord_, (h, row) in enumerate(rows)
+    ]
+    # default=str: datetimes and dates as ISO text, which PostgreSQL casts back.
+    heads, wallet_rows, usage_rows, ledger_rows = (
+        json.dumps(table, default=str, separators=(",", ":"), check_circular=False)
+        for table in (heads, wallet_rows, usage_rows, ledger_rows)
+    )
+    return [
+        uid,
+        now,
+        heads,
+        wallet_rows,
+        list(wallets),
+        usage_rows,
+        [counters[0] for counters in usage],
+        ledger_rows,
+    ]
+
+
 def _names(columns, prefix=""):
     return ", ".join(prefix + name for name, _type in columns)
 
@@ -124,14 +185,19 @@ def _recordset(columns):
 # _write_book's one statement: each table's rows are one JSON parameter;
 # who and when (create/write uid and date) is one row of two parameters, the same for
 # all. The updates also get their ids as an array: the planner then knows how few rows
-# change (it guesses 100 for json_to_recordset and scans the whole table).
+# change (it guesses 100 for json_to_recordset and scans the whole table). The heads
+# are parsed once (MATERIALIZED) and read twice: by the operations' INSERT and by the
+# ledger rows' (their header columns).
 WRITE_BOOK_SQL = """
     WITH stamp AS (
         SELECT %s::int AS uid, %s::timestamp AS now
+    ), heads AS MATERIALIZED (
+        SELECT * FROM {head_rows}
     ), ops AS (
         INSERT INTO onecard_operation ({op_names}, create_uid, create_date, write_uid,
         write_date)
-        SELECT v.*, stamp.uid, stamp.now, stamp.uid, stamp.now FROM {op_rows}, stamp
+        SELECT {op_values}, stamp.uid, stamp.now, stamp.uid, stamp.now
+          FROM heads v, stamp ORDER BY v.hord
         RETURNING id, company_id, idempotency_key
     ), wallets AS (
         UPDATE onecard_wallet w SET balance = w.balance + v.delta, chain_head = v.head
@@ -144,19 +210,21 @@ WRITE_BOOK_SQL = """
         create_date, write_uid, write_date)
         SELECT {row_values}, ops.id, stamp.uid, stamp.now, stamp.uid, stamp.now
           FROM {row_rows}
-          JOIN ops ON ops.company_id = v.company_id AND ops.idempotency_key =
-          v.idempotency_key
+          JOIN heads h ON h.hord = v.hord
+          JOIN ops ON ops.company_id = h.company_id AND ops.idempotency_key =
+          h.idempotency_key
          CROSS JOIN stamp
          ORDER BY v.ord
     )
     SELECT company_id, idempotency_key, id FROM ops
 """.format(
     op_names=_names(OPERATION_COLUMNS),
-    op_rows=_recordset(OPERATION_COLUMNS),
+    op_values=_names(OPERATION_COLUMNS, "v."),
+    head_rows=_recordset(HEAD_COLUMNS + (("hord", "int"),)),
     wallet_rows=_recordset(WALLET_COLUMNS),
     usage_set=", ".join(f"{name} = v.{name}" for name, _type in USAGE_COLUMNS[1:]),
     usage_rows=_recordset(USAGE_COLUMNS),
     row_names=_names(ROW_COLUMNS),
-    row_values=_names(ROW_COLUMNS, "v."),
-    row_rows=_recordset(ROW_COLUMNS + (("ord", "int"),)),
+    row_values=_names(ROW_OWN_COLUMNS, "v.") + ", " + _names(ROW_COLUMNS[6:], "h."),
+    row_rows=_recordset(ROW_OWN_COLUMNS + (("hord", "int"), ("ord", "int"))),
 )

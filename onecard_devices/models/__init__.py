@@ -5,6 +5,7 @@ from . import onecard_terminal_command
 from . import onecard_terminal_nonce
 from . import onecard_list_entry
 from . import onecard_card
+from . import onecard_cardholder
 from . import onecard_terminal_service
 from . import onecard_terminal_service_auth
 from . import onecard_terminal_service_status

@@ -10,24 +10,16 @@ class OnecardCard(models.Model):
     def create(self, vals_list):
         cards = super().create(vals_list)
         entries = self.env["onecard.list.entry"]
-        entries._record(
-            [
-                (card, set(), entries._membership(card.state, card.kind))
-                for card in cards
-            ]
-        )
+        entries._record([(card, set(), entries._card_lists(card)) for card in cards])
         return cards
 
     def write(self, vals):
         if "state" not in vals and "kind" not in vals:
             return super().write(vals)
         entries = self.env["onecard.list.entry"]
-        before = {card.id: entries._membership(card.state, card.kind) for card in self}
+        before = {card.id: entries._card_lists(card) for card in self}
         result = super().write(vals)
         entries._record(
-            [
-                (card, before[card.id], entries._membership(card.state, card.kind))
-                for card in self
-            ]
+            [(card, before[card.id], entries._card_lists(card)) for card in self]
         )
         return result

@@ -7,11 +7,11 @@ class OnecardListEntry(models.Model):
     """One change of the terminals' card lists, at one list version.
 
     Every card state change (issue, lost, found, freeze, unfreeze, return,
-    replace) bumps the company's list version and appends the resulting
-    add/remove rows, so a terminal asks only for what changed since the
-    version it holds. Blacklist: lost and frozen cards (refused even
-    offline). Whitelist: active payment cards (the only cards an offline
-    terminal accepts).
+    replace) and every freeze or unfreeze of an account bumps the company's list
+    version and appends the resulting add/remove rows, so a terminal asks only for
+    what changed since the version it holds. Blacklist: lost and frozen cards, and
+    the active cards of a frozen account (refused even offline). Whitelist: active
+    payment cards of active accounts (the only cards an offline terminal accepts).
     """
 
     _name = "onecard.list.entry"
@@ -36,14 +36,22 @@ class OnecardListEntry(models.Model):
         """)
 
     @api.model
-    def _membership(self, state, kind):
-        """Lists a card in this state belongs to."""
+    def _membership(self, state, kind, account_state="active"):
+        """Lists a card in this state, of an account in ``account_state``, belongs
+        to. A frozen account puts its active cards on the blacklist: offline
+        terminals and devices cannot ask for the account's state."""
         lists = set()
         if state in ("lost", "frozen"):
             lists.add("blacklist")
-        if state == "active" and kind in ("official", "temporary"):
+        elif state == "active" and account_state == "frozen":
+            lists.add("blacklist")
+        elif state == "active" and kind in ("official", "temporary"):
             lists.add("whitelist")
         return lists
+
+    @api.model
+    def _card_lists(self, card):
+        return self._membership(card.state, card.kind, card.cardholder_id.state)
 
     @api.model
     def _record(self, changes):
@@ -89,9 +97,7 @@ class OnecardListEntry(models.Model):
         (onecard_consume alone, its demo data) would otherwise be on no list until
         their state changes, and terminals asking for changes would get none."""
         cards = self.env["onecard.card"].sudo().search([("state", "in", LIVE_STATES)])
-        self._record(
-            [(card, set(), self._membership(card.state, card.kind)) for card in cards]
-        )
+        self._record([(card, set(), self._card_lists(card)) for card in cards])
 
     @api.model
     def _delta(self, company, since, limit=None):
@@ -120,14 +126,15 @@ class OnecardListEntry(models.Model):
     def _full(self, company):
         self.env.cr.execute(
             """
-            SELECT uid, state, kind FROM onecard_card
-             WHERE company_id = %s AND state IN %s ORDER BY uid
+            SELECT c.uid, c.state, c.kind, h.state FROM onecard_card c
+              JOIN onecard_cardholder h ON h.id = c.cardholder_id
+             WHERE c.company_id = %s AND c.state IN %s ORDER BY c.uid
         """,
             [company.id, LIVE_STATES],
         )
         blacklist, whitelist = [], []
-        for uid, state, kind in self.env.cr.fetchall():
-            lists = self._membership(state, kind)
+        for uid, state, kind, account_state in self.env.cr.fetchall():
+            lists = self._membership(state, kind, account_state)
             if "blacklist" in lists:
                 blacklist.append(uid)
             if "whitelist" in lists:

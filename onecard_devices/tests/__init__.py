@@ -8,6 +8,7 @@ from . import test_commands
 from . import test_desk_reader
 from . import test_i18n
 from . import test_zkteco_push
+from . import test_account_freeze_lists
 from . import test_list_current
 from . import test_zkteco_pull
 from . import test_terminal_screens
