@@ -14,8 +14,10 @@
     "data": [
         "security/onecard_security.xml",
         "security/ir.model.access.csv",
+        "security/onecard_approval_security.xml",
         "data/onecard_data.xml",
         "data/onecard_cron.xml",
+        "data/onecard_approval_data.xml",
         "wizard/onecard_issue_wizard_views.xml",
         "wizard/onecard_card_operation_wizard_views.xml",
         "views/onecard_meal_period_views.xml",
@@ -43,6 +45,9 @@
         "wizard/onecard_reconciliation_views.xml",
         "views/res_config_settings_accounting_views.xml",
         "views/hr_department_views.xml",
+        "views/onecard_approval_request_views.xml",
+        "views/res_config_settings_approval_views.xml",
+        "wizard/onecard_card_operation_wizard_approval_views.xml",
     ],
     "demo": [
         "data/onecard_demo.xml",

@@ -37,3 +37,5 @@ from . import onecard_settlement_line
 from . import account_move
 from . import onecard_demo
 from . import onecard_demo_week
+from . import res_company_approval, res_config_settings_approval
+from . import onecard_approval_request, onecard_approval_booking

@@ -4,3 +4,4 @@ from . import onecard_settle_wizard
 from . import onecard_desk
 from . import onecard_reconciliation
 from . import onecard_reconciliation_line
+from . import onecard_card_operation_wizard_approval
