@@ -83,7 +83,7 @@ class OnecardApprovalRequest(models.Model):
             ledger._check_card(
                 card, CARD_STATES[kind], payout=kind in ("refund", "return")
             )
-        if method:
+        if kind in ("refund", "return"):
             ledger._method(method, company)
         if kind in ("refund", "back_entry"):
             amount = ledger._check_amount(amount)
@@ -94,7 +94,8 @@ class OnecardApprovalRequest(models.Model):
                 "requester_id": self.env.uid,
                 "reason": reason.strip(),
                 "cardholder_id": holder.id,
-                "card_id": card and card.id,
+                "card_id": (card or target.card_id).id if (card or target) else False,
+                "card_state": kind in CARD_STATES and card.state,
                 "amount": amount,
                 "payment_method_id": method and method.id,
                 "target_operation_id": target and target.id,
@@ -147,6 +148,18 @@ class OnecardApprovalRequest(models.Model):
         self.ensure_one()
         ledger = self.env["onecard.ledger"]
         card, key = self.card_id, self.idempotency_key
+        if self.kind in CARD_STATES and card.state != self.card_state:
+            states = dict(card._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Card %(card)s was %(then)s when %(name)s was asked for and is "
+                    "%(now)s now: reject the request and ask again.",
+                    card=card.number,
+                    then=states.get(self.card_state, ""),
+                    now=card._state_label(),
+                    name=self.name,
+                )
+            )
         if self.kind == "refund":
             return ledger.refund(card, self.amount, self.payment_method_id, key=key)
         if self.kind == "return":

@@ -11,6 +11,8 @@ request in another state or change what it books.
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .onecard_card import CARD_STATES
+
 APPROVAL_KINDS = [
     ("refund", "Refund"),
     ("return", "Card Return"),
@@ -65,6 +67,13 @@ class OnecardApprovalRequest(models.Model):
     )
     card_id = fields.Many2one(
         "onecard.card", readonly=True, ondelete="restrict", check_company=True
+    )
+    card_state = fields.Selection(
+        CARD_STATES,
+        string="Card State Then",
+        readonly=True,
+        help="The card's state when the request was made: approval is refused when "
+        "it changed since.",
     )
     amount = fields.Monetary(
         readonly=True, help="What the operation pays out, corrects or charges."

@@ -28,3 +28,4 @@ from . import test_state_guard
 from . import test_receipt
 from . import test_demo_data
 from . import test_business_time
+from . import test_approval
