@@ -30,3 +30,4 @@ from . import test_demo_data
 from . import test_business_time
 from . import test_approval
 from . import test_approval_concurrency
+from . import test_approval_http
