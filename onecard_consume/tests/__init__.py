@@ -31,3 +31,4 @@ from . import test_business_time
 from . import test_approval
 from . import test_approval_concurrency
 from . import test_approval_http
+from . import test_approval_access
