@@ -63,9 +63,7 @@ class OnecardApprovalRequest(models.Model):
                     or company.currency_id.compare_amounts(known.amount, amount or 0.0)
                 ):
                     raise UserError(
-                        self.env._(
-                            "This idempotency key was used for another request."
-                        )
+                        self.env._("This idempotency key was used for another request.")
                     )
                 return known._answer()
         labels = dict(self._fields["kind"]._description_selection(self.env))
@@ -209,15 +207,12 @@ class OnecardApprovalRequest(models.Model):
         requester (active internal users only)."""
         self.ensure_one()
         group = self.env.ref(MANAGER_GROUP)
-        return (
-            group.sudo()
-            .users.filtered(
-                lambda user: user.active
-                and not user.share
-                and self.company_id in user.company_ids
-                and user != self.requester_id
-                and user.id != 1  # OdooBot / __system__
-            )
+        return group.sudo().users.filtered(
+            lambda user: user.active
+            and not user.share
+            and self.company_id in user.company_ids
+            and user != self.requester_id
+            and user.id != 1  # OdooBot / __system__
         )
 
     def _notify_managers(self):

@@ -151,7 +151,10 @@ class OnecardApprovalRequest(models.Model):
     def write(self, vals):
         if not self.env.su:
             fields_written = set(vals) - USER_WRITABLE
-            if any(not name.startswith(("message_", "activity_")) for name in fields_written):
+            if any(
+                not name.startswith(("message_", "activity_"))
+                for name in fields_written
+            ):
                 raise UserError(
                     self.env._(
                         "Approval requests change only through their buttons: "

@@ -12,7 +12,9 @@ class ApprovalCase(OperationsCase):
         super().setUpClass()
         cls.Request = cls.env["onecard.approval.request"]
         cls.manager = new_test_user(
-            cls.env, login="oc_apr_manager", groups="onecard_consume.group_onecard_manager"
+            cls.env,
+            login="oc_apr_manager",
+            groups="onecard_consume.group_onecard_manager",
         )
         cls.manager2 = new_test_user(
             cls.env,

@@ -131,7 +131,11 @@ class TestApprovalThreshold(ApprovalCase):
         self.assertFalse(wizard.approval_needed)
         self.assertEqual(action["params"]["type"], "success")
         self.assertBalances(self.dora, cash=188.0)
-        for value, amount, held in ((50, 12.0, False), (10, 12.0, True), (0, 1.0, True)):
+        for value, amount, held in (
+            (50, 12.0, False),
+            (10, 12.0, True),
+            (0, 1.0, True),
+        ):
             with self.subTest(threshold=value, amount=amount):
                 self.threshold(value)
                 before = self.balances(self.dora)["cash"]

@@ -126,7 +126,9 @@ class TestApprovalBooks(CardMoneyCase):
 
     def test_settled_after_approval(self):
         manager = new_test_user(
-            self.env, login="oc_apr_books", groups="onecard_consume.group_onecard_manager"
+            self.env,
+            login="oc_apr_books",
+            groups="onecard_consume.group_onecard_manager",
         )
         self.company.write({"onecard_approval": True, "onecard_approval_threshold": 0})
         Request = self.env["onecard.approval.request"]

@@ -71,9 +71,12 @@ class TestApprovalConcurrency(TransactionCase):
                     f"AND {column} = ANY(%s)",
                     ["onecard.approval.request", request],
                 )
-            cr.execute("DELETE FROM onecard_approval_request WHERE id = ANY(%s)", [request])
             cr.execute(
-                "SELECT id FROM onecard_operation WHERE cardholder_id = %s", [ids["holder"]]
+                "DELETE FROM onecard_approval_request WHERE id = ANY(%s)", [request]
+            )
+            cr.execute(
+                "SELECT id FROM onecard_operation WHERE cardholder_id = %s",
+                [ids["holder"]],
             )
             ops = [r[0] for r in cr.fetchall()]
             cr.execute(
