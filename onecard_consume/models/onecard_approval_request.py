@@ -96,9 +96,7 @@ class OnecardApprovalRequest(models.Model):
     idempotency_key = fields.Char(readonly=True, copy=False)
     decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
     decision_date = fields.Datetime(string="Decided On", readonly=True)
-    decision_note = fields.Text(
-        string="Decision Note", help="Why the request was rejected (required then)."
-    )
+    decision_note = fields.Text(help="Why the request was rejected (required then).")
     operation_id = fields.Many2one(
         "onecard.operation",
         string="Booked Operation",

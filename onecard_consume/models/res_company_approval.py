@@ -2,7 +2,9 @@ from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    """The four-eyes approval settings (docs/approval.md)."""
+
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     # A Boolean beside the amount: a Monetary reads 0.00 when empty, and 0 has a
     # meaning of its own here (every such operation needs approval).

@@ -2,7 +2,9 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    """The approval settings of res_company_approval.py."""
+
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     onecard_approval = fields.Boolean(
         related="company_id.onecard_approval", readonly=False
