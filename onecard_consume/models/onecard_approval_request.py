@@ -105,6 +105,10 @@ class OnecardApprovalRequest(models.Model):
         help="The operation the engine booked when the request was approved.",
     )
     is_requester = fields.Boolean(compute="_compute_is_requester")
+    can_decide = fields.Boolean(
+        compute="_compute_is_requester",
+        help="The user is a OneCard manager and not the requester.",
+    )
 
     _sql_constraints = [
         (
@@ -116,8 +120,10 @@ class OnecardApprovalRequest(models.Model):
 
     @api.depends_context("uid")
     def _compute_is_requester(self):
+        manager = self.env.user.has_group(MANAGER_GROUP)
         for request in self:
             request.is_requester = request.requester_id == self.env.user
+            request.can_decide = manager and not request.is_requester
 
     @api.depends("name", "kind", "cardholder_id")
     def _compute_display_name(self):
@@ -160,7 +166,7 @@ class OnecardApprovalRequest(models.Model):
                     )
                 )
             if "decision_note" in vals:
-                self._check_decider(allow_requester=True)
+                self._check_decider()
                 if any(request.state != "pending" for request in self):
                     raise UserError(
                         self.env._("Only a pending request can be annotated.")
@@ -244,13 +250,11 @@ class OnecardApprovalRequest(models.Model):
         return True
 
     # ------------------------------------------------------------ checks
-    def _check_decider(self, allow_requester=False):
+    def _check_decider(self):
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
                 self.env._("Only a OneCard manager can decide on approval requests.")
             )
-        if allow_requester:
-            return
         for request in self:
             if request.requester_id == self.env.user:
                 raise AccessError(
