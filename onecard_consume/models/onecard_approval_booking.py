@@ -70,8 +70,8 @@ class OnecardApprovalRequest(models.Model):
         if not (reason or "").strip():
             raise UserError(
                 self.env._(
-                    "%(operation)s of %(amount)s needs a manager's approval: give a "
-                    "reason.",
+                    "%(operation)s of %(amount)s needs a manager's approval: ask "
+                    "for it at the desk, with a reason.",
                     operation=labels[kind],
                     amount=company.currency_id.format(amount or 0.0),
                 )
