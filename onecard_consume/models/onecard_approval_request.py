@@ -94,13 +94,16 @@ class OnecardApprovalRequest(models.Model):
         readonly=True, help="When the meal of a back-entry was eaten."
     )
     idempotency_key = fields.Char(readonly=True, copy=False)
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one(
+        "res.users", string="Decided By", readonly=True, tracking=True
+    )
     decision_date = fields.Datetime(string="Decided On", readonly=True)
     decision_note = fields.Text(help="Why the request was rejected (required then).")
     operation_id = fields.Many2one(
         "onecard.operation",
         string="Booked Operation",
         readonly=True,
+        tracking=True,
         ondelete="restrict",
         help="The operation the engine booked when the request was approved.",
     )
