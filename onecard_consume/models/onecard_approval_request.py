@@ -189,6 +189,11 @@ class OnecardApprovalRequest(models.Model):
             if request.requester_id != self.env.user and not self.env.su:
                 raise UserError(self.env._("Only the requester can submit a request."))
             request.sudo().write({"state": "pending"})
+            # the request was created in this transaction: tracking skips it
+            request.sudo().message_post(
+                body=self.env._("Sent for approval: %s", request.reason),
+                author_id=request.requester_id.partner_id.id,
+            )
             request._notify_managers()
         return True
 

@@ -137,3 +137,15 @@ class TestApprovalHttp(HttpCase):
         )
         self.assertEqual(request.operation_id.kind, "refund")
         self.assertBooked(20.0)
+        # the chatter keeps the trail: pending, then approved by the manager
+        states = request.message_ids.sudo().tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "state"
+        )
+        self.assertEqual(states.mapped("new_value_char"), ["Approved"])
+        sent = request.message_ids.filtered(
+            lambda message: "Sent for approval" in (message.body or "")
+        )
+        self.assertEqual(sent.author_id, self.operator.partner_id)
+        self.assertIn("Leaves the company", sent.body)
+        approved = states.filtered(lambda v: v.new_value_char == "Approved")
+        self.assertEqual(approved.mail_message_id.author_id, self.manager.partner_id)
