@@ -47,3 +47,5 @@ from . import onecard_settlement_reclass, onecard_settlement_payroll
 from . import onecard_cardholder_debt
 from . import onecard_payroll_deduction, onecard_payroll_deduction_line
 from . import onecard_ledger_payroll
+from . import res_company_approval, res_config_settings_approval
+from . import onecard_approval_request, onecard_approval_booking

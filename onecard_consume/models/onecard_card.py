@@ -184,9 +184,15 @@ class OnecardCard(models.Model):
             self, amount, method, key=key, reference=reference
         )
 
-    def refund(self, amount, method, key=None):
-        """Pay part of the balance back with ``method`` (never below zero)."""
-        return self._desk_ledger().refund(self, amount, method, key=key)
+    def refund(self, amount, method, key=None, reason=None):
+        """Pay part of the balance back with ``method`` (never below zero). Above
+        the company's approval threshold: a pending approval request instead (its
+        answer: approval_request_id), which needs ``reason``."""
+        ledger = self._desk_ledger()
+        held = self.env["onecard.approval.request"]._hold(
+            "refund", self.cardholder_id, amount, reason, self, method, key=key
+        )
+        return held or ledger.refund(self, amount, method, key=key)
 
     def report_lost(self):
         """Block the card at once (active or frozen); it can be unlocked if found."""
@@ -211,9 +217,15 @@ class OnecardCard(models.Model):
         the balance and the deposit follow. Return the new card."""
         return self._desk_ledger().replace_card(self, new_uid, number=number)
 
-    def return_card(self, method):
-        """Take the card back: pay out its balance and deposit with ``method``."""
-        return self._desk_ledger().return_card(self, method)
+    def return_card(self, method, reason=None):
+        """Take the card back: pay out its balance and deposit with ``method``.
+        Paying out more than the approval threshold: a request, as for refund."""
+        ledger = self._desk_ledger()
+        Request = self.env["onecard.approval.request"]
+        held = Request._hold(
+            "return", self.cardholder_id, Request._payout(self), reason, self, method
+        )
+        return held or ledger.return_card(self, method)
 
     def _set_state(self, state, reason=None, allowed_from=None):
         """Change card state with history; refuses illegal transitions clearly."""

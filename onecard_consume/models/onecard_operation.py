@@ -150,4 +150,7 @@ class OnecardOperation(models.Model):
         """
         self.ensure_one()
         self.cardholder_id.check_access("write")
-        return self.env["onecard.ledger"].correct(self, reason)
+        held = self.env["onecard.approval.request"]._hold(
+            "correction", self.cardholder_id, self.amount, reason, target=self
+        )
+        return held or self.env["onecard.ledger"].correct(self, reason)

@@ -33,3 +33,7 @@ from . import test_month_close
 from . import test_debt
 from . import test_payroll_deduction
 from . import test_payroll_concurrency
+from . import test_approval
+from . import test_approval_concurrency
+from . import test_approval_http
+from . import test_approval_access

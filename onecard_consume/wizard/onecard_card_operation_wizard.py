@@ -120,6 +120,12 @@ class OnecardCardOperationWizard(models.TransientModel):
         if not self.cardholder_id:
             raise UserError(self.env._("Choose the cardholder."))
         done = getattr(self, f"_do_{self.operation}")() or {}
+        if done.get("approval_request_id"):  # nothing booked: a manager decides
+            return (
+                self.env["onecard.approval.request"]
+                .browse(done["approval_request_id"])
+                ._sent_action()
+            )
         label = dict(self._fields["operation"]._description_selection(self.env))[
             self.operation
         ]
@@ -140,7 +146,9 @@ class OnecardCardOperationWizard(models.TransientModel):
         )
 
     def _do_refund(self):
-        return self.card_id.refund(self.amount, self.payment_method_id)
+        return self.card_id.refund(
+            self.amount, self.payment_method_id, reason=self.reason
+        )
 
     def _do_report_lost(self):
         self.card_id.report_lost()
@@ -166,7 +174,7 @@ class OnecardCardOperationWizard(models.TransientModel):
         return {"uid": new.uid}
 
     def _do_return(self):
-        return self.card_id.return_card(self.payment_method_id)
+        return self.card_id.return_card(self.payment_method_id, reason=self.reason)
 
     def _do_transfer(self):
         self.cardholder_id.transfer(
@@ -180,7 +188,7 @@ class OnecardCardOperationWizard(models.TransientModel):
             raise UserError(
                 self.env._("This consumption belongs to another cardholder.")
             )
-        self.operation_id.correct(self.reason)
+        return self.operation_id.correct(self.reason)
 
     def _do_back_entry(self):
         if not self.terminal_id:
@@ -189,6 +197,18 @@ class OnecardCardOperationWizard(models.TransientModel):
             raise UserError(self.env._("A back-entry needs a reason."))
         if not self.amount or self.amount <= 0:
             raise UserError(self.env._("The amount must be a positive number."))
+        self.card_id.check_access("write")
+        held = self.env["onecard.approval.request"]._hold(
+            "back_entry",
+            self.cardholder_id,
+            self.amount,
+            self.reason,
+            self.card_id,
+            terminal=self.terminal_id,
+            business_time=self.business_time,
+        )
+        if held:
+            return held
         answer = self.env["onecard.consumption"].swipe(
             self.terminal_id,
             self.card_id.uid,

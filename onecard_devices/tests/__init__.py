@@ -13,3 +13,4 @@ from . import test_list_current
 from . import test_zkteco_pull
 from . import test_terminal_screens
 from . import test_demo_terminals
+from . import test_terminal_api_cashier_approval
