@@ -10,10 +10,11 @@
     "maintainers": ["OneCard"],
     "website": "https://github.com/OneCard/onecard",
     "development_status": "Beta",
-    "depends": ["hr", "account", "mail"],
+    "depends": ["hr", "account", "mail", "portal", "payment"],
     "data": [
         "security/onecard_security.xml",
         "security/ir.model.access.csv",
+        "security/onecard_portal_security.xml",
         "data/onecard_data.xml",
         "data/onecard_cron.xml",
         "wizard/onecard_issue_wizard_views.xml",
@@ -43,6 +44,8 @@
         "wizard/onecard_reconciliation_views.xml",
         "views/res_config_settings_accounting_views.xml",
         "views/hr_department_views.xml",
+        "views/onecard_cardholder_portal_views.xml",
+        "views/onecard_portal_templates.xml",
     ],
     "demo": [
         "data/onecard_demo.xml",

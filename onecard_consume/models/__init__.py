@@ -37,3 +37,6 @@ from . import onecard_settlement_line
 from . import account_move
 from . import onecard_demo
 from . import onecard_demo_week
+from . import res_company_portal, res_config_settings_portal
+from . import onecard_cardholder_portal, onecard_portal_access
+from . import onecard_payment_method_online, payment_provider, payment_transaction

@@ -1,0 +1,283 @@
+"""The cardholder's self-service portal: /my/onecard.
+
+Every page browses the account as the logged-in user, so the record rules
+(security/onecard_portal_security.xml) decide what exists for them; an account
+that is not theirs answers like one that does not exist (redirect to /my).
+Money moves only through the engine (report lost: the desk's path; top-up:
+payment.transaction, booked when it is done).
+"""
+
+import calendar
+from datetime import date, datetime, time
+
+from werkzeug.exceptions import NotFound
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.payment import utils as payment_utils
+from odoo.addons.payment.controllers.portal import PaymentPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+ROWS_PER_PAGE = 20
+ROW_KINDS = ("topup", "consume", "refund", "subsidy_grant", "correction")
+
+
+class OnecardPortal(PaymentPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "onecard_count" in counters:
+            Holder = request.env["onecard.cardholder"]
+            values["onecard_count"] = (
+                Holder.search_count([]) if Holder.has_access("read") else 0
+            )
+        return values
+
+    # ------------------------------------------------------------ helpers
+    def _onecard_holder(self, holder_id):
+        holder = request.env["onecard.cardholder"].browse(holder_id)
+        try:
+            holder._portal_check()
+        except (AccessError, MissingError):
+            raise NotFound() from None
+        return holder
+
+    def _onecard_redirect(self, holder, message=None, error=None, anchor=""):
+        url = f"/my/onecard/{holder.id}"
+        params = []
+        if message:
+            params.append(f"message={message}")
+        if error:
+            params.append(f"error={error}")
+        return request.redirect(url + ("?" + "&".join(params) if params else "") + anchor)
+
+    @staticmethod
+    def _onecard_date(value):
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    # -------------------------------------------------------------- pages
+    @http.route("/my/onecard", type="http", auth="user", website=True)
+    def onecard_home(self, **kw):
+        Holder = request.env["onecard.cardholder"]
+        holders = Holder.search([]) if Holder.has_access("read") else Holder
+        if len(holders) == 1:
+            return request.redirect(f"/my/onecard/{holders.id}")
+        values = self._prepare_portal_layout_values()
+        values.update(holders=holders, page_name="onecard")
+        return request.render("onecard_consume.portal_my_onecard_list", values)
+
+    @http.route(
+        ["/my/onecard/<int:holder_id>", "/my/onecard/<int:holder_id>/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def onecard_account(
+        self, holder_id, page=1, kind=None, date_from=None, date_to=None, **kw
+    ):
+        holder = self._onecard_holder(holder_id)
+        domain = [("cardholder_id", "=", holder.id)]
+        if kind in ROW_KINDS:
+            domain.append(("kind", "=", kind))
+        start, end = self._onecard_date(date_from), self._onecard_date(date_to)
+        if start:
+            domain.append(("business_time", ">=", datetime.combine(start, time.min)))
+        if end:
+            domain.append(("business_time", "<=", datetime.combine(end, time.max)))
+        Row = request.env["onecard.transaction"]
+        url_args = {
+            k: v
+            for k, v in (("kind", kind), ("date_from", start), ("date_to", end))
+            if v
+        }
+        pager = portal_pager(
+            url=f"/my/onecard/{holder.id}",
+            url_args=url_args,
+            total=Row.search_count(domain),
+            page=page,
+            step=ROWS_PER_PAGE,
+        )
+        rows = Row.search(domain, limit=ROWS_PER_PAGE, offset=pager["offset"])
+        wallets = {w.kind: w for w in holder.wallet_ids}
+        subsidy_expiry = holder._portal_subsidy_expiry()
+        txs = request.env["payment.transaction"].search(
+            [("onecard_cardholder_id", "=", holder.id)], limit=10, order="id desc"
+        )
+        today = fields.Date.context_today(holder)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            holder=holder,
+            wallets=wallets,
+            subsidy_expiry=subsidy_expiry,
+            rows=rows,
+            pager=pager,
+            kind=kind,
+            kinds=[
+                (k, label)
+                for k, label in Row._fields["kind"]._description_selection(
+                    request.env
+                )
+                if k in ROW_KINDS
+            ],
+            date_from=start,
+            date_to=end,
+            payment_txs=txs,
+            statement_months=[
+                date(today.year - (today.month - i <= 0), (today.month - i - 1) % 12 + 1, 1)
+                for i in range(6)
+            ],
+            statements=holder._portal_has_statements(),
+            page_name="onecard",
+            message=kw.get("message"),
+            error=kw.get("error"),
+        )
+        return request.render("onecard_consume.portal_my_onecard", values)
+
+    @http.route(
+        "/my/onecard/<int:holder_id>/card/<int:card_id>/lost",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def onecard_report_lost(self, holder_id, card_id, **kw):
+        holder = self._onecard_holder(holder_id)
+        try:
+            holder._portal_report_lost(card_id)
+        except AccessError:
+            raise NotFound() from None
+        except UserError as error:
+            return self._onecard_redirect(holder, error=error.args[0])
+        return self._onecard_redirect(holder, message="lost")
+
+    @http.route(
+        "/my/onecard/<int:holder_id>/pin",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def onecard_change_pin(self, holder_id, old_pin=None, new_pin=None, **kw):
+        holder = self._onecard_holder(holder_id)
+        try:
+            if new_pin != kw.get("confirm_pin"):
+                raise UserError(request.env._("The two new PINs differ."))
+            done = holder._portal_change_pin(old_pin, new_pin)
+        except (UserError, ValidationError) as error:
+            return self._onecard_redirect(holder, error=error.args[0])
+        if not done:
+            return self._onecard_redirect(
+                holder, error=request.env._("The current PIN is wrong.")
+            )
+        return self._onecard_redirect(holder, message="pin")
+
+    @http.route(
+        "/my/onecard/<int:holder_id>/statement/<int:year>/<int:month>",
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def onecard_statement(self, holder_id, year, month, **kw):
+        holder = self._onecard_holder(holder_id)
+        if not (1 <= month <= 12 and 2000 <= year <= 2100):
+            raise NotFound()
+        result = holder._portal_statement_pdf(year, month)
+        if not result:
+            raise NotFound()
+        pdf, name = result
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", f'inline; filename="{name}"'),
+            ],
+        )
+
+    # ------------------------------------------------------------- top-up
+    @http.route(
+        "/my/onecard/<int:holder_id>/topup", type="http", auth="user", website=True
+    )
+    def onecard_topup(self, holder_id, amount=None, **kw):
+        holder = self._onecard_holder(holder_id)
+        try:
+            amount = holder._portal_check_topup_amount(self._cast_as_float(amount))
+            holder._portal_topup_card()
+        except UserError as error:
+            return self._onecard_redirect(holder, error=error.args[0], anchor="#topup")
+        partner = request.env.user.partner_id
+        company = holder.company_id
+        currency = company.currency_id
+        providers = (
+            request.env["payment.provider"]
+            .sudo()
+            ._get_compatible_providers(
+                company.id, partner.id, amount, currency_id=currency.id
+            )
+        )
+        methods = (
+            request.env["payment.method"]
+            .sudo()
+            ._get_compatible_payment_methods(
+                providers.ids, partner.id, currency_id=currency.id
+            )
+        )
+        tokens = (
+            request.env["payment.token"]
+            .sudo()
+            ._get_available_tokens(providers.ids, partner.id)
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            holder=holder,
+            page_name="onecard",
+            res_company=company,
+            reference_prefix=f"OC-{holder.code}",
+            amount=amount,
+            currency=currency,
+            partner_id=partner.id,
+            providers_sudo=providers,
+            payment_methods_sudo=methods,
+            tokens_sudo=tokens,
+            show_tokenize_input_mapping=self._compute_show_tokenize_input_mapping(
+                providers
+            ),
+            transaction_route=f"/my/onecard/{holder.id}/topup/transaction",
+            landing_route=f"/my/onecard/{holder.id}",
+            access_token=payment_utils.generate_access_token(
+                partner.id, amount, currency.id
+            ),
+        )
+        return request.render("onecard_consume.portal_my_onecard_topup", values)
+
+    @http.route(
+        "/my/onecard/<int:holder_id>/topup/transaction", type="json", auth="user"
+    )
+    def onecard_topup_transaction(
+        self, holder_id, amount, currency_id, partner_id, access_token, **kwargs
+    ):
+        holder = self._onecard_holder(holder_id)
+        amount = holder._portal_check_topup_amount(float(amount or 0))
+        partner = request.env.user.partner_id
+        if partner_id != partner.id or not payment_utils.check_access_token(
+            access_token, partner_id, amount, currency_id
+        ):
+            raise ValidationError(request.env._("The access token is invalid."))
+        if currency_id != holder.company_id.currency_id.id:
+            raise ValidationError(request.env._("Top-ups are in the card's currency."))
+        holder._portal_topup_card()
+        self._validate_transaction_kwargs(kwargs, ("reference_prefix",))
+        kwargs.pop("landing_route", None)
+        tx_sudo = self._create_transaction(
+            amount=amount,
+            currency_id=currency_id,
+            partner_id=partner.id,
+            landing_route=f"/my/onecard/{holder.id}",
+            custom_create_values={"onecard_cardholder_id": holder.id},
+            **kwargs,
+        )
+        return tx_sudo._get_processing_values()
