@@ -1,99 +1,72 @@
 """What portal users may read of the card models.
 
 Record rules (security/onecard_portal_security.xml) decide which records a
-portal user sees (their own accounts and their dependants'); these lists decide
-which fields of them: ``read`` / ``search_read`` / ``web_search_read`` as a
-portal user answer only these, and asking for another field is an AccessError.
-The five small extensions sit in one file because they are one policy.
+portal user sees (their own accounts and their dependants'); here the fields
+that stay internal are given ``groups="base.group_user"``, Odoo's own field
+protection: ``read`` / ``search_read`` as a portal user leave them out, and
+asking for one by name is an AccessError. The engine reads them in SQL, and
+the portal's own methods (report lost, PIN, top-up) through sudo after the
+record rules decided. Five small extensions in one file: they are one policy.
 """
 
-from odoo import models
-from odoo.exceptions import AccessError
+from odoo import fields, models
+
+INTERNAL = "base.group_user"
 
 
-def restrict_portal_fields(records, operation, field_names, allowed):
-    env = records.env
-    if env.su or not env.user.share:
-        return field_names
-    if field_names is None:
-        return [name for name in records._fields if name in allowed]
-    refused = [
-        name for name in field_names if name in records._fields and name not in allowed
-    ]
-    if refused:
-        raise AccessError(
-            env._(
-                "You may not read %(fields)s of %(model)s.",
-                fields=", ".join(refused),
-                model=records._description,
-            )
-        )
-    return field_names
-
-
-COMMON = {"id", "display_name", "company_id", "currency_id", "cardholder_id"}
-HOLDER_FIELDS = COMMON - {"cardholder_id"} | {
-    "name",
-    "code",
-    "state",
-    "card_ids",
-    "wallet_ids",
-    "cash_balance",
-    "subsidy_balance",
-    "temporary_balance",
-    "deposit_balance",
-}
-CARD_FIELDS = COMMON | {"number", "kind", "state", "expiry_date"}
-WALLET_FIELDS = COMMON | {"kind", "balance"}
-ROW_FIELDS = COMMON | {
-    "operation_id",
-    "kind",
-    "wallet_kind",
-    "card_id",
-    "amount",
-    "balance_after",
-    "business_time",
-}
-OPERATION_FIELDS = COMMON | {
-    "name",
-    "kind",
-    "state",
-    "card_id",
-    "amount",
-    "business_time",
-    "reason_code",
-    "message",
-}
-
-
-class _PortalFields:
-    _portal_fields = frozenset()
-
-    def check_field_access_rights(self, operation, field_names):
-        field_names = super().check_field_access_rights(operation, field_names)
-        return restrict_portal_fields(self, operation, field_names, self._portal_fields)
-
-
-class OnecardCardholder(_PortalFields, models.Model):
+class OnecardCardholder(models.Model):
     _inherit = "onecard.cardholder"
-    _portal_fields = HOLDER_FIELDS
+
+    employee_id = fields.Many2one(groups=INTERNAL)
+    department_id = fields.Many2one(groups=INTERNAL)
+    category_id = fields.Many2one(groups=INTERNAL)
+    pin_failures = fields.Integer(groups=INTERNAL)
+    pin_locked_until = fields.Datetime(groups=INTERNAL)
+    usage_day = fields.Date(groups=INTERNAL)
+    usage_day_amount = fields.Monetary(groups=INTERNAL)
+    usage_meal_key = fields.Char(groups=INTERNAL)
+    usage_meal_amount = fields.Monetary(groups=INTERNAL)
+    usage_meal_count = fields.Integer(groups=INTERNAL)
+    last_swipe_at = fields.Datetime(groups=INTERNAL)
+    subsidy_pending = fields.Boolean(groups=INTERNAL)
+    last_swipe_terminal_id = fields.Many2one(groups=INTERNAL)
+    partner_id = fields.Many2one(groups=INTERNAL)
+    guardian_ids = fields.Many2many(groups=INTERNAL)
 
 
-class OnecardCard(_PortalFields, models.Model):
+class OnecardCard(models.Model):
     _inherit = "onecard.card"
-    _portal_fields = CARD_FIELDS
+
+    uid = fields.Char(groups=INTERNAL)
+    user_id = fields.Many2one(groups=INTERNAL)
+    history_ids = fields.One2many(groups=INTERNAL)
+    replaced_by_id = fields.Many2one(groups=INTERNAL)
 
 
-class OnecardWallet(_PortalFields, models.Model):
+class OnecardWallet(models.Model):
     _inherit = "onecard.wallet"
-    _portal_fields = WALLET_FIELDS
+
+    chain_head = fields.Char(groups=INTERNAL)
 
 
-class OnecardTransaction(_PortalFields, models.Model):
+class OnecardTransaction(models.Model):
     _inherit = "onecard.transaction"
-    _portal_fields = ROW_FIELDS
+
+    department_id = fields.Many2one(groups=INTERNAL)
+    analytic_account_id = fields.Many2one(groups=INTERNAL)
+    payable_partner_id = fields.Many2one(groups=INTERNAL)
+    idempotency_key = fields.Char(groups=INTERNAL)
+    prev_hash = fields.Char(groups=INTERNAL)
+    hash = fields.Char(groups=INTERNAL)
+    settlement_id = fields.Many2one(groups=INTERNAL)
 
 
-class OnecardOperation(_PortalFields, models.Model):
+class OnecardOperation(models.Model):
     _inherit = "onecard.operation"
-    _portal_fields = OPERATION_FIELDS
+
+    idempotency_key = fields.Char(groups=INTERNAL)
+    terminal_seq = fields.Integer(groups=INTERNAL)
+    terminal_epoch = fields.Integer(groups=INTERNAL)
+    request_digest = fields.Char(groups=INTERNAL)
+    result = fields.Json(groups=INTERNAL)
+    note = fields.Char(groups=INTERNAL)

@@ -1,22 +1,5 @@
 from odoo import fields, models
 
-from .onecard_portal_access import restrict_portal_fields
-
-# What a portal user reads of a payment transaction (record rules decide which).
-PORTAL_FIELDS = {
-    "id",
-    "display_name",
-    "reference",
-    "amount",
-    "currency_id",
-    "state",
-    "provider_id",
-    "create_date",
-    "last_state_change",
-    "operation",
-    "onecard_cardholder_id",
-}
-
 
 class PaymentTransaction(models.Model):
     """Online top-ups: a transaction linked to a cardholder books ONE top-up
@@ -38,11 +21,13 @@ class PaymentTransaction(models.Model):
         readonly=True,
         copy=False,
         ondelete="restrict",
+        groups="base.group_user",
     )
-
-    def check_field_access_rights(self, operation, field_names):
-        field_names = super().check_field_access_rights(operation, field_names)
-        return restrict_portal_fields(self, operation, field_names, PORTAL_FIELDS)
+    # Portal users read their card top-ups (record rule); not the provider's data.
+    provider_reference = fields.Char(groups="base.group_user")
+    token_id = fields.Many2one(groups="base.group_user")
+    state_message = fields.Text(groups="base.group_user")
+    landing_route = fields.Char(groups="base.group_user")
 
     def _create_child_transaction(self, amount, is_refund=False, **custom_create_values):
         if self.onecard_cardholder_id:

@@ -28,3 +28,6 @@ from . import test_state_guard
 from . import test_receipt
 from . import test_demo_data
 from . import test_business_time
+from . import test_portal_access
+from . import test_portal_selfservice
+from . import test_portal_topup
