@@ -257,26 +257,26 @@ class OnecardPortal(PaymentPortal):
     @http.route(
         "/my/onecard/<int:holder_id>/topup/transaction", type="json", auth="user"
     )
-    def onecard_topup_transaction(
-        self, holder_id, amount, currency_id, partner_id, access_token, **kwargs
-    ):
+    def onecard_topup_transaction(self, holder_id, amount, access_token, **kwargs):
+        """The payment form's transaction route: the card's currency, the user's
+        partner, the amount the access token was made for."""
         holder = self._onecard_holder(holder_id)
         amount = holder._portal_check_topup_amount(float(amount or 0))
         partner = request.env.user.partner_id
-        if partner_id != partner.id or not payment_utils.check_access_token(
-            access_token, partner_id, amount, currency_id
+        currency = holder.company_id.currency_id
+        if not payment_utils.check_access_token(
+            access_token, partner.id, amount, currency.id
         ):
             raise ValidationError(request.env._("The access token is invalid."))
-        if currency_id != holder.company_id.currency_id.id:
-            raise ValidationError(request.env._("Top-ups are in the card's currency."))
         holder._portal_topup_card()
-        self._validate_transaction_kwargs(kwargs, ("reference_prefix",))
+        self._validate_transaction_kwargs(kwargs)
         kwargs.pop("landing_route", None)
         tx_sudo = self._create_transaction(
             amount=amount,
-            currency_id=currency_id,
+            currency_id=currency.id,
             partner_id=partner.id,
             landing_route=f"/my/onecard/{holder.id}",
+            reference_prefix=f"OC-{holder.code}",
             custom_create_values={"onecard_cardholder_id": holder.id},
             **kwargs,
         )

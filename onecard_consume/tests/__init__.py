@@ -31,3 +31,4 @@ from . import test_business_time
 from . import test_portal_access
 from . import test_portal_selfservice
 from . import test_portal_topup
+from . import test_portal_http
