@@ -27,9 +27,12 @@ class OnecardCardholder(models.Model):
                 }
             )
         )
+        # force_report_rendering: a PDF under test mode too (Odoo renders HTML
+        # there otherwise); outside tests it changes nothing.
         pdf, _kind = (
             self.env["ir.actions.report"]
             .sudo()
+            .with_context(force_report_rendering=True)
             ._render_qweb_pdf(
                 "onecard_reports.onecard_report_statement_pdf", wizard.ids
             )

@@ -1,2 +1,3 @@
 from . import test_exports, test_reports, test_reports_desk
 from . import test_dashboard, test_pdf_names, test_report_paths
+from . import test_portal_statement
