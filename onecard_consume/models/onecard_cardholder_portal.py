@@ -49,17 +49,16 @@ class OnecardCardholder(models.Model):
 
     def action_grant_portal(self):
         """Open Odoo's portal wizard for these holders' contacts and guardians;
-        a holder without a contact gets one (name only: the wizard asks the mail)."""
+        a holder without a contact gets one (name only: the wizard asks the mail).
+        The wizard is Odoo's, with its rights (Contact Creation)."""
         self.check_access("write")
         for holder in self.filtered(lambda h: not h.partner_id):
             holder.partner_id = self.env["res.partner"].create(
                 {"name": holder.name, "company_id": holder.company_id.id}
             )
         partners = self.partner_id | self.guardian_ids
-        wizard = (
-            self.env["portal.wizard"]
-            .sudo()
-            .create({"partner_ids": [fields.Command.set(partners.ids)]})
+        wizard = self.env["portal.wizard"].create(
+            {"partner_ids": [fields.Command.set(partners.ids)]}
         )
         return wizard._action_open_modal()
 

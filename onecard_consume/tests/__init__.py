@@ -32,3 +32,4 @@ from . import test_portal_access
 from . import test_portal_selfservice
 from . import test_portal_topup
 from . import test_portal_http
+from . import test_portal_grant
