@@ -17,6 +17,7 @@
         "security/onecard_portal_security.xml",
         "data/onecard_data.xml",
         "data/onecard_cron.xml",
+        "data/onecard_portal_cron.xml",
         "wizard/onecard_issue_wizard_views.xml",
         "wizard/onecard_card_operation_wizard_views.xml",
         "views/onecard_meal_period_views.xml",

@@ -7,7 +7,6 @@ Money moves only through the engine (report lost: the desk's path; top-up:
 payment.transaction, booked when it is done).
 """
 
-import calendar
 from datetime import date, datetime, time
 
 from werkzeug.exceptions import NotFound
@@ -44,13 +43,10 @@ class OnecardPortal(PaymentPortal):
         return holder
 
     def _onecard_redirect(self, holder, message=None, error=None, anchor=""):
-        url = f"/my/onecard/{holder.id}"
-        params = []
-        if message:
-            params.append(f"message={message}")
-        if error:
-            params.append(f"error={error}")
-        return request.redirect(url + ("?" + "&".join(params) if params else "") + anchor)
+        """Back to the account page, with what happened kept in the session (not
+        in the URL: a link must not be able to show a text of its own)."""
+        request.session["onecard_portal_notice"] = {"message": message, "error": error}
+        return request.redirect(f"/my/onecard/{holder.id}{anchor}")
 
     @staticmethod
     def _onecard_date(value):
@@ -118,22 +114,23 @@ class OnecardPortal(PaymentPortal):
             kind=kind,
             kinds=[
                 (k, label)
-                for k, label in Row._fields["kind"]._description_selection(
-                    request.env
-                )
+                for k, label in Row._fields["kind"]._description_selection(request.env)
                 if k in ROW_KINDS
             ],
             date_from=start,
             date_to=end,
             payment_txs=txs,
             statement_months=[
-                date(today.year - (today.month - i <= 0), (today.month - i - 1) % 12 + 1, 1)
+                date(
+                    today.year - (today.month - i <= 0),
+                    (today.month - i - 1) % 12 + 1,
+                    1,
+                )
                 for i in range(6)
             ],
             statements=holder._portal_has_statements(),
             page_name="onecard",
-            message=kw.get("message"),
-            error=kw.get("error"),
+            **(request.session.pop("onecard_portal_notice", None) or {}),
         )
         return request.render("onecard_consume.portal_my_onecard", values)
 
@@ -174,6 +171,21 @@ class OnecardPortal(PaymentPortal):
                 holder, error=request.env._("The current PIN is wrong.")
             )
         return self._onecard_redirect(holder, message="pin")
+
+    @http.route(
+        "/my/onecard/<int:holder_id>/alert",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def onecard_alert(self, holder_id, threshold=None, **kw):
+        holder = self._onecard_holder(holder_id)
+        try:
+            holder._portal_set_alert(self._cast_as_float(threshold or "0"))
+        except UserError as error:
+            return self._onecard_redirect(holder, error=error.args[0])
+        return self._onecard_redirect(holder, message="alert")
 
     @http.route(
         "/my/onecard/<int:holder_id>/statement/<int:year>/<int:month>",

@@ -40,3 +40,4 @@ from . import onecard_demo_week
 from . import res_company_portal, res_config_settings_portal
 from . import onecard_cardholder_portal, onecard_portal_access
 from . import onecard_payment_method_online, payment_provider, payment_transaction
+from . import onecard_cardholder_alert

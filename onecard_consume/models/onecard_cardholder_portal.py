@@ -124,7 +124,11 @@ class OnecardCardholder(models.Model):
             holder.write(vals)
             return False
         holder.write(
-            {"pin_hash": hash_pin(new_pin), "pin_failures": 0, "pin_locked_until": False}
+            {
+                "pin_hash": hash_pin(new_pin),
+                "pin_failures": 0,
+                "pin_locked_until": False,
+            }
         )
         return True
 

@@ -8,8 +8,8 @@ class PaymentProvider(models.Model):
         """The card payment method of this provider, created on first use, its
         journal in the provider's company kept equal to the provider's journal."""
         self.ensure_one()
-        Method = self.env["onecard.payment.method"].sudo().with_context(
-            active_test=False
+        Method = (
+            self.env["onecard.payment.method"].sudo().with_context(active_test=False)
         )
         method = Method.search([("payment_provider_id", "=", self.id)], limit=1)
         if not method:

@@ -29,7 +29,9 @@ class PaymentTransaction(models.Model):
     state_message = fields.Text(groups="base.group_user")
     landing_route = fields.Char(groups="base.group_user")
 
-    def _create_child_transaction(self, amount, is_refund=False, **custom_create_values):
+    def _create_child_transaction(
+        self, amount, is_refund=False, **custom_create_values
+    ):
         if self.onecard_cardholder_id:
             custom_create_values.setdefault(
                 "onecard_cardholder_id", self.onecard_cardholder_id.id

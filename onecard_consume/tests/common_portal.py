@@ -37,7 +37,9 @@ def setup_portal_people(cls):
 def setup_demo_provider(cls):
     """The demo provider, published, with a journal of its own (so the test can
     tell its postings from the desk's bank)."""
-    cls.provider = cls.env.ref("payment.payment_provider_demo", raise_if_not_found=False)
+    cls.provider = cls.env.ref(
+        "payment.payment_provider_demo", raise_if_not_found=False
+    )
     if not cls.provider or cls.provider.code != "demo":
         cls.provider = None
         return

@@ -25,7 +25,9 @@ class TestPortalGrant(PortalCase):
         self.assertEqual(holder.partner_id, employee.work_contact_id)
 
     def test_invite_visitor(self):
-        visitor = self.env["onecard.cardholder"].create({"name": "Vic Visitor", "code": "V01"})
+        visitor = self.env["onecard.cardholder"].create(
+            {"name": "Vic Visitor", "code": "V01"}
+        )
         action = visitor.with_user(self.desk).action_grant_portal()
         self.assertEqual(action["res_model"], "portal.wizard")
         self.assertTrue(visitor.partner_id)
@@ -35,15 +37,23 @@ class TestPortalGrant(PortalCase):
         line.with_user(self.desk).action_grant_access()
         user = visitor.partner_id.user_ids
         self.assertTrue(user.has_group("base.group_portal"))
-        self.assertEqual(self.env["onecard.cardholder"].with_user(user).search([]), visitor)
+        self.assertEqual(
+            self.env["onecard.cardholder"].with_user(user).search([]), visitor
+        )
 
     def test_department_bulk(self):
-        action = self.env.ref("onecard_consume.hr_department_action_onecard_grant_portal")
-        result = action.with_user(self.desk).with_context(
-            active_model="hr.department",
-            active_ids=self.workshop.ids,
-            active_id=self.workshop.id,
-        ).run()
+        action = self.env.ref(
+            "onecard_consume.hr_department_action_onecard_grant_portal"
+        )
+        result = (
+            action.with_user(self.desk)
+            .with_context(
+                active_model="hr.department",
+                active_ids=self.workshop.ids,
+                active_id=self.workshop.id,
+            )
+            .run()
+        )
         wizard = self.env["portal.wizard"].browse(result["res_id"])
         self.assertEqual(
             wizard.partner_ids,

@@ -83,16 +83,21 @@ class TestPortalHttp(HttpCase, PortalCase):
             "onecard.cardholder", "search_read", [], fields=["name", "cash_balance"]
         )
         self.assertEqual(
-            answer["result"], [{"id": self.ann.id, "name": "Ann", "cash_balance": 100.0}]
+            answer["result"],
+            [{"id": self.ann.id, "name": "Ann", "cash_balance": 100.0}],
         )
         answer = self.rpc("onecard.cardholder", "read", [self.ben.id], ["name"])
         self.assertIn("error", answer)
         self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
         answer = self.rpc("onecard.transaction", "search_read", [], fields=["amount"])
         self.assertEqual(len(answer["result"]), 1)  # Ann's opening top-up only
-        answer = self.rpc("onecard.cardholder", "search_read", [], fields=["pin_failures"])
+        answer = self.rpc(
+            "onecard.cardholder", "search_read", [], fields=["pin_failures"]
+        )
         self.assertEqual(answer["error"]["data"]["name"], "odoo.exceptions.AccessError")
-        answer = self.rpc("onecard.card", "action_report_lost", [self.cards[self.ann].id])
+        answer = self.rpc(
+            "onecard.card", "action_report_lost", [self.cards[self.ann].id]
+        )
         self.assertIn("error", answer)
         self.assertEqual(self.cards[self.ann].state, "active")
 

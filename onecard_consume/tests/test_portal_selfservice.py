@@ -64,3 +64,27 @@ class TestPortalSelfService(PortalCase):
         with freeze_time("2026-12-01 10:31:00"):
             self.assertTrue(holder._portal_change_pin("1234", "5555"))
             self.assertFalse(self.ann.pin_locked_until)
+
+    def test_low_balance_alert_once_per_crossing(self):
+        Holder = self.env["onecard.cardholder"]
+        card = self.cards[self.ann]
+        self.ann.with_user(self.user_a)._portal_set_alert(50.0)
+        with self.assertRaises(UserError):
+            self.ann.with_user(self.user_a)._portal_set_alert(-5.0)
+
+        def alerts():
+            return self.ann.message_ids.filtered(
+                lambda m: "alert threshold" in str(m.body)
+            )
+
+        self.assertEqual(Holder._cron_low_balance_alert(), 0)  # 100 >= 50
+        self.ledger.with_user(self.operator).refund(card, 60.0, self.cash)
+        self.assertEqual(Holder._cron_low_balance_alert(), 1)  # 40 < 50
+        self.assertIn(self.user_a.partner_id, alerts().partner_ids)
+        self.assertEqual(Holder._cron_low_balance_alert(), 0)  # the same crossing
+        self.ledger.topup(card, 30.0, self.cash)  # 70: back above, re-armed
+        self.assertEqual(Holder._cron_low_balance_alert(), 0)
+        self.ledger.refund(card, 40.0, self.cash)  # 30: a new crossing
+        self.assertEqual(Holder._cron_low_balance_alert(), 1)
+        self.assertEqual(len(alerts()), 2)
+        self.assertLedgerInvariant()

@@ -36,5 +36,7 @@ class TestPortalStatement(HttpCase, ReportCase):
         self.assertEqual(name, f"{self.zhang.code}-2025-03.pdf")
         with self.assertRaises(AccessError):
             self.li.with_user(self.portal_user)._portal_statement_pdf(D1.year, D1.month)
-        other = self.url_open(f"/my/onecard/{self.li.id}/statement/{D1.year}/{D1.month}")
+        other = self.url_open(
+            f"/my/onecard/{self.li.id}/statement/{D1.year}/{D1.month}"
+        )
         self.assertEqual(other.status_code, 404)

@@ -61,7 +61,8 @@ registry.category("web_tour.tours").add("onecard_portal_tour", {
         },
         {
             content: "The card is lost",
-            trigger: ".o_onecard_cards tr[data-card='P0001'] .o_onecard_card_state:contains(Lost)",
+            trigger:
+                ".o_onecard_cards tr[data-card='P0001'] .o_onecard_card_state:contains(Lost)",
         },
     ],
 });
