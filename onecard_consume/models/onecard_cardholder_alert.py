@@ -9,7 +9,7 @@ class OnecardCardholder(models.Model):
     job mails once when the cash balance drops below it, and re-arms when it is
     back above. Never on the swipe path: the swipe only writes the balance."""
 
-    _inherit = "onecard.cardholder"
+    _inherit = "onecard.cardholder"  # pylint: disable=consider-merging-classes-inherited
 
     low_balance_threshold = fields.Monetary(
         string="Low-balance Alert Below",

@@ -14,7 +14,7 @@ class OnecardCardholder(models.Model):
     give portal users these accounts and nothing else.
     """
 
-    _inherit = "onecard.cardholder"
+    _inherit = "onecard.cardholder"  # pylint: disable=consider-merging-classes-inherited
 
     partner_id = fields.Many2one(
         "res.partner",

@@ -15,7 +15,7 @@ INTERNAL = "base.group_user"
 
 
 class OnecardCardholder(models.Model):
-    _inherit = "onecard.cardholder"
+    _inherit = "onecard.cardholder"  # pylint: disable=consider-merging-classes-inherited
 
     employee_id = fields.Many2one(groups=INTERNAL)
     department_id = fields.Many2one(groups=INTERNAL)

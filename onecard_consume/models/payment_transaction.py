@@ -49,7 +49,7 @@ class PaymentTransaction(models.Model):
         return super()._create_payment(**extra_create_values)
 
     def _post_process(self):
-        super()._post_process()
+        result = super()._post_process()
         for tx in self.filtered(
             lambda t: t.state == "done"
             and t.onecard_cardholder_id
@@ -57,6 +57,7 @@ class PaymentTransaction(models.Model):
             and t.operation != "validation"
         ):
             tx._onecard_book()
+        return result
 
     def _onecard_book(self):
         """Book the transaction in the card engine (idempotent on its reference)."""

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
     # Online top-ups (portal): the bounds of one payment, in the company currency.
     onecard_topup_min = fields.Monetary(

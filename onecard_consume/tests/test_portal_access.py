@@ -17,11 +17,6 @@ class TestPortalAccess(PortalCase):
     """Record rules, not controller checks: what a portal user reaches through
     the ORM (which is what JSON-RPC's search_read / read run)."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["payment.transaction"]  # noqa: B018 (payment is a dependency)
-
     def holders_of(self, model, user):
         records = self.env[model].with_user(user).search([])
         field = "cardholder_id" if model != "onecard.cardholder" else "id"

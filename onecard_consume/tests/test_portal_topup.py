@@ -118,7 +118,9 @@ class TestPortalTopup(PortalCase):
         settlement = self.settle(DAY)
         self.assertPostedBalanced(settlement)
         account = self.provider_journal.default_account_id
-        lines = settlement.move_id.line_ids.filtered(lambda l: l.account_id == account)
+        lines = settlement.move_id.line_ids.filtered(
+            lambda line: line.account_id == account
+        )
         self.assertAlmostEqual(sum(lines.mapped("balance")), 30.0, places=2)
         self.assertGLMatchesWallets()
         self.assertNothingUnsettled()
