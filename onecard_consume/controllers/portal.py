@@ -120,6 +120,7 @@ class OnecardPortal(PaymentPortal):
             date_from=start,
             date_to=end,
             payment_txs=txs,
+            tokens=holder._portal_tokens(),
             statement_months=[
                 date(
                     today.year - (today.month - i <= 0),
@@ -179,10 +180,15 @@ class OnecardPortal(PaymentPortal):
         methods=["POST"],
         website=True,
     )
-    def onecard_alert(self, holder_id, threshold=None, **kw):
+    def onecard_alert(
+        self, holder_id, threshold=None, auto_amount=None, token_id=None, **kw
+    ):
         holder = self._onecard_holder(holder_id)
         try:
             holder._portal_set_alert(self._cast_as_float(threshold or "0"))
+            holder._portal_set_auto_topup(
+                self._cast_as_float(auto_amount or "0"), self._cast_as_int(token_id)
+            )
         except UserError as error:
             return self._onecard_redirect(holder, error=error.args[0])
         return self._onecard_redirect(holder, message="alert")

@@ -41,3 +41,4 @@ from . import res_company_portal, res_config_settings_portal
 from . import onecard_cardholder_portal, onecard_portal_access
 from . import onecard_payment_method_online, payment_provider, payment_transaction
 from . import onecard_cardholder_alert
+from . import onecard_cardholder_autotopup

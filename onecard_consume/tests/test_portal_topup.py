@@ -1,5 +1,7 @@
 import unittest
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -124,4 +126,39 @@ class TestPortalTopup(PortalCase):
         self.assertAlmostEqual(sum(lines.mapped("balance")), 30.0, places=2)
         self.assertGLMatchesWallets()
         self.assertNothingUnsettled()
+        self.assertLedgerInvariant()
+
+    def test_auto_topup_once_a_day(self):
+        Holder = self.env["onecard.cardholder"]
+        token = self.env["payment.token"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.demo_method.id,
+                "payment_details": "4242",
+                "partner_id": self.user_a.partner_id.id,
+                "provider_ref": "demo token",
+                "demo_simulated_state": "done",
+            }
+        )
+        holder = self.ann.with_user(self.user_a)
+        holder._portal_set_alert(50.0)
+        with self.assertRaises(UserError):  # someone else's token
+            holder._portal_set_auto_topup(30.0, token.copy({"partner_id": self.user_b.partner_id.id}).id)
+        holder._portal_set_auto_topup(30.0, token.id)
+        card = self.cards[self.ann]
+        with freeze_time("2026-12-01 08:00:00"):
+            self.assertFalse(Holder._cron_auto_topup())  # 100: not below 50
+            self.ledger.refund(card, 80.0, self.cash)  # 20
+            tx = Holder._cron_auto_topup()
+            self.assertEqual(tx.state, "done")
+            self.assertEqual(self.balances(self.ann)["cash"], 50.0)
+            self.ledger.refund(card, 40.0, self.cash)  # 10: below again, same day
+            self.assertFalse(Holder._cron_auto_topup())
+            self.assertEqual(self.balances(self.ann)["cash"], 10.0)
+        with freeze_time("2026-12-02 08:00:00"):
+            self.assertTrue(Holder._cron_auto_topup())
+            self.assertFalse(Holder._cron_auto_topup())
+        self.assertEqual(self.balances(self.ann)["cash"], 40.0)
+        self.assertEqual(len(self.online_rows(self.ann)), 2)
+        self.assertIn("Automatic top-up", str(self.ann.message_ids[:1].body))
         self.assertLedgerInvariant()
