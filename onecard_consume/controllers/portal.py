@@ -27,18 +27,34 @@ class OnecardPortal(PaymentPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "onecard_count" in counters:
-            Holder = request.env["onecard.cardholder"]
-            values["onecard_count"] = (
-                Holder.search_count([]) if Holder.has_access("read") else 0
-            )
+            values["onecard_count"] = len(self._onecard_holders())
         return values
+
+    @staticmethod
+    def _onecard_holders(holder_id=None):
+        """The user's own accounts and dependants' that the user may read. The
+        record rules say the same for portal users (the fields are internal, so
+        the search runs as superuser, the access check as the user); for
+        internal users (a card operator looking at /my) it keeps the page
+        theirs too."""
+        partner = request.env.user.partner_id
+        domain = [
+            "|",
+            ("partner_id", "=", partner.id),
+            ("guardian_ids", "in", partner.ids),
+        ]
+        if holder_id is not None:
+            domain.append(("id", "=", holder_id))
+        Holder = request.env["onecard.cardholder"]
+        found = Holder.sudo().search(domain, limit=100)
+        return Holder.browse(found.ids)._filtered_access("read")
 
     # ------------------------------------------------------------ helpers
     def _onecard_holder(self, holder_id):
-        holder = request.env["onecard.cardholder"].browse(holder_id)
         try:
+            holder = self._onecard_holders(holder_id)
             holder._portal_check()
-        except (AccessError, MissingError):
+        except (AccessError, MissingError, ValueError):
             raise NotFound() from None
         return holder
 
@@ -58,8 +74,7 @@ class OnecardPortal(PaymentPortal):
     # -------------------------------------------------------------- pages
     @http.route("/my/onecard", type="http", auth="user", website=True)
     def onecard_home(self, **kw):
-        Holder = request.env["onecard.cardholder"]
-        holders = Holder.search([]) if Holder.has_access("read") else Holder
+        holders = self._onecard_holders()
         if len(holders) == 1:
             return request.redirect(f"/my/onecard/{holders.id}")
         values = self._prepare_portal_layout_values()

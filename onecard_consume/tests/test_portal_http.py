@@ -118,3 +118,10 @@ class TestPortalHttp(HttpCase, PortalCase):
         self.assertFalse(answer["approved"])
         self.assertEqual(self.balances(self.ann)["cash"], 150.0)
         self.assertLedgerInvariant()
+
+    def test_operator_sees_only_own_on_portal(self):
+        """/my is the user's own page, for a card operator too (the back office
+        is where they see everyone)."""
+        self.authenticate("oc_set_operator", "oc_set_operator")
+        self.assertEqual(self.url_open(f"/my/onecard/{self.ann.id}").status_code, 404)
+        self.assertNotIn("Ann", self.url_open("/my/onecard").text)

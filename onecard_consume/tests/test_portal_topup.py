@@ -143,7 +143,9 @@ class TestPortalTopup(PortalCase):
         holder = self.ann.with_user(self.user_a)
         holder._portal_set_alert(50.0)
         with self.assertRaises(UserError):  # someone else's token
-            holder._portal_set_auto_topup(30.0, token.copy({"partner_id": self.user_b.partner_id.id}).id)
+            holder._portal_set_auto_topup(
+                30.0, token.copy({"partner_id": self.user_b.partner_id.id}).id
+            )
         holder._portal_set_auto_topup(30.0, token.id)
         card = self.cards[self.ann]
         with freeze_time("2026-12-01 08:00:00"):
