@@ -4,13 +4,13 @@ from odoo.exceptions import UserError
 AUTO_TOPUP_BATCH = 200  # payments asked per cron run; the next run takes the rest
 
 
-class OnecardCardholder(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class OnecardCardholder(models.Model):
     """Automatic top-up: below the alert threshold, a scheduled job pays a chosen
     amount with a saved payment token, at most once a day, and mails it. The
     money is booked by the transaction's post-processing like any online
     top-up (payment_transaction.py); nothing here touches a balance."""
 
-    _inherit = "onecard.cardholder"
+    _inherit = "onecard.cardholder"  # pylint: disable=consider-merging-classes-inherited
 
     auto_topup_amount = fields.Monetary(
         string="Automatic Top-up",
