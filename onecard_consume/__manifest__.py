@@ -46,6 +46,7 @@
         "views/res_config_settings_accounting_views.xml",
         "views/hr_department_views.xml",
         "views/onecard_cardholder_portal_views.xml",
+        "views/onecard_portal_home_templates.xml",
         "views/onecard_portal_templates.xml",
     ],
     "demo": [
