@@ -49,3 +49,8 @@ from . import onecard_payroll_deduction, onecard_payroll_deduction_line
 from . import onecard_ledger_payroll
 from . import res_company_approval, res_config_settings_approval
 from . import onecard_approval_request, onecard_approval_booking
+from . import res_company_portal, res_config_settings_portal
+from . import onecard_cardholder_portal, onecard_portal_access
+from . import onecard_payment_method_online, payment_provider, payment_transaction
+from . import onecard_cardholder_alert
+from . import onecard_cardholder_autotopup

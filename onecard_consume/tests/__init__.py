@@ -37,3 +37,8 @@ from . import test_approval
 from . import test_approval_concurrency
 from . import test_approval_http
 from . import test_approval_access
+from . import test_portal_access
+from . import test_portal_selfservice
+from . import test_portal_topup
+from . import test_portal_http
+from . import test_portal_grant

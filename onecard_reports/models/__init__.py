@@ -3,3 +3,4 @@ from . import (
     onecard_report_export,
     onecard_report_xlsx,
 )
+from . import onecard_cardholder_statement
