@@ -47,6 +47,10 @@ def classify(exc, cr=None):
     pgcode = getattr(exc, "pgcode", None) or ""
     if pgcode in RECONNECT_PGCODES or pgcode.startswith("08"):
         return RECONNECT
+    if type(exc) is psycopg2.DatabaseError and exc.pgcode is None:
+        # libpq lost the server in the middle of a result ("server closed the
+        # connection unexpectedly" while fetching): psycopg2 raises the base class
+        return RECONNECT
     if isinstance(exc, psycopg2.OperationalError | psycopg2.IntegrityError):
         if exc.pgcode in RETRY_PGCODES:
             return CONFLICT

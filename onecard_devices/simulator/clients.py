@@ -90,7 +90,12 @@ class TcpClient:
             if frame is None:
                 raise asyncio.TimeoutError()
             if frame.seq == seq:
-                self.terminal.answer(frame)
+                try:
+                    self.terminal.answer(frame)
+                except Refused as exc:
+                    if exc.code not in RETRY_CODES:
+                        raise
+                    raise OSError("busy") from None  # call() tries again
                 self.bound = True
                 return
 

@@ -1,0 +1,461 @@
+"""The fault run: many channels writing at once while faults hit, then the checker.
+
+    python3 tests/chaos/run.py --source-db oc_chaos --seed 7 --duration 600
+
+Everything runs on this machine: a throwaway PostgreSQL (pgbox.py) holding a
+copy of ``--source-db`` (pg_dump of the main cluster's database: read only
+there), two gateway processes, Odoo's HTTP server, the fault proxy (proxy.py)
+and the simulators (the load generator: their reports are the independent
+record of what every terminal was told). Faults come from a schedule drawn
+from ``--seed``. Exit status 1 on any lost or doubled operation or violation.
+"""
+
+# print-used: a command-line tool: the table is its result
+# pylint: disable=print-used
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from checker import check, connect, invariants, snapshot  # noqa: E402
+from pgbox import PgBox  # noqa: E402
+from proxy import FaultProxy  # noqa: E402
+
+ODOO_BIN = os.environ.get("ODOO_BIN", "/opt/odoo18/odoo-bin")
+ADDONS = os.environ.get("ONECARD_ADDONS_PATH", "/opt/odoo18/addons," + REPO)
+SECRET = "chaos-secret"
+HOLDERS = 300
+FAULTS = ("pg_fast", "pg_immediate", "gateway_kill", "move", "cut", "network")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def terminals():
+    specs = []
+    for i in range(1, 26):
+        specs += ["tcp:amount:CXT-%03d" % i, "http:amount:CXH-%03d" % i]
+    specs += ["tcp:fixed:CXC-%03d" % i for i in (1, 2, 3)]
+    specs += ["tcp:amount:CXR-001", "tcp:amount:CXO-001", "tcp:amount:CXO-002"]
+    return specs
+
+
+class ChaosRun:
+    def __init__(self, args):
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.tmp = tempfile.mkdtemp(prefix="oc_chaos_")
+        self.box = PgBox(self.tmp, args.pg_port)
+        self.db = args.db or args.source_db
+        self.procs = {}
+        self.logs = {}
+        self.faults = {name: 0 for name in FAULTS}
+        self.recovery = []  # seconds from a PostgreSQL restart to the first commit
+        self.samples = []  # violations seen while running
+        self.desk = {"acked": 0, "acked_amount": 0.0, "failed": 0}
+        self.reports = []
+        self.drill = {}
+
+    # ---------------------------------------------------------------- setup
+    def odoo(self, *args, name, **kw):
+        log = self.logs[name] = open(os.path.join(self.tmp, name + ".log"), "a")
+        cmd = [sys.executable, ODOO_BIN, *args]
+        self.procs[name] = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=self.box.env(), cwd=REPO, **kw
+        )
+        return self.procs[name]
+
+    def script(self, path, *extra):
+        out = subprocess.run(
+            [sys.executable, path, "-d", self.db, "--addons-path", ADDONS, *extra],
+            env=self.box.env(),
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if out.returncode:
+            raise RuntimeError(f"{path} failed: {out.stderr[-3000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def setup(self):
+        self.box.init()
+        self.box.restore(self.args.source_db, self.db, os.path.join(self.tmp, "src.dump"))
+        populate = [os.path.join(REPO, "tests/e2e/populate.py")]
+        extra = ["--holders", str(HOLDERS), "--secret", SECRET, "--offline-limit", "50",
+                 "--cash", "0"]
+        for spec in terminals():
+            extra += ["--terminal", spec]
+        self.script(*populate, *extra)
+        self.desk_data = self.script(os.path.join(HERE, "prepare.py"))
+        self.ports = {"odoo": self.args.http_port}
+        for gw in ("gw_a", "gw_b"):
+            self.ports[gw] = (free_port(), free_port())
+            self.start_gateway(gw)
+        self.odoo(
+            "-d", self.db, "--db-filter", f"^{self.db}$", "--addons-path=" + ADDONS,
+            "--http-interface", "127.0.0.1", "--http-port", str(self.args.http_port),
+            "--workers", "0", "--max-cron-threads", "0", "--log-level", "warn",
+            name="odoo",
+        )
+        self.tcp_proxy = FaultProxy([self.ports[g][0] for g in ("gw_a", "gw_b")], self.args.seed)
+        self.http_proxy = FaultProxy([self.ports[g][1] for g in ("gw_a", "gw_b")], self.args.seed + 1)
+        self.tcp_proxy.start()
+        self.http_proxy.start()
+        self.wait_ready()
+
+    def start_gateway(self, name):
+        tcp, http = self.ports[name]
+        self.odoo(
+            "--addons-path=" + ADDONS, "onecard-gateway", "-d", self.db,
+            "--tcp-host", "127.0.0.1", "--tcp-port", str(tcp), "--http-port", str(http),
+            "--workers", "3", "--status-interval", "30", "--log-level", "info",
+            name=name,
+        )
+
+    def wait_port(self, port, deadline):
+        while time.time() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    return True
+            time.sleep(0.3)
+        return False
+
+    def wait_ready(self, names=("gw_a", "gw_b", "odoo"), timeout=240):
+        deadline = time.time() + timeout
+        for name in names:
+            port = self.ports[name][0] if name != "odoo" else self.ports["odoo"]
+            if not self.wait_port(port, deadline):
+                raise RuntimeError(f"{name} did not start, see {self.logs[name].name}")
+
+    # ----------------------------------------------------------------- load
+    def simulate(self, name, *args):
+        report = os.path.join(self.tmp, f"report_{name}.json")
+        cmd = [
+            sys.executable, "-m", "onecard_devices.simulator", "--secret", SECRET,
+            "--cards", str(HOLDERS), "--report", report, "--timeout", "1.0",
+            "--max-wait", "90", *map(str, args),
+        ]
+        log = open(os.path.join(self.tmp, f"sim_{name}.log"), "w")
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        return proc, report
+
+    def start_load(self):
+        d, r = self.args.duration, self.args.rate
+        tcp, http = self.tcp_proxy.port, self.http_proxy.port
+        odoo = self.args.http_port
+        self.sims = [
+            self.simulate("tcp", "--transport", "tcp", "--port", tcp, "--serial-prefix",
+                          "CXT-", "--terminals", 25, "--rate", r * 0.5, "--duration", d),
+            self.simulate("http_gw", "--transport", "http", "--url", f"http://127.0.0.1:{http}",
+                          "--serial-prefix", "CXH-", "--terminals", 12, "--rate", r * 0.25,
+                          "--duration", d),
+            self.simulate("http_odoo", "--transport", "http", "--url", f"http://127.0.0.1:{odoo}",
+                          "--serial-prefix", "CXH-", "--first-index", 13, "--terminals", 13,
+                          "--rate", r * 0.15, "--duration", d),
+            # clocks 15 minutes behind
+            self.simulate("clock", "--transport", "tcp", "--port", tcp, "--serial-prefix", "CXC-",
+                          "--terminals", 3, "--rate", 1.5, "--duration", d,
+                          "--clock", int(time.time()) - 900),
+            # offline: every record buffered, uploaded later (the terminal "reboots")
+            self.simulate("offline", "--transport", "tcp", "--port", tcp, "--serial-prefix", "CXO-",
+                          "--terminals", 2, "--rate", 1, "--duration", d, "--offline"),
+        ]
+        self.desk_thread = threading.Thread(target=self.desk_loop, daemon=True)
+        self.desk_thread.start()
+
+    def desk_loop(self):
+        """Desk top-ups by an operator through JSON-RPC (Odoo's web client path)."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        base = f"http://127.0.0.1:{self.args.http_port}"
+        rng = random.Random(self.args.seed + 2)
+        login = {"db": self.db, "login": "chaos_op", "password": "chaos_op"}
+        deadline = time.monotonic() + self.args.duration
+        logged = False
+        while time.monotonic() < deadline:
+            time.sleep(rng.uniform(0.5, 1.5))
+            try:
+                if not logged:
+                    self.rpc(opener, base + "/web/session/authenticate", login)
+                    logged = True
+                amount = rng.choice((10, 20, 50, 100))
+                card = rng.choice(self.desk_data["cards"])
+                wizard = self.call(opener, base, "onecard.card.operation.wizard", "create",
+                                   [{"operation": "topup", "card_id": card, "amount": amount,
+                                     "payment_method_id": self.desk_data["cash_method"]}])
+                self.call(opener, base, "onecard.card.operation.wizard", "action_confirm",
+                          [[wizard]])
+                self.desk["acked"] += 1
+                self.desk["acked_amount"] += amount
+            except (OSError, RuntimeError, ValueError):
+                self.desk["failed"] += 1  # booked or not: the checker counts it
+                logged = False
+
+    @staticmethod
+    def rpc(opener, url, params):
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode()
+        req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+        with opener.open(req, timeout=30) as resp:
+            answer = json.loads(resp.read())
+        if answer.get("error"):
+            raise RuntimeError(str(answer["error"])[:300])
+        return answer.get("result")
+
+    def call(self, opener, base, model, method, args):
+        return self.rpc(opener, base + "/web/dataset/call_kw",
+                        {"model": model, "method": method, "args": args, "kwargs": {}})
+
+    # --------------------------------------------------------------- faults
+    def fault(self, kind):
+        self.faults[kind] += 1
+        if kind in ("pg_fast", "pg_immediate"):
+            mode = "fast" if kind == "pg_fast" else "immediate"
+            self.box.restart(mode)
+            self.recovery.append(self.time_to_commit())
+        elif kind == "gateway_kill":
+            name = ("gw_a", "gw_b")[self.tcp_proxy.current]
+            self.procs[name].send_signal(signal.SIGKILL)
+            self.procs[name].wait(30)
+            self.start_gateway(name)
+            self.wait_ready((name,))
+        elif kind == "move":
+            self.tcp_proxy.move()
+            self.http_proxy.move()
+        elif kind == "cut":
+            self.tcp_proxy.cut_all()
+            self.http_proxy.cut_all()
+        else:  # network: 5 s of delays, duplicates and cuts mid-frame
+            for proxy in (self.tcp_proxy, self.http_proxy):
+                proxy.set_faults(delay=0.05, dup_rate=0.05, cut_rate=0.03)
+            time.sleep(5)
+            for proxy in (self.tcp_proxy, self.http_proxy):
+                proxy.set_faults()
+
+    def time_to_commit(self):
+        """Seconds until a swipe is booked again after the restart (the service
+        serves by itself: nothing is restarted)."""
+        started = time.monotonic()
+        conn = connect(self.box, self.db)
+        with conn.cursor() as cur:
+            cur.execute("SELECT COALESCE(max(id), 0) FROM onecard_operation")
+            last = cur.fetchone()[0]
+        conn.close()
+        while time.monotonic() - started < 60:
+            time.sleep(0.1)
+            conn = connect(self.box, self.db)
+            with conn.cursor() as cur:
+                cur.execute("SELECT count(*) FROM onecard_operation WHERE id > %s", [last])
+                done = cur.fetchone()[0]
+            conn.close()
+            if done:
+                return round(time.monotonic() - started, 2)
+        return None
+
+    def sample(self):
+        """Invariants while running (a read: never blocks the writers)."""
+        conn = connect(self.box, self.db)
+        try:
+            found = invariants(conn)
+        finally:
+            conn.close()
+        self.samples += found
+
+    def backup_drill(self):
+        """pg_dump of the live database, restored: chains, wallets, settlement."""
+        path = os.path.join(self.tmp, "live.dump")
+        self.box.dump(self.db, path)
+        restored = self.db + "_restored"
+        self.box.load(path, restored)
+        conn = connect(self.box, restored)
+        before = snapshot(conn)
+        problems = invariants(conn)
+        conn.close()
+        live_db, self.db = self.db, restored
+        try:
+            settled = self.script(os.path.join(HERE, "settle.py"))
+        finally:
+            self.db = live_db
+        self.drill = {"max_op": before["max_op"], "problems": problems, "settle": settled}
+
+    def schedule(self):
+        d = self.args.duration
+        times = sorted(self.rng.uniform(8, max(d - 15, 9)) for _i in range(self.args.faults))
+        kinds = [FAULTS[i % len(FAULTS)] for i in range(len(times))]
+        self.rng.shuffle(kinds)
+        return list(zip(times, kinds, strict=True))
+
+    # ------------------------------------------------------------------ run
+    def run(self):
+        self.setup()
+        conn = connect(self.box, self.db)
+        before = snapshot(conn)
+        conn.close()
+        self.start_load()
+        started = time.monotonic()
+        drill_at = self.args.duration / 2
+        for at, kind in self.schedule():
+            while time.monotonic() - started < at:
+                time.sleep(0.2)
+            if self.drill == {} and at > drill_at:
+                self.backup_drill()
+            print(f"[{time.monotonic() - started:6.1f}s] fault {kind}", flush=True)
+            self.fault(kind)
+            self.sample()
+        self.sequence_reset()
+        for proc, report in self.sims:
+            proc.wait(timeout=self.args.duration + 600)
+            with open(report) as handle:
+                self.reports.append(json.load(handle))
+        self.desk_thread.join(60)
+        for name in ("gw_a", "gw_b"):
+            self.procs[name].send_signal(signal.SIGTERM)
+            self.procs[name].wait(60)
+        conn = connect(self.box, self.db)
+        table, violations = check(conn, before, self.reports)
+        table.update(self.desk_check(conn, before))
+        conn.close()
+        settled = self.script(os.path.join(HERE, "settle.py"))
+        if not settled["balanced"] or settled["debit"] != settled["credit"]:
+            violations.append(f"settlement not balanced: {settled}")
+        if self.drill.get("problems") or not self.drill.get("settle", {}).get("balanced", True):
+            violations.append(f"restored dump: {self.drill}")
+        violations += self.samples
+        return self.verdict(table, violations, settled)
+
+    def sequence_reset(self):
+        """A terminal whose counter restarted: the same numbers for other swipes are
+        refused as sequence_conflict (never approved as replays); after a sequence
+        reset (a new epoch) its records are booked again."""
+        port = self.ports[("gw_a", "gw_b")[self.tcp_proxy.current]][0]
+        base = ("--transport", "tcp", "--port", port, "--serial-prefix", "CXR-",
+                "--terminals", 1, "--swipes", 10, "--first-seq", 0)
+        runs = {}
+        for name, extra in (("reset_1", ()), ("reset_2", ("--card-base", "0x10000005")),
+                            ("reset_3", ("--reset-epoch",))):
+            proc, report = self.simulate(name, *base, *extra)
+            proc.wait(timeout=300)
+            with open(report) as handle:
+                runs[name] = json.load(handle)
+        self.reports += [runs["reset_1"], runs["reset_3"]]
+        self.conflicts = runs["reset_2"]
+        self.faults["sequence_restart"] = 1
+
+    def desk_check(self, conn, before):
+        with conn.cursor() as cur:
+            cur.execute(
+                """SELECT count(*), COALESCE(sum(amount), 0) FROM onecard_operation
+                    WHERE id > %s AND kind = 'topup' AND create_uid = %s""",
+                [before["max_op"], self.desk_data["user"]],
+            )
+            count, amount = cur.fetchone()
+        return {"desk top-ups acked": self.desk["acked"], "desk top-ups booked": count,
+                "desk failed calls": self.desk["failed"],
+                "desk money acked": round(self.desk["acked_amount"], 2),
+                "desk money booked": round(float(amount), 2)}
+
+    def verdict(self, table, violations, settled):
+        desk_booked, desk_acked = table["desk top-ups booked"], table["desk top-ups acked"]
+        if not desk_acked <= desk_booked <= desk_acked + table["desk failed calls"]:
+            violations.append(f"desk: {desk_acked} acked, {desk_booked} booked")
+        if self.conflicts.get("conflicts") != 10 or self.conflicts.get("acked"):
+            violations.append(f"restarted counter not refused: {self.conflicts}")
+        channels = {}
+        for report in self.reports:
+            key = report.get("transport", "?")
+            row = channels.setdefault(key, {"sent": 0, "acked": 0, "busy": 0, "retransmits": 0})
+            row["sent"] += report.get("sent", 0) + report.get("offline_recorded", 0)
+            row["acked"] += len(report.get("acked", []))
+            row["busy"] += report.get("busy", 0)
+            row["retransmits"] += report.get("retransmits", 0)
+        channels["desk (JSON-RPC)"] = {"sent": self.desk["acked"] + self.desk["failed"],
+                                       "acked": self.desk["acked"], "busy": 0,
+                                       "retransmits": 0}
+        lines = ["", "operations by channel", "  %-18s %8s %8s %8s %8s" % (
+            "channel", "sent", "acked", "busy", "retrans")]
+        for key, row in sorted(channels.items()):
+            lines.append("  %-18s %8d %8d %8d %8d" % (
+                key, row["sent"], row["acked"], row["busy"], row["retransmits"]))
+        faults = dict(self.faults)
+        for proxy in (self.tcp_proxy, self.http_proxy):
+            for key, value in proxy.counts.items():
+                faults["net_" + key] = faults.get("net_" + key, 0) + value
+        lines += ["faults injected"] + ["  %-30s %d" % kv for kv in sorted(faults.items())]
+        restarts = ", ".join("%s %.2fs" % r for r in self.box.restarts)
+        lines += ["PostgreSQL restarts: " + (restarts or "none"),
+                  "time to first booking after a restart (s): %s" % self.recovery,
+                  "sequence restart: %d refused as sequence_conflict" % self.conflicts.get("conflicts", 0),
+                  "backup drill: dump at operation %s, problems %s, restored settlement balanced %s"
+                  % (self.drill.get("max_op"), len(self.drill.get("problems", [])),
+                     self.drill.get("settle", {}).get("balanced")),
+                  "settlement: move %s debit %s credit %s, reconciliation balanced %s"
+                  % (settled["move"], settled["debit"], settled["credit"], settled["balanced"]),
+                  "checker"]
+        lines += ["  %-30s %s" % kv for kv in table.items()]
+        lines += ["violations: %d" % len(violations)] + ["  " + v for v in violations[:20]]
+        print("\n".join(lines), flush=True)
+        return table, violations
+
+    def cleanup(self):
+        for proxy in ("tcp_proxy", "http_proxy"):
+            if hasattr(self, proxy):
+                getattr(self, proxy).stop()
+        for proc, _report in getattr(self, "sims", []):
+            if proc.poll() is None:
+                proc.kill()
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+        self.box.stop()
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source-db", required=True, help="main-cluster database to copy")
+    parser.add_argument("--db", help="its name in the run's PostgreSQL (default: the same, "
+                        "so that Odoo finds its filestore)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=float, default=120.0, help="seconds of load")
+    parser.add_argument("--faults", type=int, default=12, help="faults in the schedule")
+    parser.add_argument("--rate", type=float, default=40.0, help="swipes/s of all terminals")
+    parser.add_argument("--http-port", type=int, default=8120, help="Odoo's HTTP port")
+    parser.add_argument("--pg-port", type=int, default=8129,
+                        help="the run's PostgreSQL port number (Unix socket only)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    chaos = ChaosRun(args)
+    print(f"chaos run: seed {args.seed}, {args.duration:.0f} s, logs in {chaos.tmp}", flush=True)
+    try:
+        _table, violations = chaos.run()
+    finally:
+        chaos.cleanup()
+    return 1 if violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
