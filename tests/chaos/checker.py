@@ -110,6 +110,11 @@ def check(conn, before, reports, gave_up=0):
     ]
     unknown = [k for k, (state, _a) in booked.items() if state == "approved" and k not in acked]
     acked_money = sum(booked[k][1] for k in approved if k in booked)
+    told_money = sum(float(acked[k].get("amount") or 0) for k in approved)
+    if abs(told_money - acked_money) > 0.005:
+        violations.append(
+            "terminals were told %.2f, the ledger booked %.2f" % (told_money, acked_money)
+        )
     unknown_money = sum(booked[k][1] for k in unknown)
     wallet_delta = after["wallets"] - before["wallets"]
     if lost:
@@ -130,10 +135,11 @@ def check(conn, before, reports, gave_up=0):
         "lost": len(lost),
         "doubled": doubled,
         "booked, answer never received": len(unknown),
-        "money acked (swipes)": round(acked_money, 2),
+        "money acked (swipes, terminals' record)": round(told_money, 2),
         "money unacked-booked": round(unknown_money, 2),
         "wallets delta": round(wallet_delta, 2),
         "ledger delta": round(ledger_delta, 2),
         "violations": len(violations),
     }
+    table["_money"] = (wallet_delta, told_money, unknown_money)
     return table, violations

@@ -5,8 +5,9 @@ Run with Odoo importable, against the run's own PostgreSQL (PGHOST/PGPORT)::
     python3 tests/chaos/prepare.py -d DB --addons-path=... --login chaos_op
 
 Creates (idempotently) an operator user (the lowest OneCard group that may top
-up) with password = login, and prints JSON: {"cards": [card ids of holders],
-"cash_method": id, "company": id}.
+up) and an accountant (subsidy batches, reports), password = login; tops
+every active card up with an opening balance paid in cash; prints JSON:
+{"cards": [card ids], "holders": [their holders], "cash_method": id, ...}.
 """
 
 # print-used: a command-line tool: what it prints is its result
@@ -32,17 +33,24 @@ def main():
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        group = env.ref("onecard_consume.group_onecard_operator")
-        user = env["res.users"].search([("login", "=", args.login)])
-        if not user:
-            user = env["res.users"].create(
-                {
-                    "name": "Chaos Operator",
-                    "login": args.login,
-                    "password": args.login,
-                    "groups_id": [(6, 0, [env.ref("base.group_user").id, group.id])],
-                }
-            )
+        users = {}
+        for login, name, group in (
+            (args.login, "Chaos Operator", "group_onecard_operator"),
+            ("chaos_acc", "Chaos Accountant", "group_onecard_accountant"),
+        ):
+            user = env["res.users"].search([("login", "=", login)])
+            if not user:
+                groups = [env.ref("base.group_user").id]
+                groups.append(env.ref("onecard_consume." + group).id)
+                user = env["res.users"].create(
+                    {
+                        "name": name,
+                        "login": login,
+                        "password": login,
+                        "groups_id": [(6, 0, groups)],
+                    }
+                )
+            users[login] = user
         cash = env.ref("onecard_consume.payment_method_cash")
         everyone = env["onecard.card"].search([("state", "=", "active")], order="id")
         # opening balances paid in cash at the desk (through the engine, with a
@@ -54,7 +62,8 @@ def main():
             "cards": cards.ids,
             "cash_method": cash.id,
             "company": env.company.id,
-            "user": user.id,
+            "holders": cards.cardholder_id.ids,
+            "user": users[args.login].id,
         }
         cr.commit()
     print(json.dumps(out))

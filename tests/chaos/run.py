@@ -14,7 +14,6 @@ from ``--seed``. Exit status 1 on any lost or doubled operation or violation.
 # pylint: disable=print-used
 
 import argparse
-import http.cookiejar
 import json
 import os
 import random
@@ -25,13 +24,14 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from checker import check, connect, invariants, snapshot  # noqa: E402
+from desk import DeskLoad  # noqa: E402
 from pgbox import PgBox  # noqa: E402
+from verdict import Verdict  # noqa: E402
 from proxy import FaultProxy  # noqa: E402
 
 ODOO_BIN = os.environ.get("ODOO_BIN", "/opt/odoo18/odoo-bin")
@@ -56,7 +56,7 @@ def terminals():
     return specs
 
 
-class ChaosRun:
+class ChaosRun(Verdict):
     def __init__(self, args):
         self.args = args
         self.rng = random.Random(args.seed)
@@ -68,8 +68,8 @@ class ChaosRun:
         self.faults = {name: 0 for name in FAULTS}
         self.recovery = []  # seconds from a PostgreSQL restart to the first commit
         self.samples = []  # violations seen while running
-        self.desk = {"acked": 0, "acked_amount": 0.0, "failed": 0}
         self.reports = []
+        self.channels = {}  # report path -> channel name
         self.drill = {}
 
     # ---------------------------------------------------------------- setup
@@ -105,6 +105,7 @@ class ChaosRun:
             extra += ["--terminal", spec]
         self.script(*populate, *extra)
         self.desk_data = self.script(os.path.join(HERE, "prepare.py"))
+        self.args.http_port = self.args.http_port or free_port()
         self.ports = {"odoo": self.args.http_port}
         for gw in ("gw_a", "gw_b"):
             self.ports[gw] = (free_port(), free_port())
@@ -148,6 +149,7 @@ class ChaosRun:
     # ----------------------------------------------------------------- load
     def simulate(self, name, *args):
         report = os.path.join(self.tmp, f"report_{name}.json")
+        self.channels[report] = name
         cmd = [
             sys.executable, "-m", "onecard_devices.simulator", "--secret", SECRET,
             "--cards", str(HOLDERS), "--report", report, "--timeout", "1.0",
@@ -178,50 +180,12 @@ class ChaosRun:
             self.simulate("offline", "--transport", "tcp", "--port", tcp, "--serial-prefix", "CXO-",
                           "--terminals", 2, "--rate", 1, "--duration", d, "--offline"),
         ]
-        self.desk_thread = threading.Thread(target=self.desk_loop, daemon=True)
+        self.desk = DeskLoad(f"http://127.0.0.1:{odoo}", self.db, self.desk_data,
+                             self.args.seed + 2)
+        now = time.monotonic()
+        self.desk_thread = threading.Thread(
+            target=self.desk.run, args=(now + d, now + d / 3), daemon=True)
         self.desk_thread.start()
-
-    def desk_loop(self):
-        """Desk top-ups by an operator through JSON-RPC (Odoo's web client path)."""
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        base = f"http://127.0.0.1:{self.args.http_port}"
-        rng = random.Random(self.args.seed + 2)
-        login = {"db": self.db, "login": "chaos_op", "password": "chaos_op"}
-        deadline = time.monotonic() + self.args.duration
-        logged = False
-        while time.monotonic() < deadline:
-            time.sleep(rng.uniform(0.5, 1.5))
-            try:
-                if not logged:
-                    self.rpc(opener, base + "/web/session/authenticate", login)
-                    logged = True
-                amount = rng.choice((10, 20, 50, 100))
-                card = rng.choice(self.desk_data["cards"])
-                wizard = self.call(opener, base, "onecard.card.operation.wizard", "create",
-                                   [{"operation": "topup", "card_id": card, "amount": amount,
-                                     "payment_method_id": self.desk_data["cash_method"]}])
-                self.call(opener, base, "onecard.card.operation.wizard", "action_confirm",
-                          [[wizard]])
-                self.desk["acked"] += 1
-                self.desk["acked_amount"] += amount
-            except (OSError, RuntimeError, ValueError):
-                self.desk["failed"] += 1  # booked or not: the checker counts it
-                logged = False
-
-    @staticmethod
-    def rpc(opener, url, params):
-        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode()
-        req = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-        with opener.open(req, timeout=30) as resp:
-            answer = json.loads(resp.read())
-        if answer.get("error"):
-            raise RuntimeError(str(answer["error"])[:300])
-        return answer.get("result")
-
-    def call(self, opener, base, model, method, args):
-        return self.rpc(opener, base + "/web/dataset/call_kw",
-                        {"model": model, "method": method, "args": args, "kwargs": {}})
 
     # --------------------------------------------------------------- faults
     def fault(self, kind):
@@ -243,11 +207,15 @@ class ChaosRun:
             self.tcp_proxy.cut_all()
             self.http_proxy.cut_all()
         else:  # network: 5 s of delays, duplicates and cuts mid-frame
-            for proxy in (self.tcp_proxy, self.http_proxy):
-                proxy.set_faults(delay=0.05, dup_rate=0.05, cut_rate=0.03)
+            # Duplicated bytes only towards the binary protocol: its answers carry the
+            # request's sequence, HTTP/1.1 answers are matched by their order alone (a
+            # duplicated response would answer the terminal's next request; TCP itself
+            # never duplicates, so only a broken middlebox could).
+            self.tcp_proxy.set_faults(delay=0.05, dup_rate=0.05, cut_rate=0.03)
+            self.http_proxy.set_faults(delay=0.05, cut_rate=0.03)
             time.sleep(5)
-            for proxy in (self.tcp_proxy, self.http_proxy):
-                proxy.set_faults()
+            self.tcp_proxy.set_faults()
+            self.http_proxy.set_faults()
 
     def time_to_commit(self):
         """Seconds until a swipe is booked again after the restart (the service
@@ -281,19 +249,37 @@ class ChaosRun:
     def backup_drill(self):
         """pg_dump of the live database, restored: chains, wallets, settlement."""
         path = os.path.join(self.tmp, "live.dump")
-        self.box.dump(self.db, path)
+        for attempt in range(3):  # a restart of the schedule may cut the dump
+            try:
+                self.box.dump(self.db, path)
+                break
+            except subprocess.CalledProcessError:
+                if attempt == 2:
+                    raise
+                time.sleep(2)
         restored = self.db + "_restored"
         self.box.load(path, restored)
         conn = connect(self.box, restored)
         before = snapshot(conn)
         problems = invariants(conn)
+        sums = self.sums_by_kind(conn, before["max_op"])
         conn.close()
         live_db, self.db = self.db, restored
         try:
             settled = self.script(os.path.join(HERE, "settle.py"))
         finally:
             self.db = live_db
-        self.drill = {"max_op": before["max_op"], "problems": problems, "settle": settled}
+        self.drill = {"max_op": before["max_op"], "problems": problems, "settle": settled,
+                      "sums": sums}
+
+    @staticmethod
+    def sums_by_kind(conn, max_op):
+        """{kind: total} of the ledger rows of operations up to ``max_op``."""
+        with conn.cursor() as cur:
+            cur.execute(
+                """SELECT kind, round(sum(amount), 2)::float FROM onecard_transaction
+                    WHERE operation_id <= %s GROUP BY kind ORDER BY kind""", [max_op])
+            return dict(cur.fetchall())
 
     def schedule(self):
         d = self.args.duration
@@ -310,27 +296,33 @@ class ChaosRun:
         conn.close()
         self.start_load()
         started = time.monotonic()
-        drill_at = self.args.duration / 2
+        drill_at, drill = self.args.duration / 2, None
         for at, kind in self.schedule():
             while time.monotonic() - started < at:
                 time.sleep(0.2)
-            if self.drill == {} and at > drill_at:
-                self.backup_drill()
+            if drill is None and at > drill_at:
+                drill = threading.Thread(target=self.backup_drill, daemon=True)
+                drill.start()
             print(f"[{time.monotonic() - started:6.1f}s] fault {kind}", flush=True)
             self.fault(kind)
             self.sample()
         self.sequence_reset()
+        if drill is not None:
+            drill.join(600)
         for proc, report in self.sims:
             proc.wait(timeout=self.args.duration + 600)
             with open(report) as handle:
-                self.reports.append(json.load(handle))
+                self.reports.append(dict(json.load(handle), channel=self.channels[report]))
         self.desk_thread.join(60)
         for name in ("gw_a", "gw_b"):
             self.procs[name].send_signal(signal.SIGTERM)
             self.procs[name].wait(60)
         conn = connect(self.box, self.db)
         table, violations = check(conn, before, self.reports)
-        table.update(self.desk_check(conn, before))
+        self.desk_check(conn, before, table, violations)
+        if self.drill and self.sums_by_kind(conn, self.drill["max_op"]) != self.drill["sums"]:
+            violations.append("the restored dump's ledger differs from the live one's "
+                              "up to the dump point")
         conn.close()
         settled = self.script(os.path.join(HERE, "settle.py"))
         if not settled["balanced"] or settled["debit"] != settled["credit"]:
@@ -353,65 +345,10 @@ class ChaosRun:
             proc, report = self.simulate(name, *base, *extra)
             proc.wait(timeout=300)
             with open(report) as handle:
-                runs[name] = json.load(handle)
+                runs[name] = dict(json.load(handle), channel="tcp seq restart")
         self.reports += [runs["reset_1"], runs["reset_3"]]
         self.conflicts = runs["reset_2"]
         self.faults["sequence_restart"] = 1
-
-    def desk_check(self, conn, before):
-        with conn.cursor() as cur:
-            cur.execute(
-                """SELECT count(*), COALESCE(sum(amount), 0) FROM onecard_operation
-                    WHERE id > %s AND kind = 'topup' AND create_uid = %s""",
-                [before["max_op"], self.desk_data["user"]],
-            )
-            count, amount = cur.fetchone()
-        return {"desk top-ups acked": self.desk["acked"], "desk top-ups booked": count,
-                "desk failed calls": self.desk["failed"],
-                "desk money acked": round(self.desk["acked_amount"], 2),
-                "desk money booked": round(float(amount), 2)}
-
-    def verdict(self, table, violations, settled):
-        desk_booked, desk_acked = table["desk top-ups booked"], table["desk top-ups acked"]
-        if not desk_acked <= desk_booked <= desk_acked + table["desk failed calls"]:
-            violations.append(f"desk: {desk_acked} acked, {desk_booked} booked")
-        if self.conflicts.get("conflicts") != 10 or self.conflicts.get("acked"):
-            violations.append(f"restarted counter not refused: {self.conflicts}")
-        channels = {}
-        for report in self.reports:
-            key = report.get("transport", "?")
-            row = channels.setdefault(key, {"sent": 0, "acked": 0, "busy": 0, "retransmits": 0})
-            row["sent"] += report.get("sent", 0) + report.get("offline_recorded", 0)
-            row["acked"] += len(report.get("acked", []))
-            row["busy"] += report.get("busy", 0)
-            row["retransmits"] += report.get("retransmits", 0)
-        channels["desk (JSON-RPC)"] = {"sent": self.desk["acked"] + self.desk["failed"],
-                                       "acked": self.desk["acked"], "busy": 0,
-                                       "retransmits": 0}
-        lines = ["", "operations by channel", "  %-18s %8s %8s %8s %8s" % (
-            "channel", "sent", "acked", "busy", "retrans")]
-        for key, row in sorted(channels.items()):
-            lines.append("  %-18s %8d %8d %8d %8d" % (
-                key, row["sent"], row["acked"], row["busy"], row["retransmits"]))
-        faults = dict(self.faults)
-        for proxy in (self.tcp_proxy, self.http_proxy):
-            for key, value in proxy.counts.items():
-                faults["net_" + key] = faults.get("net_" + key, 0) + value
-        lines += ["faults injected"] + ["  %-30s %d" % kv for kv in sorted(faults.items())]
-        restarts = ", ".join("%s %.2fs" % r for r in self.box.restarts)
-        lines += ["PostgreSQL restarts: " + (restarts or "none"),
-                  "time to first booking after a restart (s): %s" % self.recovery,
-                  "sequence restart: %d refused as sequence_conflict" % self.conflicts.get("conflicts", 0),
-                  "backup drill: dump at operation %s, problems %s, restored settlement balanced %s"
-                  % (self.drill.get("max_op"), len(self.drill.get("problems", [])),
-                     self.drill.get("settle", {}).get("balanced")),
-                  "settlement: move %s debit %s credit %s, reconciliation balanced %s"
-                  % (settled["move"], settled["debit"], settled["credit"], settled["balanced"]),
-                  "checker"]
-        lines += ["  %-30s %s" % kv for kv in table.items()]
-        lines += ["violations: %d" % len(violations)] + ["  " + v for v in violations[:20]]
-        print("\n".join(lines), flush=True)
-        return table, violations
 
     def cleanup(self):
         for proxy in ("tcp_proxy", "http_proxy"):
@@ -439,7 +376,8 @@ def build_parser():
     parser.add_argument("--duration", type=float, default=120.0, help="seconds of load")
     parser.add_argument("--faults", type=int, default=12, help="faults in the schedule")
     parser.add_argument("--rate", type=float, default=40.0, help="swipes/s of all terminals")
-    parser.add_argument("--http-port", type=int, default=8120, help="Odoo's HTTP port")
+    parser.add_argument("--http-port", type=int, default=0,
+                        help="Odoo's HTTP port (default: a free one)")
     parser.add_argument("--pg-port", type=int, default=8129,
                         help="the run's PostgreSQL port number (Unix socket only)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
