@@ -42,7 +42,7 @@ def invariants(conn):
               LEFT JOIN onecard_transaction t ON t.wallet_id = w.id
              GROUP BY w.id, w.balance
             HAVING w.balance IS DISTINCT FROM COALESCE(sum(t.amount), 0)""")
-        bad += ["wallet %s != its ledger" % r[0] for r in cur.fetchall()]
+        bad += [f"wallet {r[0]} != its ledger" for r in cur.fetchall()]
         cur.execute(
             """SELECT t.wallet_id, t.id, t.prev_hash, t.hash, t.idempotency_key,
                       t.amount, t.balance_after, t.business_time, w.chain_head
@@ -54,15 +54,19 @@ def invariants(conn):
         for wallet, row, prev_hash, row_hash, key, amount, after, when, h in rows:
             if wallet != prev_wallet:
                 if prev_wallet is not None and head != prev:
-                    bad.append("wallet %s head is not its last row" % prev_wallet)
+                    bad.append(f"wallet {prev_wallet} head is not its last row")
                 prev_wallet, prev, head, total = wallet, GENESIS, h, 0.0
             total += float(amount)
             expected = chain_hash(prev, wallet, key, float(amount), float(after), when)
-            if prev_hash != prev or row_hash != expected or abs(total - float(after)) > 0.001:
-                bad.append("chain broken at transaction %s" % row)
+            if (
+                prev_hash != prev
+                or row_hash != expected
+                or abs(total - float(after)) > 0.001
+            ):
+                bad.append(f"chain broken at transaction {row}")
             prev = row_hash
         if prev_wallet is not None and head != prev:
-            bad.append("wallet %s head is not its last row" % prev_wallet)
+            bad.append(f"wallet {prev_wallet} head is not its last row")
         # below the allowed credit, except rows of flagged offline records
         cur.execute("""
             SELECT t.id FROM onecard_transaction t
@@ -72,7 +76,7 @@ def invariants(conn):
               LEFT JOIN onecard_cardholder_category c ON c.id = h.category_id
              WHERE t.balance_after < -COALESCE(c.credit_limit, 0) - 0.001
                AND t.amount < 0 AND NOT COALESCE(o.offline, FALSE)""")
-        bad += ["transaction %s below the credit limit" % r[0] for r in cur.fetchall()]
+        bad += [f"transaction {r[0]} below its credit" for r in cur.fetchall()]
     return bad
 
 
@@ -86,8 +90,10 @@ def check(conn, before, reports, gave_up=0):
         cur.execute(
             """SELECT t.serial_number, COALESCE(o.terminal_epoch, 0), o.terminal_seq,
                       o.state, COALESCE(o.amount, 0), count(*) OVER (
-                          PARTITION BY o.terminal_id, o.terminal_epoch, o.terminal_seq)
-                 FROM onecard_operation o JOIN onecard_terminal t ON t.id = o.terminal_id
+                          PARTITION BY o.terminal_id, o.terminal_epoch,
+                                       o.terminal_seq)
+                 FROM onecard_operation o
+                 JOIN onecard_terminal t ON t.id = o.terminal_id
                 WHERE o.id > %s AND t.serial_number LIKE %s""",
             [before["max_op"], PREFIX + "%"],
         )
@@ -97,7 +103,8 @@ def check(conn, before, reports, gave_up=0):
             doubled += copies > 1
             booked[(serial, epoch, seq)] = (state, float(amount))
         cur.execute(
-            "SELECT COALESCE(sum(amount), 0) FROM onecard_transaction WHERE operation_id > %s",
+            "SELECT COALESCE(sum(amount), 0) FROM onecard_transaction "
+            "WHERE operation_id > %s",
             [before["max_op"]],
         )
         ledger_delta = float(cur.fetchone()[0])
@@ -106,27 +113,39 @@ def check(conn, before, reports, gave_up=0):
     approved = {k for k, a in acked.items() if a.get("approved")}
     lost = [k for k in approved if booked.get(k, ("",))[0] != "approved"]
     told_declined = [
-        k for k, a in acked.items() if not a.get("approved") and booked.get(k, ("",))[0] == "approved"
+        k
+        for k, a in acked.items()
+        if not a.get("approved") and booked.get(k, ("",))[0] == "approved"
     ]
-    unknown = [k for k, (state, _a) in booked.items() if state == "approved" and k not in acked]
+    unknown = [
+        k for k, (state, _a) in booked.items() if state == "approved" and k not in acked
+    ]
     acked_money = sum(booked[k][1] for k in approved if k in booked)
     told_money = sum(float(acked[k].get("amount") or 0) for k in approved)
     if abs(told_money - acked_money) > 0.005:
         violations.append(
-            "terminals were told %.2f, the ledger booked %.2f" % (told_money, acked_money)
+            f"terminals were told {told_money:.2f}, the ledger booked "
+            f"{acked_money:.2f}"
         )
     unknown_money = sum(booked[k][1] for k in unknown)
     wallet_delta = after["wallets"] - before["wallets"]
     if lost:
-        violations.append("%d acknowledged approvals not booked: %s" % (len(lost), lost[:5]))
+        violations.append(
+            "%d acknowledged approvals not booked: %s" % (len(lost), lost[:5])
+        )
     if doubled:
         violations.append("%d records booked twice" % doubled)
     if told_declined:
-        violations.append("%d told declined but booked: %s" % (len(told_declined), told_declined[:5]))
+        violations.append(
+            "%d told declined but booked: %s" % (len(told_declined), told_declined[:5])
+        )
     if len(unknown) > gave_up:
         violations.append("%d booked that no terminal was answered for" % len(unknown))
     if abs(wallet_delta - ledger_delta) > 0.005:
-        violations.append("wallets moved %.2f, the new ledger rows %.2f" % (wallet_delta, ledger_delta))
+        violations.append(
+            f"wallets moved {wallet_delta:.2f}, the new ledger rows "
+            f"{ledger_delta:.2f}"
+        )
     violations += invariants(conn)
     table = {
         "acknowledged": len(acked),

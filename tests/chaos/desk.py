@@ -18,11 +18,15 @@ class Session:
     def __init__(self, base, db, login):
         self.base, self.db, self.login = base, db, login
         jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar)
+        )
         self.logged = False
 
     def rpc(self, path, params):
-        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode()
+        body = json.dumps(
+            {"jsonrpc": "2.0", "method": "call", "params": params}
+        ).encode()
         req = urllib.request.Request(
             self.base + path, body, {"Content-Type": "application/json"}
         )
@@ -42,7 +46,12 @@ class Session:
         try:
             return self.rpc(
                 "/web/dataset/call_kw",
-                {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+                {
+                    "model": model,
+                    "method": method,
+                    "args": list(args),
+                    "kwargs": kwargs,
+                },
             )
         except (OSError, RuntimeError, ValueError):
             self.logged = False  # a new session next time (the worker may be new)
@@ -71,7 +80,10 @@ class DeskLoad:
         errors = (OSError, RuntimeError, ValueError)
         while time.monotonic() < deadline:
             time.sleep(self.rng.uniform(0.5, 1.5))
-            if self.record["subsidy_granted"] is None and time.monotonic() >= subsidy_at:
+            if (
+                self.record["subsidy_granted"] is None
+                and time.monotonic() >= subsidy_at
+            ):
                 try:
                     self.subsidy_batch()
                 except errors:

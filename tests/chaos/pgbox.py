@@ -81,7 +81,14 @@ class PgBox:
     def stop(self):
         if os.path.exists(os.path.join(self.data, "postmaster.pid")):
             self._as_postgres(
-                f"{BIN}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop", check=False
+                f"{BIN}/pg_ctl",
+                "-D",
+                self.data,
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+                check=False,
             )
 
     def psql(self, *args):

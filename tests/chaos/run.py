@@ -31,8 +31,8 @@ sys.path.insert(0, HERE)
 from checker import check, connect, invariants, snapshot  # noqa: E402
 from desk import DeskLoad  # noqa: E402
 from pgbox import PgBox  # noqa: E402
-from verdict import Verdict  # noqa: E402
 from proxy import FaultProxy  # noqa: E402
+from verdict import Verdict  # noqa: E402
 
 ODOO_BIN = os.environ.get("ODOO_BIN", "/opt/odoo18/odoo-bin")
 ADDONS = os.environ.get("ONECARD_ADDONS_PATH", "/opt/odoo18/addons," + REPO)
@@ -77,7 +77,12 @@ class ChaosRun(Verdict):
         log = self.logs[name] = open(os.path.join(self.tmp, name + ".log"), "a")
         cmd = [sys.executable, ODOO_BIN, *args]
         self.procs[name] = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=self.box.env(), cwd=REPO, **kw
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.box.env(),
+            cwd=REPO,
+            **kw,
         )
         return self.procs[name]
 
@@ -97,10 +102,20 @@ class ChaosRun(Verdict):
 
     def setup(self):
         self.box.init()
-        self.box.restore(self.args.source_db, self.db, os.path.join(self.tmp, "src.dump"))
+        self.box.restore(
+            self.args.source_db, self.db, os.path.join(self.tmp, "src.dump")
+        )
         populate = [os.path.join(REPO, "tests/e2e/populate.py")]
-        extra = ["--holders", str(HOLDERS), "--secret", SECRET, "--offline-limit", "50",
-                 "--cash", "0"]
+        extra = [
+            "--holders",
+            str(HOLDERS),
+            "--secret",
+            SECRET,
+            "--offline-limit",
+            "50",
+            "--cash",
+            "0",
+        ]
         for spec in terminals():
             extra += ["--terminal", spec]
         self.script(*populate, *extra)
@@ -111,13 +126,29 @@ class ChaosRun(Verdict):
             self.ports[gw] = (free_port(), free_port())
             self.start_gateway(gw)
         self.odoo(
-            "-d", self.db, "--db-filter", f"^{self.db}$", "--addons-path=" + ADDONS,
-            "--http-interface", "127.0.0.1", "--http-port", str(self.args.http_port),
-            "--workers", "0", "--max-cron-threads", "0", "--log-level", "warn",
+            "-d",
+            self.db,
+            "--db-filter",
+            f"^{self.db}$",
+            "--addons-path=" + ADDONS,
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(self.args.http_port),
+            "--workers",
+            "0",
+            "--max-cron-threads",
+            "0",
+            "--log-level",
+            "warn",
             name="odoo",
         )
-        self.tcp_proxy = FaultProxy([self.ports[g][0] for g in ("gw_a", "gw_b")], self.args.seed)
-        self.http_proxy = FaultProxy([self.ports[g][1] for g in ("gw_a", "gw_b")], self.args.seed + 1)
+        self.tcp_proxy = FaultProxy(
+            [self.ports[g][0] for g in ("gw_a", "gw_b")], self.args.seed
+        )
+        self.http_proxy = FaultProxy(
+            [self.ports[g][1] for g in ("gw_a", "gw_b")], self.args.seed + 1
+        )
         self.tcp_proxy.start()
         self.http_proxy.start()
         self.wait_ready()
@@ -125,9 +156,22 @@ class ChaosRun(Verdict):
     def start_gateway(self, name):
         tcp, http = self.ports[name]
         self.odoo(
-            "--addons-path=" + ADDONS, "onecard-gateway", "-d", self.db,
-            "--tcp-host", "127.0.0.1", "--tcp-port", str(tcp), "--http-port", str(http),
-            "--workers", "3", "--status-interval", "30", "--log-level", "info",
+            "--addons-path=" + ADDONS,
+            "onecard-gateway",
+            "-d",
+            self.db,
+            "--tcp-host",
+            "127.0.0.1",
+            "--tcp-port",
+            str(tcp),
+            "--http-port",
+            str(http),
+            "--workers",
+            "3",
+            "--status-interval",
+            "30",
+            "--log-level",
+            "info",
             name=name,
         )
 
@@ -151,9 +195,20 @@ class ChaosRun(Verdict):
         report = os.path.join(self.tmp, f"report_{name}.json")
         self.channels[report] = name
         cmd = [
-            sys.executable, "-m", "onecard_devices.simulator", "--secret", SECRET,
-            "--cards", str(HOLDERS), "--report", report, "--timeout", "1.0",
-            "--max-wait", "90", *map(str, args),
+            sys.executable,
+            "-m",
+            "onecard_devices.simulator",
+            "--secret",
+            SECRET,
+            "--cards",
+            str(HOLDERS),
+            "--report",
+            report,
+            "--timeout",
+            "1.0",
+            "--max-wait",
+            "90",
+            *map(str, args),
         ]
         log = open(os.path.join(self.tmp, f"sim_{name}.log"), "w")
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
@@ -164,27 +219,96 @@ class ChaosRun(Verdict):
         tcp, http = self.tcp_proxy.port, self.http_proxy.port
         odoo = self.args.http_port
         self.sims = [
-            self.simulate("tcp", "--transport", "tcp", "--port", tcp, "--serial-prefix",
-                          "CXT-", "--terminals", 25, "--rate", r * 0.5, "--duration", d),
-            self.simulate("http_gw", "--transport", "http", "--url", f"http://127.0.0.1:{http}",
-                          "--serial-prefix", "CXH-", "--terminals", 12, "--rate", r * 0.25,
-                          "--duration", d),
-            self.simulate("http_odoo", "--transport", "http", "--url", f"http://127.0.0.1:{odoo}",
-                          "--serial-prefix", "CXH-", "--first-index", 13, "--terminals", 13,
-                          "--rate", r * 0.15, "--duration", d),
+            self.simulate(
+                "tcp",
+                "--transport",
+                "tcp",
+                "--port",
+                tcp,
+                "--serial-prefix",
+                "CXT-",
+                "--terminals",
+                25,
+                "--rate",
+                r * 0.5,
+                "--duration",
+                d,
+            ),
+            self.simulate(
+                "http_gw",
+                "--transport",
+                "http",
+                "--url",
+                f"http://127.0.0.1:{http}",
+                "--serial-prefix",
+                "CXH-",
+                "--terminals",
+                12,
+                "--rate",
+                r * 0.25,
+                "--duration",
+                d,
+            ),
+            self.simulate(
+                "http_odoo",
+                "--transport",
+                "http",
+                "--url",
+                f"http://127.0.0.1:{odoo}",
+                "--serial-prefix",
+                "CXH-",
+                "--first-index",
+                13,
+                "--terminals",
+                13,
+                "--rate",
+                r * 0.15,
+                "--duration",
+                d,
+            ),
             # clocks 15 minutes behind
-            self.simulate("clock", "--transport", "tcp", "--port", tcp, "--serial-prefix", "CXC-",
-                          "--terminals", 3, "--rate", 1.5, "--duration", d,
-                          "--clock", int(time.time()) - 900),
+            self.simulate(
+                "clock",
+                "--transport",
+                "tcp",
+                "--port",
+                tcp,
+                "--serial-prefix",
+                "CXC-",
+                "--terminals",
+                3,
+                "--rate",
+                1.5,
+                "--duration",
+                d,
+                "--clock",
+                int(time.time()) - 900,
+            ),
             # offline: every record buffered, uploaded later (the terminal "reboots")
-            self.simulate("offline", "--transport", "tcp", "--port", tcp, "--serial-prefix", "CXO-",
-                          "--terminals", 2, "--rate", 1, "--duration", d, "--offline"),
+            self.simulate(
+                "offline",
+                "--transport",
+                "tcp",
+                "--port",
+                tcp,
+                "--serial-prefix",
+                "CXO-",
+                "--terminals",
+                2,
+                "--rate",
+                1,
+                "--duration",
+                d,
+                "--offline",
+            ),
         ]
-        self.desk = DeskLoad(f"http://127.0.0.1:{odoo}", self.db, self.desk_data,
-                             self.args.seed + 2)
+        self.desk = DeskLoad(
+            f"http://127.0.0.1:{odoo}", self.db, self.desk_data, self.args.seed + 2
+        )
         now = time.monotonic()
         self.desk_thread = threading.Thread(
-            target=self.desk.run, args=(now + d, now + d / 3), daemon=True)
+            target=self.desk.run, args=(now + d, now + d / 3), daemon=True
+        )
         self.desk_thread.start()
 
     # --------------------------------------------------------------- faults
@@ -230,7 +354,9 @@ class ChaosRun(Verdict):
             time.sleep(0.1)
             conn = connect(self.box, self.db)
             with conn.cursor() as cur:
-                cur.execute("SELECT count(*) FROM onecard_operation WHERE id > %s", [last])
+                cur.execute(
+                    "SELECT count(*) FROM onecard_operation WHERE id > %s", [last]
+                )
                 done = cur.fetchone()[0]
             conn.close()
             if done:
@@ -269,8 +395,12 @@ class ChaosRun(Verdict):
             settled = self.script(os.path.join(HERE, "settle.py"))
         finally:
             self.db = live_db
-        self.drill = {"max_op": before["max_op"], "problems": problems, "settle": settled,
-                      "sums": sums}
+        self.drill = {
+            "max_op": before["max_op"],
+            "problems": problems,
+            "settle": settled,
+            "sums": sums,
+        }
 
     @staticmethod
     def sums_by_kind(conn, max_op):
@@ -278,12 +408,16 @@ class ChaosRun(Verdict):
         with conn.cursor() as cur:
             cur.execute(
                 """SELECT kind, round(sum(amount), 2)::float FROM onecard_transaction
-                    WHERE operation_id <= %s GROUP BY kind ORDER BY kind""", [max_op])
+                    WHERE operation_id <= %s GROUP BY kind ORDER BY kind""",
+                [max_op],
+            )
             return dict(cur.fetchall())
 
     def schedule(self):
         d = self.args.duration
-        times = sorted(self.rng.uniform(8, max(d - 15, 9)) for _i in range(self.args.faults))
+        times = sorted(
+            self.rng.uniform(8, max(d - 15, 9)) for _i in range(self.args.faults)
+        )
         kinds = [FAULTS[i % len(FAULTS)] for i in range(len(times))]
         self.rng.shuffle(kinds)
         return list(zip(times, kinds, strict=True))
@@ -312,7 +446,9 @@ class ChaosRun(Verdict):
         for proc, report in self.sims:
             proc.wait(timeout=self.args.duration + 600)
             with open(report) as handle:
-                self.reports.append(dict(json.load(handle), channel=self.channels[report]))
+                self.reports.append(
+                    dict(json.load(handle), channel=self.channels[report])
+                )
         self.desk_thread.join(60)
         for name in ("gw_a", "gw_b"):
             self.procs[name].send_signal(signal.SIGTERM)
@@ -320,14 +456,21 @@ class ChaosRun(Verdict):
         conn = connect(self.box, self.db)
         table, violations = check(conn, before, self.reports)
         self.desk_check(conn, before, table, violations)
-        if self.drill and self.sums_by_kind(conn, self.drill["max_op"]) != self.drill["sums"]:
-            violations.append("the restored dump's ledger differs from the live one's "
-                              "up to the dump point")
+        if (
+            self.drill
+            and self.sums_by_kind(conn, self.drill["max_op"]) != self.drill["sums"]
+        ):
+            violations.append(
+                "the restored dump's ledger differs from the live one's "
+                "up to the dump point"
+            )
         conn.close()
         settled = self.script(os.path.join(HERE, "settle.py"))
         if not settled["balanced"] or settled["debit"] != settled["credit"]:
             violations.append(f"settlement not balanced: {settled}")
-        if self.drill.get("problems") or not self.drill.get("settle", {}).get("balanced", True):
+        if self.drill.get("problems") or not self.drill.get("settle", {}).get(
+            "balanced", True
+        ):
             violations.append(f"restored dump: {self.drill}")
         violations += self.samples
         return self.verdict(table, violations, settled)
@@ -337,11 +480,26 @@ class ChaosRun(Verdict):
         refused as sequence_conflict (never approved as replays); after a sequence
         reset (a new epoch) its records are booked again."""
         port = self.ports[("gw_a", "gw_b")[self.tcp_proxy.current]][0]
-        base = ("--transport", "tcp", "--port", port, "--serial-prefix", "CXR-",
-                "--terminals", 1, "--swipes", 10, "--first-seq", 0)
+        base = (
+            "--transport",
+            "tcp",
+            "--port",
+            port,
+            "--serial-prefix",
+            "CXR-",
+            "--terminals",
+            1,
+            "--swipes",
+            10,
+            "--first-seq",
+            0,
+        )
         runs = {}
-        for name, extra in (("reset_1", ()), ("reset_2", ("--card-base", "0x10000005")),
-                            ("reset_3", ("--reset-epoch",))):
+        for name, extra in (
+            ("reset_1", ()),
+            ("reset_2", ("--card-base", "0x10000005")),
+            ("reset_3", ("--reset-epoch",)),
+        ):
             proc, report = self.simulate(name, *base, *extra)
             proc.wait(timeout=300)
             with open(report) as handle:
@@ -369,25 +527,45 @@ class ChaosRun(Verdict):
 
 def build_parser():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source-db", required=True, help="main-cluster database to copy")
-    parser.add_argument("--db", help="its name in the run's PostgreSQL (default: the same, "
-                        "so that Odoo finds its filestore)")
+    parser.add_argument(
+        "--source-db", required=True, help="main-cluster database to copy"
+    )
+    parser.add_argument(
+        "--db",
+        help="its name in the run's PostgreSQL (default: the same, "
+        "so that Odoo finds its filestore)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=float, default=120.0, help="seconds of load")
     parser.add_argument("--faults", type=int, default=12, help="faults in the schedule")
-    parser.add_argument("--rate", type=float, default=40.0, help="swipes/s of all terminals")
-    parser.add_argument("--http-port", type=int, default=0,
-                        help="Odoo's HTTP port (default: a free one)")
-    parser.add_argument("--pg-port", type=int, default=8129,
-                        help="the run's PostgreSQL port number (Unix socket only)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--rate", type=float, default=40.0, help="swipes/s of all terminals"
+    )
+    parser.add_argument(
+        "--http-port",
+        type=int,
+        default=0,
+        help="Odoo's HTTP port (default: a free one)",
+    )
+    parser.add_argument(
+        "--pg-port",
+        type=int,
+        default=8129,
+        help="the run's PostgreSQL port number (Unix socket only)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary directory"
+    )
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
     chaos = ChaosRun(args)
-    print(f"chaos run: seed {args.seed}, {args.duration:.0f} s, logs in {chaos.tmp}", flush=True)
+    print(
+        f"chaos run: seed {args.seed}, {args.duration:.0f} s, logs in {chaos.tmp}",
+        flush=True,
+    )
     try:
         _table, violations = chaos.run()
     finally:

@@ -49,9 +49,17 @@ def test_nothing_lost_nothing_doubled(outcome):
 def test_every_fault_kind_was_injected(outcome):
     chaos, _table, _violations = outcome
     # the schedule holds each kind at least once (8 faults, 6 kinds, shuffled)
-    assert all(chaos.faults[kind] for kind in ("pg_fast", "pg_immediate",
-                                               "gateway_kill", "move", "cut",
-                                               "network"))
+    assert all(
+        chaos.faults[kind]
+        for kind in (
+            "pg_fast",
+            "pg_immediate",
+            "gateway_kill",
+            "move",
+            "cut",
+            "network",
+        )
+    )
     assert chaos.faults["sequence_restart"] == 1 and chaos.conflicts["conflicts"] == 10
     # served again by themselves after every restart, nothing restarted
     assert chaos.recovery and all(r is not None for r in chaos.recovery)

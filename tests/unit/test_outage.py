@@ -18,7 +18,7 @@ import types
 import psycopg2
 import pytest
 
-odoo = pytest.importorskip("odoo")
+pytest.importorskip("odoo")
 import odoo.addons  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -111,7 +111,9 @@ def test_lost_server_is_a_reconnect(error):
 
 def test_a_commit_lost_with_its_connection_is_busy_not_run_again(monkeypatch):
     calls = []
-    gw, _handed = make_runner([FakeCursor(commit_error=lost()), FakeCursor()], monkeypatch)
+    gw, _handed = make_runner(
+        [FakeCursor(commit_error=lost()), FakeCursor()], monkeypatch
+    )
     with pytest.raises(runner.GatewayError) as caught:
         gw.run_db(lambda cr: calls.append(cr) or "approved")
     assert caught.value.code == "busy" and caught.value.code in RETRY_CODES
