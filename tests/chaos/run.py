@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -257,7 +258,9 @@ class ChaosRun(Faults, Load, Verdict):
         violations += self.samples
         return self.verdict(table, violations, settled)
 
-    def cleanup(self):
+    def cleanup(self, passed=False):
+        """Stop everything; the temporary directory (PostgreSQL, logs, reports) is
+        removed after a run that passed, unless --keep."""
         for proxy in ("tcp_proxy", "http_proxy"):
             if hasattr(self, proxy):
                 getattr(self, proxy).stop()
@@ -272,6 +275,8 @@ class ChaosRun(Faults, Load, Verdict):
                 except subprocess.TimeoutExpired:
                     proc.kill()
         self.box.stop()
+        if passed and not self.args.keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def build_parser():
@@ -303,7 +308,9 @@ def build_parser():
         help="the run's PostgreSQL port number (Unix socket only)",
     )
     parser.add_argument(
-        "--keep", action="store_true", help="keep the temporary directory"
+        "--keep",
+        action="store_true",
+        help="keep the temporary directory (always kept after a failed run)",
     )
     return parser
 
@@ -315,10 +322,11 @@ def main(argv=None):
         f"chaos run: seed {args.seed}, {args.duration:.0f} s, logs in {chaos.tmp}",
         flush=True,
     )
+    violations = ["did not finish"]
     try:
         _table, violations = chaos.run()
     finally:
-        chaos.cleanup()
+        chaos.cleanup(passed=not violations)
     return 1 if violations else 0
 
 

@@ -33,10 +33,11 @@ def outcome():
         ]
     )
     chaos = ChaosRun(args)
+    table, violations = {}, ["did not finish"]
     try:
         table, violations = chaos.run()
     finally:
-        chaos.cleanup()
+        chaos.cleanup(passed=not violations)
     return chaos, table, violations
 
 
