@@ -87,16 +87,19 @@ class Faults:
     def backup_drill(self):
         """pg_dump of the live database, restored: chains, wallets, settlement."""
         path = os.path.join(self.tmp, "live.dump")
-        for attempt in range(3):  # a restart of the schedule may cut the dump
+        restored = self.db + "_restored"
+        for attempt in range(5):  # a restart of the schedule may cut the dump or restore
             try:
                 self.box.dump(self.db, path)
+                subprocess.run(
+                    ["dropdb", "--if-exists", restored], env=self.box.env(), check=True
+                )
+                self.box.load(path, restored)
                 break
             except subprocess.CalledProcessError:
-                if attempt == 2:
+                if attempt == 4:
                     raise
                 time.sleep(2)
-        restored = self.db + "_restored"
-        self.box.load(path, restored)
         conn = connect(self.box, restored)
         before = snapshot(conn)
         problems = invariants(conn)

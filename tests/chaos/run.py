@@ -251,9 +251,9 @@ class ChaosRun(Faults, Load, Verdict):
         settled = self.script(os.path.join(HERE, "settle.py"))
         if not settled["balanced"] or settled["debit"] != settled["credit"]:
             violations.append(f"settlement not balanced: {settled}")
-        if self.drill.get("problems") or not self.drill.get("settle", {}).get(
-            "balanced", True
-        ):
+        if not self.drill:
+            violations.append("the backup drill did not finish (see the log)")
+        elif self.drill.get("problems") or not self.drill["settle"].get("balanced"):
             violations.append(f"restored dump: {self.drill}")
         violations += self.samples
         return self.verdict(table, violations, settled)
