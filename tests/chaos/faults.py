@@ -88,7 +88,9 @@ class Faults:
         """pg_dump of the live database, restored: chains, wallets, settlement."""
         path = os.path.join(self.tmp, "live.dump")
         restored = self.db + "_restored"
-        for attempt in range(5):  # a restart of the schedule may cut the dump or restore
+        for attempt in range(
+            5
+        ):  # a restart of the schedule may cut the dump or restore
             try:
                 self.box.dump(self.db, path)
                 subprocess.run(
@@ -169,4 +171,3 @@ class Faults:
         self.reports += [runs["reset_1"], runs["reset_3"]]
         self.conflicts = runs["reset_2"]
         self.faults["sequence_restart"] = 1
-

@@ -136,4 +136,3 @@ class Load:
             target=self.desk.run, args=(now + d, now + d / 3), daemon=True
         )
         self.desk_thread.start()
-
