@@ -13,7 +13,8 @@ from odoo.http import request
 
 from odoo.addons.onecard_consume.tools.prepared import LongCursors
 
-from ..gateway.retry import RetriesExhausted, run_committed
+from ..gateway.outage import Outage
+from ..gateway.retry import RECONNECT, RetriesExhausted, classify, run_committed
 from ..lib.errors import TerminalError
 from ..lib.routes import FORM_TYPES, MAX_BODY, MESSAGES, PREFIX
 
@@ -22,6 +23,8 @@ _logger = logging.getLogger(__name__)
 # The requests' transactions run on a cursor this worker keeps (see LongCursors): a
 # swipe then costs PostgreSQL no replanning; Odoo's request cursor only routes it.
 LONG_CURSORS = LongCursors()
+# PostgreSQL away (restarting): answered 503 busy, one log line per outage
+OUTAGE = Outage(_logger)
 
 
 class TerminalApi(http.Controller):
@@ -66,16 +69,13 @@ class TerminalApi(http.Controller):
                 exc.as_dict(), headers=headers, status=exc.status
             )
         except RetriesExhausted:
-            return request.make_json_response(
-                {
-                    "error": {
-                        "code": "busy",
-                        "message": env._("The server is busy, try again."),
-                    }
-                },
-                status=503,
-            )
-        except Exception:
+            return self._busy(env)
+        except Exception as exc:
+            if classify(exc) == RECONNECT:
+                # The connection broke (also during COMMIT: booked or not, the
+                # terminal's retry with the same sequence gets the stored answer).
+                OUTAGE.failed(exc)
+                return self._busy(env)
             _logger.exception("terminal API %s failed", message)
             return request.make_json_response(
                 {
@@ -86,7 +86,21 @@ class TerminalApi(http.Controller):
                 },
                 status=500,
             )
+        OUTAGE.succeeded()
         return request.make_json_response(answer)
+
+    @staticmethod
+    def _busy(env):
+        """503 busy: nothing acknowledged; retry the same request (re-signed)."""
+        return request.make_json_response(
+            {
+                "error": {
+                    "code": "busy",
+                    "message": env._("The server is busy, try again."),
+                }
+            },
+            status=503,
+        )
 
     def _lang(self):
         langs = [code for code, _name in request.env["res.lang"].sudo().get_installed()]

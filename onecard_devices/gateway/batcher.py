@@ -74,8 +74,8 @@ class Batcher:
                 self.stats.count("batches")
                 self.stats.count("batched", len(batch))
                 self.stats.count("batch_us", int((time.perf_counter() - started) * 1e6))
-            except Exception as exc:  # noqa: BLE001 - e.g. the pool is shut down: refuse, the terminal retries
-                results = [GatewayError("server_error", str(exc)[:100])] * len(batch)
+            except Exception as exc:  # noqa: BLE001 - e.g. the pool is shut down: nothing committed, the terminal retries
+                results = [GatewayError("busy", str(exc)[:100])] * len(batch)
             for (_kind, _data, future), result in zip(batch, results, strict=False):
                 if not future.done():
                     future.set_result(result)

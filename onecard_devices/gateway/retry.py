@@ -26,6 +26,11 @@ RETRY_PGCODES = frozenset(PG_CONCURRENCY_ERRORS_TO_RETRY) | {
     errorcodes.UNIQUE_VIOLATION
 }
 MAX_TRIES = 10
+# tries to connect before answering busy (PostgreSQL restarting: ~0.5-1.1 s)
+CONNECT_TRIES = 3
+# The server is going away or not accepting connections yet (class 57P), or the
+# connection failed (class 08): a new connection, later.
+RECONNECT_PGCODES = frozenset({"57P01", "57P02", "57P03"})
 CONFLICT = "conflict"  # roll back, run the unit again at once
 RECONNECT = "reconnect"  # the connection is gone: a new cursor, after reconnect_delay()
 
@@ -38,6 +43,13 @@ def classify(exc, cr=None):
     """CONFLICT, RECONNECT or None (not retryable: propagate) for ``exc``, raised by a
     unit of work on ``cr``."""
     if isinstance(exc, psycopg2.InterfaceError):
+        return RECONNECT
+    pgcode = getattr(exc, "pgcode", None) or ""
+    if pgcode in RECONNECT_PGCODES or pgcode.startswith("08"):
+        return RECONNECT
+    if type(exc) is psycopg2.DatabaseError and exc.pgcode is None:
+        # libpq lost the server in the middle of a result ("server closed the
+        # connection unexpectedly" while fetching): psycopg2 raises the base class
         return RECONNECT
     if isinstance(exc, psycopg2.OperationalError | psycopg2.IntegrityError):
         if exc.pgcode in RETRY_PGCODES:
@@ -70,7 +82,12 @@ def run_committed(cr, func, reset=None, max_tries=MAX_TRIES):
             cr.commit()  # pylint: disable=invalid-commit
             return result
         except Exception as exc:
-            cr.rollback()
+            try:
+                cr.rollback()
+            except psycopg2.Error:
+                # the connection is gone (PostgreSQL restarted): the caller answers
+                # busy; what propagates is the first error, classified RECONNECT
+                raise exc from None
             if reset:
                 reset()
             if classify(exc) != CONFLICT:

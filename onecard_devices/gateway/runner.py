@@ -22,7 +22,8 @@ from odoo.addons.onecard_consume.tools.prepared import own_cursor
 
 from ..lib import messages as M
 from ..lib.errors import TerminalError
-from .retry import CONFLICT, RECONNECT, classify, reconnect_delay
+from .outage import Outage
+from .retry import CONFLICT, CONNECT_TRIES, RECONNECT, classify, reconnect_delay
 
 _logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
 
@@ -53,6 +54,7 @@ class Runner:
         self.cursors = []
         self.cursors_lock = threading.Lock()
         self.languages = ["en_US"]
+        self.outage = Outage()
 
     # ---- cursors ----
     def _cursor(self):
@@ -118,15 +120,28 @@ class Runner:
 
     def _run_db(self, func, tries, isolation):
         for attempt in range(1, tries + 1):
-            cr = self._cursor()
+            try:
+                cr = self._cursor()
+            except Exception as exc:
+                # PostgreSQL refuses connections (restarting): retry a moment, then
+                # "busy, retry with the same sequence" (the terminal's own retry).
+                if classify(exc) != RECONNECT:
+                    raise
+                if attempt >= min(tries, CONNECT_TRIES) or self.outage.down:
+                    raise self._busy(exc) from exc
+                time.sleep(reconnect_delay(attempt))
+                continue
             if isolation is not None:
                 # no transaction open here: applied at BEGIN
                 cr.connection.set_isolation_level(isolation)
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            committing = False
             try:
                 result = func(env)
+                committing = True
                 # The gateway owns its transactions: commit, then answer.
                 cr.commit()  # pylint: disable=invalid-commit
+                self.outage.succeeded()
                 return result
             except BaseException as exc:
                 # first: a rollback that fails drops the cursor (closed: reconnect)
@@ -135,6 +150,17 @@ class Runner:
                 if action == RECONNECT:
                     self._drop_cursor()
                     self.stats.count("reconnects")
+                    if committing:
+                        # The connection died with our COMMIT in flight: booked or
+                        # not, only PostgreSQL knows. Running the work again would
+                        # find an HTTP request's signature burnt ("replayed", a
+                        # refusal of a booked swipe); the terminal's retransmission
+                        # gets the stored answer, or books it now.
+                        raise self._busy(exc) from exc
+                    # during an outage one fresh connection is tried (this thread's
+                    # was the dead one), then busy
+                    if attempt >= tries or (self.outage.down and attempt > 1):
+                        raise self._busy(exc) from exc
                 if action is None or attempt >= tries:
                     raise
                 if action == CONFLICT:
@@ -142,6 +168,12 @@ class Runner:
                 else:
                     time.sleep(reconnect_delay(attempt))
         raise GatewayError("busy", "too many retries")
+
+    def _busy(self, exc):
+        """The database is away: counted (one log line per outage), answered busy."""
+        self.stats.count("busy")
+        self.outage.failed(exc)
+        return GatewayError("busy", "database unavailable, retry")
 
     def load_terminals(self):
         """[(id, serial, secret, port_url, bus_address, connection)] of the active
@@ -223,6 +255,10 @@ class Runner:
 
         try:
             results = self.run_db(work, isolation=ISOLATION_LEVEL_READ_COMMITTED)
+        except GatewayError as exc:
+            # busy: nothing of the batch was committed (or, COMMIT lost, nothing is
+            # known): every swipe of it is retried by its terminal, none refused
+            return [exc] * len(batch)
         except Exception as exc:  # noqa: BLE001 - redo one by one: a bad request must not refuse the others
             self.stats.count("batch_splits")
             _logger.warning(

@@ -19,6 +19,7 @@ TOTALS = (
     "batches",
     "uploaded",
     "naks",
+    "busy",
     "retries",
     "crc_errors",
     "poll_timeouts",

@@ -37,6 +37,13 @@ STATUS = {
     "server_error": 500,
 }
 
+# "Busy, retry with the same sequence": the request was not acknowledged, and may
+# have been booked (a COMMIT whose answer was lost). A terminal retransmits the
+# same record (binary: the same frame, flag 02; HTTP: the same body, signed again)
+# until it gets a decision; the retry gets the stored answer if it was booked. Any
+# other code refuses the request itself (docs/binary-protocol.md, terminal-api.md).
+RETRY_CODES = frozenset({"busy", "no_database", "server_error"})
+
 
 class TerminalError(Exception):
     """A refusal of the request itself (not a business decline of a swipe)."""

@@ -6,6 +6,7 @@ import random
 import time
 
 from ..lib import messages as M
+from ..lib.errors import RETRY_CODES
 from ..lib.frame import FLAG_RESPONSE, FLAG_RETRANSMIT, encode
 from ..lib.transport import LinkClosed, SerialLink, TcpLink
 
@@ -59,7 +60,14 @@ class TcpClient:
                 if frame is not None:
                     if msg_type == M.HEARTBEAT:
                         self.bound = True
-                    return self.terminal.answer(frame)
+                    try:
+                        return self.terminal.answer(frame)
+                    except Refused as exc:
+                        if exc.code not in RETRY_CODES:
+                            raise
+                        # busy: the same record again, after a pause
+                        self.terminal.stats.busy += 1
+                        await asyncio.sleep(min(0.2, self.timeout))
             except (OSError, LinkClosed, asyncio.TimeoutError):
                 if self.link is not None:
                     await self.link.close()
@@ -82,7 +90,12 @@ class TcpClient:
             if frame is None:
                 raise asyncio.TimeoutError()
             if frame.seq == seq:
-                self.terminal.answer(frame)
+                try:
+                    self.terminal.answer(frame)
+                except Refused as exc:
+                    if exc.code not in RETRY_CODES:
+                        raise
+                    raise OSError("busy") from None  # call() tries again
                 self.bound = True
                 return
 
@@ -274,7 +287,9 @@ class HttpClient:
         while True:
             try:
                 status, raw = await self._post(name, body)
-                if status in (502, 503, 504):
+                if status in (500, 502, 503, 504):
+                    # busy (or a fault, logged): the same request again, re-signed
+                    self.terminal.stats.busy += 1
                     raise OSError("busy")
                 try:
                     answer = json.loads(raw)

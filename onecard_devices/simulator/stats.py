@@ -15,7 +15,7 @@ class Stats:
         self.sent = self.approved = self.declined = self.refused = self.retransmits = 0
         self.offline_recorded = self.uploaded = self.replays = self.unreachable = (
             self.conflicts
-        ) = 0
+        ) = self.busy = 0
         self.latencies = []
         # (serial, epoch, seq) -> answer summary (approved, amount, replay, offline)
         self.acked = {}
@@ -34,6 +34,7 @@ class Stats:
             "declined": self.declined,
             "refused": self.refused,
             "retransmits": self.retransmits,
+            "busy": self.busy,
             "replays": self.replays,
             "conflicts": self.conflicts,
             "offline_recorded": self.offline_recorded,

@@ -5,6 +5,7 @@ import random
 import time
 
 from ..lib import messages as M
+from ..lib.errors import RETRY_CODES
 from .clients import Refused, Unreachable
 
 AMOUNTS = (5.0, 8.0, 10.0, 12.5, 15.0, 20.0)
@@ -52,7 +53,8 @@ class VirtualTerminal:
     def answer(self, frame):
         body = M.decode_message(frame.type, frame.payload)
         if frame.type == M.NAK:
-            self.stats.refused += 1
+            if body.get("code") not in RETRY_CODES:  # busy: retried by the client
+                self.stats.refused += 1
             raise Refused(body.get("code"), body.get("message"))
         return body
 
