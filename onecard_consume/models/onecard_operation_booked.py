@@ -5,7 +5,7 @@ class OnecardOperationBooked(models.Model):
     """Where and for whom an operation was booked, as it was then: declined swipes have
     no ledger rows, so the swipe report reads these from the operation."""
 
-    _inherit = "onecard.operation"
+    _inherit = "onecard.operation"  # pylint: disable=consider-merging-classes-inherited
 
     department_id = fields.Many2one(
         "hr.department",

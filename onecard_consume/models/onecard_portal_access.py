@@ -50,9 +50,10 @@ class OnecardWallet(models.Model):
 
 
 class OnecardTransaction(models.Model):
-    _inherit = "onecard.transaction"
+    _inherit = "onecard.transaction"  # pylint: disable=consider-merging-classes-inherited
 
     department_id = fields.Many2one(groups=INTERNAL)
+    cardholder_category_id = fields.Many2one(groups=INTERNAL)
     analytic_account_id = fields.Many2one(groups=INTERNAL)
     payable_partner_id = fields.Many2one(groups=INTERNAL)
     idempotency_key = fields.Char(groups=INTERNAL)
@@ -62,8 +63,10 @@ class OnecardTransaction(models.Model):
 
 
 class OnecardOperation(models.Model):
-    _inherit = "onecard.operation"
+    _inherit = "onecard.operation"  # pylint: disable=consider-merging-classes-inherited
 
+    department_id = fields.Many2one(groups=INTERNAL)
+    cardholder_category_id = fields.Many2one(groups=INTERNAL)
     idempotency_key = fields.Char(groups=INTERNAL)
     terminal_seq = fields.Integer(groups=INTERNAL)
     terminal_epoch = fields.Integer(groups=INTERNAL)
