@@ -51,9 +51,11 @@ SWIPE_ANSWER = (  # the engine's answer to a swipe
     answer("flagged", "boolean"),
     answer("replay", "boolean"),
     answer("operation_id", "integer", nullable=True),
+    # the request's record number echoed: an HTTP answer is matched to its request
+    # by these, not by its place on the connection
+    answer("seq", "integer"),
+    answer("epoch", "integer"),
 )
-# An upload's result per record: the swipe answer and the record's number.
-UPLOAD_RESULT = (*SWIPE_ANSWER, answer("seq", "integer"), answer("epoch", "integer"))
 LIST_ENTRY = (
     answer("uid"),
     answer("list"),
@@ -191,7 +193,7 @@ _MESSAGES = (
         [array("records", RECORD, True, max_items=MAX_UPLOAD)],
         [
             answer("accepted", "integer"),
-            array("results", UPLOAD_RESULT),
+            array("results", SWIPE_ANSWER),
             answer("last_seq", "integer"),
             array("gaps", PAIR),
         ],

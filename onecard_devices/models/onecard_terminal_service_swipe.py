@@ -27,9 +27,20 @@ class OnecardTerminalService(models.AbstractModel):
 
     def _msg_swipe(self, terminal, payload):
         """Real-time swipe: the engine's answer (idempotent by key or seq)."""
-        return self.env["onecard.consumption"].swipe_many(
-            [self._swipe_request(terminal.id, payload)]
-        )[0]
+        request = self._swipe_request(terminal.id, payload)
+        answer = self.env["onecard.consumption"].swipe_many([request])[0]
+        return self._echo(answer, request)
+
+    @staticmethod
+    def _echo(answer, request):
+        """The answer with the request's record number (a _swipe_request): a
+        terminal matches an HTTP answer to its request by it, not by its place on
+        the connection."""
+        if request.get("terminal_seq") is None:
+            return answer
+        return dict(
+            answer, seq=request["terminal_seq"], epoch=request["terminal_epoch"]
+        )
 
     def _swipe_request(self, terminal_id, payload, offline=False):
         key = payload.get("idempotency_key")
@@ -87,12 +98,12 @@ class OnecardTerminalService(models.AbstractModel):
                 .with_company(company_id)
                 .with_context(lang=lang or self.env.lang)
             )
-            for (index, _request), answer in zip(
+            for (index, request), answer in zip(
                 group,
                 engine.swipe_many([request for _i, request in group]),
                 strict=False,
             ):
-                results[index] = answer
+                results[index] = self._echo(answer, request)
         return results
 
     def _msg_upload(self, terminal, payload):

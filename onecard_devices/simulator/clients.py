@@ -300,6 +300,11 @@ class HttpClient:
                     raise Refused(
                         error.get("code", str(status)), error.get("message", "")
                     )
+                if "seq" in body and answer.get("seq", body["seq"]) != body["seq"]:
+                    # another request's answer (a middlebox resent bytes): this
+                    # connection is out of step; ask again on a new one
+                    await self.close()
+                    raise OSError(f"answer to seq {answer['seq']}, not {body['seq']}")
                 return answer
             except OSError:
                 if time.monotonic() > deadline:

@@ -120,6 +120,8 @@ class TestTerminalApi(TerminalApiSchemaCase):
         )  # re-signed: new timestamp
         self.assertTrue(again["replay"])
         self.assertEqual(dict(first, replay=True), again)
+        # the record number comes back, so a terminal can match answer and request
+        self.assertEqual((first["seq"], first["epoch"]), (77, 0))
         keyed = self.swipe(
             self.t_amount, self.alice_card, amount=4.0, idempotency_key="abc-1"
         )
