@@ -9,10 +9,21 @@ from .common_portal import PortalCase
 
 
 class DailyLimitCase(PortalCase):
+    def money_state(self):
+        """Ledger rows and wallets: what a declined swipe must leave as it was."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT (SELECT count(*) FROM onecard_transaction), array_agg("
+            "(id, balance, chain_head) ORDER BY id)::text FROM onecard_wallet"
+        )
+        return self.env.cr.fetchone()
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # daily 100, meal 60, PIN above 40 (common.setup_onecard_env)
+        cls.staff = cls.env["onecard.cardholder.category"].create(
+            {"name": "Staff with a daily limit", "daily_limit": 100.0}
+        )
         (cls.ann | cls.ben).category_id = cls.staff
 
 
@@ -46,7 +57,7 @@ class TestPortalDailyLimit(DailyLimitCase):
         self.ann.with_user(self.user_a)._portal_set_daily_limit(30.0)
         card = self.cards[self.ann]
         self.swipe(self.t_north, card, 20.0, utc(DAY, 11))
-        before = self.snapshot()
+        before = self.money_state()
         answer = self.consumption.swipe(
             self.t_north,
             card.uid,
@@ -54,8 +65,16 @@ class TestPortalDailyLimit(DailyLimitCase):
             business_time=utc(DAY, 12),
             idempotency_key="own-limit-1",
         )
-        self.assertDeclined(answer, "own_daily_limit")
-        self.assertEqual(before["wallets"], self.snapshot()["wallets"])
+        self.assertEqual(
+            (answer["approved"], answer["code"]), (False, "own_daily_limit"), answer
+        )
+        self.assertTrue(answer["message"])
+        operation = self.env["onecard.operation"].browse(answer["operation_id"])
+        self.assertEqual(
+            (operation.state, operation.reason_code), ("declined", "own_daily_limit")
+        )
+        self.assertFalse(operation.transaction_ids)
+        self.assertEqual(self.money_state(), before)
         self.assertEqual(self.balances(self.ann)["cash"], 80.0)
         # a replay answers the same and charges nothing; a conflicting one is refused
         replay = self.consumption.swipe(
@@ -75,6 +94,7 @@ class TestPortalDailyLimit(DailyLimitCase):
             idempotency_key="own-limit-1",
         )
         self.assertFalse(conflict["approved"])
+        self.assertEqual(self.money_state(), before)
         self.assertEqual(self.balances(self.ann)["cash"], 80.0)
         # up to the limit still pays; another holder of the category is not limited
         self.swipe(self.t_north, card, 10.0, utc(DAY, 13))
@@ -115,6 +135,12 @@ class TestPortalDailyLimitHttp(HttpCase, DailyLimitCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.user_a.password = cls.user_a.login
+
+    def csrf_token(self):
+        page = self.url_open(f"/my/onecard/{self.ann.id}")
+        marker = 'name="csrf_token" value="'
+        start = page.text.index(marker) + len(marker)
+        return page.text[start : page.text.index('"', start)]
 
     def post_limit(self, holder, value):
         return self.url_open(
