@@ -13,7 +13,6 @@ class OnecardCardholder(models.Model):
     _inherit = "onecard.cardholder"  # pylint: disable=consider-merging-classes-inherited
 
     own_daily_limit = fields.Monetary(
-        string="Own Daily Limit",
         help="The most the holder allows themselves to spend per day, never above "
         "the category's daily limit (0: the category's). Set by the holder on the "
         "portal.",
