@@ -59,6 +59,7 @@
         "views/onecard_cardholder_portal_views.xml",
         "views/onecard_portal_home_templates.xml",
         "views/onecard_portal_templates.xml",
+        "views/onecard_portal_limit_templates.xml",
     ],
     "demo": [
         "data/onecard_demo.xml",

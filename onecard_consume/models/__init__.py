@@ -54,3 +54,4 @@ from . import onecard_cardholder_portal, onecard_portal_access
 from . import onecard_payment_method_online, payment_provider, payment_transaction
 from . import onecard_cardholder_alert
 from . import onecard_cardholder_autotopup
+from . import onecard_cardholder_limit

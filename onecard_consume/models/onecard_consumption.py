@@ -51,6 +51,7 @@ REASONS = {
     "repeat_swipe": _lt("Already swiped, wait a moment"),
     "meal_limit": _lt("Meal limit reached"),
     "daily_limit": _lt("Daily limit reached"),
+    "own_daily_limit": _lt("Your own daily limit reached"),
     "pin_required": _lt("Enter PIN"),
     "pin_wrong": _lt("Wrong PIN"),
     "pin_locked": _lt("PIN locked, see the card office"),

@@ -85,6 +85,7 @@ class OnecardConsumptionDecide(models.AbstractModel):
             active=holder["active"],
             usage=holder["usage"],
             pin=holder["pin"],
+            daily_limit=holder["daily_limit"],
         )
         code = rules.check(terminal, category, state, swipe, price)
         pin = rules.pin_after(terminal, category, state, swipe, price, code)

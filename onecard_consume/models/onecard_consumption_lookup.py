@@ -33,7 +33,8 @@ LOOKUP_SQL = """
                h.usage_meal_amount::float8,
                h.usage_meal_count, h.last_swipe_at, h.last_swipe_terminal_id,
                h.pin_failures,
-               h.pin_locked_until, h.subsidy_pending, h.pin_hash
+               h.pin_locked_until, h.subsidy_pending, h.pin_hash,
+               h.own_daily_limit::float8
           FROM onecard_card c JOIN onecard_cardholder h ON h.id = c.cardholder_id
           JOIN onecard_wallet w ON w.cardholder_id = h.id
          WHERE c.uid = ANY(%s) AND c.company_id = ANY(%s)
@@ -261,6 +262,7 @@ class OnecardConsumptionLookup(models.AbstractModel):
             "usage": rules.Usage(*columns[6:13]),
             "pin": rules.Pin(columns[13], columns[14], columns[16]),
             "subsidy_pending": columns[15],
+            "daily_limit": columns[17] or 0.0,
         }
 
     def _replays(self, items, answers, stored):

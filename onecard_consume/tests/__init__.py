@@ -42,3 +42,5 @@ from . import test_portal_selfservice
 from . import test_portal_topup
 from . import test_portal_http
 from . import test_portal_grant
+from . import test_portal_daily_limit
+from . import test_swipe_rules_own_limit

@@ -152,6 +152,8 @@ class TestConsumptionDeclines(ConsumptionCase):
             amount=13.0,
             at=local_to_utc(17, 10),
         )
+        self.bob.own_daily_limit = 5.0  # Bob's 20% discount: 7.00 costs 5.60
+        declined("own_daily_limit", self.t_amount, self.bob_card, amount=7.0)
         # a record number reused for another request: refused and not even recorded (the
         # number is taken)
         self.swipe(self.t_fixed, self.bob_card, terminal_seq=9001)

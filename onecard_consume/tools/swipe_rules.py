@@ -100,6 +100,8 @@ class Holder:
     active: bool
     usage: Usage
     pin: Pin
+    # the holder's own daily limit, set on the portal (0: the category's only)
+    daily_limit: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +190,7 @@ def check(terminal, category, holder, swipe, amount):
         _card_code(holder, swipe)
         or _place_code(terminal, category, swipe)
         or _usage_code(terminal, category, holder.usage, swipe, amount)
+        or _own_limit_code(terminal, holder, swipe, amount)
         or _pin_code(terminal, category, holder.pin, swipe, amount)
     )
 
@@ -357,6 +360,23 @@ def _usage_code(terminal, category, usage, swipe, amount):
         > 0
     ):
         return "daily_limit"
+    return None
+
+
+def _own_limit_code(terminal, holder, swipe, amount):
+    """The holder's own daily limit: never above the category's (the portal
+    refuses it), so it is checked after the category's and has its own code."""
+    if not holder.daily_limit:
+        return None
+    usage = holder.usage
+    spent_day = float(usage.day_amount or 0.0) if usage.day == swipe.day else 0.0
+    if (
+        float_compare(
+            spent_day + amount, holder.daily_limit, precision_rounding=terminal.rounding
+        )
+        > 0
+    ):
+        return "own_daily_limit"
     return None
 
 
