@@ -43,8 +43,9 @@ class Verdict:
                 f"subsidy: {rec['subsidy_granted']} granted, {granted} booked"
             )
         refund_money = self.refund_transfer_check(conn, before, table, violations)
+        zk_money = self.zk.check(conn, before["max_op"], table, violations)
         wallet_delta, told, unknown = table.pop("_money")
-        expected = -told - unknown + topup_money + granted - refund_money
+        expected = -told - unknown + topup_money + granted - refund_money - zk_money
         if abs(wallet_delta - expected) > 0.005:
             violations.append(
                 f"money not conserved: wallets moved {wallet_delta:.2f}, "
@@ -164,6 +165,13 @@ class Verdict:
                 "  %-18s %8d %8d %8d %8d"
                 % (key, row["sent"], row["acked"], row["busy"], row["retransmits"])
             )
+        zk = self.zk.record
+        channels["zk push (iclock)"] = {
+            "sent": sum(len(lines) for lines in zk["punched"].values()),
+            "acked": sum(len(lines) for lines in zk["acked"].values()),
+            "busy": 0,
+            "retransmits": zk["replays"],
+        }
         faults = dict(self.faults)
         for proxy in (self.tcp_proxy, self.http_proxy):
             for key, value in proxy.counts.items():
