@@ -19,9 +19,10 @@ terminals); prints JSON: {"cards": [card ids], "holders": [their holders],
 import argparse
 import json
 
+from zk import ZK_PRICE, zk_serials  # this script's folder: tests/chaos
+
 import odoo
 from odoo.tools import config
-from zk import ZK_PRICE, zk_serials  # this script's folder: tests/chaos
 
 
 def main():

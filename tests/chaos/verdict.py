@@ -98,17 +98,23 @@ class Verdict:
         refunds, refund_money = db.get("refund", (0, 0.0))
         transfers = db.get("transfer", (0, 0.0))[0]
         acked, failed = rec["refund_money_acked"], rec["refund_money_failed"]
-        if not rec["refunds_acked"] <= refunds <= (
-            rec["refunds_acked"] + rec["refunds_failed"]
+        if (
+            not rec["refunds_acked"]
+            <= refunds
+            <= (rec["refunds_acked"] + rec["refunds_failed"])
         ):
-            violations.append(f"refunds: {rec['refunds_acked']} acked, {refunds} booked")
+            violations.append(
+                f"refunds: {rec['refunds_acked']} acked, {refunds} booked"
+            )
         if not acked - 0.005 <= refund_money <= acked + failed + 0.005:
             violations.append(
                 f"refund money: {acked:.2f} acked (+{failed:.2f} failed), "
                 f"{refund_money:.2f} booked"
             )
-        if not rec["transfers_acked"] <= transfers <= (
-            rec["transfers_acked"] + rec["transfers_failed"]
+        if (
+            not rec["transfers_acked"]
+            <= transfers
+            <= (rec["transfers_acked"] + rec["transfers_failed"])
         ):
             violations.append(
                 f"transfers: {rec['transfers_acked']} acked, {transfers} booked"
@@ -155,6 +161,13 @@ class Verdict:
                 "busy": 0,
                 "retransmits": 0,
             }
+        zk = self.zk.record
+        channels["zk push (iclock)"] = {
+            "sent": sum(len(punches) for punches in zk["punched"].values()),
+            "acked": sum(len(punches) for punches in zk["acked"].values()),
+            "busy": 0,
+            "retransmits": zk["replays"],
+        }
         lines = [
             "",
             "operations by channel",
@@ -165,13 +178,6 @@ class Verdict:
                 "  %-18s %8d %8d %8d %8d"
                 % (key, row["sent"], row["acked"], row["busy"], row["retransmits"])
             )
-        zk = self.zk.record
-        channels["zk push (iclock)"] = {
-            "sent": sum(len(lines) for lines in zk["punched"].values()),
-            "acked": sum(len(lines) for lines in zk["acked"].values()),
-            "busy": 0,
-            "retransmits": zk["replays"],
-        }
         faults = dict(self.faults)
         for proxy in (self.tcp_proxy, self.http_proxy):
             for key, value in proxy.counts.items():

@@ -151,4 +151,3 @@ class ZkLoad:
 
 def zk_serials():
     return ["%s%04d" % (ZK_PREFIX, i) for i in range(1, ZK_DEVICES + 1)]
-
