@@ -1,6 +1,8 @@
 """The office channels of the fault run, through JSON-RPC as the web client does.
 
-An operator tops cards up at the desk (``onecard.card.operation.wizard``); an
+An operator tops cards up, refunds part of a balance (money out) and moves money
+between a holder's official and temporary accounts at the desk
+(``onecard.card.operation.wizard``); an
 accountant runs a subsidy batch and queries the reports while the terminals
 swipe and the faults hit. Every call that returned a result is recorded (the
 independent record); a call that failed may or may not have been booked (the
@@ -70,6 +72,15 @@ class DeskLoad:
             "topups_acked": 0,
             "topup_money_acked": 0.0,
             "topups_failed": 0,
+            # refunds: money out, counted only when the server acknowledged it;
+            # a failed call's amount is kept apart (booked or not: never twice)
+            "refunds_acked": 0,
+            "refund_money_acked": 0.0,
+            "refunds_failed": 0,
+            "refund_money_failed": 0.0,
+            # transfers: money between two wallets of one holder (total unchanged)
+            "transfers_acked": 0,
+            "transfers_failed": 0,
             "subsidy_granted": None,  # the batch's granted total, when confirmed
             "subsidy_failed": 0,
             "reports_ok": 0,
@@ -93,6 +104,7 @@ class DeskLoad:
                 self.record["topups_acked"] += 1
             except errors:
                 self.record["topups_failed"] += 1
+            self.other_desk_operation(errors)
             if self.rng.random() < 0.3:
                 try:
                     self.reports()
@@ -116,6 +128,48 @@ class DeskLoad:
         )
         self.operator.call("onecard.card.operation.wizard", "action_confirm", wizard)
         self.record["topup_money_acked"] += amount
+
+    def other_desk_operation(self, errors):
+        """Now and then a refund or a transfer, beside the top-ups."""
+        draw = self.rng.random()
+        if draw < 0.3:
+            amount = self.rng.choice((1, 2, 5))
+            try:
+                self.desk_operation(
+                    "refund", amount, payment_method_id=self.data["cash_method"]
+                )
+                self.record["refunds_acked"] += 1
+                self.record["refund_money_acked"] += amount
+            except errors:
+                self.record["refunds_failed"] += 1
+                self.record["refund_money_failed"] += amount
+        elif draw < 0.6:
+            # mostly official -> temporary; back sometimes (refused when the
+            # temporary account has less: a failed call, nothing booked)
+            direction = "to_official" if self.rng.random() < 0.3 else "to_temporary"
+            try:
+                self.desk_operation(
+                    "transfer", self.rng.choice((1, 2, 5)), direction=direction
+                )
+                self.record["transfers_acked"] += 1
+            except errors:
+                self.record["transfers_failed"] += 1
+
+    def desk_operation(self, operation, amount, **values):
+        wizard = self.operator.call(
+            "onecard.card.operation.wizard",
+            "create",
+            [
+                {
+                    "operation": operation,
+                    "card_id": self.rng.choice(self.data["cards"]),
+                    "amount": amount,
+                    "reason": "chaos",
+                    **values,
+                }
+            ],
+        )
+        self.operator.call("onecard.card.operation.wizard", "action_confirm", wizard)
 
     def subsidy_batch(self):
         """One batch of 20.00 for the desk's holders, confirmed (granted at once).

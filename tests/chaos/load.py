@@ -10,6 +10,7 @@ import threading
 import time
 
 from desk import DeskLoad
+from zk import ZkLoad, zk_serials
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECRET = "chaos-secret"
@@ -136,3 +137,14 @@ class Load:
             target=self.desk.run, args=(now + d, now + d / 3), daemon=True
         )
         self.desk_thread.start()
+        # ZKTeco PUSH devices through the gateways' HTTP port (the fault proxy)
+        self.zk = ZkLoad(
+            f"http://127.0.0.1:{http}",
+            zk_serials(),
+            self.desk_data["pins"],
+            self.args.seed + 3,
+        )
+        self.zk_thread = threading.Thread(
+            target=self.zk.run, args=(now + d,), daemon=True
+        )
+        self.zk_thread.start()

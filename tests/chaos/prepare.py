@@ -6,8 +6,10 @@ Run with Odoo importable, against the run's own PostgreSQL (PGHOST/PGPORT)::
 
 Creates (idempotently) an operator user (the lowest OneCard group that may top
 up) and an accountant (subsidy batches, reports), password = login; tops
-every active card up with an opening balance paid in cash; prints JSON:
-{"cards": [card ids], "holders": [their holders], "cash_method": id, ...}.
+every active card up with an opening balance paid in cash; creates the ZKTeco
+PUSH terminals of zk.py already approved (fixed price, the canteen of the other
+terminals); prints JSON: {"cards": [card ids], "holders": [their holders],
+"cash_method": id, "pins": [holder codes: device PINs], ...}.
 """
 
 # print-used: a command-line tool: what it prints is its result
@@ -16,6 +18,8 @@ every active card up with an opening balance paid in cash; prints JSON:
 
 import argparse
 import json
+
+from zk import ZK_PRICE, zk_serials  # this script's folder: tests/chaos
 
 import odoo
 from odoo.tools import config
@@ -57,16 +61,42 @@ def main():
         # payment method: the settlement posts them to the cash journal)
         for card in everyone:
             card.topup(args.opening, cash, key=f"chaos-opening-{card.id}")
+        approve_zk_devices(env)
         cards = everyone[: args.cards]
         out = {
             "cards": cards.ids,
             "cash_method": cash.id,
             "company": env.company.id,
             "holders": cards.cardholder_id.ids,
+            "pins": everyone.cardholder_id.mapped("code"),
             "user": users[args.login].id,
         }
         cr.commit()
     print(json.dumps(out))
+
+
+def approve_zk_devices(env):
+    """The ZKTeco devices, approved before they first call (no pending state)."""
+    canteen = env["onecard.canteen"].search([("code", "=", "E2E")], limit=1)
+    Terminal = env["onecard.terminal"].with_context(active_test=False)
+    for serial in zk_serials():
+        vals = {
+            "name": serial,
+            "code": serial,
+            "serial_number": serial,
+            "canteen_id": canteen.id,
+            "connection": "zk_push",
+            "zk_state": "approved",
+            "mode": "fixed",
+            "fixed_amount": ZK_PRICE,
+            "online_mode": False,
+            "active": True,
+        }
+        terminal = Terminal.search([("serial_number", "=", serial)])
+        if terminal:
+            terminal.write(vals)
+        else:
+            Terminal.create(vals)
 
 
 if __name__ == "__main__":

@@ -229,6 +229,7 @@ class ChaosRun(Faults, Load, Verdict):
                     dict(json.load(handle), channel=self.channels[report])
                 )
         self.desk_thread.join(60)
+        self.zk_thread.join(self.zk.grace + 60)
         for name in ("gw_a", "gw_b"):
             self.procs[name].send_signal(signal.SIGTERM)
             self.procs[name].wait(60)

@@ -42,8 +42,10 @@ class Verdict:
             violations.append(
                 f"subsidy: {rec['subsidy_granted']} granted, {granted} booked"
             )
+        refund_money = self.refund_transfer_check(conn, before, table, violations)
+        zk_money = self.zk.check(conn, before["max_op"], table, violations)
         wallet_delta, told, unknown = table.pop("_money")
-        expected = -told - unknown + topup_money + granted
+        expected = -told - unknown + topup_money + granted - refund_money - zk_money
         if abs(wallet_delta - expected) > 0.005:
             violations.append(
                 f"money not conserved: wallets moved {wallet_delta:.2f}, "
@@ -67,6 +69,72 @@ class Verdict:
         )
         table["violations"] = len(violations)
 
+    def refund_transfer_check(self, conn, before, table, violations):
+        """Desk refunds (money out) and transfers (between the wallets of one
+        holder) against their record; return the refunds' booked money."""
+        with conn.cursor() as cur:
+            cur.execute(
+                """SELECT kind, count(*), COALESCE(sum(amount), 0)
+                     FROM onecard_operation
+                    WHERE id > %s AND kind IN ('refund', 'transfer')
+                      AND terminal_id IS NULL AND state = 'approved' GROUP BY kind""",
+                [before["max_op"]],
+            )
+            db = {k: (n, float(amount)) for k, n, amount in cur.fetchall()}
+            # a transfer moves money between two wallets of one holder: its rows
+            # sum to zero and name one holder
+            cur.execute(
+                """SELECT o.id FROM onecard_operation o
+                     JOIN onecard_transaction t ON t.operation_id = o.id
+                     JOIN onecard_wallet w ON w.id = t.wallet_id
+                    WHERE o.id > %s AND o.kind = 'transfer'
+                    GROUP BY o.id
+                   HAVING abs(sum(t.amount)) > 0.001 OR count(*) != 2
+                       OR count(DISTINCT w.cardholder_id) != 1""",
+                [before["max_op"]],
+            )
+            bad_transfers = [r[0] for r in cur.fetchall()]
+        rec = self.desk.record
+        refunds, refund_money = db.get("refund", (0, 0.0))
+        transfers = db.get("transfer", (0, 0.0))[0]
+        acked, failed = rec["refund_money_acked"], rec["refund_money_failed"]
+        if (
+            not rec["refunds_acked"]
+            <= refunds
+            <= (rec["refunds_acked"] + rec["refunds_failed"])
+        ):
+            violations.append(
+                f"refunds: {rec['refunds_acked']} acked, {refunds} booked"
+            )
+        if not acked - 0.005 <= refund_money <= acked + failed + 0.005:
+            violations.append(
+                f"refund money: {acked:.2f} acked (+{failed:.2f} failed), "
+                f"{refund_money:.2f} booked"
+            )
+        if (
+            not rec["transfers_acked"]
+            <= transfers
+            <= (rec["transfers_acked"] + rec["transfers_failed"])
+        ):
+            violations.append(
+                f"transfers: {rec['transfers_acked']} acked, {transfers} booked"
+            )
+        if bad_transfers:
+            violations.append(f"transfers not within one holder: {bad_transfers[:5]}")
+        table.update(
+            {
+                "desk refunds acked / failed / booked": (
+                    f"{rec['refunds_acked']} / {rec['refunds_failed']} / {refunds}"
+                ),
+                "refund money acked / booked": f"{acked:.2f} / {refund_money:.2f}",
+                "desk transfers acked / failed / booked": (
+                    f"{rec['transfers_acked']} / {rec['transfers_failed']} / "
+                    f"{transfers}"
+                ),
+            }
+        )
+        return refund_money
+
     def verdict(self, table, violations, settled):
         table["violations"] = len(violations)
         if self.conflicts.get("conflicts") != 10 or self.conflicts.get("acked"):
@@ -82,11 +150,23 @@ class Verdict:
             row["busy"] += report.get("busy", 0)
             row["retransmits"] += report.get("retransmits", 0)
         rec = self.desk.record
-        channels["desk (JSON-RPC)"] = {
-            "sent": rec["topups_acked"] + rec["topups_failed"],
-            "acked": rec["topups_acked"],
+        for name, kind in (
+            ("desk top-up", "topups"),
+            ("desk refund", "refunds"),
+            ("desk transfer", "transfers"),
+        ):
+            channels[name] = {
+                "sent": rec[kind + "_acked"] + rec[kind + "_failed"],
+                "acked": rec[kind + "_acked"],
+                "busy": 0,
+                "retransmits": 0,
+            }
+        zk = self.zk.record
+        channels["zk push (iclock)"] = {
+            "sent": sum(len(punches) for punches in zk["punched"].values()),
+            "acked": sum(len(punches) for punches in zk["acked"].values()),
             "busy": 0,
-            "retransmits": 0,
+            "retransmits": zk["replays"],
         }
         lines = [
             "",
