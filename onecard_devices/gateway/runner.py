@@ -26,6 +26,26 @@ from .outage import Outage
 from .retry import CONFLICT, CONNECT_TRIES, RECONNECT, classify, reconnect_delay
 
 _logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
+STARTUP_WAIT = 60  # seconds a starting gateway waits for its database
+
+
+def load_registry(dbname, wait=STARTUP_WAIT):
+    """The database's registry, waiting out a database that is restarting: a gateway
+    started (by its supervisor, after a crash) while PostgreSQL restarts must come
+    up when it is back, not die of it. Other failures propagate at once."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return odoo.modules.registry.Registry(dbname)
+        except Exception as exc:
+            if classify(exc) != RECONNECT or time.monotonic() > deadline:
+                raise
+            _logger.warning(
+                "onecard-gateway: database %s unreachable at start (%s); retrying",
+                dbname,
+                str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc),
+            )
+            time.sleep(1)
 
 
 class GatewayError(Exception):
@@ -43,7 +63,7 @@ class Runner:
         self.dbname = dbname
         self.opts = opts
         self.stats = stats
-        self.registry = odoo.modules.registry.Registry(dbname)
+        self.registry = load_registry(dbname)
         self.pool = ThreadPoolExecutor(
             max_workers=opts.workers, thread_name_prefix="gw-db"
         )

@@ -43,10 +43,10 @@ class Faults:
             self.tcp_proxy.cut_all()
             self.http_proxy.cut_all()
         else:  # network: 5 s of delays, duplicates and cuts mid-frame
-            # Duplicated bytes only towards the binary protocol: its answers carry the
-            # request's sequence, HTTP/1.1 answers are matched by their order alone (a
-            # duplicated response would answer the terminal's next request; TCP itself
-            # never duplicates, so only a broken middlebox could).
+            # Duplicated bytes only towards the binary protocol: over HTTP/1.1 a
+            # swipe answer echoes its seq (the simulator drops another one), but
+            # heartbeat and upload answers are still matched by their order (TCP
+            # itself never duplicates, so only a broken middlebox could).
             self.tcp_proxy.set_faults(delay=0.05, dup_rate=0.05, cut_rate=0.03)
             self.http_proxy.set_faults(delay=0.05, cut_rate=0.03)
             time.sleep(5)

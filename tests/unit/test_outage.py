@@ -22,8 +22,11 @@ pytest.importorskip("odoo")
 import odoo.addons  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if REPO not in odoo.addons.__path__:
-    odoo.addons.__path__.append(REPO)
+# our addons and Odoo's (onecard_consume imports payment's and portal's controllers)
+ODOO_ADDONS = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons")
+for path in (REPO, ODOO_ADDONS):
+    if os.path.isdir(path) and path not in odoo.addons.__path__:
+        odoo.addons.__path__.append(path)
 
 from onecard_devices.gateway import retry, runner  # noqa: E402
 from onecard_devices.gateway.outage import Outage  # noqa: E402
@@ -172,3 +175,36 @@ def test_run_committed_on_a_dead_connection_propagates_the_first_error():
     with pytest.raises(psycopg2.OperationalError) as caught:
         retry.run_committed(Dead(), work)
     assert caught.value is first and retry.classify(first) == retry.RECONNECT
+
+
+def test_a_starting_gateway_waits_out_a_restarting_database(monkeypatch):
+    # Bug: a gateway restarted by its supervisor while PostgreSQL restarted died in
+    # its registry load ("Failed to load registry") and stayed down.
+    failures = [lost(), lost()]
+
+    def registry(dbname):
+        if failures:
+            raise failures.pop(0)
+        return ("registry", dbname)
+
+    monkeypatch.setattr(runner.odoo.modules.registry, "Registry", registry)
+    monkeypatch.setattr(runner.time, "sleep", lambda _s: None)
+    assert runner.load_registry("db") == ("registry", "db")
+    assert not failures
+
+
+def test_a_starting_gateway_gives_up_on_other_errors_and_after_its_wait(monkeypatch):
+    def broken(dbname):
+        raise KeyError(dbname)
+
+    monkeypatch.setattr(runner.odoo.modules.registry, "Registry", broken)
+    with pytest.raises(KeyError):
+        runner.load_registry("db")
+
+    def away(dbname):
+        raise lost()
+
+    monkeypatch.setattr(runner.odoo.modules.registry, "Registry", away)
+    monkeypatch.setattr(runner.time, "sleep", lambda _s: None)
+    with pytest.raises(psycopg2.OperationalError):
+        runner.load_registry("db", wait=0)
