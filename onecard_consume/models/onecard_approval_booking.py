@@ -183,23 +183,9 @@ class OnecardApprovalRequest(models.Model):
             raise UserError(
                 self.env._("Card %s is no longer the card with its UID.", card.number)
             )
-        answer = self.env["onecard.consumption"].swipe(
-            self.terminal_id,
-            card.uid,
-            amount=self.amount,
-            business_time=self.business_time,
-            offline=True,
-            kind="back_entry",
-            note=self.reason,
+        return card._book_back_entry(
+            self.terminal_id, self.amount, self.business_time, self.reason
         )
-        if not answer.get("approved"):
-            raise UserError(
-                self.env._(
-                    "Back-entry refused: %s",
-                    answer.get("message") or answer.get("code"),
-                )
-            )
-        return answer
 
     # ------------------------------------------------------------ notices
     def _managers(self):

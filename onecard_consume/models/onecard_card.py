@@ -227,6 +227,28 @@ class OnecardCard(models.Model):
         )
         return held or ledger.return_card(self, method)
 
+    def _book_back_entry(self, terminal, amount, business_time, reason):
+        """A meal eaten without the card's swipe, booked as its terminal's offline
+        record would have been (the desk and an approved request); refused with the
+        engine's reason."""
+        answer = self.env["onecard.consumption"].swipe(
+            terminal,
+            self.uid,
+            amount=amount,
+            business_time=business_time,
+            offline=True,
+            kind="back_entry",
+            note=reason,
+        )
+        if not answer.get("approved"):
+            raise UserError(
+                self.env._(
+                    "Back-entry refused: %s",
+                    answer.get("message") or answer.get("code"),
+                )
+            )
+        return answer
+
     def _set_state(self, state, reason=None, allowed_from=None):
         """Change card state with history; refuses illegal transitions clearly."""
         for card in self:

@@ -209,19 +209,6 @@ class OnecardCardOperationWizard(models.TransientModel):
         )
         if held:
             return held
-        answer = self.env["onecard.consumption"].swipe(
-            self.terminal_id,
-            self.card_id.uid,
-            amount=self.amount,
-            business_time=self.business_time,
-            offline=True,
-            kind="back_entry",
-            note=self.reason,
+        self.card_id._book_back_entry(
+            self.terminal_id, self.amount, self.business_time, self.reason
         )
-        if not answer.get("approved"):
-            raise UserError(
-                self.env._(
-                    "Back-entry refused: %s",
-                    answer.get("message") or answer.get("code"),
-                )
-            )
