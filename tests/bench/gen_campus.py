@@ -103,7 +103,7 @@ def step(label, started):
 
 
 def masters(env, prefix):
-    """The small, configured part through the ORM: what an administrator would set up."""
+    """The small configured part, through the ORM: what an administrator sets up."""
     company = env.company
     company.partner_id.tz = "Asia/Shanghai"
     plan = env["account.analytic.plan"].create({"name": f"{prefix} campus"})
@@ -222,11 +222,13 @@ def generate(cr, args, prefix, ids):
     cr.execute(TRANSACTION_INSERT_SQL, params)
     started = step("INSERT onecard_transaction", started)
     cr.execute(WALLET_UPDATE_SQL)
-    cr.execute(
-        "SELECT setval('onecard_operation_id_seq', %s + (SELECT max(n) FROM gen_ord));"
-        "SELECT setval('onecard_transaction_id_seq', %s + (SELECT max(n) FROM gen_ord))",
-        [op_base, tx_base],
-    )
+    for sequence, base in (
+        ("onecard_operation_id_seq", op_base),
+        ("onecard_transaction_id_seq", tx_base),
+    ):
+        cr.execute(
+            "SELECT setval(%s, %s + (SELECT max(n) FROM gen_ord))", [sequence, base]
+        )
     step("wallets: balance and chain head", started)
     return events
 
@@ -251,7 +253,7 @@ def check(env, args):
         "  %-58s %s"
         % (
             "Verify chain (onecard.wallet) on %d wallets" % len(wallets),
-            "ok" if not problems else "FAILED: %s" % problems[:5],
+            "ok" if not problems else f"FAILED: {problems[:5]}",
         )
     )
     return failed
@@ -272,14 +274,17 @@ def main():
     prefix = f"GEN{args.seed}"
     print(
         "OneCard campus generator on %s: %d holders x %d days from %s, scale %.2f, "
-        "seed %d" % (args.db, args.holders, args.days, args.start, args.scale, args.seed)
+        "seed %d"
+        % (args.db, args.holders, args.days, args.start, args.scale, args.seed)
     )
     with registry.cursor() as cr:
         env = api.Environment(
             cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True}
         )
         if env["onecard.cardholder"].search_count([("code", "=like", prefix + "-%")]):
-            print("  this database already has seed %d's campus: nothing done" % args.seed)
+            print(
+                "  this database already has seed %d's campus: nothing done" % args.seed
+            )
             return 2
         total = time.perf_counter()
         started = time.perf_counter()
@@ -299,8 +304,8 @@ def main():
             sizes.append(cr.fetchone())
         print("Generated %d operations, %d ledger rows" % (events, events))
         print(
-            "  %.1f s, %.0f ledger rows/s; on disk (tables + indexes, whole tables):"
-            % (seconds, events / seconds)
+            f"  {seconds:.1f} s, {events / seconds:.0f} ledger rows/s;"
+            " on disk (tables + indexes, whole tables):"
         )
         for table, (count, size) in zip(LEDGER_TABLES, sizes, strict=True):
             print(

@@ -141,9 +141,7 @@ HASH_TEXT = """{prev} || '|' || {wallet}::text || '|' || coalesce({key}, '') || 
 
 
 def _hash(**columns):
-    return "encode(sha256(convert_to({}, 'UTF8')), 'hex')".format(
-        HASH_TEXT.format(**columns)
-    )
+    return f"encode(sha256(convert_to({HASH_TEXT.format(**columns)}, 'UTF8')), 'hex')"
 
 
 # One pass in wallet order: each hash needs the one before it (not set-based).
