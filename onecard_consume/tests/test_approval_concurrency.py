@@ -14,6 +14,8 @@ from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .common_committed import delete_committed_holder, delete_committed_operations
+
 RACERS = 4
 
 
@@ -74,35 +76,8 @@ class TestApprovalConcurrency(TransactionCase):
             cr.execute(
                 "DELETE FROM onecard_approval_request WHERE id = ANY(%s)", [request]
             )
-            cr.execute(
-                "SELECT id FROM onecard_operation WHERE cardholder_id = %s",
-                [ids["holder"]],
-            )
-            ops = [r[0] for r in cr.fetchall()]
-            cr.execute(
-                "DELETE FROM onecard_transaction WHERE operation_id = ANY(%s)", [ops]
-            )
-            cr.execute("DELETE FROM onecard_operation WHERE id = ANY(%s)", [ops])
-            cr.execute(
-                "DELETE FROM onecard_card_history WHERE card_id = %s", [ids["card"]]
-            )
-            for model, res_id in (
-                ("onecard.card", ids["card"]),
-                ("onecard.cardholder", ids["holder"]),
-            ):
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = %s",
-                    [model, res_id],
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id = %s",
-                    [model, res_id],
-                )
-            cr.execute("DELETE FROM onecard_card WHERE id = %s", [ids["card"]])
-            cr.execute(
-                "DELETE FROM onecard_wallet WHERE id = ANY(%s)", [ids["wallets"]]
-            )
-            cr.execute("DELETE FROM onecard_cardholder WHERE id = %s", [ids["holder"]])
+            delete_committed_operations(cr, ids)
+            delete_committed_holder(cr, ids)
             cr.commit()  # pylint: disable=invalid-commit  (own cursor: removes the committed data)
 
     def _approve_in_thread(self, barrier, results, index):

@@ -17,6 +17,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .common_committed import delete_committed_holder, delete_committed_operations
+
 _logger = logging.getLogger(__name__)
 
 THREADS = 50
@@ -86,44 +88,8 @@ class TestConcurrency(TransactionCase):
         if not ids:
             return
         with cls.registry.cursor() as cr:
-            cr.execute(
-                "SELECT id FROM onecard_operation WHERE cardholder_id = %s OR "
-                "terminal_id = %s",
-                [ids["holder"], ids["terminal"]],
-            )
-            ops = [r[0] for r in cr.fetchall()]
-            cr.execute(
-                "DELETE FROM onecard_transaction WHERE operation_id = ANY(%s) OR "
-                "wallet_id = ANY(%s)",
-                [ops, ids["wallets"]],
-            )
-            cr.execute(
-                "UPDATE onecard_operation SET reversal_of_id = NULL, "
-                "reversed_by_id = NULL WHERE id = ANY(%s)",
-                [ops],
-            )
-            cr.execute("DELETE FROM onecard_operation WHERE id = ANY(%s)", [ops])
-            cr.execute(
-                "DELETE FROM onecard_card_history WHERE card_id = %s", [ids["card"]]
-            )
-            for model, res_ids in (
-                ("onecard.card", [ids["card"]]),
-                ("onecard.cardholder", [ids["holder"]]),
-            ):
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
-                    [model, res_ids],
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id "
-                    "= ANY(%s)",
-                    [model, res_ids],
-                )
-            cr.execute("DELETE FROM onecard_card WHERE id = %s", [ids["card"]])
-            cr.execute(
-                "DELETE FROM onecard_wallet WHERE id = ANY(%s)", [ids["wallets"]]
-            )
-            cr.execute("DELETE FROM onecard_cardholder WHERE id = %s", [ids["holder"]])
+            delete_committed_operations(cr, ids)
+            delete_committed_holder(cr, ids)
             cr.execute("DELETE FROM onecard_terminal WHERE id = %s", [ids["terminal"]])
             cr.execute("DELETE FROM onecard_canteen WHERE id = %s", [ids["canteen"]])
             cr.commit()  # pylint: disable=invalid-commit  (own cursor: removes the committed data)

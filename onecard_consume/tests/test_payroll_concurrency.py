@@ -16,6 +16,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from .common import GENESIS
+from .common_committed import delete_committed_holder, delete_committed_operations
 
 CONTEXT = {"tracking_disable": True, "mail_create_nolog": True}
 
@@ -94,20 +95,11 @@ class TestPayrollConcurrency(TransactionCase):
             )
             settlements = cr.fetchall()
             cr.execute(
-                "SELECT id FROM onecard_operation WHERE cardholder_id = %s",
-                [ids["holder"]],
-            )
-            ops = [r[0] for r in cr.fetchall()]
-            cr.execute(
-                "DELETE FROM onecard_transaction WHERE wallet_id = ANY(%s)",
-                [ids["wallets"]],
-            )
-            cr.execute(
                 "UPDATE onecard_payroll_deduction_line SET operation_id = NULL "
                 "WHERE deduction_id = %s",
                 [ids["deduction"]],
             )
-            cr.execute("DELETE FROM onecard_operation WHERE id = ANY(%s)", [ops])
+            delete_committed_operations(cr, ids)
             cr.execute(
                 "DELETE FROM onecard_settlement WHERE id = ANY(%s)",
                 [[s for s, _m in settlements]],
@@ -123,29 +115,14 @@ class TestPayrollConcurrency(TransactionCase):
                 "DELETE FROM onecard_payroll_deduction WHERE id = %s",
                 [ids["deduction"]],
             )
-            cr.execute(
-                "DELETE FROM onecard_card_history WHERE card_id = %s", [ids["card"]]
+            delete_committed_holder(
+                cr,
+                ids,
+                (
+                    ("onecard.payroll.deduction", [ids["deduction"]]),
+                    ("onecard.settlement", [s for s, _m in settlements]),
+                ),
             )
-            for model, res_ids in (
-                ("onecard.card", [ids["card"]]),
-                ("onecard.cardholder", [ids["holder"]]),
-                ("onecard.payroll.deduction", [ids["deduction"]]),
-                ("onecard.settlement", [s for s, _m in settlements]),
-            ):
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
-                    [model, res_ids],
-                )
-                cr.execute(
-                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id "
-                    "= ANY(%s)",
-                    [model, res_ids],
-                )
-            cr.execute("DELETE FROM onecard_card WHERE id = %s", [ids["card"]])
-            cr.execute(
-                "DELETE FROM onecard_wallet WHERE id = ANY(%s)", [ids["wallets"]]
-            )
-            cr.execute("DELETE FROM onecard_cardholder WHERE id = %s", [ids["holder"]])
             cr.execute("DELETE FROM onecard_terminal WHERE id = %s", [ids["terminal"]])
             cr.execute("DELETE FROM onecard_canteen WHERE id = %s", [ids["canteen"]])
             cr.execute(
