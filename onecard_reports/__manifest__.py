@@ -3,7 +3,7 @@
     "summary": (
         "Consumption, top-up, terminal and settlement reports: screens, XLSX and PDF"
     ),
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources",
     "license": "LGPL-3",
     "author": "OneCard",
@@ -25,6 +25,7 @@
         "views/onecard_report_swipe_views.xml",
         "views/onecard_report_fund_views.xml",
         "views/onecard_report_topup_views.xml",
+        "views/onecard_report_rollup_views.xml",
         "views/onecard_report_settlement_views.xml",
         "views/onecard_report_export_views.xml",
         "views/onecard_report_dashboard_views.xml",

@@ -1,4 +1,5 @@
 from . import (
+    onecard_report_rollup,
     onecard_report_dashboard,
     onecard_report_export,
     onecard_report_xlsx,

@@ -294,7 +294,7 @@ class TestReportsDesk(ReportCase):
             form.terminal_ids.add(self.t_north)
         wizard = form.save()
         action = wizard.action_open()
-        self.assertEqual(action["res_model"], "onecard.report.swipe")
+        self.assertEqual(action["res_model"], "onecard.report.swipe.day")
         self.assertIn(("terminal_id", "in", [self.t_north.id]), action["domain"])
         for report, _label in wizard._fields["report"].selection:
             wizard.report = report

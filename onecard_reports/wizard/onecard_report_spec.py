@@ -131,3 +131,60 @@ SPECS = {
         "domain": [("state", "=", "posted")],
     },
 }
+
+# The rollup screens (onecard.report.rollup): the same grouped figures, read from
+# per-day and per-month sums. The wizard takes them when every filter set is one
+# they have (``filters``), and for "months" only over whole local months; else the
+# report reads the ledger rows. Their detail rows (XLSX) are always the ledger's.
+_DAY_FILTERS = {
+    "department_id",
+    "cardholder_category_id",
+    "consume_category_id",
+    "meal_period_id",
+    "canteen_id",
+    "terminal_id",
+}
+FAST_SPECS = {
+    "cardholder": {
+        "model": "onecard.report.holder.month",
+        "action": "onecard_reports.onecard_report_holder_month_action",
+        "groupby": ["cardholder_id", "department_id"],
+        "measures": ["swipe_count", "cash_amount", "subsidy_amount", "amount"],
+        "filters": {"department_id", "cardholder_category_id", "cardholder_id"},
+        "months": True,
+    },
+    "category": {
+        "model": "onecard.report.swipe.day",
+        "action": "onecard_reports.onecard_report_swipe_day_action",
+        "groupby": ["date:%(period)s", "consume_category_id"],
+        "measures": ["swipe_count", "amount"],
+        "filters": _DAY_FILTERS,
+    },
+    "terminal": {
+        "model": "onecard.report.swipe.day",
+        "action": "onecard_reports.onecard_report_swipe_day_action",
+        "groupby": ["terminal_id", "date:%(period)s", "meal_period_id"],
+        "measures": [
+            "swipe_count",
+            "declined_count",
+            "correction_count",
+            "offline_count",
+            "amount",
+        ],
+        "filters": _DAY_FILTERS,
+    },
+    "statistics": {
+        "model": "onecard.report.swipe.day",
+        "action": "onecard_reports.onecard_report_swipe_day_action",
+        "groupby": ["consume_category_id", "meal_period_id", "canteen_id"],
+        "measures": ["swipe_count", "correction_count", "amount"],
+        "filters": _DAY_FILTERS,
+    },
+    "fund": {
+        "model": "onecard.report.ledger.day",
+        "action": "onecard_reports.onecard_report_ledger_day_action",
+        "groupby": ["kind", "wallet_kind", "payment_method_id"],
+        "measures": ["row_count", "received", "paid", "amount_in", "amount_out", "amount"],
+        "filters": {"department_id", "canteen_id"},
+    },
+}

@@ -18,7 +18,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..report.onecard_report_mixin import CARD_KINDS
-from .onecard_report_spec import REPORTS, SPECS
+from .onecard_report_spec import FAST_SPECS, REPORTS, SPECS
 
 
 class OnecardReportWizard(models.TransientModel):
@@ -110,24 +110,9 @@ class OnecardReportWizard(models.TransientModel):
     def _spec(self):
         return SPECS[self.report]
 
-    def _domain(self):
-        """Domain of the report model for the filters."""
-        self.ensure_one()
-        model = self.env[self._spec()["model"]]
-        have = model._fields
-        domain = [
-            ("company_id", "=", self.company_id.id),
-            *self._spec().get("domain", []),
-        ]
-        if "business_time" in have:
-            start, end = self._utc_bounds()
-            domain += [("business_time", ">=", start), ("business_time", "<", end)]
-        else:  # settlements: by the settled period
-            domain += [
-                ("date_from", ">=", self.date_from),
-                ("date_from", "<=", self.date_to),
-            ]
-        for fname, value in [
+    def _filters(self):
+        """(field of the report models, the wizard's value) of every record filter."""
+        return [
             ("department_id", self.department_ids),
             ("cardholder_category_id", self.cardholder_category_ids),
             ("cardholder_id", self.cardholder_ids),
@@ -135,7 +120,61 @@ class OnecardReportWizard(models.TransientModel):
             ("meal_period_id", self.meal_period_ids),
             ("canteen_id", self.canteen_ids),
             ("terminal_id", self.terminal_ids),
-        ]:
+        ]
+
+    def _fast_spec(self):
+        """The rollup screen of the report when it answers these filters, else None."""
+        fast = FAST_SPECS.get(self.report)
+        if not fast:
+            return None
+        raw = self.env[self._spec()["model"]]._fields
+        if any(
+            value and fname in raw and fname not in fast["filters"]
+            for fname, value in self._filters()
+        ):
+            return None
+        if (
+            (self.card_kind and "card_kind" in raw)
+            or ((self.amount_min or self.amount_max) and "amount" in raw)
+            or (not self.include_reversed and "reversed" in raw)
+        ):
+            return None
+        if fast.get("months") and (
+            self.date_from.day != 1
+            or (self.date_to + timedelta(days=1)).day != 1
+            or self.date_from > self.date_to
+        ):
+            return None
+        return fast
+
+    def _screen_spec(self):
+        """What the screen, the PDF and the grouped XLSX read: the rollups when they
+        can, the ledger rows otherwise (the figures are the same)."""
+        return self._fast_spec() or self._spec()
+
+    def _domain(self, spec=None):
+        """Domain of the report model (``spec``'s, by default the ledger rows')
+        for the filters."""
+        self.ensure_one()
+        spec = spec or self._spec()
+        have = self.env[spec["model"]]._fields
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            *spec.get("domain", []),
+        ]
+        if "business_time" in have:
+            start, end = self._utc_bounds()
+            domain += [("business_time", ">=", start), ("business_time", "<", end)]
+        elif "date" in have:  # rollups: local dates (a month: its first day)
+            if self.date_from > self.date_to:
+                raise UserError(self.env._("The period ends before it starts."))
+            domain += [("date", ">=", self.date_from), ("date", "<=", self.date_to)]
+        else:  # settlements: by the settled period
+            domain += [
+                ("date_from", ">=", self.date_from),
+                ("date_from", "<=", self.date_to),
+            ]
+        for fname, value in self._filters():
             if value and fname in have:
                 domain.append((fname, "in", value.ids))
         if self.card_kind and "card_kind" in have:
@@ -149,14 +188,14 @@ class OnecardReportWizard(models.TransientModel):
             domain.append(("reversed", "=", False))
         return domain
 
-    def _groupby(self):
+    def _groupby(self, spec=None):
         granularity = (
             "month"
             if self.period != "day"
             and self.date_from.replace(day=1) != self.date_to.replace(day=1)
             else "day"
         )
-        return [g % {"period": granularity} for g in self._spec()["groupby"]]
+        return [g % {"period": granularity} for g in (spec or self._spec())["groupby"]]
 
     def _title(self):
         label = dict(self._fields["report"]._description_selection(self.env))[
@@ -170,8 +209,9 @@ class OnecardReportWizard(models.TransientModel):
         self.ensure_one()
         if self.report == "statement":
             return self.action_print_html()
-        action = self.env["ir.actions.act_window"]._for_xml_id(self._spec()["action"])
-        action["domain"] = self._domain()
+        spec = self._screen_spec()
+        action = self.env["ir.actions.act_window"]._for_xml_id(spec["action"])
+        action["domain"] = self._domain(spec)
         action["name"] = self._title()
         context = dict(self.env.context, allowed_company_ids=[self.company_id.id])
         action["context"] = {
@@ -179,11 +219,11 @@ class OnecardReportWizard(models.TransientModel):
             for key, value in context.items()
             if key.startswith(("allowed", "lang", "tz"))
         }
-        action["context"].update(self._action_context())
+        action["context"].update(self._action_context(spec))
         return action
 
-    def _action_context(self):
-        groupby = self._groupby()
+    def _action_context(self, spec):
+        groupby = self._groupby(spec)
         return {
             "group_by": groupby[:2],
             "pivot_row_groupby": groupby[:1],

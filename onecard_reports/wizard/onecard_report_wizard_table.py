@@ -10,17 +10,16 @@ class OnecardReportWizard(models.TransientModel):
     def _group_table(self):
         """The grouped table of the report (what the PDF and the summary XLSX show)."""
         self.ensure_one()
-        spec = self._spec()
+        spec = self._screen_spec()
         model = self.env[spec["model"]].with_company(self.company_id)
-        groupby = self._groupby()
+        groupby = self._groupby(spec)
         measures = spec["measures"]
         aggregates = [
             "{}:{}".format(m, model._fields[m].aggregator or "sum") for m in measures
         ]
-        groups = model._read_group(
-            self._domain(), groupby, aggregates, order=", ".join(groupby)
-        )
-        totals = model._read_group(self._domain(), [], aggregates)[0]
+        domain = self._domain(spec)
+        groups = model._read_group(domain, groupby, aggregates, order=", ".join(groupby))
+        totals = model._read_group(domain, [], aggregates)[0]
         lines = []
         for group in groups:
             keys, values = group[: len(groupby)], group[len(groupby) :]
