@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import pytz
 
@@ -31,18 +31,15 @@ class OnecardReportDashboard(models.AbstractModel):
         tz = pytz.timezone(company.partner_id.tz or "UTC")
         today = datetime.now(tz).date()
         first = today - timedelta(days=days - 1)
-        start, today_start = (
-            tz.localize(datetime.combine(day, time.min))
-            .astimezone(pytz.utc)
-            .replace(tzinfo=None)
-            for day in (first, today)
-        )
-        base = [("company_id", "=", company.id), ("business_time", ">=", start)]
+        # The rollups (by local day and hour): the same figures as the swipe and
+        # fund reports, without summing every row of the period.
+        base = [("company_id", "=", company.id), ("date", ">=", first)]
         sales = base + [("state", "=", "approved"), ("kind", "!=", "correction")]
         corrections = base + [("kind", "=", "correction")]
-        Swipe, Fund = self.env["onecard.report.swipe"], self.env["onecard.report.fund"]
+        Swipe = self.env["onecard.report.swipe.day"]
+        Fund = self.env["onecard.report.ledger.day"]
         money = company.currency_id.round
-        since_today = [("business_time", ">=", today_start)]
+        since_today = [("date", ">=", today)]
 
         [(swipes_today, sales_today)] = Swipe._read_group(
             sales + since_today, [], ["swipe_count:sum", "amount:sum"]
