@@ -124,7 +124,8 @@ class OnecardReportDashboard(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT terminal_id, count(*) FROM onecard_operation
+            SELECT terminal_id, sum(swipe_count + declined_count + correction_count)
+              FROM onecard_report_swipe_day
              WHERE offline AND terminal_id = ANY(%s) GROUP BY terminal_id
         """,
                 quiet.ids,
