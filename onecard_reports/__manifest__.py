@@ -40,5 +40,6 @@
             "onecard_reports/static/tests/tours/*.esm.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

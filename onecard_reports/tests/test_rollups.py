@@ -114,6 +114,17 @@ class TestRollups(ReportCase):
         )
         self.assertFalse(self.env.cr.fetchall(), "wallet = sum of its ledger rows")
 
+    def test_time_zone_change_refolds(self):
+        """The rollups keep local days: a company moving zone empties them, and the
+        figures are those of the ledger rows in the new zone, folded or not."""
+        self.fold()
+        self.company.partner_id.tz = "Europe/Paris"
+        self.env.cr.execute("SELECT count(*) FROM onecard_rollup_swipe_day")
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.assert_same("emptied after the zone changed")
+        self.fold()
+        self.assert_same("folded in the new zone")
+
     def test_never_folds_past_a_writer_in_flight(self):
         """While another transaction may still commit ledger rows, a fold gives up
         (after its lock timeout) instead of moving the mark past them."""
