@@ -96,9 +96,7 @@ class OnecardReportRollup(models.AbstractModel):
         """Empty the rollups; the next folds rebuild them from the ledger (after a
         company changed its time zone: the rollups keep local dates)."""
         cr = self.env.cr
-        cr.execute(
-            "LOCK TABLE onecard_rollup_state IN SHARE ROW EXCLUSIVE MODE"
-        )
+        cr.execute("LOCK TABLE onecard_rollup_state IN SHARE ROW EXCLUSIVE MODE")
         for name in rollup_sql.TABLES:
             cr.execute(SQL("TRUNCATE %s", SQL.identifier(name)))
         cr.execute("UPDATE onecard_rollup_state SET folded_id = 0")

@@ -12,7 +12,9 @@ class ResPartner(models.Model):
             companies = (
                 self.env["res.company"].sudo().search([("partner_id", "in", self.ids)])
             )
-            moved = any((c.partner_id.tz or "") != (vals["tz"] or "") for c in companies)
+            moved = any(
+                (c.partner_id.tz or "") != (vals["tz"] or "") for c in companies
+            )
         result = super().write(vals)
         if moved:
             self.env["onecard.report.rollup"]._rebuild()

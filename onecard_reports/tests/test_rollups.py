@@ -1,7 +1,6 @@
 from datetime import date
 
 import psycopg2
-
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -55,9 +54,7 @@ class TestRollups(ReportCase):
         for report in FAST_SPECS:
             for period in PERIODS:
                 for company in (self.company, self.company_b):
-                    wizard = self.wizard(
-                        report=report, company_id=company.id, **period
-                    )
+                    wizard = self.wizard(report=report, company_id=company.id, **period)
                     if not wizard._fast_spec():
                         continue  # the holder summary over a day: ledger rows
                     raw, fast = self.tables(wizard)
@@ -87,7 +84,12 @@ class TestRollups(ReportCase):
         Settlement = self.env["onecard.settlement"]
         settled = Settlement.settle(self.company, "day", D1)
         self.swipe(
-            self.t_north, self.li_card, 7.5, utc(D1, 19, 0), offline=True, terminal_seq=2
+            self.t_north,
+            self.li_card,
+            7.5,
+            utc(D1, 19, 0),
+            offline=True,
+            terminal_seq=2,
         )
         lunch = self.env["onecard.operation"].search(
             [("cardholder_id", "=", self.zhang.id), ("amount", "=", 60.0)]
@@ -173,8 +175,14 @@ class TestRollups(ReportCase):
         # the XLSX of detail rows reads the ledger rows whatever the screen
         fund = self.wizard(report="fund", detail=True)
         self.assertTrue(fund._fast_spec())
-        self.assertEqual(fund._count_rows(), len(self.sql(
-            "SELECT id FROM onecard_transaction WHERE company_id = %s "
-            "AND business_time >= %s AND business_time < %s",
-            self.company.id, *fund._utc_bounds(),
-        )))
+        self.assertEqual(
+            fund._count_rows(),
+            len(
+                self.sql(
+                    "SELECT id FROM onecard_transaction WHERE company_id = %s "
+                    "AND business_time >= %s AND business_time < %s",
+                    self.company.id,
+                    *fund._utc_bounds(),
+                )
+            ),
+        )

@@ -8,9 +8,7 @@ Dates are the company's local dates, as the reports show them.
 """
 
 # Local date / hour of a UTC business time: the company's partner's zone (alias rp).
-LOCAL = (
-    "((%(col)s AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(NULLIF(rp.tz, ''), 'UTC'))"
-)
+LOCAL = "((%(col)s AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(NULLIF(rp.tz, ''), 'UTC'))"
 
 # name: (key columns with their type, measure columns)
 TABLES = {

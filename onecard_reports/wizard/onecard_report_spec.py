@@ -184,7 +184,14 @@ FAST_SPECS = {
         "model": "onecard.report.ledger.day",
         "action": "onecard_reports.onecard_report_ledger_day_action",
         "groupby": ["kind", "wallet_kind", "payment_method_id"],
-        "measures": ["row_count", "received", "paid", "amount_in", "amount_out", "amount"],
+        "measures": [
+            "row_count",
+            "received",
+            "paid",
+            "amount_in",
+            "amount_out",
+            "amount",
+        ],
         "filters": {"department_id", "canteen_id"},
     },
 }

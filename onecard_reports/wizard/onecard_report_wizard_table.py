@@ -18,7 +18,9 @@ class OnecardReportWizard(models.TransientModel):
             "{}:{}".format(m, model._fields[m].aggregator or "sum") for m in measures
         ]
         domain = self._domain(spec)
-        groups = model._read_group(domain, groupby, aggregates, order=", ".join(groupby))
+        groups = model._read_group(
+            domain, groupby, aggregates, order=", ".join(groupby)
+        )
         totals = model._read_group(domain, [], aggregates)[0]
         lines = []
         for group in groups:

@@ -39,12 +39,11 @@ ODOO = os.environ.get("ODOO_PATH", "/opt/odoo18")
 sys.path.insert(0, ODOO)
 sys.path.insert(0, HERE)
 
+from bench_reports import RssSampler, timed  # noqa: E402
 from freezegun import freeze_time  # noqa: E402
 
 import odoo  # noqa: E402 - imports after ODOO is on sys.path
 from odoo import SUPERUSER_ID, api  # noqa: E402
-
-from bench_reports import RssSampler, timed  # noqa: E402
 
 CONSUME = ("consume", "back_entry", "correction")
 
@@ -222,7 +221,9 @@ def reports(env, first, last, orm_limit):
         rows,
         orm_limit,
     )
-    terminal = Wizard.create({"report": "terminal", "period": "month", "day": month_day})
+    terminal = Wizard.create(
+        {"report": "terminal", "period": "month", "day": month_day}
+    )
     ops = env["onecard.operation"].search_count(tdomain)
     figures["terminal month"] = compare(
         env,
