@@ -1,4 +1,4 @@
-"""A primary and its streaming replica, both owned by the suite (never the main cluster).
+"""A primary and its streaming replica, owned by the suite (never the main cluster).
 
 The primary is tests/chaos's PgBox (initdb in a temporary directory, own Unix
 socket, trust for our role), opened to TCP on 127.0.0.1 only, with
@@ -74,7 +74,10 @@ class Replica(PgBox):
         self.start()
 
     def in_recovery(self):
-        return self.psql("-d", "postgres", "-c", "SELECT pg_is_in_recovery()").strip() == "t"
+        return (
+            self.psql("-d", "postgres", "-c", "SELECT pg_is_in_recovery()").strip()
+            == "t"
+        )
 
     def wait_replayed(self, timeout=30):
         """Until the replica has replayed everything the primary has written so far;
@@ -85,7 +88,10 @@ class Replica(PgBox):
         started = time.monotonic()
         while time.monotonic() - started < timeout:
             done = self.psql(
-                "-d", "postgres", "-c", f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"
+                "-d",
+                "postgres",
+                "-c",
+                f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn",
             ).strip()
             if done == "t":
                 return time.monotonic() - started

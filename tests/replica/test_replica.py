@@ -118,9 +118,7 @@ def report_calls(suite):
             (g["canteen_id"][1], g["swipe_count"], g["amount"])
             for g in swipes["groups"]
         ],
-        "rows": [
-            (r["cardholder_id"]["id"], r["amount"]) for r in rows["records"]
-        ],
+        "rows": [(r["cardholder_id"]["id"], r["amount"]) for r in rows["records"]],
         "received": {g["kind"]: g["received"] for g in funds["groups"]},
         "topups": sum(r["topup_amount"] for r in topups["records"]),
         "trend": {
@@ -139,7 +137,9 @@ def quiet_counters(suite, box):
 
 def moved(before, after):
     return {
-        table: {c: after[table][c] - v for c, v in counters.items() if after[table][c] != v}
+        table: {
+            c: after[table][c] - v for c, v in counters.items() if after[table][c] != v
+        }
         for table, counters in before.items()
         if after.get(table) != counters
     }
@@ -223,7 +223,10 @@ def test_writes_go_to_the_primary_and_replicate(suite):
     )
     assert inserted, "the top-up's ledger row was inserted on the primary"
     suite.replica.wait_replayed()
-    newest = "SELECT id, amount::numeric(12, 2) FROM onecard_transaction ORDER BY id DESC LIMIT 1"
+    newest = (
+        "SELECT id, amount::numeric(12, 2) FROM onecard_transaction"
+        " ORDER BY id DESC LIMIT 1"
+    )
     row = suite.primary.psql("-d", DB, "-c", newest)
     assert row.strip().endswith("|25.00")
     assert suite.replica.psql("-d", DB, "-c", newest) == row  # replicated
@@ -233,7 +236,9 @@ def test_writes_go_to_the_primary_and_replicate(suite):
             assert replica_after[table][counter] == counters[counter] == 0, table
     assert suite.replica.in_recovery()
     with pytest.raises(subprocess.CalledProcessError) as refused:
-        suite.replica.psql("-d", DB, "-c", "DELETE FROM onecard_transaction WHERE false")
+        suite.replica.psql(
+            "-d", DB, "-c", "DELETE FROM onecard_transaction WHERE false"
+        )
     assert "read-only transaction" in refused.value.stderr
     # the money: every wallet = the sum of its ledger rows, on both servers
     unbalanced = """
