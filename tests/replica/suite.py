@@ -195,10 +195,16 @@ class ReplicaSuite:
     # -------------------------------------------------------------- cleanup
     def cleanup(self):
         if self.odoo is not None and self.odoo.poll() is None:
-            self.odoo.terminate()
-            try:
-                self.odoo.wait(30)
-            except subprocess.TimeoutExpired:
+            # a second SIGTERM is Odoo's forced shutdown: the graceful one waits
+            # for its threads (up to half a minute here), and nothing is to keep
+            for wait in (5, 10):
+                self.odoo.terminate()
+                try:
+                    self.odoo.wait(wait)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            if self.odoo.poll() is None:
                 self.odoo.kill()
                 self.odoo.wait(10)
         for box in (self.replica, self.primary):
