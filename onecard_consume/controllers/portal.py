@@ -72,7 +72,9 @@ class OnecardPortal(PaymentPortal):
             return None
 
     # -------------------------------------------------------------- pages
-    @http.route("/my/onecard", type="http", auth="user", website=True)
+    @http.route(
+        "/my/onecard", type="http", auth="user", website=True, readonly=True
+    )  # the list of accounts only reads: on the replica (docs/scaling.md)
     def onecard_home(self, **kw):
         holders = self._onecard_holders()
         if len(holders) == 1:

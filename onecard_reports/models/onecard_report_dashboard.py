@@ -24,6 +24,7 @@ class OnecardReportDashboard(models.AbstractModel):
     _name = "onecard.report.dashboard"
     _description = "Card Reports Dashboard"
 
+    @api.readonly  # figures only: on the replica when there is one (docs/scaling.md)
     @api.model
     def get_data(self, days=14):
         company = self.env.company
