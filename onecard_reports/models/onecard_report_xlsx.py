@@ -125,7 +125,7 @@ class OnecardReportXlsx(models.AbstractModel):
         return SQL("%s::text", sql)
 
     @api.model
-    def export_rows(
+    def _export_rows(
         self,
         model,
         domain,
@@ -251,7 +251,7 @@ class OnecardReportXlsx(models.AbstractModel):
 
     # ------------------------------------------------------------- groups
     @api.model
-    def export_groups(self, table, path, title=None, subtitle=None):
+    def _export_groups(self, table, path, title=None, subtitle=None):
         """Write a grouped table (see onecard.report.wizard._group_table) to
         ``path``."""
         workbook = xlsxwriter.Workbook(path, {"constant_memory": True})

@@ -79,7 +79,7 @@ class OnecardReportWizard(models.TransientModel):
                 columns.append(
                     (fpath, label and label._translate(self.env.lang or "en_US"))
                 )
-            return xlsx.export_rows(
+            return xlsx._export_rows(
                 model,
                 self._domain(),
                 columns,
@@ -88,7 +88,7 @@ class OnecardReportWizard(models.TransientModel):
                 tz=self.company_id.partner_id.tz or "UTC",
                 progress=progress,
             )
-        return xlsx.export_groups(self._group_table(), path, title=self._title())
+        return xlsx._export_groups(self._group_table(), path, title=self._title())
 
     def _count_rows(self):
         spec = self._spec()
