@@ -2,7 +2,8 @@
 
 Pattern of point_of_sale's session closing: aggregate in SQL, build the
 lines with Command.create, one create, then _post. Rows are claimed by
-setting settlement_id, so a row is posted exactly once; an unsettled row
+one row each in onecard_transaction_settled (its key is the ledger row's id), so a
+row is posted exactly once (onecard_settlement_claim.py); an unsettled row
 dated before the period or in a period already settled (late offline
 record, back-entry) is simply taken by the next settlement and shown as late.
 Totals group by what the rows were booked with (canteen, analytic account,
@@ -147,18 +148,7 @@ class OnecardSettlement(models.Model):
             self._utc_bound(self.date_to + timedelta(days=1)),
         )
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE onecard_transaction SET settlement_id = %s
-             WHERE company_id = %s AND settlement_id IS NULL AND business_time < %s
-        """,
-                self.id,
-                self.company_id.id,
-                end,
-            )
-        )
-        self.env["onecard.transaction"].invalidate_model(["settlement_id"])
+        floor = self._claim_rows(end)
         # Late: posted outside its own period, i.e. dated before this period, or in a
         # period an earlier posted settlement already covered (a day settled, then a
         # month: the day's late records are late in the month too), whatever the kind of
@@ -174,7 +164,9 @@ class OnecardSettlement(models.Model):
                        SELECT 1 FROM unnest(%s::timestamp[], %s::timestamp[]) p(lo, hi)
                         WHERE business_time >= p.lo AND business_time < p.hi),
                    count(*), sum(amount)
-              FROM onecard_transaction WHERE settlement_id = %s
+              FROM onecard_transaction t
+              JOIN onecard_transaction_settled c ON c.id = t.id
+             WHERE c.settlement_id = %s AND t.company_id = %s AND t.id > %s
              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
         """,
                 SUBSIDY_KINDS,
@@ -182,6 +174,8 @@ class OnecardSettlement(models.Model):
                 settled_from,
                 settled_to,
                 self.id,
+                self.company_id.id,
+                floor,
             )
         )
         groups = self.env.cr.fetchall()
@@ -301,12 +295,7 @@ class OnecardSettlement(models.Model):
                     cancel=True,
                 )
                 settlement.reversal_move_id = reversal
-            self.env.cr.execute(
-                "UPDATE onecard_transaction SET settlement_id = NULL WHERE "
-                "settlement_id = %s",
-                [settlement.id],
-            )
-            self.env["onecard.transaction"].invalidate_model(["settlement_id"])
+            settlement._release_rows()
             settlement.state = "reversed"
 
     def _action_open(self):
