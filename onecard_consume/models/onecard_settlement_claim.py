@@ -16,14 +16,17 @@ SETTLED = "onecard_transaction_settled"
 
 def unsettled_rows(company_id, floor, alias="t"):
     """SQL condition: ledger rows of the company above floor that no settlement holds."""
+    # c.id > floor again inside: PostgreSQL does not carry a range across the join,
+    # and without it an anti-join reads the whole claim table.
     return SQL(
         "%s = %s AND %s > %s AND NOT EXISTS (SELECT 1 FROM onecard_transaction_settled "
-        "c WHERE c.id = %s)",
+        "c WHERE c.id = %s AND c.id > %s)",
         SQL.identifier(alias, "company_id"),
         company_id,
         SQL.identifier(alias, "id"),
         floor,
         SQL.identifier(alias, "id"),
+        floor,
     )
 
 

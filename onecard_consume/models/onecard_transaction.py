@@ -121,8 +121,8 @@ class OnecardTransaction(models.Model):
                 "id",
                 "in",
                 SQL(
-                    "SELECT t.id FROM onecard_transaction t LEFT JOIN "
-                    "onecard_transaction_settled c ON c.id = t.id WHERE %s",
+                    "(SELECT t.id FROM onecard_transaction t LEFT JOIN "
+                    "onecard_transaction_settled c ON c.id = t.id WHERE %s)",
                     held,
                 ),
             )
