@@ -20,7 +20,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .onecard_settlement import CONSUME_KINDS, SETTLE_LOCK
-from .onecard_settlement_claim import unsettled_rows
+from .onecard_settlement_unsettled import unsettled_ids
 
 MANAGER = "onecard_consume.group_onecard_manager"
 ACCOUNTANT = "onecard_consume.group_onecard_accountant"
@@ -255,13 +255,13 @@ class OnecardMonthClose(models.Model):
         ]
         cr.execute(
             SQL(
-                """SELECT count(*), COALESCE(sum(amount), 0) FROM onecard_transaction t
-                    WHERE %s AND t.business_time < %s""",
-                unsettled_rows(
+                """SELECT count(*), COALESCE(sum(amount), 0) FROM onecard_transaction
+                    WHERE id IN (%s)""",
+                unsettled_ids(
                     company.id,
                     self.env["onecard.settlement"]._settled_floor(company),
+                    utc_to,
                 ),
-                utc_to,
             )
         )
         count, amount = cr.fetchone()

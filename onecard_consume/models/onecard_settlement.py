@@ -22,6 +22,8 @@ from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .onecard_settlement_unsettled import unsettled_ids
+
 _logger = logging.getLogger(__name__)
 
 # Advisory lock namespace: a constant (Python's str hash() differs per process,
@@ -148,7 +150,10 @@ class OnecardSettlement(models.Model):
             self._utc_bound(self.date_to + timedelta(days=1)),
         )
         self.env.flush_all()
-        floor = self._claim_rows(end)
+        # The totals are read from the rows about to be claimed (the same snapshot
+        # gives the claim the same rows), so no query joins the claim table while
+        # its statistics may still say it is empty (onecard_settlement_claim.py).
+        floor = self._settled_floor(self.company_id)
         # Late: posted outside its own period, i.e. dated before this period, or in a
         # period an earlier posted settlement already covered (a day settled, then a
         # month: the day's late records are late in the month too), whatever the kind of
@@ -165,20 +170,19 @@ class OnecardSettlement(models.Model):
                         WHERE business_time >= p.lo AND business_time < p.hi),
                    count(*), sum(amount)
               FROM onecard_transaction t
-              JOIN onecard_transaction_settled c ON c.id = t.id
-             WHERE c.settlement_id = %s AND t.company_id = %s AND t.id > %s
+             WHERE t.id IN (%s) AND t.id > %s
              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
         """,
                 SUBSIDY_KINDS,
                 start,
                 settled_from,
                 settled_to,
-                self.id,
-                self.company_id.id,
+                unsettled_ids(self.company_id.id, floor, end),
                 floor,
             )
         )
         groups = self.env.cr.fetchall()
+        self._claim_rows(floor, end)
         # Totals are written only here (sudo): nobody edits them afterwards.
         self.sudo().line_ids = [
             Command.create(

@@ -11,23 +11,7 @@ unsettled again and the next settlement claims them.
 from odoo import api, models
 from odoo.tools import SQL
 
-SETTLED = "onecard_transaction_settled"
-
-
-def unsettled_rows(company_id, floor, alias="t"):
-    """SQL condition: ledger rows of the company above floor that no settlement holds."""
-    # c.id > floor again inside: PostgreSQL does not carry a range across the join,
-    # and without it an anti-join reads the whole claim table.
-    return SQL(
-        "%s = %s AND %s > %s AND NOT EXISTS (SELECT 1 FROM onecard_transaction_settled "
-        "c WHERE c.id = %s AND c.id > %s)",
-        SQL.identifier(alias, "company_id"),
-        company_id,
-        SQL.identifier(alias, "id"),
-        floor,
-        SQL.identifier(alias, "id"),
-        floor,
-    )
+from .onecard_settlement_unsettled import unsettled_ids
 
 
 class OnecardSettlement(models.Model):
@@ -42,26 +26,22 @@ class OnecardSettlement(models.Model):
         row = self.env.cr.fetchone()
         return row[0] if row and row[0] else 0
 
-    def _claim_rows(self, end):
-        """Claim the company's unsettled rows dated before end; returns the floor the
-        search started from (the claimed rows all lie above it)."""
+    def _claim_rows(self, floor, end):
+        """Claim the company's unsettled rows above floor (the company's mark, read
+        under the settlement lock) dated before end."""
         self.ensure_one()
-        floor = self._settled_floor(self.company_id)
         self.env.cr.execute(
             SQL(
                 """
             INSERT INTO onecard_transaction_settled (id, settlement_id)
-            SELECT t.id, %s FROM onecard_transaction t
-             WHERE %s AND t.business_time < %s
+            SELECT u.id, %s FROM (%s) u
         """,
                 self.id,
-                unsettled_rows(self.company_id.id, floor),
-                end,
+                unsettled_ids(self.company_id.id, floor, end),
             )
         )
         self.env["onecard.transaction"].invalidate_model(["settlement_id"])
         self._move_mark(floor)
-        return floor
 
     def _move_mark(self, floor):
         """Adopt the mark the previous settlement proposed if no transaction that was
@@ -72,15 +52,15 @@ class OnecardSettlement(models.Model):
             SQL(
                 """
             SELECT m.pending_id,
-                   m.pending_xmax IS NOT NULL AND pg_snapshot_xmin(pg_current_snapshot())
-                       >= m.pending_xmax::xid8,
-                   (SELECT min(t.id) FROM onecard_transaction t WHERE %s),
+                   m.pending_xmax IS NOT NULL
+                       AND pg_snapshot_xmin(pg_current_snapshot()) >= m.pending_xmax::xid8,
+                   (SELECT min(u.id) FROM (%s) u),
                    (SELECT COALESCE(max(id), 0) FROM onecard_transaction),
                    pg_snapshot_xmax(pg_current_snapshot())::text
               FROM (SELECT 1) one
               LEFT JOIN onecard_settlement_mark m ON m.company_id = %s
         """,
-                unsettled_rows(company_id, floor),
+                unsettled_ids(company_id, floor),
                 company_id,
             )
         )

@@ -126,7 +126,9 @@ class TestSettlementClaim(CardMoneyCase):
         self._day1()
         with self.on(D2, 1):
             s1 = self.settle(DAY)
-        d1_rows = self.env["onecard.transaction"].search([("settlement_id", "=", s1.id)])
+        d1_rows = self.env["onecard.transaction"].search(
+            [("settlement_id", "=", s1.id)]
+        )
         self.swipe(self.t_north, self.ben_card, 6.0, utc(D2, 12))
         self.adopt()
         with self.on(D3, 1):
@@ -196,7 +198,9 @@ class TestSettlementClaim(CardMoneyCase):
         self.assertEqual(unsettled, self.rows_of(open_row))
         self.assertEqual(held | unsettled, every)
         self.assertFalse(held & unsettled)
-        self.assertEqual(Transaction.search([*mine, ("settlement_id", "!=", False)]), held)
+        self.assertEqual(
+            Transaction.search([*mine, ("settlement_id", "!=", False)]), held
+        )
         self.assertEqual(
             Transaction.search([*mine, ("settlement_id", "!=", s1.id)]), unsettled
         )
@@ -218,5 +222,7 @@ class TestSettlementClaim(CardMoneyCase):
         self.assertEqual(set(groups), {s1, self.env["onecard.settlement"]})
         self.assertEqual(groups[s1], (len(held), sum(held.mapped("amount"))))
         self.assertEqual(groups[s1][0], s1.transaction_count)
-        self.assertTrue(Transaction.fields_get(["settlement_id"])["settlement_id"]["groupable"])
+        self.assertTrue(
+            Transaction.fields_get(["settlement_id"])["settlement_id"]["groupable"]
+        )
         self.assertEqual(held.mapped("settlement_id"), s1)

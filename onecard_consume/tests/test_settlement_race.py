@@ -36,7 +36,11 @@ class TestSettlementRace(TransactionCase):
             company._onecard_ensure_accounting()
             holders = env["onecard.cardholder"].create(
                 [
-                    {"name": f"Race {n}", "code": f"SR{tag}{n}", "company_id": company.id}
+                    {
+                        "name": f"Race {n}",
+                        "code": f"SR{tag}{n}",
+                        "company_id": company.id,
+                    }
                     for n in range(3)
                 ]
             )
@@ -88,7 +92,9 @@ class TestSettlementRace(TransactionCase):
                 delete_committed_operations(
                     cr, {"holder": holder, "wallets": ids["wallets"]}
                 )
-            cr.execute("DELETE FROM onecard_wallet WHERE id = ANY(%s)", [ids["wallets"]])
+            cr.execute(
+                "DELETE FROM onecard_wallet WHERE id = ANY(%s)", [ids["wallets"]]
+            )
             cr.execute(
                 "DELETE FROM mail_message WHERE model = 'onecard.cardholder' AND "
                 "res_id = ANY(%s)",
@@ -147,7 +153,11 @@ class TestSettlementRace(TransactionCase):
             env = self._env(cr)
             company = env["res.company"].browse(self.created["company"])
             settlement = env["onecard.settlement"].settle(company, "day", day)
-            result = (settlement.id, settlement.transaction_count, settlement.late_count)
+            result = (
+                settlement.id,
+                settlement.transaction_count,
+                settlement.late_count,
+            )
             cr.commit()  # pylint: disable=invalid-commit  (a real settlement run)
         return result
 
