@@ -52,8 +52,8 @@ class OnecardSettlement(models.Model):
             SQL(
                 """
             SELECT m.pending_id,
-                   m.pending_xmax IS NOT NULL
-                       AND pg_snapshot_xmin(pg_current_snapshot()) >= m.pending_xmax::xid8,
+                   m.pending_xmax IS NOT NULL AND m.pending_xmax::xid8
+                       <= pg_snapshot_xmin(pg_current_snapshot()),
                    (SELECT min(u.id) FROM (%s) u),
                    (SELECT COALESCE(max(id), 0) FROM onecard_transaction),
                    pg_snapshot_xmax(pg_current_snapshot())::text
