@@ -171,8 +171,8 @@ class TestSettlementRace(TransactionCase):
             cr.execute(
                 """SELECT count(*) FROM onecard_transaction t, onecard_settlement_mark m
                     WHERE m.company_id = t.company_id AND t.company_id = %s
-                      AND t.id <= m.safe_id AND NOT EXISTS (
-                          SELECT 1 FROM onecard_transaction_settled c WHERE c.id = t.id)""",
+                      AND t.id <= m.safe_id AND NOT EXISTS (SELECT 1 FROM
+                          onecard_transaction_settled c WHERE c.id = t.id)""",
                 [self.created["company"]],
             )
             below_mark = cr.fetchone()[0]

@@ -225,7 +225,8 @@ class TestReportsDesk(ReportCase):
             cash_rows = self.sql_one(
                 """SELECT SUM(amount) FROM onecard_transaction t
                      JOIN onecard_transaction_settled c ON c.id = t.id
-                    WHERE c.settlement_id = %s AND wallet_kind IN ('cash', 'temporary')""",
+                    WHERE c.settlement_id = %s
+                      AND wallet_kind IN ('cash', 'temporary')""",
                 settlement.id,
             )
             self.assertAlmostEqual(

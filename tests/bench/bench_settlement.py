@@ -360,8 +360,8 @@ def main():
             flush=True,
         )
         cr.execute(
-            "SELECT count(*) FROM onecard_transaction t WHERE company_id = %s AND "
-            "NOT EXISTS (SELECT 1 FROM onecard_transaction_settled c WHERE c.id = t.id)",
+            "SELECT count(*) FROM onecard_transaction t WHERE company_id = %s AND NOT "
+            "EXISTS (SELECT 1 FROM onecard_transaction_settled c WHERE c.id = t.id)",
             [company_id],
         )
         unsettled = cr.fetchone()[0]
