@@ -44,6 +44,8 @@ from . import res_config_settings_debt
 from . import onecard_wallet_settled
 from . import onecard_settlement_debt
 from . import onecard_settlement_reclass, onecard_settlement_payroll
+from . import onecard_transaction_settled, onecard_settlement_mark
+from . import onecard_settlement_claim
 from . import onecard_cardholder_debt
 from . import onecard_payroll_deduction, onecard_payroll_deduction_line
 from . import onecard_ledger_payroll

@@ -20,6 +20,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .onecard_settlement import CONSUME_KINDS, SETTLE_LOCK
+from .onecard_settlement_unsettled import unsettled_ids
 
 MANAGER = "onecard_consume.group_onecard_manager"
 ACCOUNTANT = "onecard_consume.group_onecard_accountant"
@@ -253,10 +254,15 @@ class OnecardMonthClose(models.Model):
             for name, count, amount in cr.fetchall()
         ]
         cr.execute(
-            """SELECT count(*), COALESCE(sum(amount), 0) FROM onecard_transaction
-                WHERE company_id = %s AND settlement_id IS NULL
-                  AND business_time < %s""",
-            [company.id, utc_to],
+            SQL(
+                """SELECT count(*), COALESCE(sum(amount), 0) FROM onecard_transaction
+                    WHERE id IN (%s)""",
+                unsettled_ids(
+                    company.id,
+                    self.env["onecard.settlement"]._settled_floor(company),
+                    utc_to,
+                ),
+            )
         )
         count, amount = cr.fetchone()
         snapshot["unsettled"] = {"count": count, "amount": float(amount)}

@@ -2,7 +2,8 @@
 
 Pattern of point_of_sale's session closing: aggregate in SQL, build the
 lines with Command.create, one create, then _post. Rows are claimed by
-setting settlement_id, so a row is posted exactly once; an unsettled row
+one row each in onecard_transaction_settled (its key is the ledger row's id), so a
+row is posted exactly once (onecard_settlement_claim.py); an unsettled row
 dated before the period or in a period already settled (late offline
 record, back-entry) is simply taken by the next settlement and shown as late.
 Totals group by what the rows were booked with (canteen, analytic account,
@@ -20,6 +21,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from .onecard_settlement_unsettled import unsettled_ids
 
 _logger = logging.getLogger(__name__)
 
@@ -147,18 +150,10 @@ class OnecardSettlement(models.Model):
             self._utc_bound(self.date_to + timedelta(days=1)),
         )
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-            UPDATE onecard_transaction SET settlement_id = %s
-             WHERE company_id = %s AND settlement_id IS NULL AND business_time < %s
-        """,
-                self.id,
-                self.company_id.id,
-                end,
-            )
-        )
-        self.env["onecard.transaction"].invalidate_model(["settlement_id"])
+        # The totals are read from the rows about to be claimed (the same snapshot
+        # gives the claim the same rows), so no query joins the claim table while
+        # its statistics may still say it is empty (onecard_settlement_claim.py).
+        floor = self._settled_floor(self.company_id)
         # Late: posted outside its own period, i.e. dated before this period, or in a
         # period an earlier posted settlement already covered (a day settled, then a
         # month: the day's late records are late in the month too), whatever the kind of
@@ -174,17 +169,20 @@ class OnecardSettlement(models.Model):
                        SELECT 1 FROM unnest(%s::timestamp[], %s::timestamp[]) p(lo, hi)
                         WHERE business_time >= p.lo AND business_time < p.hi),
                    count(*), sum(amount)
-              FROM onecard_transaction WHERE settlement_id = %s
+              FROM onecard_transaction t
+             WHERE t.id IN (%s) AND t.id > %s
              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
         """,
                 SUBSIDY_KINDS,
                 start,
                 settled_from,
                 settled_to,
-                self.id,
+                unsettled_ids(self.company_id.id, floor, end),
+                floor,
             )
         )
         groups = self.env.cr.fetchall()
+        self._claim_rows(floor, end)
         # Totals are written only here (sudo): nobody edits them afterwards.
         self.sudo().line_ids = [
             Command.create(
@@ -301,12 +299,7 @@ class OnecardSettlement(models.Model):
                     cancel=True,
                 )
                 settlement.reversal_move_id = reversal
-            self.env.cr.execute(
-                "UPDATE onecard_transaction SET settlement_id = NULL WHERE "
-                "settlement_id = %s",
-                [settlement.id],
-            )
-            self.env["onecard.transaction"].invalidate_model(["settlement_id"])
+            settlement._release_rows()
             settlement.state = "reversed"
 
     def _action_open(self):

@@ -82,8 +82,10 @@ class OnecardSettlement(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            UPDATE onecard_transaction SET settlement_id = %s
-             WHERE operation_id = ANY(%s) AND settlement_id IS NULL
+            INSERT INTO onecard_transaction_settled (id, settlement_id)
+            SELECT t.id, %s FROM onecard_transaction t
+             WHERE t.operation_id = ANY(%s) AND NOT EXISTS (
+                   SELECT 1 FROM onecard_transaction_settled c WHERE c.id = t.id)
         """,
                 self.id,
                 operation_ids,
@@ -93,8 +95,9 @@ class OnecardSettlement(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT kind, wallet_kind, count(*), sum(amount) FROM onecard_transaction
-             WHERE settlement_id = %s GROUP BY 1, 2
+            SELECT kind, wallet_kind, count(*), sum(amount) FROM onecard_transaction t
+              JOIN onecard_transaction_settled c ON c.id = t.id
+             WHERE c.settlement_id = %s GROUP BY 1, 2
         """,
                 self.id,
             )

@@ -93,8 +93,9 @@ class OnecardSettlement(models.Model):
                    COALESCE(s.balance, 0), COALESCE(s.debt, 0)
               FROM onecard_transaction t
               JOIN onecard_wallet w ON w.id = t.wallet_id
+              JOIN onecard_transaction_settled c ON c.id = t.id
               LEFT JOIN onecard_wallet_settled s ON s.wallet_id = t.wallet_id
-             WHERE t.settlement_id = %s AND t.wallet_kind IN %s
+             WHERE c.settlement_id = %s AND t.wallet_kind IN %s
              GROUP BY t.wallet_id, w.cardholder_id, s.balance, s.debt
              ORDER BY t.wallet_id
         """,
@@ -236,8 +237,9 @@ class OnecardSettlement(models.Model):
                 SQL(
                     """
                 WITH rows AS (
-                    SELECT wallet_id, sum(amount) AS amount FROM onecard_transaction
-                     WHERE settlement_id = %s AND wallet_kind IN %s GROUP BY wallet_id
+                    SELECT wallet_id, sum(amount) AS amount FROM onecard_transaction t
+                      JOIN onecard_transaction_settled c ON c.id = t.id
+                     WHERE c.settlement_id = %s AND wallet_kind IN %s GROUP BY wallet_id
                 ), moved AS (
                     SELECT wallet_id, sum(amount) AS amount
                       FROM onecard_settlement_debt WHERE settlement_id = %s

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .onecard_operation import OPERATION_KINDS
 from .onecard_wallet import WALLET_KIND_SELECTION
@@ -69,10 +70,12 @@ class OnecardTransaction(models.Model):
     idempotency_key = fields.Char(readonly=True)
     prev_hash = fields.Char(readonly=True)
     hash = fields.Char(readonly=True)
+    # Not a column: which settlement holds the row is onecard_transaction_settled
+    # (onecard_settlement_claim.py); searching, reading and grouping read it there.
     settlement_id = fields.Many2one(
         "onecard.settlement",
-        readonly=True,
-        index=True,
+        compute="_compute_settlement_id",
+        search="_search_settlement_id",
         help="The settlement that posted this row; settled rows are locked.",
     )
 
@@ -82,6 +85,58 @@ class OnecardTransaction(models.Model):
             CREATE INDEX IF NOT EXISTS onecard_transaction_wallet_id_idx ON
             onecard_transaction (wallet_id, id)
         """)
+
+    def _compute_settlement_id(self):
+        held = {}
+        real = [rid for rid in self.ids if isinstance(rid, int)]
+        if real:
+            self.env.cr.execute(
+                "SELECT id, settlement_id FROM onecard_transaction_settled "
+                "WHERE id = ANY(%s)",
+                [real],
+            )
+            held = dict(self.env.cr.fetchall())
+        Settlement = self.env["onecard.settlement"]
+        for row in self:
+            row.settlement_id = Settlement.browse(held.get(row.id))
+
+    def _search_settlement_id(self, operator, value):
+        """Rows by the settlement holding them, as if settlement_id were a column."""
+        if operator in ("=", "!=") or not isinstance(value, list | tuple | set):
+            value = [value]
+        if operator not in ("=", "!=", "in", "not in"):  # a name: ilike, =like...
+            ids = list(
+                self.env["onecard.settlement"]._search([("name", operator, value[0])])
+            )
+            value, operator = ids, "in"
+        negate = operator in ("!=", "not in")
+        ids = [int(v) for v in value if v]
+        held = SQL("c.settlement_id = ANY(%s)", ids) if ids else SQL("FALSE")
+        if len(ids) < len(value):  # False among the values: unsettled rows
+            held = SQL("(%s OR c.settlement_id IS NULL)", held)
+        if negate:
+            held = SQL("NOT COALESCE(%s, FALSE)", held)
+        return [
+            (
+                "id",
+                "in",
+                SQL(
+                    "(SELECT t.id FROM onecard_transaction t LEFT JOIN "
+                    "onecard_transaction_settled c ON c.id = t.id WHERE %s)",
+                    held,
+                ),
+            )
+        ]
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        # Group by settlement (list, pivot, the reports' read_group) as for a column.
+        if fname == "settlement_id":
+            return SQL(
+                "(SELECT c.settlement_id FROM onecard_transaction_settled c "
+                "WHERE c.id = %s)",
+                SQL.identifier(alias, "id"),
+            )
+        return super()._field_to_sql(alias, fname, query, flush)
 
     # Append-only: ledger rows are written in SQL by the money engine (hash chain);
     # the ORM's create/write refuse, on purpose without super(), and so does unlink,

@@ -14,6 +14,8 @@ from . import test_subsidy
 from . import test_subsidy_take_back
 from . import test_settlement
 from . import test_settlement_periods
+from . import test_settlement_claim
+from . import test_settlement_race
 from . import test_settlement_access
 from . import test_i18n
 from . import test_swipe_batch

@@ -185,8 +185,8 @@ class CardMoneyCase(LedgerChecks, TransactionCase):
     def assertNothingUnsettled(self, company=None):
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND "
-            "settlement_id IS NULL",
+            "SELECT count(*) FROM onecard_transaction t WHERE company_id = %s AND NOT "
+            "EXISTS (SELECT 1 FROM onecard_transaction_settled c WHERE c.id = t.id)",
             [(company or self.company).id],
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "ledger rows left unsettled")

@@ -148,8 +148,8 @@ class TestSettlementPeriods(CardMoneyCase):
         self.assertPostedBalanced(settlement_a)
         self.env.flush_all()
         self.env.cr.execute(
-            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND "
-            "settlement_id IS NOT NULL",
+            "SELECT count(*) FROM onecard_transaction t WHERE company_id = %s AND "
+            "EXISTS (SELECT 1 FROM onecard_transaction_settled c WHERE c.id = t.id)",
             [company_b.id],
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0, "settling A touched B's rows")

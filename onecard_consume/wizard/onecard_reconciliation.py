@@ -112,10 +112,11 @@ class OnecardReconciliation(models.TransientModel):
             SQL(
                 """
             SELECT COALESCE(sum(x.amount), 0),
-                   COALESCE(sum(x.amount) FILTER (WHERE x.settlement_id IS NULL OR
+                   COALESCE(sum(x.amount) FILTER (WHERE c.settlement_id IS NULL OR
                    m.date > %s), 0)
               FROM onecard_transaction x
-              LEFT JOIN onecard_settlement s ON s.id = x.settlement_id
+              LEFT JOIN onecard_transaction_settled c ON c.id = x.id
+              LEFT JOIN onecard_settlement s ON s.id = c.settlement_id
               LEFT JOIN account_move m ON m.id = s.move_id
              WHERE x.company_id = %s AND x.wallet_kind IN %s AND x.business_time < %s
         """,

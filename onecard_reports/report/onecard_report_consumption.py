@@ -82,7 +82,8 @@ class OnecardReportConsumption(models.Model):
                    swipe_ref,
                    t.offline,
                    (t.kind = 'correction' OR o.reversed_by_id IS NOT NULL) AS reversed,
-                   t.settlement_id
+                   (SELECT st.settlement_id FROM onecard_transaction_settled st
+                     WHERE st.id = t.id) AS settlement_id
               FROM onecard_transaction t
               %(company)s
               LEFT JOIN onecard_operation o ON o.id = t.operation_id

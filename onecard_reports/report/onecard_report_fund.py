@@ -66,7 +66,9 @@ class OnecardReportFund(models.Model):
                    t.wallet_kind, t.payment_method_id, t.business_time,
                    (%(local)s)::date AS date,
                    t.cardholder_id, t.department_id, t.canteen_id, t.company_id,
-                   rc.currency_id, t.settlement_id,
+                   rc.currency_id,
+                   (SELECT st.settlement_id FROM onecard_transaction_settled st
+                     WHERE st.id = t.id) AS settlement_id,
                    1 AS row_count, t.amount,
                    GREATEST(t.amount, 0) AS amount_in, GREATEST(-t.amount, 0) AS
                    amount_out,

@@ -196,8 +196,9 @@ class TestReportsDesk(ReportCase):
         for settlement in day | month:
             self.assertTrue(settlement.move_id)
             rows = self.sql(
-                """SELECT count(*), COALESCE(SUM(amount), 0) FROM onecard_transaction
-                                WHERE settlement_id = %s""",
+                """SELECT count(*), COALESCE(SUM(amount), 0) FROM onecard_transaction t
+                     JOIN onecard_transaction_settled c ON c.id = t.id
+                    WHERE c.settlement_id = %s""",
                 settlement.id,
             )[0]
             [(count, amount)] = Report._read_group(
@@ -222,9 +223,10 @@ class TestReportsDesk(ReportCase):
                 )
             )
             cash_rows = self.sql_one(
-                """SELECT SUM(amount) FROM onecard_transaction
-                                         WHERE settlement_id = %s AND wallet_kind IN
-                                         ('cash', 'temporary')""",
+                """SELECT SUM(amount) FROM onecard_transaction t
+                     JOIN onecard_transaction_settled c ON c.id = t.id
+                    WHERE c.settlement_id = %s
+                      AND wallet_kind IN ('cash', 'temporary')""",
                 settlement.id,
             )
             self.assertAlmostEqual(

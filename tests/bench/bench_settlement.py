@@ -19,6 +19,8 @@ How the 100,000 rows of the day are made (all through the money engine):
   - the rest: consumptions booked set-based with onecard.ledger._book_many
     (no terminal: they post to the canteen revenue as "Desk")       80,000 rows
 Targets on a 2-core machine: settlement <= 5 s, subsidy batch <= 10 s.
+Main's UPDATE design against this code on the same rows, under load, and on an
+existing (large) database: bench_settlement_scale.py (run it on this one after).
 """
 
 # print-used: command-line tools: what they print is their result
@@ -358,8 +360,8 @@ def main():
             flush=True,
         )
         cr.execute(
-            "SELECT count(*) FROM onecard_transaction WHERE company_id = %s AND "
-            "settlement_id IS NULL",
+            "SELECT count(*) FROM onecard_transaction t WHERE company_id = %s AND NOT "
+            "EXISTS (SELECT 1 FROM onecard_transaction_settled c WHERE c.id = t.id)",
             [company_id],
         )
         unsettled = cr.fetchone()[0]
@@ -404,8 +406,9 @@ def main():
                 SELECT kind, wallet_kind, payment_method_id, canteen_id, meal_period_id,
                        CASE WHEN kind LIKE 'subsidy%%' THEN department_id END, count(*),
                            sum(amount)
-                  FROM onecard_transaction WHERE settlement_id = %s GROUP BY 1, 2, 3, 4,
-                      5, 6
+                  FROM onecard_transaction t
+                  JOIN onecard_transaction_settled c ON c.id = t.id
+                 WHERE c.settlement_id = %s GROUP BY 1, 2, 3, 4, 5, 6
             """,
                 [settlement.id],
             )

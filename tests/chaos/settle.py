@@ -36,7 +36,8 @@ def main():
         settlement = env["onecard.settlement"].settle(company, "day", today)
         move = settlement.move_id
         env.cr.execute(
-            "SELECT count(*) FROM onecard_transaction WHERE settlement_id IS NULL"
+            "SELECT count(*) FROM onecard_transaction t WHERE NOT EXISTS "
+            "(SELECT 1 FROM onecard_transaction_settled c WHERE c.id = t.id)"
         )
         unsettled = env.cr.fetchone()[0]
         rec = env["onecard.reconciliation"].create(
