@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from .conftest import HOLDERS, POPULATE, REPO, SECRET, addons_path, odoo_bin
 from .nginx_proxy import free_port
 
@@ -118,8 +120,9 @@ def wait_for(predicate, timeout, what):
         time.sleep(0.1)
 
 
-def test_two_gateways_terminals_fail_over_and_back(e2e):
-    gw_a, gw_b = Gateway(e2e, "a", 5), Gateway(e2e, "b", 6)
+@pytest.fixture(scope="module")
+def serials(e2e):
+    """Our terminals (amount mode, TCP), made once for this file."""
     serials = ["%s%03d" % (PREFIX, i) for i in range(1, TERMINALS + 1)]
     cmd = [sys.executable, POPULATE, "-d", e2e.db, "--addons-path", addons_path()]
     cmd += ["--holders", str(HOLDERS), "--secret", SECRET]
@@ -127,6 +130,11 @@ def test_two_gateways_terminals_fail_over_and_back(e2e):
         cmd += ["--terminal", f"tcp:amount:{serial}"]
     populated = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     assert populated.returncode == 0, populated.stderr[-3000:]
+    return serials
+
+
+def test_two_gateways_terminals_fail_over_and_back(e2e, serials):
+    gw_a, gw_b = Gateway(e2e, "a", 5), Gateway(e2e, "b", 6)
     # the settings the terminals fetch: A first, B when A is down
     e2e.sql(
         """UPDATE onecard_terminal SET primary_server = %s, fallback_server = %s,
@@ -191,6 +199,12 @@ def test_two_gateways_terminals_fail_over_and_back(e2e):
             sim.wait(timeout=30)
         gw_a.kill(signal.SIGTERM)
         gw_b.kill(signal.SIGTERM)
+        # the suite's other tests reach these terminals through its own gateway
+        e2e.sql(
+            """UPDATE onecard_terminal SET primary_server = NULL,
+                      fallback_server = NULL WHERE serial_number LIKE %s""",
+            [PREFIX + "%"],
+        )
 
     # Every terminal moved to B after A died, and back to A after B died.
     moves = report["moves"]
@@ -254,3 +268,56 @@ def test_two_gateways_terminals_fail_over_and_back(e2e):
             report["max_ms"],
         )
     )
+
+
+def test_a_running_gateway_sees_settings_changed_elsewhere(e2e, serials):
+    """A price changed by another process (Odoo's web client, the other gateway host)
+    is charged by a running gateway within a second: it follows Odoo's cache
+    signaling (gateway/signaling.py). Before, the old price was charged until the
+    gateway restarted."""
+    serial = serials[-1]
+
+    def set_price(price):
+        # what a write in Odoo does: the row, then the bumped signaling sequence
+        # (Registry.signal_changes) at the end of the request
+        e2e.sql(
+            """UPDATE onecard_terminal SET mode = 'fixed', fixed_amount = %s,
+                      primary_server = NULL, fallback_server = NULL
+                WHERE serial_number = %s;
+               SELECT nextval('base_cache_signaling_default')""",
+            [price, serial],
+        )
+
+    def swipe():
+        report = e2e.simulate(
+            "--transport",
+            "tcp",
+            "--port",
+            e2e.tcp_port,
+            "--serial-prefix",
+            PREFIX,
+            "--first-index",
+            TERMINALS,
+            "--terminals",
+            1,
+            "--swipes",
+            1,
+            "--first-seq",
+            e2e.next_seq(PREFIX),
+        )
+        assert report["approved"] == 1, report
+        return report["acked"][0]["amount"]
+
+    try:
+        set_price(4.0)
+        assert swipe() == 4.0
+        set_price(4.5)
+        time.sleep(1.5)  # gateway/signaling.py INTERVAL
+        assert swipe() == 4.5
+    finally:
+        e2e.sql(
+            "UPDATE onecard_terminal SET mode = 'amount', fixed_amount = 0 "
+            "WHERE serial_number = %s; SELECT nextval('base_cache_signaling_default')",
+            [serial],
+        )
+    e2e.assert_ledger_invariant()
