@@ -23,8 +23,8 @@ from odoo.addons.onecard_consume.tools.prepared import own_cursor
 from ..lib import messages as M
 from ..lib.errors import TerminalError
 from .outage import Outage
-from .signaling import Signaling
 from .retry import CONFLICT, CONNECT_TRIES, RECONNECT, classify, reconnect_delay
+from .signaling import Signaling
 
 _logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
 STARTUP_WAIT = 60  # seconds a starting gateway waits for its database

@@ -53,4 +53,6 @@ class Signaling:
         try:
             registry.signal_changes()
         except Exception as exc:  # noqa: BLE001 - committed already; they learn at their next change
-            _logger.warning("could not signal cache changes to other processes: %s", exc)
+            _logger.warning(
+                "could not signal cache changes to other processes: %s", exc
+            )

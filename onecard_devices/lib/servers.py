@@ -39,8 +39,8 @@ class ServerChoice:
     the other server, where it retransmits the same records: the servers share one
     database, so what the first one booked is answered as a replay. On the fallback
     it goes back to the primary after ``failback_s`` seconds (0: never by time), or
-    at once when the fallback fails the same way. A "busy" answer is not a failure: the server
-    answered, the database is away, and both servers share it.
+    at once when the fallback fails the same way. A "busy" answer is not a failure:
+    the server answered, the database is away, and both servers share it.
     """
 
     def __init__(self, primary, fallback=None, budget=3, failback_s=600.0):

@@ -13,7 +13,7 @@ from .terminal import VirtualTerminal
 
 
 # ------------------------------------------------------------------ runner
-def servers(args, primary):
+def server_choice(args, primary):
     """The primary / fallback rule of one terminal (the settings may change it)."""
     fallback = parse_address(args.fallback, primary[1]) if args.fallback else None
     return ServerChoice(
@@ -63,7 +63,7 @@ async def run(args):
                 terminal,
                 args.timeout,
                 args.max_wait,
-                servers=servers(args, (args.host, args.port)),
+                servers=server_choice(args, (args.host, args.port)),
             )
         elif args.transport == "serial":
             terminal.key = terminal.key if args.sign_serial else None
@@ -74,7 +74,7 @@ async def run(args):
                 terminal,
                 args.timeout,
                 args.max_wait,
-                servers=servers(args, parse_address(args.url)),
+                servers=server_choice(args, parse_address(args.url)),
             )
         terminals.append(terminal)
     await asyncio.gather(*(t.start() for t in terminals))
@@ -101,13 +101,19 @@ async def run(args):
     summary["transport"] = args.transport
     summary["terminals"] = len(terminals)
     summary["unacknowledged_offline"] = sum(len(t.buffer) for t in terminals)
-    moves = [
-        {"serial": t.serial, "at": at, "from": "%s:%s" % old, "to": "%s:%s" % new,
-         "reason": reason}
-        for t in terminals
-        for at, old, new, reason in getattr(t.client, "servers", None) and
-        t.client.servers.moves or []
-    ]
+    moves = []  # every change of server, each terminal's in order
+    for terminal in terminals:
+        choice = getattr(terminal.client, "servers", None)
+        for at, old, new, reason in choice.moves if choice else ():
+            moves.append(
+                {
+                    "serial": terminal.serial,
+                    "at": at,
+                    "from": "{}:{}".format(*old),
+                    "to": "{}:{}".format(*new),
+                    "reason": reason,
+                }
+            )
     summary["failovers"] = sum(m["reason"] == "failover" for m in moves)
     summary["moves"] = moves
     if args.report:

@@ -238,8 +238,8 @@ def test_two_gateways_terminals_fail_over_and_back(e2e, serials):
         db[key] = (state, float(amount), op_id, float(ledger))
     acked = {(a["serial"], a.get("epoch", 0), a["seq"]): a for a in report["acked"]}
     assert set(db) == set(acked), (
-        "booked but not acknowledged: %s; acknowledged but not booked: %s"
-        % (sorted(set(db) - set(acked))[:5], sorted(set(acked) - set(db))[:5])
+        f"booked but not acknowledged: {sorted(set(db) - set(acked))[:5]}; "
+        f"acknowledged but not booked: {sorted(set(acked) - set(db))[:5]}"
     )
     assert len(db) == report["sent"], report
     for key, answer in acked.items():
@@ -252,21 +252,14 @@ def test_two_gateways_terminals_fail_over_and_back(e2e, serials):
             assert abs(ledger + answer["amount"]) < 0.005, (key, answer, ledger)
     e2e.assert_ledger_invariant()
     assert report["retransmits"] > 0, report
+    to_b_s, to_a_s = sorted(to_b.values()), sorted(to_a.values())
     print(  # pylint: disable=print-used - the figures docs/scaling.md quotes
-        "failover: %d swipes, A->B moves %.2f-%.2f s, B->A moves %.2f-%.2f s, "
-        "retransmits=%d replays=%d busy=%d p99=%.0f ms max=%.0f ms"
-        % (
-            report["sent"],
-            min(to_b.values()),
-            max(to_b.values()),
-            min(to_a.values()),
-            max(to_a.values()),
-            report["retransmits"],
-            report["replays"],
-            report["busy"],
-            report["p99_ms"],
-            report["max_ms"],
-        )
+        f"failover: {report['sent']} swipes, "
+        f"A->B moves {to_b_s[0]:.2f}-{to_b_s[-1]:.2f} s, "
+        f"B->A moves {to_a_s[0]:.2f}-{to_a_s[-1]:.2f} s, "
+        f"retransmits={report['retransmits']} replays={report['replays']} "
+        f"busy={report['busy']} p99={report['p99_ms']:.0f} ms "
+        f"max={report['max_ms']:.0f} ms"
     )
 
 
