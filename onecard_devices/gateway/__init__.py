@@ -17,6 +17,8 @@ others.
 - ``frames.py``: one binary request frame -> its answer frame;
 - ``tcp.py``, ``rs485.py``, ``http.py``: the transports;
 - ``status.py``: counters, status line, totals;
+- ``signaling.py``: settings changed by other processes (Odoo, another gateway
+  host) reach this one within a second (Odoo's cache signaling);
 - ``server.py``: the process (start, graceful stop, --processes).
 
 Nothing is imported here: the controller imports ``retry`` alone.

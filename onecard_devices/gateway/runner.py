@@ -24,6 +24,7 @@ from ..lib import messages as M
 from ..lib.errors import TerminalError
 from .outage import Outage
 from .retry import CONFLICT, CONNECT_TRIES, RECONNECT, classify, reconnect_delay
+from .signaling import Signaling
 
 _logger = logging.getLogger("odoo.addons.onecard_devices.gateway")
 STARTUP_WAIT = 60  # seconds a starting gateway waits for its database
@@ -75,6 +76,8 @@ class Runner:
         self.cursors_lock = threading.Lock()
         self.languages = ["en_US"]
         self.outage = Outage()
+        # settings changed by other processes (Odoo, the other gateways): signaling.py
+        self.signaling = Signaling(self.registry)
 
     # ---- cursors ----
     def _cursor(self):
@@ -157,11 +160,13 @@ class Runner:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             committing = False
             try:
+                self.signaling.check(cr)
                 result = func(env)
                 committing = True
                 # The gateway owns its transactions: commit, then answer.
                 cr.commit()  # pylint: disable=invalid-commit
                 self.outage.succeeded()
+                self.signaling.send()
                 return result
             except BaseException as exc:
                 # first: a rollback that fails drops the cursor (closed: reconnect)

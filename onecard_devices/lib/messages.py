@@ -152,6 +152,9 @@ SCHEMAS = {
         F(0x0F, "heartbeat_interval", "u32"),
         F(0x10, "config_version", "str"),
         F(0x11, "server_time", "time"),
+        F(0x12, "primary_server", "str"),
+        F(0x13, "fallback_server", "str"),
+        F(0x14, "failback_minutes", "u32"),
     ],
     LISTS: [F(0x01, "since", "u32")],
     LISTS | RESPONSE_BIT: [

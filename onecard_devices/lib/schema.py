@@ -155,6 +155,9 @@ _MESSAGES = (
             answer("heartbeat_interval", "integer"),
             answer("config_version"),
             answer("server_time", "integer"),
+            answer("primary_server"),
+            answer("fallback_server"),
+            answer("failback_minutes", "integer"),
         ],
     ),
     Message(

@@ -2,11 +2,13 @@ import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.onecard_consume.models.onecard_terminal import (
     OnecardTerminal as ConsumeTerminal,
 )
+
+from ..lib.servers import parse_address
 
 STATUS = [
     ("never", "Never Seen"),
@@ -56,6 +58,22 @@ class OnecardTerminal(models.Model):
         help="pyserial URL: /dev/ttyUSB0, socket://host:port, a pty path.",
     )
     bus_address = fields.Integer(help="RS-485 bus address (1-254).")
+    # Two gateway hosts: the terminal talks to the primary and moves to the fallback
+    # when the primary stops answering (docs/binary-protocol.md, "Two servers").
+    primary_server = fields.Char(
+        help="Server the terminal talks to: host:port of a gateway (TCP) or base URL "
+        "(HTTP). Empty: the address set on the terminal itself.",
+    )
+    fallback_server = fields.Char(
+        help="Server the terminal moves to when the primary refuses connections or "
+        "leaves frames unanswered: host:port (TCP) or base URL (HTTP).",
+    )
+    failback_minutes = fields.Integer(
+        string="Back to Primary After",
+        default=10,
+        help="Minutes on the fallback server before the terminal tries the primary "
+        "again (it also goes back at once when the fallback fails).",
+    )
     online_mode = fields.Boolean(
         string="Online",
         default=True,
@@ -122,7 +140,12 @@ class OnecardTerminal(models.Model):
             "serial_uniq",
             "unique(serial_number)",
             "The serial number identifies one terminal.",
-        )
+        ),
+        (
+            "failback_minutes_positive",
+            "CHECK(failback_minutes IS NULL OR failback_minutes >= 0)",
+            "The minutes before going back to the primary server cannot be negative.",
+        ),
     ]
 
     def init(self):
@@ -173,6 +196,26 @@ class OnecardTerminal(models.Model):
         )
         for terminal in self:
             terminal.pending_command_count = counts.get(terminal, 0)
+
+    @api.constrains("primary_server", "fallback_server")
+    def _check_servers(self):
+        for terminal in self:
+            for name in ("primary_server", "fallback_server"):
+                value = terminal[name]
+                if not value:
+                    continue
+                try:
+                    parse_address(value)
+                except ValueError:
+                    raise ValidationError(
+                        self.env._(
+                            "Terminal %(terminal)s: %(address)s is not a server "
+                            "address; write host:port (TCP gateway) or "
+                            "http://host:port (HTTP).",
+                            terminal=terminal.display_name,
+                            address=value,
+                        )
+                    ) from None
 
     # ------------------------------------------------------------ actions
     def _queue(self, kind):

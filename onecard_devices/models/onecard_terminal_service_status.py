@@ -100,6 +100,10 @@ class OnecardTerminalService(models.AbstractModel):
             "currency": currency.name,
             "decimals": currency.decimal_places,
             "heartbeat_interval": terminal._heartbeat_interval(),
+            # two gateway hosts: where to talk, where to go when that one is down
+            "primary_server": terminal.primary_server or "",
+            "fallback_server": terminal.fallback_server or "",
+            "failback_minutes": terminal.failback_minutes or 0,
         }
 
     def _config_version(self, terminal):

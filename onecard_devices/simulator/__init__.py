@@ -11,6 +11,13 @@ upload them in sequence order; a record leaves the buffer only when the
 server acknowledged it. Unanswered frames are retransmitted (same sequence,
 retransmit flag) until answered.
 
+Two servers: a TCP or HTTP terminal talks to the primary server of its settings
+(``config``: ``primary_server``, ``fallback_server``, ``failback_minutes``; until
+then ``--port`` / ``--url`` and ``--fallback``); after ``--failover-after`` failed
+tries in a row (no connection, no answer within ``--timeout``) it moves to the other
+one and retransmits the same records there (``lib/servers.py``). The report lists
+every move (``moves``, ``failovers``). ``--stop-file`` ends a load run early.
+
 Records are numbered (epoch, sequence): ``--reset-epoch`` asks the server for a
 new sequence epoch first (what a terminal does after its counter was reset)
 and numbers from ``--first-seq`` in it; ``--epoch`` uses a given one. A swipe

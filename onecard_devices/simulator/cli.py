@@ -3,14 +3,27 @@
 import argparse
 import asyncio
 import json
+import os
 import time
 
+from ..lib.servers import ServerChoice, parse_address
 from .clients import HttpClient, SerialBus, SerialClient, TcpClient
 from .stats import Stats
 from .terminal import VirtualTerminal
 
 
 # ------------------------------------------------------------------ runner
+def server_choice(args, primary):
+    """The primary / fallback rule of one terminal (the settings may change it)."""
+    fallback = parse_address(args.fallback, primary[1]) if args.fallback else None
+    return ServerChoice(
+        primary,
+        fallback,
+        budget=args.failover_after,
+        failback_s=args.failback_minutes * 60.0,
+    )
+
+
 def card_uids(count, base):
     return ["%08X" % (base + i) for i in range(count)]
 
@@ -45,14 +58,23 @@ async def run(args):
         )
         if args.transport == "tcp":
             terminal.client = TcpClient(
-                args.host, args.port, terminal, args.timeout, args.max_wait
+                args.host,
+                args.port,
+                terminal,
+                args.timeout,
+                args.max_wait,
+                servers=server_choice(args, (args.host, args.port)),
             )
         elif args.transport == "serial":
             terminal.key = terminal.key if args.sign_serial else None
             terminal.client = SerialClient(bus, terminal, args.max_wait)
         else:
             terminal.client = HttpClient(
-                args.url, terminal, args.timeout, args.max_wait
+                args.url,
+                terminal,
+                args.timeout,
+                args.max_wait,
+                servers=server_choice(args, parse_address(args.url)),
             )
         terminals.append(terminal)
     await asyncio.gather(*(t.start() for t in terminals))
@@ -63,8 +85,12 @@ async def run(args):
     deadline = stats.window_start + args.duration if args.duration else None
     rate = args.rate / len(terminals) if args.rate else None
     swipes = args.swipes if not args.duration else None
+    stop = (lambda: os.path.exists(args.stop_file)) if args.stop_file else None
     await asyncio.gather(
-        *(t.run(swipes=swipes, rate=rate, deadline=deadline) for t in terminals)
+        *(
+            t.run(swipes=swipes, rate=rate, deadline=deadline, stop=stop)
+            for t in terminals
+        )
     )
     elapsed = time.monotonic() - stats.window_start
     for terminal in terminals:
@@ -75,6 +101,21 @@ async def run(args):
     summary["transport"] = args.transport
     summary["terminals"] = len(terminals)
     summary["unacknowledged_offline"] = sum(len(t.buffer) for t in terminals)
+    moves = []  # every change of server, each terminal's in order
+    for terminal in terminals:
+        choice = getattr(terminal.client, "servers", None)
+        for at, old, new, reason in choice.moves if choice else ():
+            moves.append(
+                {
+                    "serial": terminal.serial,
+                    "at": at,
+                    "from": "{}:{}".format(*old),
+                    "to": "{}:{}".format(*new),
+                    "reason": reason,
+                }
+            )
+    summary["failovers"] = sum(m["reason"] == "failover" for m in moves)
+    summary["moves"] = moves
     if args.report:
         with open(args.report, "w") as handle:
             json.dump(
@@ -105,6 +146,25 @@ def build_parser():
         help="serial transport: pyserial URL or pty path (fd://N for a fd)",
     )
     parser.add_argument("--baudrate", type=int, default=115200)
+    parser.add_argument(
+        "--fallback",
+        help="TCP / HTTP: fallback server (host:port or URL) until the settings "
+        "(config) give one",
+    )
+    parser.add_argument(
+        "--failover-after",
+        type=int,
+        default=3,
+        help="failed tries in a row (no connection, no answer in --timeout) before "
+        "moving to the other server",
+    )
+    parser.add_argument(
+        "--failback-minutes",
+        type=float,
+        default=10.0,
+        help="minutes on the fallback before trying the primary again, until the "
+        "settings give theirs (0: only when the fallback fails)",
+    )
     parser.add_argument("--terminals", type=int, default=1)
     parser.add_argument(
         "--serial-prefix",
@@ -163,6 +223,10 @@ def build_parser():
         "--rate", type=float, help="total swipes per second (load mode)"
     )
     parser.add_argument("--duration", type=float, help="seconds to run (load mode)")
+    parser.add_argument(
+        "--stop-file",
+        help="stop swiping as soon as this file exists (--duration stays the bound)",
+    )
     parser.add_argument(
         "--warmup",
         type=float,

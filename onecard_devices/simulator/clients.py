@@ -8,11 +8,16 @@ import time
 from ..lib import messages as M
 from ..lib.errors import RETRY_CODES
 from ..lib.frame import FLAG_RESPONSE, FLAG_RETRANSMIT, encode
+from ..lib.servers import ServerChoice, parse_address
 from ..lib.transport import LinkClosed, SerialLink, TcpLink
 
 
 class Unreachable(Exception):
     """No answer before the deadline (the terminal keeps the request for later)."""
+
+
+class Busy(OSError):
+    """The server answered busy: retried, but not a failed try (no failover)."""
 
 
 class Refused(Exception):
@@ -27,17 +32,33 @@ class Refused(Exception):
 class TcpClient:
     """One TCP connection per terminal; retransmits and reconnects until answered."""
 
-    def __init__(self, host, port, terminal, timeout, max_wait):
-        self.host, self.port, self.terminal = host, port, terminal
+    def __init__(self, host, port, terminal, timeout, max_wait, servers=None):
+        self.terminal = terminal
         self.timeout, self.max_wait = timeout, max_wait
+        # primary / fallback and the rule between them (lib/servers.py)
+        self.servers = servers or ServerChoice((host, port))
+        self.host, self.port = self.servers.address()
         self.link = None
         self.seq = random.randrange(1, 1 << 30)
         self.bound = False
 
     async def _connect(self):
+        address = self.servers.address()
+        if self.link is not None and address != (self.host, self.port):
+            # moved (failback, new settings): leave the old server
+            await self.link.close()
+            self.link = None
         if self.link is None:
+            self.host, self.port = address
             self.link = await TcpLink.connect(self.host, self.port)
             self.bound = False
+
+    async def _failed(self):
+        """One failed try (no connection, or no answer in time): past the budget the
+        terminal moves to the other server, on a new connection."""
+        if self.servers.failed() and self.link is not None:
+            await self.link.close()
+            self.link = None
 
     async def call(self, msg_type, body):
         self.seq = (self.seq + 1) & 0xFFFFFFFF or 1
@@ -57,7 +78,11 @@ class TcpClient:
                     frame = await self.link.recv(timeout=self.timeout)
                     if frame is None or frame.seq == seq:
                         break
-                if frame is not None:
+                if frame is None:
+                    await self._failed()
+                else:
+                    # answered (busy too: the server is there, its database is not)
+                    self.servers.succeeded()
                     if msg_type == M.HEARTBEAT:
                         self.bound = True
                     try:
@@ -72,6 +97,7 @@ class TcpClient:
                 if self.link is not None:
                     await self.link.close()
                 self.link = None
+                await self._failed()
                 await asyncio.sleep(min(0.2, self.timeout))
             if time.monotonic() > deadline:
                 raise Unreachable(f"no answer to {M.name_of(msg_type)}")
@@ -213,17 +239,19 @@ class HttpClient:
         "sequence_reset": "sequence/reset",
     }
 
-    def __init__(self, url, terminal, timeout, max_wait):
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(url)
-        self.host, self.port = parts.hostname, parts.port or 80
+    def __init__(self, url, terminal, timeout, max_wait, servers=None):
+        self.servers = servers or ServerChoice(parse_address(url))
+        self.host, self.port = self.servers.address()
         self.terminal, self.timeout, self.max_wait = terminal, timeout, max_wait
         self.reader = self.writer = None
 
     async def _post(self, name, body):
         from ..lib.signing import headers
 
+        address = self.servers.address()
+        if address != (self.host, self.port):  # moved: leave the old server
+            await self.close()
+            self.host, self.port = address
         path = "/onecard/api/v1/" + self.PATHS.get(name, name)
         data = json.dumps(body).encode()
         head = headers(self.terminal.serial, self.terminal.secret, "POST", path, data)
@@ -287,10 +315,12 @@ class HttpClient:
         while True:
             try:
                 status, raw = await self._post(name, body)
+                # answered (busy too: the server is there, its database is not)
+                self.servers.succeeded()
                 if status in (500, 502, 503, 504):
                     # busy (or a fault, logged): the same request again, re-signed
                     self.terminal.stats.busy += 1
-                    raise OSError("busy")
+                    raise Busy()
                 try:
                     answer = json.loads(raw)
                 except ValueError:
@@ -306,7 +336,9 @@ class HttpClient:
                     await self.close()
                     raise OSError(f"answer to seq {answer['seq']}, not {body['seq']}")
                 return answer
-            except OSError:
+            except OSError as exc:
+                if not isinstance(exc, Busy) and self.servers.failed():
+                    await self.close()
                 if time.monotonic() > deadline:
                     raise Unreachable(f"HTTP {name}") from None
                 self.terminal.stats.retransmits += 1

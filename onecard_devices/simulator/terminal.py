@@ -6,6 +6,7 @@ import time
 
 from ..lib import messages as M
 from ..lib.errors import RETRY_CODES
+from ..lib.servers import parse_address
 from .clients import Refused, Unreachable
 
 AMOUNTS = (5.0, 8.0, 10.0, 12.5, 15.0, 20.0)
@@ -80,6 +81,7 @@ class VirtualTerminal:
             self.epoch = (await self.client.call(M.SEQUENCE_RESET, {}))["epoch"]
             self.display("new sequence epoch %d" % self.epoch)
         self.config = await self.client.call(M.CONFIG, {})
+        self._apply_servers()
         if not self.online:
             lists = await self.client.call(M.LISTS, {})
             self.blacklist = set(lists.get("blacklist") or [])
@@ -89,6 +91,27 @@ class VirtualTerminal:
                 self.config.get("mode"),
                 "online" if self.online else "offline",
             )
+        )
+
+    def _apply_servers(self):
+        """The settings' primary / fallback server (kept, as a terminal keeps them in
+        flash): the client follows them from the next request on."""
+        servers = getattr(self.client, "servers", None)
+        if servers is None:
+            return
+        current = servers.address()
+        addresses = []
+        for name in ("primary_server", "fallback_server"):
+            try:
+                addresses.append(parse_address(self.config.get(name), current[1]))
+            except ValueError:  # empty (none set) or unusable: keep what we have
+                addresses.append(None)
+        servers.configure(
+            primary=addresses[0],
+            fallback=addresses[1] if self.config.get("fallback_server") else None,
+            failback_minutes=self.config.get("failback_minutes")
+            if self.config.get("fallback_server")
+            else None,
         )
 
     def _request(self, uid):
@@ -215,9 +238,11 @@ class VirtualTerminal:
                 return False
         return True
 
-    async def run(self, swipes=None, rate=None, deadline=None, upload_every=2.0):
+    async def run(
+        self, swipes=None, rate=None, deadline=None, upload_every=2.0, stop=None
+    ):
         """Swipe ``swipes`` times, or at ``rate`` per second until ``deadline``
-        (monotonic)."""
+        (monotonic) or until ``stop()`` says so."""
         interval = 1.0 / rate if rate else 0.0
         next_at = time.monotonic() + self.rng.random() * interval
         last_upload = time.monotonic()
@@ -225,6 +250,8 @@ class VirtualTerminal:
         while (swipes is None or done < swipes) and (
             deadline is None or time.monotonic() < deadline
         ):
+            if stop is not None and stop():
+                break
             if interval:
                 delay = next_at - time.monotonic()
                 if delay > 0:
