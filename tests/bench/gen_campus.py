@@ -56,18 +56,24 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from gen_campus_sql import (  # noqa: E402 - the SQL text, beside this file
-    CHAIN_FUNCTION_SQL,
+from gen_campus_checks import (  # noqa: E402 - the SQL text, beside this file
     CHECKS,
+    LEDGER_TABLES,
+    SHAPE_SQL,
+    drop_indexes,
+    schema,
+)
+from gen_campus_sql import (  # noqa: E402
+    CARRY_SQL,
+    CHAIN_FUNCTION_SQL,
     EVENT_SQL,
+    FINISH_SQL,
     HOLDER_SQL,
     OPERATION_INSERT_SQL,
     ORDER_SQL,
+    STATE_SQL,
     TRANSACTION_INSERT_SQL,
-    WALLET_UPDATE_SQL,
 )
-
-LEDGER_TABLES = ("onecard_operation", "onecard_transaction")
 
 
 def parse_args():
@@ -83,6 +89,16 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start", default="2025-01-01", help="first day (ISO)")
     parser.add_argument("--sample", type=int, default=200, help="wallets for Verify")
+    parser.add_argument(
+        "--batch-days", type=int, default=30, help="days staged and inserted at once"
+    )
+    parser.add_argument(
+        "--method",
+        choices=("bulk", "indexed"),
+        default="bulk",
+        help="bulk: drop the secondary indexes and skip FK triggers, rebuild after;"
+        " indexed: insert into the live indexes (the first version's way)",
+    )
     parser.add_argument("--addons-path", default=f"/opt/odoo18/addons,{REPO}")
     parser.add_argument(
         "--odoo-path", default=os.environ.get("ODOO_PATH", "/opt/odoo18")
@@ -90,16 +106,29 @@ def parse_args():
     args = parser.parse_args()
     if not (0 < args.holders <= 1_000_000 and 0 < args.days <= 3660):
         parser.error("--holders in 1..1,000,000 and --days in 1..3,660")
+    if not 0 < args.batch_days <= 3660:
+        parser.error("--batch-days in 1..3,660")
     if not 0 < args.scale <= 3:
         parser.error("--scale in (0, 3]")
     args.start = date.fromisoformat(args.start)
     return args
 
 
-def step(label, started):
-    elapsed = time.perf_counter() - started
-    print("  %-50s %8.1f s" % (label, elapsed), flush=True)
-    return time.perf_counter()
+class Phases:
+    """Seconds per phase, summed over the batches, in first-seen order."""
+
+    def __init__(self):
+        self.seconds = {}
+        self.started = time.perf_counter()
+
+    def done(self, label):
+        now = time.perf_counter()
+        self.seconds[label] = self.seconds.get(label, 0.0) + now - self.started
+        self.started = now
+
+    def report(self):
+        for label, seconds in self.seconds.items():
+            print("  %-50s %8.1f s" % (label, seconds), flush=True)
 
 
 def masters(env, prefix):
@@ -179,9 +208,11 @@ def masters(env, prefix):
     }
 
 
-def generate(cr, args, prefix, ids):
-    started = time.perf_counter()
+def generate(cr, args, prefix, ids, phases):
+    """Holders, then the days in batches; return (operations, ledger rows)."""
     cr.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    cr.execute("SET LOCAL work_mem = '256MB'")
+    cr.execute("SET LOCAL temp_buffers = '256MB'")
     cr.execute("SELECT setseed(%s)", [(args.seed % 1000) / 1000.0])
     params = {
         "company": ids["company"],
@@ -190,47 +221,74 @@ def generate(cr, args, prefix, ids):
         "holders": args.holders,
         "departments": ids["departments"],
         "categories": ids["categories"],
+        "start": args.start,
+        "scale": args.scale,
+        "periods": ids["periods"],
+        "terminals": ids["terminals"],
+        "methods": ids["methods"],
     }
     cr.execute(HOLDER_SQL, params)
-    started = step("%d holders, cards, wallets" % args.holders, started)
-    params.update(
-        days=args.days,
-        start=args.start,
-        scale=args.scale,
-        periods=ids["periods"],
-        terminals=ids["terminals"],
-        methods=ids["methods"],
-    )
-    cr.execute(EVENT_SQL, params)
-    cr.execute("SELECT count(*) FROM gen_event")
-    events = cr.fetchone()[0]
-    started = step("%d events (staging)" % events, started)
+    cr.execute(STATE_SQL, params)
+    cr.execute(CHAIN_FUNCTION_SQL.split("CREATE TEMP TABLE gen_hash")[0])
+    phases.done("holders, cards, wallets, state")
+    rebuild, before = [], schema(cr)
+    if args.method == "bulk":
+        # Foreign keys are triggers: replica mode skips them (the ids come from the
+        # tables themselves; a check below proves every row's operation exists).
+        cr.execute("SET LOCAL session_replication_role = replica")
+        rebuild = drop_indexes(cr, before)
+        phases.done("drop %d indexes / unique constraints" % len(rebuild))
     cr.execute("SELECT last_value FROM onecard_operation_id_seq")
     op_base = cr.fetchone()[0]
     cr.execute("SELECT last_value FROM onecard_transaction_id_seq")
     tx_base = cr.fetchone()[0]
-    cr.execute(ORDER_SQL, dict(params, op_base=op_base, tx_base=tx_base))
-    started = step("ordered: ids, balances, terminal sequences", started)
-    cr.execute(CHAIN_FUNCTION_SQL)
-    cr.execute(
-        "CREATE TEMP TABLE gen_hash AS SELECT * FROM pg_temp.gen_chain();"
-        "CREATE UNIQUE INDEX ON gen_hash (n)"
-    )
-    started = step("hash chains (sha256, PL/pgSQL pass)", started)
-    cr.execute(OPERATION_INSERT_SQL, params)
-    started = step("INSERT onecard_operation", started)
-    cr.execute(TRANSACTION_INSERT_SQL, params)
-    started = step("INSERT onecard_transaction", started)
-    cr.execute(WALLET_UPDATE_SQL)
-    for sequence, base in (
-        ("onecard_operation_id_seq", op_base),
-        ("onecard_transaction_id_seq", tx_base),
-    ):
-        cr.execute(
-            "SELECT setval(%s, %s + (SELECT max(n) FROM gen_ord))", [sequence, base]
+    ops = rows = 0
+    for day_from in range(0, args.days, args.batch_days):
+        day_to = min(day_from + args.batch_days, args.days)
+        batch = dict(params, day_from=day_from, day_to=day_to)
+        cr.execute(EVENT_SQL, batch)
+        phases.done("events (staging)")
+        batch.update(op_base=op_base + ops, tx_base=tx_base + rows, op_done=ops)
+        cr.execute(ORDER_SQL, batch)
+        cr.execute("SELECT count(*), max(opn) FROM gen_ord")
+        batch_rows, batch_ops = cr.fetchone()
+        phases.done("ordered: ids, balances, terminal sequences")
+        cr.execute("CREATE TEMP TABLE gen_hash" + CHAIN_FUNCTION_SQL.split(
+            "CREATE TEMP TABLE gen_hash")[1])
+        phases.done("hash chains (sha256, PL/pgSQL pass)")
+        cr.execute(OPERATION_INSERT_SQL, batch)
+        phases.done("INSERT onecard_operation")
+        cr.execute(TRANSACTION_INSERT_SQL, batch)
+        phases.done("INSERT onecard_transaction")
+        cr.execute(CARRY_SQL, batch)
+        phases.done("carry: balances, heads, sequences, counters")
+        ops, rows = ops + (batch_ops or 0), rows + batch_rows
+        print(
+            "    days %3d-%3d: %9d ledger rows, %9d in all, %7.0f s"
+            % (day_from, day_to - 1, batch_rows, rows, sum(phases.seconds.values())),
+            flush=True,
         )
-    step("wallets: balance and chain head", started)
-    return events
+    cr.execute(FINISH_SQL)
+    for sequence, base, count in (
+        ("onecard_operation_id_seq", op_base, ops),
+        ("onecard_transaction_id_seq", tx_base, rows),
+    ):
+        cr.execute("SELECT setval(%s, %s)", [sequence, base + count])
+    phases.done("wallets and holders: balances, heads, counters")
+    if rebuild:
+        cr.execute("SET LOCAL session_replication_role = origin")
+        cr.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        for statement in rebuild:
+            cr.execute(statement)
+        phases.done("rebuild %d indexes / unique constraints" % len(rebuild))
+    after = schema(cr)
+    if after != before:
+        raise SystemExit(
+            "indexes / constraints differ after the rebuild: "
+            f"{sorted(set(before) ^ set(after))}"
+        )
+    print("  indexes and constraints: %d, identical to before" % len(after))
+    return ops, rows
 
 
 def check(env, args):
@@ -238,10 +296,16 @@ def check(env, args):
     cr = env.cr
     failed = 0
     for label, query in CHECKS:
+        started = time.perf_counter()
         cr.execute(query)
         bad = cr.fetchone()[0]
         failed += bool(bad)
-        print("  %-58s %s" % (label, "ok" if not bad else "FAILED: %d" % bad))
+        print(
+            "  %-60s %-10s %6.1f s"
+            % (label, "ok" if not bad else "FAILED: %d" % bad,
+               time.perf_counter() - started),
+            flush=True,
+        )
     cr.execute(
         "SELECT wallet_id FROM gen_wallet ORDER BY md5(wallet_id::text) LIMIT %s",
         [args.sample],
@@ -250,11 +314,16 @@ def check(env, args):
     problems = wallets._verify_chain()
     failed += bool(problems)
     print(
-        "  %-58s %s"
+        "  %-60s %s"
         % (
             "Verify chain (onecard.wallet) on %d wallets" % len(wallets),
             "ok" if not problems else f"FAILED: {problems[:5]}",
         )
+    )
+    cr.execute(SHAPE_SQL)
+    print(
+        "  shape: %d split swipes, %d corrections, %d offline, %d wallets below zero"
+        % cr.fetchone()
     )
     return failed
 
@@ -286,31 +355,40 @@ def main():
                 "  this database already has seed %d's campus: nothing done" % args.seed
             )
             return 2
-        total = time.perf_counter()
-        started = time.perf_counter()
+        phases = Phases()
         ids = masters(env, prefix)
-        started = step("master data (ORM)", started)
-        events = generate(cr, args, prefix, ids)
-        cr.commit()
-        seconds = time.perf_counter() - total
-        started = time.perf_counter()
+        phases.done("master data (ORM)")
+        ops, rows = generate(cr, args, prefix, ids, phases)
         cr.execute("ANALYZE onecard_operation; ANALYZE onecard_transaction")
-        step("ANALYZE", started)
+        phases.done("ANALYZE")
+        cr.commit()
+        phases.done("COMMIT")
+        phases.report()
+        seconds = sum(phases.seconds.values())
         sizes = []
         for table in LEDGER_TABLES:
             cr.execute(
-                "SELECT count(*), pg_total_relation_size(%s) FROM " + table, [table]
+                "SELECT count(*), pg_table_size(%s), pg_indexes_size(%s) FROM "
+                + table,
+                [table, table],
             )
             sizes.append(cr.fetchone())
-        print("Generated %d operations, %d ledger rows" % (events, events))
+        cr.execute("SELECT pg_database_size(current_database())")
+        database = cr.fetchone()[0]
         print(
-            f"  {seconds:.1f} s, {events / seconds:.0f} ledger rows/s;"
-            " on disk (tables + indexes, whole tables):"
+            "Generated %d operations, %d ledger rows (%s, batches of %d days)"
+            % (ops, rows, args.method, args.batch_days)
         )
-        for table, (count, size) in zip(LEDGER_TABLES, sizes, strict=True):
+        print(
+            f"  {seconds:.1f} s, {rows / seconds:.0f} ledger rows/s;"
+            f" database {database / 2**30:.2f} GiB; the ledger tables (whole):"
+        )
+        for table, (count, heap, index) in zip(LEDGER_TABLES, sizes, strict=True):
             print(
-                "    %-22s %10d rows %9.1f MB  %6.0f bytes/row"
-                % (table, count, size / 2**20, size / max(count, 1))
+                "    %-22s %10d rows  table %8.1f MiB  indexes %8.1f MiB"
+                "  %5.0f bytes/row"
+                % (table, count, heap / 2**20, index / 2**20,
+                   (heap + index) / max(count, 1))
             )
         print("Invariants:")
         failed = check(env, args)
