@@ -77,6 +77,8 @@ SELECT wallet_id, 0::numeric AS balance, {GENESIS_SQL}::varchar AS head
   FROM gen_wallet;
 CREATE UNIQUE INDEX ON gen_wstate (wallet_id);
 CREATE TEMP TABLE gen_tstate AS SELECT idx AS term, 0::bigint AS seq FROM gen_terminal;
+CREATE UNIQUE INDEX ON gen_tstate (term);
+ANALYZE gen_holder, gen_wallet, gen_terminal, gen_wstate, gen_tstate;
 CREATE TEMP TABLE gen_usage (holder_id int PRIMARY KEY, day date,
     day_amount numeric, meal_key varchar, meal_amount numeric, meal_count int,
     last_swipe timestamp, terminal_id int);
@@ -88,7 +90,7 @@ DAYS = "generate_series(%(day_from)s, %(day_to)s - 1) d(d)"
 # swipe's cash row points at its subsidy row), ``part`` its place in the operation.
 EVENT_SQL = f"""
 CREATE TEMP TABLE gen_event (gid bigserial PRIMARY KEY, op bigint, part int DEFAULT 0,
-    kind varchar, idx int, wallet_kind varchar, amount numeric,
+    kind varchar, idx int, wallet_kind varchar, amount numeric, op_amount numeric,
     business_time timestamp, term int, period int, method int,
     offline bool DEFAULT false, split bool DEFAULT false, reversal_of bigint);
 -- meals (period 1-3) and the shop (period 0) at the home canteen's terminals; 5 %%
@@ -116,7 +118,7 @@ INSERT INTO gen_event (op, part, kind, idx, wallet_kind, amount, business_time, 
 SELECT gid, 1, kind, idx, 'cash', amount + 8, business_time, term, period, offline,
        true
   FROM gen_event WHERE split;
-UPDATE gen_event SET amount = -8 WHERE split AND part = 0;
+UPDATE gen_event SET op_amount = amount, amount = -8 WHERE split AND part = 0;
 -- cash top-ups at the desk: day 0 before breakfast, then every 14 days, a little
 -- more than two weeks of cash meals and shop (~363 a fortnight), so few go below zero
 INSERT INTO gen_event (kind, idx, wallet_kind, amount, business_time, method)
@@ -147,15 +149,17 @@ SELECT 'correction', e.idx, e.wallet_kind, -e.amount,
        < (%(start)s::date + %(day_to)s)::timestamp - interval '8 hours';
 """
 
+# (Autovacuum never analyzes temporary tables: the ANALYZEs give the planner their
+# sizes, without which it picks nested loops over millions of rows.)
 # Ids in business-time order (reserved from the sequences: op_base + the operation's
 # rank, tx_base + the row's), the running balance per wallet and a sequence per
 # terminal (epoch 0), both carried on from the batches before (gen_wstate, gen_tstate).
 ORDER_SQL = """
+ANALYZE gen_event;
 CREATE TEMP TABLE gen_ord AS
 SELECT s.*, %(op_base)s + s.opn AS op_id, %(tx_base)s + s.n AS tx_id,
        ws.balance + sum(s.amount) OVER (PARTITION BY s.wallet_id ORDER BY s.n)
            AS balance_after,
-       sum(s.amount) OVER (PARTITION BY s.opg) AS op_amount,
        CASE WHEN s.kind = 'consume' AND s.part = 0 THEN ts.seq + row_number() OVER (
            PARTITION BY s.kind = 'consume' AND s.part = 0, s.term ORDER BY s.n) END
            AS seq,
@@ -163,7 +167,8 @@ SELECT s.*, %(op_base)s + s.opn AS op_id, %(tx_base)s + s.n AS tx_id,
   FROM (SELECT row_number() OVER w AS n,
                dense_rank() OVER (ORDER BY e.business_time, coalesce(e.op, e.gid))
                    AS opn,
-               coalesce(e.op, e.gid) AS opg, e.*,
+               coalesce(e.op, e.gid) AS opg, coalesce(e.op_amount, e.amount)
+                   AS op_total, e.*,
                h.holder_id, h.department_id, h.category_id, h.card_id,
                CASE e.wallet_kind WHEN 'cash' THEN h.cash_id ELSE h.sub_id END
                    AS wallet_id
@@ -176,6 +181,7 @@ CREATE UNIQUE INDEX ON gen_ord (n);
 CREATE INDEX ON gen_ord (gid) WHERE kind = 'consume';
 CREATE INDEX ON gen_ord (opg) WHERE part = 1;
 CREATE INDEX ON gen_ord (reversal_of) WHERE kind = 'correction';
+ANALYZE gen_ord;
 UPDATE gen_ord c SET reversal_op = r.op_id FROM gen_ord r
  WHERE c.kind = 'correction' AND r.kind = 'consume' AND r.gid = c.reversal_of;
 """
@@ -217,6 +223,7 @@ BEGIN
 END $$;
 CREATE TEMP TABLE gen_hash AS SELECT * FROM pg_temp.gen_chain();
 CREATE UNIQUE INDEX ON gen_hash (n);
+ANALYZE gen_hash;
 """.replace(
     "%(hash)s",
     _hash(
@@ -239,11 +246,11 @@ INSERT INTO onecard_operation (id, kind, state, company_id, cardholder_id, card_
     canteen_id, consume_category_id, create_uid, create_date, write_uid, write_date)
 SELECT o.op_id, o.kind, 'approved', %(company)s, o.holder_id, o.card_id,
        CASE WHEN o.kind = 'consume' THEN t.id END, (%(periods)s::int[])[o.period],
-       (%(methods)s::int[])[o.method], abs(o.op_amount), o.business_time, o.offline,
+       (%(methods)s::int[])[o.method], abs(o.op_total), o.business_time, o.offline,
        false, o.idem, o.seq, CASE WHEN o.seq IS NOT NULL THEN 0 END, md5(o.idem),
        CASE WHEN o.kind = 'correction' THEN 'generated correction' END,
        o.reversal_op, r.op_id,
-       jsonb_build_object('approved', true, 'code', 'ok', 'amount', abs(o.op_amount),
+       jsonb_build_object('approved', true, 'code', 'ok', 'amount', abs(o.op_total),
            'balances', jsonb_build_object(o.wallet_kind, o.balance_after)
                || CASE WHEN c.n IS NOT NULL
                        THEN jsonb_build_object('cash', c.balance_after)
@@ -296,7 +303,7 @@ UPDATE gen_tstate t SET seq = s.seq
          GROUP BY term) s
  WHERE t.term = s.term;
 WITH c AS (
-    SELECT holder_id, n, business_time, term, period, -op_amount AS amount,
+    SELECT holder_id, n, business_time, term, period, -op_total AS amount,
            {LOCAL_DAY.format(t="business_time")} AS day
       FROM gen_ord WHERE kind = 'consume' AND part = 0
 ), last AS (
