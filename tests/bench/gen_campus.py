@@ -2,45 +2,72 @@
 """The campus generator: a year of a 30,000-person campus as ledger history, set-based.
 
     python3 tests/bench/gen_campus.py --db <db> [--holders 30000] [--days 365]
-        [--scale 1.0] [--seed 1] [--start 2025-01-01]
-        [--addons-path /opt/odoo18/addons,<repo>]
+        [--scale 1.0] [--seed 1] [--start 2025-01-01] [--batch-days 30]
+        [--method bulk|indexed] [--addons-path /opt/odoo18/addons,<repo>]
 
 <db>: a DEDICATED database (``createdb -T oc_tpl <db>``, then ``odoo-bin -d <db> -u
 onecard_consume,onecard_devices,onecard_reports --stop-after-init``); the rows go to
-its main company and stay (committed). One run per database and seed.
+its main company and stay (committed). One run per database and seed. The whole run
+is ONE transaction: a failure leaves the database as it was, indexes included.
 
 The small master data goes through the ORM (departments with analytic accounts,
 holder categories, 3 meal periods, 2 consumption categories, 4 canteens with analytic
 accounts, 40 terminals: 10 per canteen, the last of each a shop). Everything that
 grows is plain SQL, INSERT ... SELECT over generate_series, never the engine row by
-row: holders with an official card and a cash and a subsidy wallet; then a year of
-operations, each with its one ledger row:
+row: holders with an official card and a cash and a subsidy wallet; then the days,
+--batch-days at a time, of operations with their ledger rows:
   - meals by meal period (breakfast 06-09, lunch 11-13:30, dinner 17-20, local time)
     at a terminal of the holder's home canteen, a shop purchase (08-20); weekends
     at 60 %; lunch from the subsidy wallet, the rest from cash; 1 % offline rows;
-  - a cash top-up every 14 days (and on day 0) at the desk, by a payment method;
-  - a subsidy grant on the first day of each month (and day 0), by holder category;
-  - corrections: 0.05 % of consumptions reversed the next day (reversal_of_id).
+  - 5 % of the lunches split as the engine books a split (one operation, a subsidy
+    row of 8.00 then a cash row of the rest, both chained, one terminal sequence);
+  - a cash top-up every 14 days (500 on day 0, then 300 to 500) at the desk, by a
+    payment method: a little more than a fortnight of cash meals;
+  - a subsidy grant on the first day of each month (and day 0), by holder category
+    (450 / 400 / 400 / 600: about a month of lunches);
+  - corrections: 0.05 % of the unsplit consumptions reversed the next day
+    (reversal_of_id / reversed_by_id).
 Every column the engine (``_write_book``) fills is filled: the operation's head
 (kind, state, amount, business time, offline, idempotency key, terminal sequence and
 epoch, request digest, result) and the row's history columns (department, holder
 category, card, terminal, canteen, meal period, consumption category, analytic,
 payment method); balance_after is the running sum per wallet in id order, and the hash
 chain is computed for real (``tools/chain.py``'s text, sha256 in SQL, one PL/pgSQL
-pass in wallet order), so "Verify chain" reports the generated wallets intact.
-At --scale 1 a weekday books ~3.45 meals/holder: ~100,000 rows a day at 30,000.
+pass in wallet order), so "Verify chain" reports the generated wallets intact. The
+holders' usage counters are what the engine's ``usage_after`` leaves after their last
+swipe (its day and the day's spending, its meal bucket with amount and count, its time
+and terminal). At --scale 1 a weekday books ~3.45 meals/holder: ~100,000 rows a day
+at 30,000.
 
-Not generated: the holders' usage counters (last swipe, meal counts of the day),
-settlements (every generated row is unsettled), flagged rows, payroll, transfers.
-Random numbers: setseed(--seed) with parallel query off, so one seed, one size and
-one PostgreSQL version give the same data.
+Shortcuts (generated history, not the engine's decisions): no swipe is declined, so
+a wallet may go below zero (offline rows are forced; the top-ups and subsidies are
+sized so that few do); a split is drawn at random (5 % of lunches, 8.00 from the
+subsidy purse), not caused by the subsidy purse running dry; a consumption on a batch's
+last day is never corrected (its correction would fall in the next batch); the shop's
+rows have no meal period (the engine would put the open one), so their meal bucket is
+"<day>/0". Not generated: settlements (every row is unsettled: the benchmark settles
+month by month with the real settle()), flagged rows, payroll, transfers. Random
+numbers: setseed(--seed) with parallel query off, so one seed, one size, one
+--batch-days and one PostgreSQL version give the same data.
+
+--method bulk (the default) drops the ledger tables' unique constraints and
+secondary indexes before the load (their definitions read from PostgreSQL first,
+``gen_campus_checks.py``) and runs with ``session_replication_role = replica`` (the
+foreign keys' triggers off: the ids come from the tables themselves, and a check
+proves every row's operation exists), then rebuilds them with maintenance_work_mem
+1 GB and verifies the set of indexes and constraints is identical to before.
+--method indexed inserts into the live indexes with the foreign keys checked (the
+first version's way): the peer to measure against.
 
 Checked at the end, in SQL over every generated row, printed: wallet balance = sum
 of its rows and its head = its last hash; balance_after = running sum; prev_hash =
 the previous row's hash; every hash recomputed from its row; no duplicate
-idempotency keys or terminal sequences; then ``onecard.wallet._verify_chain`` (the
-Python of "Verify chain") on a sample of wallets. Exit status 1 if one fails.
+idempotency keys or terminal sequences; each operation's rows (1, or 2 purses for a
+split) sum to its amount; every row's operation exists; the usage counters recomputed
+from the operations; then ``onecard.wallet._verify_chain`` (the Python of "Verify
+chain") on a sample of wallets. Exit status 1 if one fails.
 """
+
 
 # print-used: command-line tools: what they print is their result
 # invalid-commit: a script, not a model: it owns its transactions
@@ -57,9 +84,8 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 from gen_campus_checks import (  # noqa: E402 - the SQL text, beside this file
-    CHECKS,
     LEDGER_TABLES,
-    SHAPE_SQL,
+    check,
     drop_indexes,
     schema,
 )
@@ -253,8 +279,10 @@ def generate(cr, args, prefix, ids, phases):
         cr.execute("SELECT count(*), max(opn) FROM gen_ord")
         batch_rows, batch_ops = cr.fetchone()
         phases.done("ordered: ids, balances, terminal sequences")
-        cr.execute("CREATE TEMP TABLE gen_hash" + CHAIN_FUNCTION_SQL.split(
-            "CREATE TEMP TABLE gen_hash")[1])
+        cr.execute(
+            "CREATE TEMP TABLE gen_hash"
+            + CHAIN_FUNCTION_SQL.split("CREATE TEMP TABLE gen_hash")[1]
+        )
         phases.done("hash chains (sha256, PL/pgSQL pass)")
         cr.execute(OPERATION_INSERT_SQL, batch)
         phases.done("INSERT onecard_operation")
@@ -289,43 +317,6 @@ def generate(cr, args, prefix, ids, phases):
         )
     print("  indexes and constraints: %d, identical to before" % len(after))
     return ops, rows
-
-
-def check(env, args):
-    """The invariants over every generated row (SQL), then Verify chain on a sample."""
-    cr = env.cr
-    failed = 0
-    for label, query in CHECKS:
-        started = time.perf_counter()
-        cr.execute(query)
-        bad = cr.fetchone()[0]
-        failed += bool(bad)
-        print(
-            "  %-60s %-10s %6.1f s"
-            % (label, "ok" if not bad else "FAILED: %d" % bad,
-               time.perf_counter() - started),
-            flush=True,
-        )
-    cr.execute(
-        "SELECT wallet_id FROM gen_wallet ORDER BY md5(wallet_id::text) LIMIT %s",
-        [args.sample],
-    )
-    wallets = env["onecard.wallet"].browse([row[0] for row in cr.fetchall()])
-    problems = wallets._verify_chain()
-    failed += bool(problems)
-    print(
-        "  %-60s %s"
-        % (
-            "Verify chain (onecard.wallet) on %d wallets" % len(wallets),
-            "ok" if not problems else f"FAILED: {problems[:5]}",
-        )
-    )
-    cr.execute(SHAPE_SQL)
-    print(
-        "  shape: %d split swipes, %d corrections, %d offline, %d wallets below zero"
-        % cr.fetchone()
-    )
-    return failed
 
 
 def main():
@@ -368,8 +359,7 @@ def main():
         sizes = []
         for table in LEDGER_TABLES:
             cr.execute(
-                "SELECT count(*), pg_table_size(%s), pg_indexes_size(%s) FROM "
-                + table,
+                "SELECT count(*), pg_table_size(%s), pg_indexes_size(%s) FROM " + table,
                 [table, table],
             )
             sizes.append(cr.fetchone())
@@ -387,8 +377,13 @@ def main():
             print(
                 "    %-22s %10d rows  table %8.1f MiB  indexes %8.1f MiB"
                 "  %5.0f bytes/row"
-                % (table, count, heap / 2**20, index / 2**20,
-                   (heap + index) / max(count, 1))
+                % (
+                    table,
+                    count,
+                    heap / 2**20,
+                    index / 2**20,
+                    (heap + index) / max(count, 1),
+                )
             )
         print("Invariants:")
         failed = check(env, args)

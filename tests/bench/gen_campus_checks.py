@@ -7,6 +7,11 @@ rebuilds them afterwards from the definitions PostgreSQL gave before the drop
 what it was: same names, same definitions, same constraints.
 """
 
+# print-used: the checks print their results (a command-line tool's)
+# pylint: disable=print-used
+
+import time
+
 from gen_campus_sql import GENESIS_SQL, LOCAL_DAY, _hash
 
 LEDGER_TABLES = ("onecard_operation", "onecard_transaction")
@@ -178,3 +183,43 @@ SELECT (SELECT count(*) FROM (SELECT operation_id FROM onecard_transaction
        (SELECT count(*) FROM onecard_wallet WHERE balance < 0
            AND id IN (SELECT wallet_id FROM gen_wallet))
 """
+
+
+def check(env, args):
+    """The invariants over every generated row (SQL), then Verify chain on a sample."""
+    cr = env.cr
+    failed = 0
+    for label, query in CHECKS:
+        started = time.perf_counter()
+        cr.execute(query)
+        bad = cr.fetchone()[0]
+        failed += bool(bad)
+        print(
+            "  %-60s %-10s %6.1f s"
+            % (
+                label,
+                "ok" if not bad else "FAILED: %d" % bad,
+                time.perf_counter() - started,
+            ),
+            flush=True,
+        )
+    cr.execute(
+        "SELECT wallet_id FROM gen_wallet ORDER BY md5(wallet_id::text) LIMIT %s",
+        [args.sample],
+    )
+    wallets = env["onecard.wallet"].browse([row[0] for row in cr.fetchall()])
+    problems = wallets._verify_chain()
+    failed += bool(problems)
+    print(
+        "  %-60s %s"
+        % (
+            "Verify chain (onecard.wallet) on %d wallets" % len(wallets),
+            "ok" if not problems else f"FAILED: {problems[:5]}",
+        )
+    )
+    cr.execute(SHAPE_SQL)
+    print(
+        "  shape: %d split swipes, %d corrections, %d offline, %d wallets below zero"
+        % cr.fetchone()
+    )
+    return failed
