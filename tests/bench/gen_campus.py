@@ -2,45 +2,72 @@
 """The campus generator: a year of a 30,000-person campus as ledger history, set-based.
 
     python3 tests/bench/gen_campus.py --db <db> [--holders 30000] [--days 365]
-        [--scale 1.0] [--seed 1] [--start 2025-01-01]
-        [--addons-path /opt/odoo18/addons,<repo>]
+        [--scale 1.0] [--seed 1] [--start 2025-01-01] [--batch-days 30]
+        [--method bulk|indexed] [--addons-path /opt/odoo18/addons,<repo>]
 
 <db>: a DEDICATED database (``createdb -T oc_tpl <db>``, then ``odoo-bin -d <db> -u
 onecard_consume,onecard_devices,onecard_reports --stop-after-init``); the rows go to
-its main company and stay (committed). One run per database and seed.
+its main company and stay (committed). One run per database and seed. The whole run
+is ONE transaction: a failure leaves the database as it was, indexes included.
 
 The small master data goes through the ORM (departments with analytic accounts,
 holder categories, 3 meal periods, 2 consumption categories, 4 canteens with analytic
 accounts, 40 terminals: 10 per canteen, the last of each a shop). Everything that
 grows is plain SQL, INSERT ... SELECT over generate_series, never the engine row by
-row: holders with an official card and a cash and a subsidy wallet; then a year of
-operations, each with its one ledger row:
+row: holders with an official card and a cash and a subsidy wallet; then the days,
+--batch-days at a time, of operations with their ledger rows:
   - meals by meal period (breakfast 06-09, lunch 11-13:30, dinner 17-20, local time)
     at a terminal of the holder's home canteen, a shop purchase (08-20); weekends
     at 60 %; lunch from the subsidy wallet, the rest from cash; 1 % offline rows;
-  - a cash top-up every 14 days (and on day 0) at the desk, by a payment method;
-  - a subsidy grant on the first day of each month (and day 0), by holder category;
-  - corrections: 0.05 % of consumptions reversed the next day (reversal_of_id).
+  - 5 % of the lunches split as the engine books a split (one operation, a subsidy
+    row of 8.00 then a cash row of the rest, both chained, one terminal sequence);
+  - a cash top-up every 14 days (500 on day 0, then 300 to 500) at the desk, by a
+    payment method: a little more than a fortnight of cash meals;
+  - a subsidy grant on the first day of each month (and day 0), by holder category
+    (450 / 400 / 400 / 600: about a month of lunches);
+  - corrections: 0.05 % of the unsplit consumptions reversed the next day
+    (reversal_of_id / reversed_by_id).
 Every column the engine (``_write_book``) fills is filled: the operation's head
 (kind, state, amount, business time, offline, idempotency key, terminal sequence and
 epoch, request digest, result) and the row's history columns (department, holder
 category, card, terminal, canteen, meal period, consumption category, analytic,
 payment method); balance_after is the running sum per wallet in id order, and the hash
 chain is computed for real (``tools/chain.py``'s text, sha256 in SQL, one PL/pgSQL
-pass in wallet order), so "Verify chain" reports the generated wallets intact.
-At --scale 1 a weekday books ~3.45 meals/holder: ~100,000 rows a day at 30,000.
+pass in wallet order), so "Verify chain" reports the generated wallets intact. The
+holders' usage counters are what the engine's ``usage_after`` leaves after their last
+swipe (its day and the day's spending, its meal bucket with amount and count, its time
+and terminal). At --scale 1 a weekday books ~3.45 meals/holder: ~100,000 rows a day
+at 30,000.
 
-Not generated: the holders' usage counters (last swipe, meal counts of the day),
-settlements (every generated row is unsettled), flagged rows, payroll, transfers.
-Random numbers: setseed(--seed) with parallel query off, so one seed, one size and
-one PostgreSQL version give the same data.
+Shortcuts (generated history, not the engine's decisions): no swipe is declined, so
+a wallet may go below zero (offline rows are forced; the top-ups and subsidies are
+sized so that few do); a split is drawn at random (5 % of lunches, 8.00 from the
+subsidy purse), not caused by the subsidy purse running dry; a consumption on a batch's
+last day is never corrected (its correction would fall in the next batch); the shop's
+rows have no meal period (the engine would put the open one), so their meal bucket is
+"<day>/0". Not generated: settlements (every row is unsettled: the benchmark settles
+month by month with the real settle()), flagged rows, payroll, transfers. Random
+numbers: setseed(--seed) with parallel query off, so one seed, one size, one
+--batch-days and one PostgreSQL version give the same data.
+
+--method bulk (the default) drops the ledger tables' unique constraints and
+secondary indexes before the load (their definitions read from PostgreSQL first,
+``gen_campus_checks.py``) and runs with ``session_replication_role = replica`` (the
+foreign keys' triggers off: the ids come from the tables themselves, and a check
+proves every row's operation exists), then rebuilds them with maintenance_work_mem
+1 GB and verifies the set of indexes and constraints is identical to before.
+--method indexed inserts into the live indexes with the foreign keys checked (the
+first version's way): the peer to measure against.
 
 Checked at the end, in SQL over every generated row, printed: wallet balance = sum
 of its rows and its head = its last hash; balance_after = running sum; prev_hash =
 the previous row's hash; every hash recomputed from its row; no duplicate
-idempotency keys or terminal sequences; then ``onecard.wallet._verify_chain`` (the
-Python of "Verify chain") on a sample of wallets. Exit status 1 if one fails.
+idempotency keys or terminal sequences; each operation's rows (1, or 2 purses for a
+split) sum to its amount; every row's operation exists; the usage counters recomputed
+from the operations; then ``onecard.wallet._verify_chain`` (the Python of "Verify
+chain") on a sample of wallets. Exit status 1 if one fails.
 """
+
 
 # print-used: command-line tools: what they print is their result
 # invalid-commit: a script, not a model: it owns its transactions
@@ -56,18 +83,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from gen_campus_sql import (  # noqa: E402 - the SQL text, beside this file
+from gen_campus_checks import (  # noqa: E402 - the SQL text, beside this file
+    LEDGER_TABLES,
+    check,
+    drop_indexes,
+    schema,
+)
+from gen_campus_sql import (  # noqa: E402
+    CARRY_SQL,
     CHAIN_FUNCTION_SQL,
-    CHECKS,
     EVENT_SQL,
+    FINISH_SQL,
     HOLDER_SQL,
     OPERATION_INSERT_SQL,
     ORDER_SQL,
+    STATE_SQL,
     TRANSACTION_INSERT_SQL,
-    WALLET_UPDATE_SQL,
 )
-
-LEDGER_TABLES = ("onecard_operation", "onecard_transaction")
 
 
 def parse_args():
@@ -83,6 +115,16 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start", default="2025-01-01", help="first day (ISO)")
     parser.add_argument("--sample", type=int, default=200, help="wallets for Verify")
+    parser.add_argument(
+        "--batch-days", type=int, default=30, help="days staged and inserted at once"
+    )
+    parser.add_argument(
+        "--method",
+        choices=("bulk", "indexed"),
+        default="bulk",
+        help="bulk: drop the secondary indexes and skip FK triggers, rebuild after;"
+        " indexed: insert into the live indexes (the first version's way)",
+    )
     parser.add_argument("--addons-path", default=f"/opt/odoo18/addons,{REPO}")
     parser.add_argument(
         "--odoo-path", default=os.environ.get("ODOO_PATH", "/opt/odoo18")
@@ -90,16 +132,29 @@ def parse_args():
     args = parser.parse_args()
     if not (0 < args.holders <= 1_000_000 and 0 < args.days <= 3660):
         parser.error("--holders in 1..1,000,000 and --days in 1..3,660")
+    if not 0 < args.batch_days <= 3660:
+        parser.error("--batch-days in 1..3,660")
     if not 0 < args.scale <= 3:
         parser.error("--scale in (0, 3]")
     args.start = date.fromisoformat(args.start)
     return args
 
 
-def step(label, started):
-    elapsed = time.perf_counter() - started
-    print("  %-50s %8.1f s" % (label, elapsed), flush=True)
-    return time.perf_counter()
+class Phases:
+    """Seconds per phase, summed over the batches, in first-seen order."""
+
+    def __init__(self):
+        self.seconds = {}
+        self.started = time.perf_counter()
+
+    def done(self, label):
+        now = time.perf_counter()
+        self.seconds[label] = self.seconds.get(label, 0.0) + now - self.started
+        self.started = now
+
+    def report(self):
+        for label, seconds in self.seconds.items():
+            print("  %-50s %8.1f s" % (label, seconds), flush=True)
 
 
 def masters(env, prefix):
@@ -179,9 +234,11 @@ def masters(env, prefix):
     }
 
 
-def generate(cr, args, prefix, ids):
-    started = time.perf_counter()
+def generate(cr, args, prefix, ids, phases):
+    """Holders, then the days in batches; return (operations, ledger rows)."""
     cr.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    cr.execute("SET LOCAL work_mem = '256MB'")
+    cr.execute("SET LOCAL temp_buffers = '256MB'")
     cr.execute("SELECT setseed(%s)", [(args.seed % 1000) / 1000.0])
     params = {
         "company": ids["company"],
@@ -190,73 +247,76 @@ def generate(cr, args, prefix, ids):
         "holders": args.holders,
         "departments": ids["departments"],
         "categories": ids["categories"],
+        "start": args.start,
+        "scale": args.scale,
+        "periods": ids["periods"],
+        "terminals": ids["terminals"],
+        "methods": ids["methods"],
     }
     cr.execute(HOLDER_SQL, params)
-    started = step("%d holders, cards, wallets" % args.holders, started)
-    params.update(
-        days=args.days,
-        start=args.start,
-        scale=args.scale,
-        periods=ids["periods"],
-        terminals=ids["terminals"],
-        methods=ids["methods"],
-    )
-    cr.execute(EVENT_SQL, params)
-    cr.execute("SELECT count(*) FROM gen_event")
-    events = cr.fetchone()[0]
-    started = step("%d events (staging)" % events, started)
+    cr.execute(STATE_SQL, params)
+    cr.execute(CHAIN_FUNCTION_SQL.split("CREATE TEMP TABLE gen_hash")[0])
+    phases.done("holders, cards, wallets, state")
+    rebuild, before = [], schema(cr)
+    if args.method == "bulk":
+        # Foreign keys are triggers: replica mode skips them (the ids come from the
+        # tables themselves; a check below proves every row's operation exists).
+        cr.execute("SET LOCAL session_replication_role = replica")
+        rebuild = drop_indexes(cr, before)
+        phases.done("drop %d indexes / unique constraints" % len(rebuild))
     cr.execute("SELECT last_value FROM onecard_operation_id_seq")
     op_base = cr.fetchone()[0]
     cr.execute("SELECT last_value FROM onecard_transaction_id_seq")
     tx_base = cr.fetchone()[0]
-    cr.execute(ORDER_SQL, dict(params, op_base=op_base, tx_base=tx_base))
-    started = step("ordered: ids, balances, terminal sequences", started)
-    cr.execute(CHAIN_FUNCTION_SQL)
-    cr.execute(
-        "CREATE TEMP TABLE gen_hash AS SELECT * FROM pg_temp.gen_chain();"
-        "CREATE UNIQUE INDEX ON gen_hash (n)"
-    )
-    started = step("hash chains (sha256, PL/pgSQL pass)", started)
-    cr.execute(OPERATION_INSERT_SQL, params)
-    started = step("INSERT onecard_operation", started)
-    cr.execute(TRANSACTION_INSERT_SQL, params)
-    started = step("INSERT onecard_transaction", started)
-    cr.execute(WALLET_UPDATE_SQL)
-    for sequence, base in (
-        ("onecard_operation_id_seq", op_base),
-        ("onecard_transaction_id_seq", tx_base),
-    ):
+    ops = rows = 0
+    for day_from in range(0, args.days, args.batch_days):
+        day_to = min(day_from + args.batch_days, args.days)
+        batch = dict(params, day_from=day_from, day_to=day_to)
+        cr.execute(EVENT_SQL, batch)
+        phases.done("events (staging)")
+        batch.update(op_base=op_base + ops, tx_base=tx_base + rows, op_done=ops)
+        cr.execute(ORDER_SQL, batch)
+        cr.execute("SELECT count(*), max(opn) FROM gen_ord")
+        batch_rows, batch_ops = cr.fetchone()
+        phases.done("ordered: ids, balances, terminal sequences")
         cr.execute(
-            "SELECT setval(%s, %s + (SELECT max(n) FROM gen_ord))", [sequence, base]
+            "CREATE TEMP TABLE gen_hash"
+            + CHAIN_FUNCTION_SQL.split("CREATE TEMP TABLE gen_hash")[1]
         )
-    step("wallets: balance and chain head", started)
-    return events
-
-
-def check(env, args):
-    """The invariants over every generated row (SQL), then Verify chain on a sample."""
-    cr = env.cr
-    failed = 0
-    for label, query in CHECKS:
-        cr.execute(query)
-        bad = cr.fetchone()[0]
-        failed += bool(bad)
-        print("  %-58s %s" % (label, "ok" if not bad else "FAILED: %d" % bad))
-    cr.execute(
-        "SELECT wallet_id FROM gen_wallet ORDER BY md5(wallet_id::text) LIMIT %s",
-        [args.sample],
-    )
-    wallets = env["onecard.wallet"].browse([row[0] for row in cr.fetchall()])
-    problems = wallets._verify_chain()
-    failed += bool(problems)
-    print(
-        "  %-58s %s"
-        % (
-            "Verify chain (onecard.wallet) on %d wallets" % len(wallets),
-            "ok" if not problems else f"FAILED: {problems[:5]}",
+        phases.done("hash chains (sha256, PL/pgSQL pass)")
+        cr.execute(OPERATION_INSERT_SQL, batch)
+        phases.done("INSERT onecard_operation")
+        cr.execute(TRANSACTION_INSERT_SQL, batch)
+        phases.done("INSERT onecard_transaction")
+        cr.execute(CARRY_SQL, batch)
+        phases.done("carry: balances, heads, sequences, counters")
+        ops, rows = ops + (batch_ops or 0), rows + batch_rows
+        print(
+            "    days %3d-%3d: %9d ledger rows, %9d in all, %7.0f s"
+            % (day_from, day_to - 1, batch_rows, rows, sum(phases.seconds.values())),
+            flush=True,
         )
-    )
-    return failed
+    cr.execute(FINISH_SQL)
+    for sequence, base, count in (
+        ("onecard_operation_id_seq", op_base, ops),
+        ("onecard_transaction_id_seq", tx_base, rows),
+    ):
+        cr.execute("SELECT setval(%s, %s)", [sequence, base + count])
+    phases.done("wallets and holders: balances, heads, counters")
+    if rebuild:
+        cr.execute("SET LOCAL session_replication_role = origin")
+        cr.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        for statement in rebuild:
+            cr.execute(statement)
+        phases.done("rebuild %d indexes / unique constraints" % len(rebuild))
+    after = schema(cr)
+    if after != before:
+        raise SystemExit(
+            "indexes / constraints differ after the rebuild: "
+            f"{sorted(set(before) ^ set(after))}"
+        )
+    print("  indexes and constraints: %d, identical to before" % len(after))
+    return ops, rows
 
 
 def main():
@@ -286,31 +346,44 @@ def main():
                 "  this database already has seed %d's campus: nothing done" % args.seed
             )
             return 2
-        total = time.perf_counter()
-        started = time.perf_counter()
+        phases = Phases()
         ids = masters(env, prefix)
-        started = step("master data (ORM)", started)
-        events = generate(cr, args, prefix, ids)
-        cr.commit()
-        seconds = time.perf_counter() - total
-        started = time.perf_counter()
+        phases.done("master data (ORM)")
+        ops, rows = generate(cr, args, prefix, ids, phases)
         cr.execute("ANALYZE onecard_operation; ANALYZE onecard_transaction")
-        step("ANALYZE", started)
+        phases.done("ANALYZE")
+        cr.commit()
+        phases.done("COMMIT")
+        phases.report()
+        seconds = sum(phases.seconds.values())
         sizes = []
         for table in LEDGER_TABLES:
             cr.execute(
-                "SELECT count(*), pg_total_relation_size(%s) FROM " + table, [table]
+                "SELECT count(*), pg_table_size(%s), pg_indexes_size(%s) FROM " + table,
+                [table, table],
             )
             sizes.append(cr.fetchone())
-        print("Generated %d operations, %d ledger rows" % (events, events))
+        cr.execute("SELECT pg_database_size(current_database())")
+        database = cr.fetchone()[0]
         print(
-            f"  {seconds:.1f} s, {events / seconds:.0f} ledger rows/s;"
-            " on disk (tables + indexes, whole tables):"
+            "Generated %d operations, %d ledger rows (%s, batches of %d days)"
+            % (ops, rows, args.method, args.batch_days)
         )
-        for table, (count, size) in zip(LEDGER_TABLES, sizes, strict=True):
+        print(
+            f"  {seconds:.1f} s, {rows / seconds:.0f} ledger rows/s;"
+            f" database {database / 2**30:.2f} GiB; the ledger tables (whole):"
+        )
+        for table, (count, heap, index) in zip(LEDGER_TABLES, sizes, strict=True):
             print(
-                "    %-22s %10d rows %9.1f MB  %6.0f bytes/row"
-                % (table, count, size / 2**20, size / max(count, 1))
+                "    %-22s %10d rows  table %8.1f MiB  indexes %8.1f MiB"
+                "  %5.0f bytes/row"
+                % (
+                    table,
+                    count,
+                    heap / 2**20,
+                    index / 2**20,
+                    (heap + index) / max(count, 1),
+                )
             )
         print("Invariants:")
         failed = check(env, args)
