@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from odoo.addons.onecard_consume.tests.common import utc
+from odoo.addons.onecard_consume.tests.common import LedgerChecks, utc
 
 from ..wizard.onecard_report_spec import FAST_SPECS
 from .common import D1, D2, D3, ReportCase
@@ -20,7 +20,7 @@ PERIODS = [
 
 
 @tagged("post_install", "-at_install")
-class TestRollups(ReportCase):
+class TestRollups(LedgerChecks, ReportCase):
     """The rollup screens give the figures of the ledger rows' screens, folded or
     not, after late rows, corrections and a reversed settlement."""
 
@@ -104,17 +104,7 @@ class TestRollups(ReportCase):
         self.assert_same("after the second fold, a settlement reversed")
         self.fold()
         self.assert_same("all folded again")
-        self.assertInvariants()
-
-    def assertInvariants(self):
-        self.env.flush_all()
-        self.env.cr.execute(
-            """SELECT w.id FROM onecard_wallet w
-                LEFT JOIN (SELECT wallet_id, sum(amount) s FROM onecard_transaction
-                            GROUP BY wallet_id) t ON t.wallet_id = w.id
-               WHERE w.balance <> COALESCE(t.s, 0)"""
-        )
-        self.assertFalse(self.env.cr.fetchall(), "wallet = sum of its ledger rows")
+        self.assertLedgerInvariant()
 
     def test_time_zone_change_refolds(self):
         """The rollups keep local days: a company moving zone empties them, and the
