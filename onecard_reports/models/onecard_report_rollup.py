@@ -45,6 +45,8 @@ class OnecardReportRollup(models.AbstractModel):
         cr.execute(rollup_sql.STATE_TABLE)
         for name in rollup_sql.TABLES:
             cr.execute(rollup_sql.create_table_sql(name))
+        for name in rollup_sql.TAILS:
+            cr.execute(rollup_sql.tail_function_sql(name))
         cr.execute(
             "INSERT INTO onecard_rollup_state (source) SELECT unnest(%s::varchar[]) "
             "ON CONFLICT DO NOTHING",

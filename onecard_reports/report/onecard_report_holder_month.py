@@ -53,30 +53,26 @@ class OnecardReportHolderMonth(models.Model):
                   FROM %(table)s x
                   JOIN res_company rc ON rc.id = x.company_id
                   JOIN res_partner rp ON rp.id = rc.partner_id
-                 WHERE x.cardholder_id IS NOT NULL AND %(where)s AND x.id > (
-                       SELECT folded_id FROM onecard_rollup_state
-                        WHERE source = %(source)s)
+                 WHERE x.cardholder_id IS NOT NULL AND %(where)s
         """
         rows = SQL(
             tail,
             month=month,
-            table=SQL("onecard_transaction"),
+            table=SQL("onecard_rollup_tail_rows()"),
             measures=SQL(
                 "0, CASE WHEN x.wallet_kind = 'subsidy' THEN 0 ELSE -x.amount END, "
                 "CASE WHEN x.wallet_kind = 'subsidy' THEN -x.amount ELSE 0 END"
             ),
             where=SQL("x.kind IN %s", CONSUME_KINDS),
-            source="ledger",
         )
         operations = SQL(
             tail,
             month=month,
-            table=SQL("onecard_operation"),
+            table=SQL("onecard_rollup_tail_operations()"),
             measures=SQL("1, 0, 0"),
             where=SQL(
                 "x.state = 'approved' AND x.kind IN %s", ("consume", "back_entry")
             ),
-            source="operation",
         )
         return SQL(
             """

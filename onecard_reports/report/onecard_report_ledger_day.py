@@ -78,11 +78,9 @@ class OnecardReportLedgerDay(models.Model):
                        t.wallet_kind, COALESCE(t.payment_method_id, 0),
                        COALESCE(t.canteen_id, 0), COALESCE(t.department_id, 0),
                        1, t.amount, GREATEST(t.amount, 0), GREATEST(-t.amount, 0)
-                  FROM onecard_transaction t
+                  FROM onecard_rollup_tail_rows() t
                   JOIN res_company rc ON rc.id = t.company_id
                   JOIN res_partner rp ON rp.id = rc.partner_id
-                 WHERE t.id > (SELECT folded_id FROM onecard_rollup_state
-                                WHERE source = 'ledger')
               ) u
               JOIN res_company rc ON rc.id = u.company_id
         """,

@@ -90,12 +90,10 @@ class OnecardReportSwipeDay(models.Model):
                        COALESCE(o.consume_category_id, 0),
                        COALESCE(o.department_id, 0),
                        COALESCE(o.cardholder_category_id, 0), 1, o.amount
-                  FROM onecard_operation o
+                  FROM onecard_rollup_tail_operations() o
                   JOIN res_company rc ON rc.id = o.company_id
                   JOIN res_partner rp ON rp.id = rc.partner_id
-                 WHERE o.kind IN %(kinds)s AND o.id > (
-                       SELECT folded_id FROM onecard_rollup_state
-                        WHERE source = 'operation')
+                 WHERE o.kind IN %(kinds)s
               ) u
               JOIN res_company rc ON rc.id = u.company_id
         """,

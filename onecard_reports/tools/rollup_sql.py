@@ -168,3 +168,30 @@ SOURCES = {
     "ledger": ("onecard_transaction", LEDGER_FOLDS),
     "operation": ("onecard_operation", OPERATION_FOLDS),
 }
+
+# The rows not folded yet, for the rollup views. Written as ``id > (SELECT
+# folded_id ...)`` in a view, PostgreSQL cannot know the mark when it plans and
+# guesses a third of the table: on a large ledger the guessed cost switches on JIT
+# compilation (a second per query) and can pick a sequential scan. A PL/pgSQL
+# function is planned apart with the mark as its parameter (an index range scan)
+# and tells the view's planner to expect ROWS rows.
+TAILS = {
+    "onecard_rollup_tail_rows": ("onecard_transaction", "ledger"),
+    "onecard_rollup_tail_operations": ("onecard_operation", "operation"),
+}
+
+
+def tail_function_sql(name):
+    table, source = TAILS[name]
+    return f"""
+        CREATE OR REPLACE FUNCTION {name}() RETURNS SETOF {table}
+        LANGUAGE plpgsql STABLE ROWS 1000 AS $$
+        DECLARE
+            mark bigint;
+        BEGIN
+            SELECT folded_id INTO mark FROM onecard_rollup_state
+             WHERE source = '{source}';
+            RETURN QUERY EXECUTE 'SELECT * FROM {table} WHERE id > $1'
+                USING COALESCE(mark, 0);
+        END $$
+    """
