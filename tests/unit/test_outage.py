@@ -30,6 +30,7 @@ for path in (REPO, ODOO_ADDONS):
 
 from onecard_devices.gateway import retry, runner  # noqa: E402
 from onecard_devices.gateway.outage import Outage  # noqa: E402
+from onecard_devices.gateway.signaling import Signaling  # noqa: E402
 from onecard_devices.gateway.status import Stats  # noqa: E402
 from onecard_devices.lib.errors import RETRY_CODES  # noqa: E402
 
@@ -58,6 +59,15 @@ class FakeCursor:
         self.closed = True
 
 
+class QuietRegistry:
+    """No other process changes settings here: nothing to clear, nothing to signal."""
+
+    registry_invalidated = cache_invalidated = False
+
+    def check_signaling(self, cr):
+        return self
+
+
 def make_runner(cursors, monkeypatch):
     """A Runner on ``cursors`` (cursor objects, or exceptions raised on connect)."""
     gw = runner.Runner.__new__(runner.Runner)
@@ -66,6 +76,7 @@ def make_runner(cursors, monkeypatch):
     gw.outage = Outage(clock=iter(range(100)).__next__)
     gw.cursors, gw.cursors_lock = [], __import__("threading").Lock()
     gw.local = types.SimpleNamespace(cr=None)
+    gw.signaling = Signaling(QuietRegistry())
     handed = []
 
     def cursor():
