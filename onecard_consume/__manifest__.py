@@ -3,7 +3,7 @@
     "summary": (
         "One-card (一卡通) accounts, cards, wallets, ledger and the consumption engine"
     ),
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Human Resources",
     "license": "LGPL-3",
     "author": "OneCard",

@@ -43,6 +43,7 @@ from . import res_company_debt
 from . import res_config_settings_debt
 from . import onecard_wallet_settled
 from . import onecard_settlement_debt
+from . import onecard_settlement_stage
 from . import onecard_settlement_reclass, onecard_settlement_payroll
 from . import onecard_transaction_settled, onecard_settlement_mark
 from . import onecard_settlement_claim

@@ -150,10 +150,11 @@ class OnecardSettlement(models.Model):
             self._utc_bound(self.date_to + timedelta(days=1)),
         )
         self.env.flush_all()
-        # The totals are read from the rows about to be claimed (the same snapshot
-        # gives the claim the same rows), so no query joins the claim table while
-        # its statistics may still say it is empty (onecard_settlement_claim.py).
+        # The rows are staged once (onecard_settlement_stage.py): the totals, the
+        # claim and the debt read them there, and no query joins the claim table
+        # while its statistics may still say it is empty (onecard_settlement_claim.py).
         floor = self._settled_floor(self.company_id)
+        self._stage_rows(unsettled_ids(self.company_id.id, floor, end), floor)
         # Late: posted outside its own period, i.e. dated before this period, or in a
         # period an earlier posted settlement already covered (a day settled, then a
         # month: the day's late records are late in the month too), whatever the kind of
@@ -169,20 +170,17 @@ class OnecardSettlement(models.Model):
                        SELECT 1 FROM unnest(%s::timestamp[], %s::timestamp[]) p(lo, hi)
                         WHERE business_time >= p.lo AND business_time < p.hi),
                    count(*), sum(amount)
-              FROM onecard_transaction t
-             WHERE t.id IN (%s) AND t.id > %s
+              FROM onecard_settle_rows
              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
         """,
                 SUBSIDY_KINDS,
                 start,
                 settled_from,
                 settled_to,
-                unsettled_ids(self.company_id.id, floor, end),
-                floor,
             )
         )
         groups = self.env.cr.fetchall()
-        self._claim_rows(floor, end)
+        self._claim_rows(floor)
         # Totals are written only here (sudo): nobody edits them afterwards.
         self.sudo().line_ids = [
             Command.create(

@@ -26,18 +26,18 @@ class OnecardSettlement(models.Model):
         row = self.env.cr.fetchone()
         return row[0] if row and row[0] else 0
 
-    def _claim_rows(self, floor, end):
-        """Claim the company's unsettled rows above floor (the company's mark, read
-        under the settlement lock) dated before end."""
+    def _claim_rows(self, floor):
+        """Claim the staged rows (onecard_settlement_stage.py: the company's
+        unsettled rows above floor, its mark read under the settlement lock, dated
+        before the period end), in id order: the claim's key pages fill in order."""
         self.ensure_one()
         self.env.cr.execute(
             SQL(
                 """
             INSERT INTO onecard_transaction_settled (id, settlement_id)
-            SELECT u.id, %s FROM (%s) u
+            SELECT id, %s FROM onecard_settle_rows ORDER BY id
         """,
                 self.id,
-                unsettled_ids(self.company_id.id, floor, end),
             )
         )
         self.env["onecard.transaction"].invalidate_model(["settlement_id"])
@@ -49,28 +49,30 @@ class OnecardSettlement(models.Model):
         propose the largest id this settlement sees for the next one."""
         cr, company_id = self.env.cr, self.company_id.id
         cr.execute(
-            SQL(
-                """
+            """
             SELECT m.pending_id,
                    m.pending_xmax IS NOT NULL AND m.pending_xmax::xid8
                        <= pg_snapshot_xmin(pg_current_snapshot()),
-                   (SELECT min(u.id) FROM (%s) u),
                    (SELECT COALESCE(max(id), 0) FROM onecard_transaction),
                    pg_snapshot_xmax(pg_current_snapshot())::text
               FROM (SELECT 1) one
               LEFT JOIN onecard_settlement_mark m ON m.company_id = %s
-        """,
-                unsettled_ids(company_id, floor),
-                company_id,
-            )
+            """,
+            [company_id],
         )
-        pending, adopt, first_unsettled, top, xmax = cr.fetchone()
+        pending, adopt, top, xmax = cr.fetchone()
         safe = floor
-        if adopt:
-            safe = max(
-                floor,
-                min(pending, first_unsettled - 1) if first_unsettled else pending,
+        if adopt and pending > floor:
+            # Only the rows up to the proposed mark matter: at a settlement a period,
+            # they are the previous period's, claimed then; not the history above.
+            cr.execute(
+                SQL(
+                    "SELECT min(u.id) FROM (%s) u",
+                    unsettled_ids(company_id, floor, upto=pending),
+                )
             )
+            first_unsettled = cr.fetchone()[0]
+            safe = first_unsettled - 1 if first_unsettled else pending
         cr.execute(
             """
             INSERT INTO onecard_settlement_mark AS m (company_id, safe_id, pending_id,

@@ -1,5 +1,12 @@
 """One wallet's debt reclassification in one settlement (the trail, and what a
-reversal of the settlement takes back)."""
+reversal of the settlement takes back).
+
+It points at the wallet's settled split, not at the wallet: the settlement has just
+updated that split row itself, so the foreign key's check locks a row it holds. A
+key to the wallet (or the cardholder) would lock a row the swipes update, and under
+REPEATABLE READ a wallet swiped after the settlement began fails that check with a
+serialization error: the settlement would fail at every lunch rush.
+"""
 
 from odoo import fields, models
 
@@ -12,8 +19,15 @@ class OnecardSettlementDebt(models.Model):
     settlement_id = fields.Many2one(
         "onecard.settlement", required=True, ondelete="cascade", index=True
     )
-    wallet_id = fields.Many2one("onecard.wallet", required=True, ondelete="restrict")
-    cardholder_id = fields.Many2one(related="wallet_id.cardholder_id", store=True)
+    settled_id = fields.Many2one(
+        "onecard.wallet.settled",
+        string="Settled Split",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
+    wallet_id = fields.Many2one(related="settled_id.wallet_id")
+    cardholder_id = fields.Many2one(related="settled_id.cardholder_id")
     partner_id = fields.Many2one("res.partner", string="Debtor", required=True)
     currency_id = fields.Many2one(related="settlement_id.currency_id")
     rows_amount = fields.Monetary(

@@ -92,15 +92,16 @@ class OnecardSettlement(models.Model):
             )
         )
         self.env["onecard.transaction"].invalidate_model(["settlement_id"])
-        self.env.cr.execute(
+        self._stage_rows(
             SQL(
-                """
-            SELECT kind, wallet_kind, count(*), sum(amount) FROM onecard_transaction t
-              JOIN onecard_transaction_settled c ON c.id = t.id
-             WHERE c.settlement_id = %s GROUP BY 1, 2
-        """,
+                "SELECT c.id FROM onecard_transaction_settled c"
+                " WHERE c.settlement_id = %s",
                 self.id,
             )
+        )
+        self.env.cr.execute(
+            "SELECT kind, wallet_kind, count(*), sum(amount) FROM onecard_settle_rows"
+            " GROUP BY 1, 2"
         )
         groups = self.env.cr.fetchall()
         self.line_ids = [

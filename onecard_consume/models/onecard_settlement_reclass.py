@@ -13,7 +13,9 @@ they change. A reversal takes its reclassification back with its entry.
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
-DEBT_WALLET_KINDS = ("cash", "temporary")  # the wallets on the card cash liability
+from .onecard_wallet_settled import DEBT_WALLET_KINDS
+
+MOVED_AMOUNTS = ("rows_amount", "balance_after", "debt_before", "debt_after", "amount")
 
 
 class OnecardSettlement(models.Model):
@@ -82,58 +84,25 @@ class OnecardSettlement(models.Model):
             company.sudo()._onecard_ensure_accounting()
         return self._account("onecard_receivable_account_id")
 
-    def _debt_changes(self):
-        """Per cash wallet this settlement posts rows of: its split before and
-        after, and the amount reclassified. Reads, writes nothing."""
-        self.ensure_one()
+    def _debt_moved(self):
+        """(cardholder id, amount reclassified) per cash wallet whose debt this
+        settlement changes (the staged debt, onecard_settlement_stage.py)."""
         self.env.cr.execute(
-            SQL(
-                """
-            SELECT t.wallet_id, w.cardholder_id, sum(t.amount),
-                   COALESCE(s.balance, 0), COALESCE(s.debt, 0)
-              FROM onecard_transaction t
-              JOIN onecard_wallet w ON w.id = t.wallet_id
-              JOIN onecard_transaction_settled c ON c.id = t.id
-              LEFT JOIN onecard_wallet_settled s ON s.wallet_id = t.wallet_id
-             WHERE c.settlement_id = %s AND t.wallet_kind IN %s
-             GROUP BY t.wallet_id, w.cardholder_id, s.balance, s.debt
-             ORDER BY t.wallet_id
-        """,
-                self.id,
-                DEBT_WALLET_KINDS,
-            )
+            "SELECT cardholder_id, amount FROM onecard_settle_debt WHERE amount <> 0"
         )
-        currency = self.currency_id
-        changes = []
-        for wallet_id, holder_id, rows, balance, debt in self.env.cr.fetchall():
-            after = currency.round(float(balance) + float(rows))
-            debt_after = max(-after, 0.0)
-            changes.append(
-                {
-                    "wallet_id": wallet_id,
-                    "cardholder_id": holder_id,
-                    "rows_amount": float(rows),
-                    "balance_after": after,
-                    "debt_before": float(debt),
-                    "debt_after": debt_after,
-                    "amount": currency.round(debt_after - float(debt)),
-                }
-            )
-        return changes
+        return self.env.cr.fetchall()
 
     def _move_lines(self):
         commands = super()._move_lines()
-        changes = [c for c in self._debt_changes() if c["amount"]]
-        if not changes:
+        moved = self._debt_moved()
+        if not moved:
             return commands
-        holders = self.env["onecard.cardholder"].browse(
-            {c["cardholder_id"] for c in changes}
-        )
+        holders = self.env["onecard.cardholder"].browse({h for h, _a in moved})
         partners = {h.id: h._onecard_debt_partner() for h in holders}
         per_partner = {}
-        for change in changes:
-            partner = partners[change["cardholder_id"]]
-            per_partner[partner] = per_partner.get(partner, 0.0) + change["amount"]
+        for holder_id, amount in moved:
+            partner = partners[holder_id]
+            per_partner[partner] = per_partner.get(partner, 0.0) + float(amount)
         currency, label = self.currency_id, self.env._("Postpaid debt")
         receivable = self._debt_account()
         total = 0.0
@@ -175,33 +144,35 @@ class OnecardSettlement(models.Model):
     def _debt_record(self):
         """Store the new splits and the trail of what moved (after the entry)."""
         self.ensure_one()
-        changes = self._debt_changes()
-        if not changes:
-            return
-        self.env.cr.execute(
+        cr = self.env.cr
+        cr.execute(
             SQL(
                 """
             INSERT INTO onecard_wallet_settled
                    (wallet_id, cardholder_id, company_id, balance, debt,
                     create_uid, create_date, write_uid, write_date)
-            SELECT c.wallet_id, w.cardholder_id, w.company_id, c.balance, c.debt,
-                   %s, now() at time zone 'UTC', %s, now() at time zone 'UTC'
-              FROM unnest(%s::int[], %s::numeric[], %s::numeric[])
-                   AS c(wallet_id, balance, debt)
-              JOIN onecard_wallet w ON w.id = c.wallet_id
+            SELECT d.wallet_id, w.cardholder_id, w.company_id, d.balance_after,
+                   d.debt_after, %s, now() at time zone 'UTC', %s,
+                   now() at time zone 'UTC'
+              FROM onecard_settle_debt d
+              JOIN onecard_wallet w ON w.id = d.wallet_id
             ON CONFLICT (wallet_id) DO UPDATE
                SET balance = EXCLUDED.balance, debt = EXCLUDED.debt,
                    write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
         """,
                 self.env.uid,
                 self.env.uid,
-                [c["wallet_id"] for c in changes],
-                [c["balance_after"] for c in changes],
-                [c["debt_after"] for c in changes],
             )
         )
         self.env["onecard.wallet.settled"].invalidate_model()
-        moved = [c for c in changes if c["amount"]]
+        cr.execute(
+            """
+            SELECT d.*, s.id AS settled_id FROM onecard_settle_debt d
+              JOIN onecard_wallet_settled s ON s.wallet_id = d.wallet_id
+             WHERE d.amount <> 0 ORDER BY d.wallet_id
+            """
+        )
+        moved = cr.dictfetchall()
         holders = self.env["onecard.cardholder"].browse(
             {c["cardholder_id"] for c in moved}
         )
@@ -210,18 +181,9 @@ class OnecardSettlement(models.Model):
             [
                 {
                     "settlement_id": self.id,
-                    "wallet_id": c["wallet_id"],
+                    "settled_id": c["settled_id"],
                     "partner_id": partners[c["cardholder_id"]],
-                    **{
-                        k: c[k]
-                        for k in (
-                            "rows_amount",
-                            "balance_after",
-                            "debt_before",
-                            "debt_after",
-                            "amount",
-                        )
-                    },
+                    **{k: float(c[k]) for k in MOVED_AMOUNTS},
                 }
                 for c in moved
             ]
@@ -241,9 +203,11 @@ class OnecardSettlement(models.Model):
                       JOIN onecard_transaction_settled c ON c.id = t.id
                      WHERE c.settlement_id = %s AND wallet_kind IN %s GROUP BY wallet_id
                 ), moved AS (
-                    SELECT wallet_id, sum(amount) AS amount
-                      FROM onecard_settlement_debt WHERE settlement_id = %s
-                     GROUP BY wallet_id
+                    SELECT s.wallet_id, sum(d.amount) AS amount
+                      FROM onecard_settlement_debt d
+                      JOIN onecard_wallet_settled s ON s.id = d.settled_id
+                     WHERE d.settlement_id = %s
+                     GROUP BY s.wallet_id
                 )
                 UPDATE onecard_wallet_settled s
                    SET balance = s.balance - COALESCE(r.amount, 0),

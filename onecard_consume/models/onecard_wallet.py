@@ -44,6 +44,13 @@ class OnecardWallet(models.Model):
         )
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wallets = super().create(vals_list)
+        # its settled split from the start (onecard_wallet_settled.py)
+        self.env["onecard.wallet.settled"].sudo()._ensure_rows(wallets.ids)
+        return wallets
+
     def _compute_display_name(self):
         kinds = dict(WALLET_KIND_SELECTION)
         for wallet in self:

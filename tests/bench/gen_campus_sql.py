@@ -47,6 +47,11 @@ WITH w AS (
 )
 INSERT INTO gen_wallet SELECT id, cardholder_id, kind FROM w;
 CREATE UNIQUE INDEX ON gen_wallet (wallet_id);
+-- each cash wallet's settled split, as onecard.wallet's create makes it
+INSERT INTO onecard_wallet_settled (wallet_id, cardholder_id, company_id, balance, debt,
+    create_uid, create_date, write_uid, write_date)
+SELECT wallet_id, cardholder_id, %(company)s, 0, 0, {STAMP}
+  FROM gen_wallet WHERE kind = 'cash';
 WITH c AS (
     INSERT INTO onecard_card (cardholder_id, company_id, number, uid, kind, state,
         create_uid, create_date, write_uid, write_date)

@@ -1,0 +1,23 @@
+"""Settling under load (issue 20, item 3): the debt trail points at the wallet's
+settled split instead of the wallet (onecard_settlement_debt.py). Its new key is
+filled from the old one before the ORM makes it required; every trail row has its
+split (a settlement writes the split before the trail)."""
+
+
+def migrate(cr, version):
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = "
+        "'onecard_settlement_debt' AND column_name = 'wallet_id'"
+    )
+    if not cr.fetchone():
+        return  # already moved
+    cr.execute(
+        "ALTER TABLE onecard_settlement_debt ADD COLUMN IF NOT EXISTS settled_id int"
+    )
+    cr.execute(
+        """
+        UPDATE onecard_settlement_debt d SET settled_id = s.id
+          FROM onecard_wallet_settled s
+         WHERE s.wallet_id = d.wallet_id AND d.settled_id IS NULL
+        """
+    )
