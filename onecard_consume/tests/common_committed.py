@@ -25,6 +25,23 @@ def delete_committed_operations(cr, ids):
     cr.execute("DELETE FROM onecard_operation WHERE id = ANY(%s)", [ops])
 
 
+def delete_committed_settlements(cr, settlements):
+    """Settlements given as (id, move id) pairs: their claims, their debt trail
+    (cascade), the settlements and their journal entries with their chatter."""
+    done = [s for s, _m in settlements]
+    moves = [m for _s, m in settlements if m]
+    cr.execute(
+        "DELETE FROM onecard_transaction_settled WHERE settlement_id = ANY(%s)", [done]
+    )
+    cr.execute("DELETE FROM onecard_settlement WHERE id = ANY(%s)", [done])
+    cr.execute(
+        "DELETE FROM mail_message WHERE (model = 'account.move' AND res_id = "
+        "ANY(%s)) OR (model = 'onecard.settlement' AND res_id = ANY(%s))",
+        [moves, done],
+    )
+    cr.execute("DELETE FROM account_move WHERE id = ANY(%s)", [moves])
+
+
 def delete_committed_holder(cr, ids, chatter=()):
     """The card's history, the chatter of the card, the holder and ``chatter``
     ((model, ids) pairs), then card, wallets and holder."""

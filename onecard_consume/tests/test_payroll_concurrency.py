@@ -16,7 +16,11 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from .common import GENESIS
-from .common_committed import delete_committed_holder, delete_committed_operations
+from .common_committed import (
+    delete_committed_holder,
+    delete_committed_operations,
+    delete_committed_settlements,
+)
 
 CONTEXT = {"tracking_disable": True, "mail_create_nolog": True}
 
@@ -100,17 +104,7 @@ class TestPayrollConcurrency(TransactionCase):
                 [ids["deduction"]],
             )
             delete_committed_operations(cr, ids)
-            cr.execute(
-                "DELETE FROM onecard_settlement WHERE id = ANY(%s)",
-                [[s for s, _m in settlements]],
-            )
-            moves = [m for _s, m in settlements if m]
-            cr.execute(
-                "DELETE FROM mail_message WHERE model = 'account.move' "
-                "AND res_id = ANY(%s)",
-                [moves],
-            )
-            cr.execute("DELETE FROM account_move WHERE id = ANY(%s)", [moves])
+            delete_committed_settlements(cr, settlements)
             cr.execute(
                 "DELETE FROM onecard_payroll_deduction WHERE id = %s",
                 [ids["deduction"]],

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
-from .common_committed import delete_committed_operations
+from .common_committed import delete_committed_operations, delete_committed_settlements
 
 CONTEXT = {"tracking_disable": True, "mail_create_nolog": True}
 D1, D2, D3 = date(2000, 1, 10), date(2000, 1, 11), date(2000, 1, 12)
@@ -72,20 +72,7 @@ class TestSettlementRace(TransactionCase):
                 "date_from < '2001-01-01'",
                 [ids["company"]],
             )
-            settlements = cr.fetchall()
-            done = [s for s, _m in settlements]
-            moves = [m for _s, m in settlements if m]
-            cr.execute(
-                "DELETE FROM onecard_transaction_settled WHERE settlement_id = ANY(%s)",
-                [done],
-            )
-            cr.execute("DELETE FROM onecard_settlement WHERE id = ANY(%s)", [done])
-            cr.execute(
-                "DELETE FROM mail_message WHERE (model = 'account.move' AND res_id = "
-                "ANY(%s)) OR (model = 'onecard.settlement' AND res_id = ANY(%s))",
-                [moves, done],
-            )
-            cr.execute("DELETE FROM account_move WHERE id = ANY(%s)", [moves])
+            delete_committed_settlements(cr, cr.fetchall())
             for holder in ids["holders"]:
                 delete_committed_operations(
                     cr, {"holder": holder, "wallets": ids["wallets"]}
