@@ -14,8 +14,10 @@ bench_settlement.py's company). Steps, all printed:
   2. ``--load`` worker processes book consumptions through the money engine
      (``onecard.ledger._book_many``, 50 holders a transaction, dated now) into the
      same company for the whole measurement: the machine is under load;
-  3. this code: ``onecard.settlement.settle(company, period, day)``, timed, with the
-     claim (INSERT ... SELECT into onecard_transaction_settled) timed apart;
+  3. this code: ``onecard.settlement.settle(company, period, day)``, timed, with its
+     steps timed apart (staging, the totals' SELECT, the claim and the mark, the
+     entry's lines, the debt record: whichever the code under test has, so an older
+     checkout given by ``--addons-path`` is measured the same way);
   4. main's design on the same rows, in the same transaction: EXPLAIN (ANALYZE,
      BUFFERS) of its UPDATE ... SET settlement_peer_id (the rows this settlement
      claimed: main's search for them is given for free), then its aggregation

@@ -16,17 +16,21 @@ from gen_campus_sql import GENESIS_SQL, LOCAL_DAY, _hash
 
 LEDGER_TABLES = ("onecard_operation", "onecard_transaction")
 
-# Every index and constraint of the ledger tables, as PostgreSQL defines them.
+# Every index and constraint of the ledger tables, as PostgreSQL defines them, with
+# a constraint's comment: Odoo keeps its own definition of an SQL constraint there
+# and drops and re-adds (at -u: a unique index rebuilt on every row) one whose
+# comment it does not find.
 SCHEMA_SQL = """
 SELECT 'index', c.relname, i.indexrelid::regclass::text,
        pg_get_indexdef(i.indexrelid),
        EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid),
-       i.indisprimary
+       i.indisprimary, NULL
   FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
  WHERE c.relname = ANY(%(tables)s)
 UNION ALL
 SELECT 'constraint', c.relname, k.conname, pg_get_constraintdef(k.oid),
-       k.contype IN ('u', 'x'), k.contype = 'p'
+       k.contype IN ('u', 'x'), k.contype = 'p',
+       obj_description(k.oid, 'pg_constraint')
   FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
  WHERE c.relname = ANY(%(tables)s)
  ORDER BY 1, 2, 3
@@ -42,13 +46,19 @@ def drop_indexes(cr, defs):
     """Drop the unique constraints and secondary indexes of ``defs`` (schema()'s
     rows); return what to recreate, in order: constraints, then plain indexes."""
     rebuild = []
-    for kind, table, name, definition, backed, primary in defs:
+    for kind, table, name, definition, backed, primary, comment in defs:
         if primary:
             continue
         if kind == "constraint" and backed:
             cr.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
             rebuild.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    for kind, _table, name, definition, backed, primary in defs:
+            if comment is not None:
+                rebuild.append(
+                    cr.mogrify(
+                        f'COMMENT ON CONSTRAINT "{name}" ON {table} IS %s', [comment]
+                    ).decode()
+                )
+    for kind, _table, name, definition, backed, primary, _comment in defs:
         if kind == "index" and not backed and not primary:
             cr.execute(f"DROP INDEX {name}")
             rebuild.append(definition)
