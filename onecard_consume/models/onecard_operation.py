@@ -86,8 +86,10 @@ class OnecardOperation(models.Model):
     reversal_of_id = fields.Many2one(
         "onecard.operation", readonly=True, ondelete="restrict"
     )
+    # Partial index (only the corrected operations, a few in ten thousand): the
+    # consumption report's "reversed" looks them up, and a swipe never writes it.
     reversed_by_id = fields.Many2one(
-        "onecard.operation", readonly=True, ondelete="restrict"
+        "onecard.operation", readonly=True, ondelete="restrict", index="btree_not_null"
     )
     transaction_ids = fields.One2many(
         "onecard.transaction", "operation_id", string="Ledger Rows"

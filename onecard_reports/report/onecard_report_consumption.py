@@ -81,12 +81,13 @@ class OnecardReportConsumption(models.Model):
                    CASE WHEN t.kind <> 'correction' THEN t.operation_id END AS
                    swipe_ref,
                    t.offline,
-                   (t.kind = 'correction' OR o.reversed_by_id IS NOT NULL) AS reversed,
+                   (t.kind = 'correction' OR EXISTS (
+                       SELECT 1 FROM onecard_operation o WHERE o.id = t.operation_id
+                          AND o.reversed_by_id IS NOT NULL)) AS reversed,
                    (SELECT st.settlement_id FROM onecard_transaction_settled st
                      WHERE st.id = t.id) AS settlement_id
               FROM onecard_transaction t
               %(company)s
-              LEFT JOIN onecard_operation o ON o.id = t.operation_id
               LEFT JOIN onecard_card c ON c.id = t.card_id
              WHERE t.kind IN %(kinds)s
         """,
