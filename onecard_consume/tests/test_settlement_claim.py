@@ -10,9 +10,11 @@ back. test_settlement_race.py shows the real moment with committed cursors.
 """
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..models import onecard_settlement_claim
 from .common_money import DAY, CardMoneyCase, utc
 
 D2, D3, D4 = (DAY + timedelta(days=n) for n in (1, 2, 3))
@@ -88,6 +90,12 @@ class TestSettlementClaim(CardMoneyCase):
         self.assertEqual(s2.late_count, 0, "booked early, settled in its own period")
         self.assertNothingUnsettled()
         self.assertBooksMatch(s1, s2)
+
+    def test_mark_searched_slice_by_slice(self):
+        """The first unsettled row is searched for in slices of ids that double
+        (one id first, here): the mark still stops right below it."""
+        with patch.object(onecard_settlement_claim, "FIRST_SLICE", 1):
+            self.test_row_dated_after_the_period_booked_before_the_run()
 
     def test_late_row_below_nothing_lands_in_the_next_settlement(self):
         self._day1()
