@@ -51,6 +51,8 @@ class OnecardWalletSettled(models.Model):
     def _ensure_rows(self, wallet_ids=None):
         """Give the cash wallets (those of ``wallet_ids``, or all) their zero split
         where they have none."""
+        if wallet_ids is not None and not wallet_ids:
+            return
         only = SQL(" AND w.id = ANY(%s)", list(wallet_ids)) if wallet_ids else SQL()
         self.env.cr.execute(
             SQL(
