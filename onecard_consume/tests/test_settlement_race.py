@@ -196,8 +196,9 @@ class TestSettlementRace(TransactionCase):
         row (under REPEATABLE READ that fails with a serialization error)."""
         with self.registry.cursor() as cr:
             env = self._env(cr)
-            # a debtor with its partner (the first debt of a holder with none
-            # writes the holder row: see the closing note of issue 20)
+            # a debtor with its partner: a holder without one gets it at its first
+            # debt settlement, a write on the holder row that a swipe can meet (not
+            # what this test is about: the wallet)
             env["onecard.cardholder"].browse(
                 self.created["holders"][2]
             ).partner_id = env["res.partner"].create({"name": "Race debtor"})
