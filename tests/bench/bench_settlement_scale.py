@@ -42,8 +42,8 @@ from datetime import date
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 PEER = "settlement_peer_id"
-# settle()'s steps timed apart; _move_mark runs inside _claim_rows and
-# _debt_changes (older code) inside _move_lines and _debt_record.
+# settle()'s steps timed apart; the nested ones run inside others (_move_mark in
+# _claim_rows; _debt_changes, older code, in _move_lines and _debt_record).
 STEPS = (
     "_stage_rows",
     "_settled_periods",
@@ -53,13 +53,8 @@ STEPS = (
     "_move_lines",
     "_debt_record",
 )
-TOP_STEPS = (
-    "_stage_rows",
-    "_settled_periods",
-    "_claim_rows",
-    "_move_lines",
-    "_debt_record",
-)
+NESTED_STEPS = ("_move_mark", "_debt_changes")
+TOP_STEPS = tuple(step for step in STEPS if step not in NESTED_STEPS)
 
 
 def parse_args():

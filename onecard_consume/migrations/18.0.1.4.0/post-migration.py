@@ -9,13 +9,11 @@ with no one booking, so the mark is exact at once: the id below each company's
 first unsettled row (or the largest id if none).
 """
 
+from odoo.tools.sql import column_exists
+
 
 def migrate(cr, version):
-    cr.execute(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = "
-        "'onecard_transaction' AND column_name = 'settlement_id'"
-    )
-    if not cr.fetchone():
+    if not column_exists(cr, "onecard_transaction", "settlement_id"):
         return  # already moved
     cr.execute("DROP INDEX IF EXISTS onecard_transaction_settled__settlement_id_index")
     cr.execute(

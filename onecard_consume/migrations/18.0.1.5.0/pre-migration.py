@@ -3,13 +3,11 @@ settled split instead of the wallet (onecard_settlement_debt.py). Its new key is
 filled from the old one before the ORM makes it required; every trail row has its
 split (a settlement writes the split before the trail)."""
 
+from odoo.tools.sql import column_exists
+
 
 def migrate(cr, version):
-    cr.execute(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = "
-        "'onecard_settlement_debt' AND column_name = 'wallet_id'"
-    )
-    if not cr.fetchone():
+    if not column_exists(cr, "onecard_settlement_debt", "wallet_id"):
         return  # already moved
     cr.execute(
         "ALTER TABLE onecard_settlement_debt ADD COLUMN IF NOT EXISTS settled_id int"
